@@ -1,0 +1,70 @@
+/** Exporter configuration (env). The README table and .env.example list the same variables. */
+import {
+  type ConfigOf,
+  defineSchema,
+  type Env,
+  hostName,
+  httpUrl,
+  int,
+  loadConfig,
+  logLevel,
+  redisUrl,
+} from './core.js';
+
+export const exporterSchema = defineSchema({
+  host: {
+    name: 'HOST',
+    description: 'Address the exporter listens on',
+    default: '0.0.0.0',
+    parse: hostName,
+  },
+  port: {
+    name: 'PORT',
+    description: 'TCP port of the exporter (JSON API, /metrics, /health)',
+    default: 5000,
+    parse: int(0, 65535),
+  },
+  redisUrl: {
+    name: 'REDIS_URL',
+    description: 'Redis connection URL (a read-only ACL user is enough)',
+    default: 'redis://localhost:6379',
+    parse: redisUrl,
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    description: 'fatal, error, warn (or WARNING), info, debug, trace or silent',
+    default: 'info' as const,
+    parse: logLevel,
+  },
+  workerInterval: {
+    name: 'WORKER_INTERVAL',
+    description:
+      'The collector interval, seconds: data older than 3 intervals is not served when Redis is down',
+    default: 300,
+    parse: int(10, 86400, 'seconds'),
+  },
+  staleThreshold: {
+    name: 'STALE_THRESHOLD',
+    description: 'Seconds after which /health reports degraded (data stale)',
+    default: 600,
+    parse: int(1, 7 * 86400, 'seconds'),
+  },
+  grafanaUrl: {
+    name: 'GRAFANA_URL',
+    description: 'Grafana base URL linked from the exporter home page',
+    default: 'http://localhost:3000',
+    parse: httpUrl,
+  },
+  refreshIntervalMs: {
+    name: 'EXPORTER_REFRESH_MS',
+    description: 'How often the exporter checks the collector generation counter in Redis, milliseconds',
+    default: 1000,
+    parse: int(50, 60_000, 'milliseconds'),
+  },
+});
+
+export type ExporterConfig = ConfigOf<typeof exporterSchema>;
+
+export function loadExporterConfig(env: Env = process.env): ExporterConfig {
+  return loadConfig(exporterSchema, env);
+}

@@ -1,0 +1,23 @@
+/**
+ * TTL rules. The reference's fixed 31 days kept dead data forever (contract §6.7); we follow its
+ * README instead: data expires after 3 refresh periods, so a stopped collector shows as missing data,
+ * while config caches (re-validated by modified_time) keep 31 days and metadata never expires.
+ */
+
+export const CONFIG_CACHE_TTL_SECONDS = 31 * 24 * 3600;
+export const RATE_LIMIT_TTL_SECONDS = 3600;
+/** How many refresh periods a data key outlives its last write. */
+export const DATA_TTL_PERIODS = 3;
+
+/** TTL of org, sites, gateways, VPN peers, inventory: 3 x WORKER_INTERVAL. */
+export function dataTtlSeconds(workerIntervalSeconds: number): number {
+  return DATA_TTL_PERIODS * workerIntervalSeconds;
+}
+
+/** TTL of insight keys: 3 x their own refresh period (never below the data TTL). */
+export function insightsTtlSeconds(insightsRefreshSeconds: number, workerIntervalSeconds: number): number {
+  return Math.max(DATA_TTL_PERIODS * insightsRefreshSeconds, dataTtlSeconds(workerIntervalSeconds));
+}
+
+/** Metadata keys (`mist:metadata:*` except rate_limit) carry no TTL. */
+export const METADATA_TTL_SECONDS = null;

@@ -1,0 +1,240 @@
+/**
+ * Shapes of the values stored in Redis (reference-contract.md §1.3, §1.4, §1.6, §2.3, §2.4) plus our
+ * own metadata. The collector writes them, the exporter reads them: both import from here.
+ * Mist objects are open-ended (the contract says to tolerate arbitrary extra fields), hence the index
+ * signatures.
+ */
+
+/** `mist:org` */
+export interface OrgSummary {
+  org_id: string;
+  org_name: string;
+  created_time: number | null;
+  updated_time: number | null;
+}
+
+/** One element of `mist:sites`: the full Mist site object. */
+export interface Site {
+  id: string;
+  name: string;
+  gatewaytemplate_id?: string | null;
+  [k: string]: unknown;
+}
+
+/** Enriched WAN port (contract §2.3 "Port object fields"), plus `rx_bps`/`tx_bps` (ours). */
+export interface WanPort {
+  name: string;
+  port_id: string;
+  wan_name: string;
+  description: string;
+  enabled: boolean;
+  usage: 'wan';
+  ip: string;
+  /** Prefix length as a string, e.g. "24"; "" when unknown. */
+  netmask: string;
+  gateway: string;
+  type: 'dhcp' | 'static' | 'pppoe' | 'unknown' | string;
+  template_type?: string;
+  vlan_id: string;
+  override: 'yes' | 'no' | '';
+  up: boolean;
+  rx_bytes: number;
+  tx_bytes: number;
+  rx_pkts: number;
+  tx_pkts: number;
+  speed: number;
+  mac: string;
+  /** Last known rates from the port search (ours; the reference had none). */
+  rx_bps?: number;
+  tx_bps?: number;
+  /** if_stat pass-through fields such as address_mode, ips, servp_info, wan_type, port_usage. */
+  servp_info?: { org?: string; asn?: string; [k: string]: unknown };
+  wan_type?: string;
+  [k: string]: unknown;
+}
+
+/** One element of `mist:gateways` (contract §2.4): the Mist device-stats row plus these fields. */
+export interface Gateway {
+  id: string;
+  mac: string;
+  name: string;
+  site_id: string;
+  site_name: string;
+  model: string;
+  status: string;
+  ip: string;
+  uptime: number;
+  ports: WanPort[];
+  num_ports?: number;
+  _basic_only: boolean;
+  [k: string]: unknown;
+}
+
+/** One peer path inside a VPN envelope (contract §1.4), with the contract's defaults. */
+export interface PeerPath {
+  vpn_name: string;
+  peer_router_name: string;
+  peer_port_id: string;
+  up: boolean;
+  is_active: boolean;
+  latency: number;
+  loss: number;
+  jitter: number;
+  mos: number;
+  uptime: number;
+  mtu: number;
+  type: string;
+  hop_count: number;
+  /** Ours (additive): the peer's MAC and site, so alerts can group "all paths to a hub". */
+  peer_mac?: string;
+  peer_site_id?: string;
+  [k: string]: unknown;
+}
+
+/** `mist:vpn_peers:{id}-{mac}`. We never store failure envelopes (contract §6.9). */
+export interface PeerEnvelope {
+  success: true;
+  total_peers: number;
+  peers_by_port: Record<string, PeerPath[]>;
+}
+
+/** `mist:insights:{gw}:{port}[:{res}]` (contract §1.3). `null` points are gaps (we keep them). */
+export interface Insight {
+  timestamps: number[];
+  rx_bps: Array<number | null>;
+  tx_bps: Array<number | null>;
+  rx_bytes: number;
+  tx_bytes: number;
+  interval: number;
+}
+
+/** `mist:metadata:worker_status` (contract §1.6). */
+export interface WorkerStatus {
+  status: 'running' | 'idle' | 'error';
+  details: Record<string, unknown>;
+}
+
+export type LoadingPhaseName =
+  | 'org_sites'
+  | 'gateways'
+  | 'ports'
+  | 'vpn_peers'
+  | 'insights'
+  | 'configs'
+  | 'complete';
+
+/** `mist:metadata:loading_phase` (contract §1.6). */
+export interface LoadingPhase {
+  current_phase: LoadingPhaseName;
+  total_phases: number;
+  details: Record<string, unknown>;
+  timestamp: number;
+}
+
+/** `mist:metadata:rate_limit` (contract §1.6). */
+export interface RateLimitState {
+  is_limited: boolean;
+  reset_time?: number;
+  tokens_exhausted?: number;
+  total_tokens?: number;
+  timestamp?: number;
+}
+
+/** `/api/cache-stats` object (contract §2, field names exact). */
+export interface CacheStats {
+  gateways_count: number;
+  connected_count: number;
+  total_ports: number;
+  active_ports: number;
+  sites_count: number;
+  vpn_peers_count: number;
+  insights_count: number;
+  profiles_count: number;
+  templates_count: number;
+  has_org: boolean;
+  has_sites: boolean;
+  has_gateways: boolean;
+  last_update: number | null;
+  worker_status: WorkerStatus | null;
+}
+
+/** Phases of one collector cycle, as reported in CollectorStats. */
+export type CollectorPhase = 'org_sites' | 'gateways' | 'ports' | 'configs' | 'vpn_peers' | 'insights';
+
+export interface PhaseStats {
+  /** Outcome of the phase's last run. `skipped`: not run (SKIP_ENRICHMENT, nothing due). */
+  status: 'ok' | 'error' | 'skipped' | 'running';
+  /** Wall time of the last run. */
+  duration_seconds: number;
+  /** Epoch seconds of the last run that succeeded and wrote its result; null if never. */
+  last_success: number | null;
+  /** Short human message of the last failure (never raw upstream bodies, never tokens). */
+  last_error: string | null;
+  /** Items produced by the last successful run (gateways, ports, paths, series...). */
+  items: number;
+  /** Mist API calls made by the last run. */
+  calls: number;
+}
+
+export interface TokenStats {
+  /** Stable label, never the token: `token1`, `token2`, ... in MIST_API_TOKEN order. */
+  label: string;
+  /** Calls counted against this token in its current hourly window (ours, or from /self/usage). */
+  requests: number;
+  /** Hourly limit of this token. */
+  limit: number;
+  /** Epoch seconds until which the token is known exhausted (429), else null. */
+  exhausted_until: number | null;
+}
+
+/**
+ * `mist:metadata:collector_stats`: everything the exporter needs for the collector's self-metrics.
+ * Counters (`*_total`) are cumulative since the collector process started (`started_at`), so
+ * Prometheus `rate()`/`increase()` work across restarts as counter resets.
+ */
+export interface CollectorStats {
+  instance: string;
+  started_at: number;
+  /** Epoch seconds at which this object was written. */
+  updated_at: number;
+  cycles_total: number;
+  cycle_failures_total: number;
+  last_cycle: {
+    started: number;
+    finished: number | null;
+    duration_seconds: number | null;
+    success: boolean | null;
+    /** Calls made by the core part of the cycle (everything but insights). */
+    core_calls: number;
+    insights_calls: number;
+  } | null;
+  last_success: number | null;
+  phases: Partial<Record<CollectorPhase, PhaseStats>>;
+  api: {
+    calls_total: Record<string, Record<string, number>>; // operationId -> token label -> count
+    rate_limited_total: Record<string, number>; // token label -> 429s
+    errors_total: Record<string, number>; // operationId -> failed calls (after retries)
+    retries_total: number;
+    bad_records_total: Record<string, number>; // operationId -> records skipped as invalid
+  };
+  tokens: TokenStats[];
+  budget: {
+    /** tokens x per-token hourly limit x API_BUDGET_SHARE. */
+    calls_per_hour: number;
+    share: number;
+    /** Calls made in the trailing hour, all tokens. */
+    used_last_hour: number;
+    /** What is left per hour for insights after the core cycles. */
+    insights_calls_per_hour: number;
+  };
+  insights: {
+    ports_total: number;
+    /** Ports whose series are younger than their refresh period. */
+    ports_fresh: number;
+    /** Age of the stalest port's series, seconds; null if none fetched yet. */
+    oldest_age_seconds: number | null;
+    /** Target seconds between two refreshes of one port, derived from the budget. */
+    refresh_period_seconds: number;
+    refreshed_last_cycle: number;
+  };
+}

@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
+import { type RedisHandle, startRedis } from '../helpers/redis.js';
+
+describe('test helper: real redis-server', () => {
+  let redis: RedisHandle | undefined;
+  afterEach(async () => {
+    await redis?.stop();
+  });
+
+  it('writes, reads, and keeps data across a SIGKILL restart through the AOF', async () => {
+    redis = await startRedis({ own: true, appendonly: true });
+    const c = redis.client();
+    await c.set('mist:test', '{"a":1}');
+    expect(await c.get('mist:test')).toBe('{"a":1}');
+    await redis.kill();
+    await expect(c.ping()).rejects.toThrow();
+    await redis.restart();
+    const c2 = redis.client();
+    expect(await c2.get('mist:test')).toBe('{"a":1}');
+  });
+
+  it('gives each test an isolated, empty keyspace', async () => {
+    redis = await startRedis();
+    expect(await redis.client().dbsize()).toBe(0);
+  });
+});
+
+describe('test helper: real prometheus', () => {
+  let prom: PrometheusHandle | undefined;
+  let target: Server | undefined;
+  afterEach(async () => {
+    await prom?.stop();
+    await new Promise((r) => (target ? target.close(r) : r(undefined)));
+  });
+
+  it('scrapes a loopback target and answers a query about it', async () => {
+    target = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      res.end('# HELP helper_test_value A value.\n# TYPE helper_test_value gauge\nhelper_test_value 42\n');
+    });
+    await new Promise<void>((r) => target!.listen(0, '127.0.0.1', () => r()));
+    const addr = target.address();
+    if (!addr || typeof addr !== 'object') throw new Error('no address');
+    prom = await startPrometheus({ targets: [{ job: 'helper', target: `127.0.0.1:${addr.port}` }] });
+    const r = await prom.waitForQuery('helper_test_value');
+    expect(r[0].value[1]).toBe('42');
+    expect(r[0].metric.job).toBe('helper');
+  });
+});
