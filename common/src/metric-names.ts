@@ -122,6 +122,24 @@ export const METRICS = {
   exporterSnapshotLoadDuration: 'mist_exporter_snapshot_load_duration_seconds',
   exporterSnapshotAge: 'mist_exporter_snapshot_age_seconds',
   exporterBuildInfo: 'mist_exporter_build_info',
+
+  // --- added with the exporter (issue 5) ---
+  /** Remaining TTL of a data key in Redis, per contract key (org, sites, gateways, inventory...). */
+  cacheKeyTtl: 'mist_cache_key_ttl_seconds',
+  /** Per WAN port: when its insight series were last fetched (from `mist:metadata:insights_freshness`). */
+  insightsPortLastSuccess: 'mist_insights_port_last_success_timestamp_seconds',
+  /** Snapshot reloads from Redis since the exporter started. */
+  exporterSnapshotLoads: 'mist_exporter_snapshot_loads_total',
+  exporterSnapshotLoadErrors: 'mist_exporter_snapshot_load_errors_total',
+  /** Stored values of the current snapshot that could not be used (bad JSON, wrong shape), per key. */
+  exporterInvalidValues: 'mist_exporter_invalid_values',
+  /** Failed Redis operations (generation checks, reloads, series reads). */
+  exporterRedisErrors: 'mist_exporter_redis_errors_total',
+  // Standard process metrics (the usual client-library names, emitted by the exporter itself).
+  processResidentMemory: 'process_resident_memory_bytes',
+  processCpuSeconds: 'process_cpu_seconds_total',
+  processStartTime: 'process_start_time_seconds',
+  nodejsHeapUsed: 'nodejs_heap_size_used_bytes',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

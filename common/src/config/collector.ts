@@ -138,6 +138,13 @@ export function collectorSchema(env: Env = process.env) {
       default: 30_000,
       parse: int(100, 600_000, 'milliseconds'),
     },
+    configRefreshInterval: {
+      name: 'CONFIG_REFRESH_INTERVAL',
+      description:
+        'Seconds between re-listings of gateway templates, device profiles and the inventory (device configs follow modified_time)',
+      default: 3600,
+      parse: int(10, 31 * 86400, 'seconds'),
+    },
     leaseSeconds: {
       name: 'LEASE_SECONDS',
       description: 'Lease period of the active collector in Redis; a standby takes over within two',

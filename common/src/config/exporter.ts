@@ -61,6 +61,13 @@ export const exporterSchema = defineSchema({
     default: 1000,
     parse: int(50, 60_000, 'milliseconds'),
   },
+  lazyCacheMb: {
+    name: 'EXPORTER_CACHE_MB',
+    description:
+      'Memory for traffic series read on demand (per-port insights, traffic), megabytes; emptied on each new generation',
+    default: 32,
+    parse: int(1, 4096, 'megabytes'),
+  },
 });
 
 export type ExporterConfig = ConfigOf<typeof exporterSchema>;

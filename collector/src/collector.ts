@@ -1,0 +1,767 @@
+/**
+ * One collector: its Mist client, its Redis store, its caches, and `runCycle`, the pipeline of one
+ * collection cycle:
+ *
+ *   session (getSelf per token at start, /self/usage hourly)
+ *   org_sites ‖ gateways
+ *   then: configs -> ports (-> insights)  ‖  vpn_peers
+ *
+ * Each phase fetches, transforms (pure), and writes its whole result in one transaction, only on
+ * success: a failed phase leaves the previous value in Redis and records its error.
+ */
+
+import type { Redis } from 'ioredis';
+import pLimit from 'p-limit';
+import type { CollectorConfig } from '../../common/src/config/collector.js';
+import { errorMessage } from '../../common/src/errors.js';
+import { insightMember } from '../../common/src/keys.js';
+import type { Logger } from '../../common/src/log.js';
+import { dataTtlSeconds } from '../../common/src/ttl.js';
+import type {
+  CollectorPhase,
+  CollectorStats,
+  Gateway,
+  LoadingPhaseName,
+  PhaseStats,
+  Site,
+} from '../../common/src/types.js';
+import { type Budget, computeBudget } from './budget.js';
+import { buildGateway } from './enrich.js';
+import { MistClient, type MistClientOptions } from './mist/client.js';
+import { AbortedError, MistHttpError, RateLimitedError } from './mist/errors.js';
+import type { DeviceStatsRow, MistSelf, PeerPathRow, PortStatsRow } from './mist/payloads.js';
+import { isObject } from './mist/payloads.js';
+import { ConfigCache } from './phases/configs.js';
+import type { PhaseContext } from './phases/context.js';
+import { carryOverRows, fetchGateways } from './phases/gateways.js';
+import { InsightsScheduler, insightPorts } from './phases/insights.js';
+import { fetchOrgSites } from './phases/org-sites.js';
+import { enrichGateways, fetchWanPortRows, groupRowsByGateway } from './phases/ports.js';
+import { fetchPeerPaths } from './phases/vpn-peers.js';
+import { Store } from './store.js';
+import { groupPeerPaths } from './transform.js';
+
+/** A problem no retry will fix (every token rejected, no org privilege): the process should stop. */
+export class FatalError extends Error {
+  override name = 'FatalError';
+}
+
+const CORE_PHASES: CollectorPhase[] = ['org_sites', 'gateways', 'ports', 'vpn_peers'];
+/** The UI's phase bar: org_sites, gateways, vpn_peers, ports, insights (then complete). */
+const TOTAL_PHASES = 5;
+
+export interface CollectorDeps {
+  config: CollectorConfig;
+  redis: Redis;
+  logger: Logger;
+  now?: () => number;
+  /** Test and benchmark knobs of the HTTP client (retry timings...). */
+  client?: Partial<MistClientOptions>;
+}
+
+export interface CycleOutcome {
+  ok: boolean;
+  /** phase -> error line, for the phases that failed. */
+  errors: Partial<Record<CollectorPhase | 'session', string>>;
+  /** Set when every token is exhausted: no call should be made before this epoch ms. */
+  rateLimitedUntil: number | null;
+  durationSeconds: number;
+  coreCalls: number;
+  insightsCalls: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export class Collector {
+  readonly client: MistClient;
+  readonly store: Store;
+  readonly configs: ConfigCache;
+  readonly insights: InsightsScheduler;
+  readonly stats: CollectorStats;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly badRecords: Record<string, number> = {};
+  private orgId: string | null;
+  private sessionReady = false;
+  private usageCheckedAt: number | null = null;
+  /** Last good values, reused when a phase fails and carried over for unreadable records. */
+  private sites: Site[] | null = null;
+  private gateways: Gateway[] | null = null;
+  private prevStatsRows: DeviceStatsRow[] = [];
+  private prevPortRows: PortStatsRow[] = [];
+  private prevPeerRows: PeerPathRow[] = [];
+  private lastCoreCalls: number | null = null;
+  private budget: Budget;
+  private rateLimitWritten = false;
+  private rateLimitSync: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: CollectorDeps) {
+    const { config } = deps;
+    this.now = deps.now ?? Date.now;
+    this.log = deps.logger;
+    this.orgId = config.mistOrgId ?? null;
+    this.limit = pLimit(config.parallelWorkers);
+    this.client = new MistClient({
+      baseUrl: config.mistHost,
+      tokens: config.mistApiTokens,
+      rateLimitPerToken: config.apiRateLimitPerToken,
+      timeoutMs: config.httpTimeoutMs,
+      connections: config.parallelWorkers + 2,
+      delayMs: config.apiDelayMs,
+      now: this.now,
+      logger: this.log,
+      onRateLimitChange: () => this.syncRateLimit(),
+      ...deps.client,
+    });
+    this.store = new Store(deps.redis, dataTtlSeconds(config.workerInterval), this.now);
+    this.configs = new ConfigCache(config.configRefreshInterval, this.now);
+    this.insights = new InsightsScheduler(config.workerInterval, this.now);
+    const startedAt = Math.floor(this.now() / 1000);
+    this.stats = {
+      instance: config.instanceId ?? 'collector',
+      started_at: startedAt,
+      updated_at: startedAt,
+      cycles_total: 0,
+      cycle_failures_total: 0,
+      last_cycle: null,
+      last_success: null,
+      phases: {},
+      api: {
+        calls_total: {},
+        rate_limited_total: {},
+        errors_total: {},
+        retries_total: 0,
+        bad_records_total: {},
+      },
+      tokens: this.client.pool.stats(),
+      budget: {
+        calls_per_hour: 0,
+        share: config.apiBudgetShare,
+        used_last_hour: 0,
+        insights_calls_per_hour: 0,
+      },
+      insights: {
+        ports_total: 0,
+        ports_fresh: 0,
+        oldest_age_seconds: null,
+        refresh_period_seconds: 0,
+        refreshed_last_cycle: 0,
+      },
+    };
+    this.budget = this.computeBudget();
+  }
+
+  get instance(): string {
+    return this.stats.instance;
+  }
+
+  /** Reuse what Redis holds (configs, sites, gateways, insight freshness): no API calls. */
+  async init(): Promise<void> {
+    const s = await this.store.readState();
+    this.configs.load(s);
+    this.insights.load(s.insightsFreshness);
+    this.sites = s.sites;
+    this.gateways = s.gateways;
+    this.log.info(
+      {
+        templates: s.templates.size,
+        profiles: s.profiles.size,
+        device_configs: s.deviceConfigs.size,
+        inventory: s.inventory.size,
+        gateways: s.gateways?.length ?? 0,
+      },
+      'loaded cached state from Redis',
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.rateLimitSync.catch(() => {});
+    await this.client.close();
+  }
+
+  /** Age of the data in Redis (seconds since last_update) when gateways exist, else null. */
+  async dataAgeSeconds(): Promise<number | null> {
+    const [last, has] = await Promise.all([this.store.readLastUpdate(), this.store.hasGateways()]);
+    if (last === null || !has) return null;
+    return this.now() / 1000 - last;
+  }
+
+  private computeBudget(): Budget {
+    const c = this.deps.config;
+    return computeBudget({
+      tokenLimitPerHour: this.client.pool.totalLimit(),
+      share: c.apiBudgetShare,
+      coreCallsPerCycle: this.lastCoreCalls ?? 0,
+      cycleSeconds: c.workerInterval,
+      overheadPerHour: this.client.pool.size,
+    });
+  }
+
+  // ---------- session ----------
+
+  /** getSelf with every token at start (validates them, finds the org); /self/usage every hour. */
+  private async ensureSession(signal: AbortSignal, counter: { calls: number }): Promise<void> {
+    const opts = { signal, counter };
+    if (!this.sessionReady) {
+      let detected: string | null = null;
+      let anyAnswer = false;
+      for (let i = 0; i < this.client.pool.size; i++) {
+        try {
+          const { body } = await this.client.get<MistSelf>('getSelf', '/api/v1/self', {
+            ...opts,
+            token: i,
+            validate: (b) => (isObject(b) ? null : 'expected a JSON object'),
+          });
+          anyAnswer = true;
+          if (!detected) {
+            const priv = (body.privileges ?? []).find(
+              (p) => p?.scope === 'org' && typeof p.org_id === 'string',
+            );
+            if (priv?.org_id) detected = priv.org_id;
+          }
+        } catch (e) {
+          if (e instanceof AbortedError) throw e;
+          if (e instanceof RateLimitedError) continue;
+          if (e instanceof MistHttpError && (e.status === 401 || e.status === 403)) {
+            this.log.error({ token: `token${i + 1}`, status: e.status }, 'Mist token rejected at start-up');
+            continue;
+          }
+          throw e;
+        }
+      }
+      if (this.client.pool.validCount() === 0) {
+        throw new FatalError('every Mist API token was rejected (HTTP 401); check MIST_API_TOKEN');
+      }
+      if (!this.orgId) {
+        if (!anyAnswer) {
+          throw new RateLimitedError('getSelf', this.client.pool.nextAvailableAt(), this.client.pool.size);
+        }
+        if (!detected) {
+          throw new FatalError('no token has an org-level privilege (GET /api/v1/self); set MIST_ORG_ID');
+        }
+        this.orgId = detected;
+        this.log.info({ org_id: detected }, 'organization detected from /api/v1/self');
+      }
+      this.sessionReady = true;
+    }
+    const now = this.now();
+    if (this.usageCheckedAt === null || now - this.usageCheckedAt >= 3_600_000) {
+      this.usageCheckedAt = now;
+      for (let i = 0; i < this.client.pool.size; i++) {
+        if (this.client.pool.isInvalid(i)) continue;
+        try {
+          const { body } = await this.client.get<Record<string, unknown>>(
+            'getSelfApiUsage',
+            '/api/v1/self/usage',
+            {
+              ...opts,
+              token: i,
+              validate: (b) => (isObject(b) ? null : 'expected a JSON object'),
+            },
+          );
+          this.client.pool.applyUsage(i, body);
+        } catch (e) {
+          if (e instanceof AbortedError) throw e;
+          this.log.warn(
+            { token: `token${i + 1}`, error: errorMessage(e) },
+            'could not read /self/usage; using MIST_RATE_LIMIT',
+          );
+        }
+      }
+      this.budget = this.computeBudget();
+    }
+  }
+
+  // ---------- metadata ----------
+
+  /** Mirror the token pool's exhaustion into `mist:metadata:rate_limit` (deleted once calls work). */
+  private syncRateLimit(): void {
+    this.rateLimitSync = this.rateLimitSync.then(async () => {
+      const pool = this.client.pool;
+      const { count, until } = pool.exhausted();
+      try {
+        if (count > 0 && until !== null) {
+          const limited = count >= pool.validCount();
+          const resetMs = limited ? pool.nextAvailableAt() : until;
+          await this.store.writeRateLimit({
+            is_limited: limited,
+            reset_time: Math.ceil(resetMs / 1000),
+            tokens_exhausted: count,
+            total_tokens: pool.size,
+            timestamp: this.now() / 1000,
+          });
+          this.rateLimitWritten = true;
+        } else if (this.rateLimitWritten) {
+          await this.store.writeRateLimit(null);
+          this.rateLimitWritten = false;
+        }
+      } catch (e) {
+        this.log.warn({ error: errorMessage(e) }, 'could not write rate_limit metadata');
+      }
+    });
+  }
+
+  private snapshotStats(): CollectorStats {
+    const s = this.stats;
+    s.updated_at = Math.floor(this.now() / 1000);
+    s.api = {
+      calls_total: structuredClone(this.client.counters.calls_total),
+      rate_limited_total: { ...this.client.counters.rate_limited_total },
+      errors_total: { ...this.client.counters.errors_total },
+      retries_total: this.client.counters.retries_total,
+      bad_records_total: { ...this.badRecords },
+    };
+    s.tokens = this.client.pool.stats();
+    s.budget = {
+      calls_per_hour: this.budget.callsPerHour,
+      share: this.deps.config.apiBudgetShare,
+      used_last_hour: this.client.usedLastHour(),
+      insights_calls_per_hour: this.budget.insightsPerHour,
+    };
+    const ports = insightPorts(this.gateways ?? []);
+    const f = this.insights.freshness(ports);
+    s.insights = {
+      ports_total: f.portsTotal,
+      ports_fresh: f.portsFresh,
+      oldest_age_seconds: f.oldestAgeSeconds,
+      refresh_period_seconds: f.basePeriod,
+      refreshed_last_cycle: this.insights.refreshedLastCycle,
+    };
+    return s;
+  }
+
+  async publishStats(): Promise<void> {
+    try {
+      await this.store.writeStats(this.snapshotStats());
+    } catch (e) {
+      this.log.warn({ error: errorMessage(e) }, 'could not write collector_stats');
+    }
+  }
+
+  private async loading(phase: LoadingPhaseName, details: Record<string, unknown>): Promise<void> {
+    try {
+      await this.store.writeLoadingPhase({
+        current_phase: phase,
+        total_phases: TOTAL_PHASES,
+        details,
+        timestamp: this.now() / 1000,
+      });
+    } catch (e) {
+      this.log.warn({ error: errorMessage(e) }, 'could not write loading_phase');
+    }
+  }
+
+  // ---------- phases ----------
+
+  private context(signal: AbortSignal, log: Logger): PhaseContext {
+    return {
+      api: this.client,
+      orgId: this.orgId as string,
+      signal,
+      counter: { calls: 0 },
+      limit: (fn) => this.limit(fn),
+      badRecords: (op, n) => {
+        this.badRecords[op] = (this.badRecords[op] ?? 0) + n;
+      },
+      log,
+    };
+  }
+
+  /**
+   * Run one phase: time it, count its calls, record success or its error (never thrown, except an
+   * abort), publish collector_stats. `fn` returns its value, an item count and maybe a partial error.
+   */
+  private async phase<T>(
+    name: CollectorPhase,
+    signal: AbortSignal,
+    outcome: CycleOutcome,
+    fn: (ctx: PhaseContext) => Promise<{ value: T; items: number; error?: string; details?: object }>,
+  ): Promise<T | null> {
+    const log = this.log.child({ phase: name });
+    const ctx = this.context(signal, log);
+    const prev = this.stats.phases[name];
+    const t0 = this.now();
+    this.stats.phases[name] = { ...this.emptyPhase(prev), status: 'running' };
+    let value: T | null = null;
+    let st: PhaseStats;
+    try {
+      const r = await fn(ctx);
+      value = r.value;
+      const seconds = (this.now() - t0) / 1000;
+      st = {
+        status: r.error ? 'error' : 'ok',
+        duration_seconds: seconds,
+        last_success: r.error ? (prev?.last_success ?? null) : Math.floor(this.now() / 1000),
+        last_error: r.error ?? null,
+        items: r.items,
+        calls: ctx.counter.calls,
+      };
+      if (r.error) outcome.errors[name] = r.error;
+      const msg = r.error ? 'phase finished with errors' : 'phase done';
+      log[r.error ? 'warn' : 'info'](
+        {
+          items: r.items,
+          calls: ctx.counter.calls,
+          ms: Math.round(seconds * 1000),
+          ...r.details,
+          error: r.error,
+        },
+        msg,
+      );
+    } catch (e) {
+      if (signal.aborted || e instanceof AbortedError) {
+        this.stats.phases[name] = { ...this.emptyPhase(prev), status: 'error', last_error: 'abandoned' };
+        throw e instanceof AbortedError ? e : new AbortedError();
+      }
+      const seconds = (this.now() - t0) / 1000;
+      const message = errorMessage(e);
+      if (e instanceof RateLimitedError) outcome.rateLimitedUntil = e.resetAt;
+      if (e instanceof FatalError) throw e;
+      st = {
+        status: 'error',
+        duration_seconds: seconds,
+        last_success: prev?.last_success ?? null,
+        last_error: message,
+        items: 0,
+        calls: ctx.counter.calls,
+      };
+      outcome.errors[name] = message;
+      log.error(
+        { calls: ctx.counter.calls, ms: Math.round(seconds * 1000), error: message },
+        'phase failed; previous data kept',
+      );
+    }
+    if (CORE_PHASES.includes(name) || name === 'configs') outcome.coreCalls += st.calls;
+    else outcome.insightsCalls += st.calls;
+    this.stats.phases[name] = st;
+    await this.publishStats();
+    return value;
+  }
+
+  private emptyPhase(prev?: PhaseStats): PhaseStats {
+    return {
+      status: 'skipped',
+      duration_seconds: 0,
+      last_success: prev?.last_success ?? null,
+      last_error: null,
+      items: 0,
+      calls: 0,
+    };
+  }
+
+  private async skipPhase(name: CollectorPhase, reason: string, outcome: CycleOutcome, isError: boolean) {
+    const prev = this.stats.phases[name];
+    this.stats.phases[name] = {
+      ...this.emptyPhase(prev),
+      status: isError ? 'error' : 'skipped',
+      last_error: isError ? reason : null,
+    };
+    if (isError) outcome.errors[name] = reason;
+    this.log.info({ phase: name, reason }, 'phase skipped');
+  }
+
+  // ---------- the cycle ----------
+
+  async runCycle(signal: AbortSignal): Promise<CycleOutcome> {
+    const cfg = this.deps.config;
+    const t0 = this.now();
+    const outcome: CycleOutcome = {
+      ok: false,
+      errors: {},
+      rateLimitedUntil: null,
+      durationSeconds: 0,
+      coreCalls: 0,
+      insightsCalls: 0,
+    };
+    this.stats.cycles_total++;
+    this.stats.last_cycle = {
+      started: Math.floor(t0 / 1000),
+      finished: null,
+      duration_seconds: null,
+      success: null,
+      core_calls: 0,
+      insights_calls: 0,
+    };
+    await this.store.writeWorkerStatus({
+      status: 'running',
+      details: {
+        started: iso(t0),
+        mode: 'parallel',
+        instance: this.instance,
+        cycle: this.stats.cycles_total,
+      },
+    });
+    this.log.info({ cycle: this.stats.cycles_total }, 'cycle started');
+
+    const session = { calls: 0 };
+    try {
+      await this.ensureSession(signal, session);
+    } catch (e) {
+      if (e instanceof AbortedError || e instanceof FatalError) throw e;
+      outcome.errors.session = errorMessage(e);
+      if (e instanceof RateLimitedError) outcome.rateLimitedUntil = e.resetAt;
+      outcome.coreCalls += session.calls;
+      return this.finishCycle(outcome, t0, null);
+    }
+    outcome.coreCalls += session.calls;
+
+    const [orgSites, gw] = await Promise.all([
+      this.phase('org_sites', signal, outcome, async (ctx) => {
+        await this.loading('org_sites', { description: 'Loading organization and sites' });
+        const r = await fetchOrgSites(ctx);
+        await this.store.writeOrgSites(r.org, r.sites);
+        this.sites = r.sites;
+        return { value: r, items: r.sites.length, details: { sites: r.sites.length } };
+      }),
+      this.phase('gateways', signal, outcome, async (ctx) => {
+        await this.loading('gateways', { description: 'Loading gateway list' });
+        const r = await fetchGateways(ctx);
+        const rows = carryOverRows(r.rows, this.prevStatsRows, r.incomplete, (x) => x.id);
+        // First run on an empty Redis: show the gateway list at once, ports follow.
+        if (!this.gateways && !(await this.store.hasGateways())) {
+          const siteName = new Map((this.sites ?? []).map((s) => [s.id, s.name]));
+          await this.store.writeGateways(
+            rows.map((s) => buildGateway(s, String(siteName.get(s.site_id ?? '') ?? ''), null)),
+            null,
+          );
+        }
+        return {
+          value: { rows, complete: !r.incomplete },
+          items: rows.length,
+          details: { gateways: rows.length, carried_over: rows.length - r.rows.length },
+        };
+      }),
+    ]);
+
+    let insightsRan = false;
+    if (gw) {
+      this.prevStatsRows = gw.rows;
+      const sites = orgSites?.sites ?? this.sites ?? [];
+      const configsDone = this.phase('configs', signal, outcome, async (ctx) => {
+        const r = await this.configs.refresh(ctx, gw.rows, sites, gw.complete, this.store);
+        const f = r.fetched;
+        return {
+          value: true,
+          items: f.templates + f.profiles + f.deviceConfigs + f.inventory,
+          error: r.errors.length ? r.errors.join('; ') : undefined,
+          details: { fetched: f },
+        };
+      });
+      const portsDone = this.phase('ports', signal, outcome, async (ctx) => {
+        await this.loading('ports', {
+          description: `Loading WAN ports of ${gw.rows.length} gateways`,
+          total_gateways: gw.rows.length,
+        });
+        const [ports] = await Promise.all([fetchWanPortRows(ctx), configsDone]);
+        const rows = carryOverRows(
+          ports.rows,
+          this.prevPortRows,
+          ports.incomplete,
+          (r) => `${r.mac}/${r.port_id}`,
+        );
+        const gateways = enrichGateways(gw.rows, groupRowsByGateway(rows, gw.rows), sites, this.configs);
+        const complete = gw.complete && !ports.incomplete;
+        const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
+        const removed = await this.store.writeGateways(gateways, complete ? members : null);
+        this.prevPortRows = rows;
+        this.gateways = gateways;
+        const total = gateways.reduce((n, g) => n + g.ports.length, 0);
+        return {
+          value: gateways,
+          items: total,
+          details: {
+            gateways: gateways.length,
+            wan_ports: total,
+            port_rows: ports.rows.length,
+            removed_insight_ports: removed,
+          },
+        };
+      });
+      const peersDone = cfg.skipEnrichment
+        ? this.skipPhase('vpn_peers', 'SKIP_ENRICHMENT', outcome, false)
+        : this.phase('vpn_peers', signal, outcome, async (ctx) => {
+            await this.loading('vpn_peers', { description: 'Loading VPN peer paths', total: gw.rows.length });
+            const r = await fetchPeerPaths(ctx);
+            const rows = carryOverRows(r.rows, this.prevPeerRows, r.incomplete, (p) =>
+              [p.mac, p.port_id, p.peer_mac, p.peer_port_id, p.vpn_name].join('/'),
+            );
+            const envelopes = groupPeerPaths(rows, gw.rows);
+            const removed = await this.store.writeVpnPeers(envelopes, gw.complete);
+            this.prevPeerRows = rows;
+            return {
+              value: true,
+              items: r.rows.length,
+              details: { gateways: envelopes.size, paths: r.rows.length, removed },
+            };
+          });
+      const insightsDone = portsDone.then(async () => {
+        insightsRan = true;
+        await this.runInsights(signal, outcome);
+      });
+      await Promise.all([configsDone, portsDone, peersDone, insightsDone]);
+    } else {
+      const why = 'not run: the gateways phase failed';
+      await this.skipPhase('configs', why, outcome, false);
+      await this.skipPhase('ports', why, outcome, true);
+      if (!cfg.skipEnrichment) await this.skipPhase('vpn_peers', why, outcome, true);
+    }
+    // Insights need only a port list: the last good one serves when this cycle's gateways failed.
+    if (!insightsRan) await this.runInsights(signal, outcome);
+    return this.finishCycle(outcome, t0, gw ? this.gateways : null);
+  }
+
+  private async runInsights(signal: AbortSignal, outcome: CycleOutcome): Promise<void> {
+    if (this.deps.config.skipEnrichment) return this.skipPhase('insights', 'SKIP_ENRICHMENT', outcome, false);
+    const gateways = this.gateways;
+    if (!gateways) return this.skipPhase('insights', 'no WAN ports known yet', outcome, false);
+    if (outcome.rateLimitedUntil !== null) {
+      return this.skipPhase('insights', 'every token is rate limited', outcome, true);
+    }
+    // Core calls per cycle: this cycle's so far (configs excluded: they are one-off), or the last.
+    const core = Math.max(
+      this.lastCoreCalls ?? 0,
+      outcome.coreCalls - (this.stats.phases.configs?.calls ?? 0),
+    );
+    this.lastCoreCalls = core;
+    this.budget = this.computeBudget();
+    const ports = insightPorts(gateways);
+    this.insights.prune(ports);
+    const plan = this.insights.plan(ports, this.budget, this.client.usedLastHour(), core);
+    await this.phase('insights', signal, outcome, async (ctx) => {
+      await this.loading('insights', {
+        description: `Insights 0/${plan.length}`,
+        progress: 0,
+        total: plan.length,
+      });
+      const r = await this.insights.run(ctx, ports, plan, this.store, (done, total) =>
+        this.loading('insights', { description: `Insights ${done}/${total}`, progress: done, total }),
+      );
+      if (r.rateLimited) outcome.rateLimitedUntil = r.rateLimited.resetAt;
+      const error = r.rateLimited
+        ? errorMessage(r.rateLimited)
+        : r.failed > 0
+          ? `${r.failed} of ${r.planned} series failed, first: ${r.firstError}`
+          : undefined;
+      return {
+        value: true,
+        items: r.written,
+        error,
+        details: {
+          planned: r.planned,
+          ports: ports.length,
+          refresh_period_s: this.insights.basePeriod,
+          budget_per_hour: this.budget.insightsPerHour,
+        },
+      };
+    });
+  }
+
+  private async finishCycle(
+    outcome: CycleOutcome,
+    t0: number,
+    gateways: Gateway[] | null,
+  ): Promise<CycleOutcome> {
+    const finished = this.now();
+    outcome.durationSeconds = (finished - t0) / 1000;
+    const failed = Object.keys(outcome.errors);
+    const coreFailed = failed.some((p) => p === 'session' || CORE_PHASES.includes(p as CollectorPhase));
+    outcome.ok = failed.length === 0;
+    if (outcome.coreCalls > 0 && !outcome.errors.session) {
+      // The steady-state core cost, without the one-off config fetches.
+      this.lastCoreCalls = outcome.coreCalls - (this.stats.phases.configs?.calls ?? 0);
+    }
+    this.budget = this.computeBudget();
+    this.stats.last_cycle = {
+      started: Math.floor(t0 / 1000),
+      finished: Math.floor(finished / 1000),
+      duration_seconds: outcome.durationSeconds,
+      success: outcome.ok,
+      core_calls: outcome.coreCalls,
+      insights_calls: outcome.insightsCalls,
+    };
+    if (outcome.ok) this.stats.last_success = Math.floor(finished / 1000);
+    else this.stats.cycle_failures_total++;
+    const gatewaysCount = (gateways ?? this.gateways ?? []).length;
+    const base = {
+      last_run: iso(finished),
+      duration_seconds: Math.round(outcome.durationSeconds * 1000) / 1000,
+      gateways_count: gatewaysCount,
+      mode: 'parallel',
+      instance: this.instance,
+      calls: outcome.coreCalls + outcome.insightsCalls,
+    };
+    const rateLimited =
+      outcome.rateLimitedUntil !== null ? { rate_limited_until: iso(outcome.rateLimitedUntil) } : {};
+    try {
+      await this.loading('complete', {
+        description: outcome.ok ? 'Cycle complete' : `Cycle finished with errors in ${failed.join(', ')}`,
+        duration_seconds: base.duration_seconds,
+        gateways_count: gatewaysCount,
+      });
+      if (coreFailed) {
+        const first = failed[0] as keyof CycleOutcome['errors'];
+        await this.store.writeWorkerStatus({
+          status: 'error',
+          details: {
+            error: `${first}: ${outcome.errors[first]}`,
+            timestamp: iso(finished),
+            degraded: true,
+            failed_phases: outcome.errors,
+            ...base,
+            ...rateLimited,
+          },
+        });
+      } else {
+        if (gateways) await this.store.writeLastUpdate();
+        await this.store.writeWorkerStatus({
+          status: 'idle',
+          details: {
+            ...base,
+            degraded: !outcome.ok,
+            ...(outcome.ok ? {} : { failed_phases: outcome.errors }),
+            ...rateLimited,
+          },
+        });
+      }
+    } catch (e) {
+      this.log.error({ error: errorMessage(e) }, 'could not write cycle status to Redis');
+    }
+    this.syncRateLimit();
+    await this.publishStats();
+    this.log[outcome.ok ? 'info' : 'warn'](
+      {
+        ok: outcome.ok,
+        seconds: base.duration_seconds,
+        core_calls: outcome.coreCalls,
+        insights_calls: outcome.insightsCalls,
+        gateways: gatewaysCount,
+        errors: outcome.errors,
+      },
+      'cycle finished',
+    );
+    return outcome;
+  }
+
+  /** Written when a scheduled tick is skipped because the data is fresh (contract §1.6 using_cache). */
+  async reportUsingCache(ageSeconds: number): Promise<void> {
+    await this.store.writeWorkerStatus({
+      status: 'idle',
+      details: {
+        status: 'using_cache',
+        cache_age: Math.round(ageSeconds),
+        gateways_count: this.gateways?.length ?? 0,
+        last_check: iso(this.now()),
+        instance: this.instance,
+      },
+    });
+  }
+
+  /** Written on SIGTERM. */
+  async reportStopped(interrupted: boolean): Promise<void> {
+    await this.store.writeWorkerStatus({
+      status: 'idle',
+      details: { stopped: iso(this.now()), interrupted_cycle: interrupted, instance: this.instance },
+    });
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * Pure enrichment (contract §2.3): device-stats row + WAN port-search rows + configs -> the gateway
+ * object of `mist:gateways` with its WAN ports. No I/O here; every rule has a unit test beside it.
+ *
+ * Rules, and where we deliberately differ from the reference (contract §6.11):
+ * - config base: a hub (inventory or stats row has `deviceprofile_id`) uses its device profile, a
+ *   spoke the gateway template of its device config or else of its site; the device's own
+ *   `port_config` is laid over the base, key by key;
+ * - `port_config` keys may be ranges (`ge-0/0/1-5`) or comma lists; they are expanded first, and an
+ *   exact key beats a range covering the same port;
+ * - VLAN sub-interfaces: the runtime `if_stat` entry is matched on the logical interface
+ *   (`ge-0/0/0.20`) or on port + VLAN, not "the last entry with this port_id";
+ * - configured WAN ports that report no stats are listed, down;
+ * - runtime `wan_name` is used when the config has none; `rx_bps`/`tx_bps` come from the port search.
+ */
+import type { Gateway, WanPort } from '../../common/src/types.js';
+import type {
+  ConfigObject,
+  DeviceStatsRow,
+  IfStat,
+  InventoryRow,
+  MistSite,
+  PortConfig,
+  PortConfigEntry,
+  PortStatsRow,
+} from './mist/payloads.js';
+import { isObject, num, str } from './mist/payloads.js';
+
+/** Largest range we expand (`ge-0/0/0-47` is 48); anything bigger is a typo, kept as a literal key. */
+const MAX_RANGE = 256;
+
+/**
+ * Port names covered by one `port_config` key: `ge-0/0/1-3` -> ge-0/0/1..3, `ge-0/0/1,ge-0/0/4`
+ * -> both, `ge-0/0/1-2.20` -> ge-0/0/1.20, ge-0/0/2.20. A plain name maps to itself.
+ */
+export function expandPortKey(key: string): string[] {
+  const out: string[] = [];
+  for (const part of key.split(',')) {
+    const p = part.trim();
+    if (!p) continue;
+    const m = /^(.*[^\d])(\d+)-(\d+)(\.\d+)?$/.exec(p);
+    if (m) {
+      const [, prefix, a, b, unit = ''] = m;
+      const lo = Number(a);
+      const hi = Number(b);
+      // `ge-0` alone has no `/`, so `ge-0-5`-style words are not ranges unless the prefix ends in `/`.
+      if (prefix.endsWith('/') && lo <= hi && hi - lo < MAX_RANGE) {
+        for (let i = lo; i <= hi; i++) out.push(`${prefix}${i}${unit}`);
+        continue;
+      }
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+/** A port_config with every key expanded to single ports; exact keys win over ranges and lists. */
+export function expandPortConfig(pc: PortConfig | undefined | null): PortConfig {
+  const out: PortConfig = {};
+  if (!isObject(pc)) return out;
+  const entries = Object.entries(pc).filter(([, v]) => isObject(v));
+  const isExact = (k: string) => {
+    const names = expandPortKey(k);
+    return names.length === 1 && names[0] === k.trim();
+  };
+  for (const [k, v] of entries) if (!isExact(k)) for (const n of expandPortKey(k)) out[n] = v;
+  for (const [k, v] of entries) if (isExact(k)) out[k.trim()] = v;
+  return out;
+}
+
+/** Device keys shallow-overwrite base keys per port; new ports are added (contract §2.3 rule 3). */
+export function mergePortConfig(base: PortConfig, device: PortConfig): PortConfig {
+  const out: PortConfig = { ...base };
+  for (const [name, entry] of Object.entries(device)) out[name] = { ...(base[name] ?? {}), ...entry };
+  return out;
+}
+
+export type ConfigSource = 'profile' | 'template' | 'none';
+
+export interface ResolvedConfig {
+  /** Expanded, merged port_config (base + device overrides). */
+  portConfig: PortConfig;
+  /** Expanded base (template or profile) port_config alone. */
+  basePortConfig: PortConfig;
+  /** Ports whose entry the device config sets (device-level overrides). */
+  deviceOverrides: Set<string>;
+  source: ConfigSource;
+  /** Whether any config (base or device) was known; false means "minimal enrichment". */
+  known: boolean;
+}
+
+export interface ConfigInputs {
+  site?: MistSite;
+  inventory?: InventoryRow;
+  deviceConfig?: ConfigObject;
+  templates: ReadonlyMap<string, ConfigObject>;
+  profiles: ReadonlyMap<string, ConfigObject>;
+}
+
+/** The hub's device profile id, from inventory, else the stats row, else the device config. */
+export function deviceProfileId(
+  stats: DeviceStatsRow,
+  inv?: InventoryRow,
+  dev?: ConfigObject,
+): string | null {
+  for (const v of [inv?.deviceprofile_id, stats.deviceprofile_id, dev?.deviceprofile_id]) {
+    if (typeof v === 'string' && v) return v;
+  }
+  return null;
+}
+
+/** The spoke's gateway template id: the device config's, else the site's. */
+export function gatewayTemplateId(dev?: ConfigObject, site?: MistSite): string | null {
+  for (const v of [dev?.gatewaytemplate_id, site?.gatewaytemplate_id])
+    if (typeof v === 'string' && v) return v;
+  return null;
+}
+
+export function resolveConfig(stats: DeviceStatsRow, inputs: ConfigInputs): ResolvedConfig {
+  const profileId = deviceProfileId(stats, inputs.inventory, inputs.deviceConfig);
+  let base: ConfigObject | undefined;
+  let source: ConfigSource = 'none';
+  if (profileId) {
+    base = inputs.profiles.get(profileId);
+    if (base) source = 'profile';
+  } else {
+    const tid = gatewayTemplateId(inputs.deviceConfig, inputs.site);
+    base = tid ? inputs.templates.get(tid) : undefined;
+    if (base) source = 'template';
+  }
+  const basePortConfig = expandPortConfig(base?.port_config);
+  const devicePortConfig = expandPortConfig(inputs.deviceConfig?.port_config);
+  return {
+    portConfig: mergePortConfig(basePortConfig, devicePortConfig),
+    basePortConfig,
+    deviceOverrides: new Set(Object.keys(devicePortConfig)),
+    source,
+    known: base !== undefined || inputs.deviceConfig !== undefined,
+  };
+}
+
+/** `255.255.255.0` -> "24", `/24` or `24` -> "24"; "" when not a valid mask. */
+export function toPrefixLength(mask: unknown): string {
+  if (typeof mask === 'number' && Number.isInteger(mask) && mask >= 0 && mask <= 128) return String(mask);
+  if (typeof mask !== 'string') return '';
+  const m = mask.trim().replace(/^\//, '');
+  if (/^\d{1,3}$/.test(m) && Number(m) <= 128) return String(Number(m));
+  const octets = m.split('.');
+  if (octets.length !== 4) return '';
+  let bits = '';
+  for (const o of octets) {
+    if (!/^\d{1,3}$/.test(o) || Number(o) > 255) return '';
+    bits += Number(o).toString(2).padStart(8, '0');
+  }
+  if (!/^1*0*$/.test(bits)) return '';
+  return String(bits.indexOf('0') === -1 ? 32 : bits.indexOf('0'));
+}
+
+/** `ips[0]` like `192.0.2.10/24` (or `/255.255.255.0`) -> ip and prefix length. */
+export function splitCidr(cidr: unknown): { ip: string; netmask: string } {
+  if (typeof cidr !== 'string' || !cidr.includes('/')) return { ip: '', netmask: '' };
+  const [ip, mask] = cidr.split('/', 2);
+  return { ip: ip.trim(), netmask: toPrefixLength(mask) };
+}
+
+/** Mist `address_mode` -> our `type`. */
+export function addressModeType(mode: unknown): string | null {
+  if (typeof mode !== 'string') return null;
+  const m = mode.trim().toLowerCase();
+  if (m === 'dynamic' || m === 'dhcp') return 'dhcp';
+  if (m === 'static') return 'static';
+  if (m === 'pppoe') return 'pppoe';
+  return null;
+}
+
+function vlanString(v: unknown): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'string') return v.trim();
+  return '';
+}
+
+/** `ge-0/0/0.20` -> { physical: 'ge-0/0/0', unit: '20' }; no unit -> unit null. */
+export function splitUnit(name: string): { physical: string; unit: string | null } {
+  const m = /^(.*)\.(\d+)$/.exec(name);
+  return m ? { physical: m[1], unit: m[2] } : { physical: name, unit: null };
+}
+
+/** WAN entries of `if_stat` (and of `if2_stat`, the second node of an HA pair), keyed by interface. */
+export function wanIfStats(stats: DeviceStatsRow): Array<[string, IfStat]> {
+  const out: Array<[string, IfStat]> = [];
+  for (const src of [stats.if_stat, stats.if2_stat]) {
+    if (!isObject(src)) continue;
+    for (const [k, v] of Object.entries(src)) {
+      if (isObject(v) && (v as IfStat).port_usage === 'wan') out.push([k, v as IfStat]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The runtime entry of a WAN interface: its own logical name first, then port + configured VLAN,
+ * then the only (or untagged) entry of the physical port. Never "whichever came last".
+ */
+export function matchIfStat(
+  name: string,
+  vlanId: string,
+  wanName: string,
+  entries: Array<[string, IfStat]>,
+): IfStat | undefined {
+  const byKey = new Map(entries);
+  const exact = byKey.get(name);
+  if (exact) return exact;
+  const { physical, unit } = splitUnit(name);
+  const vlan = vlanId || unit || '';
+  if (vlan) {
+    const sub = byKey.get(`${physical}.${vlan}`);
+    if (sub) return sub;
+  }
+  const samePort = entries.filter(([k, e]) => (e.port_id ?? splitUnit(k).physical) === physical);
+  if (vlan) {
+    const tagged = samePort.find(([, e]) => vlanString(e.vlan) === vlan);
+    if (tagged) return tagged[1];
+  }
+  if (samePort.length === 1) return samePort[0][1];
+  if (wanName) {
+    const named = samePort.find(([, e]) => e.wan_name === wanName);
+    if (named) return named[1];
+  }
+  const untagged = samePort.find(([k, e]) => k === `${physical}.0` || !e.vlan);
+  return untagged?.[1];
+}
+
+/** The config entry of a stats port (contract §2.3 matching order, plus `port.unit` -> `port`). */
+export function matchConfig(
+  portId: string,
+  portDesc: string,
+  config: PortConfig,
+): { key: string; entry: PortConfigEntry } | null {
+  if (config[portId]) return { key: portId, entry: config[portId] };
+  const { physical, unit } = splitUnit(portId);
+  if (unit !== null && config[physical]) return { key: physical, entry: config[physical] };
+  const sub = Object.keys(config).find((k) => k.startsWith(`${portId}.`));
+  if (sub) return { key: sub, entry: config[sub] };
+  if (portDesc) {
+    const byDesc = Object.keys(config).find((k) => str(config[k].description).trim() === portDesc.trim());
+    if (byDesc) return { key: byDesc, entry: config[byDesc] };
+  }
+  return null;
+}
+
+/** Fields that are ours or the contract's; if_stat pass-through never overwrites them. */
+const OWN_FIELDS = new Set([
+  'name',
+  'port_id',
+  'wan_name',
+  'description',
+  'enabled',
+  'usage',
+  'ip',
+  'netmask',
+  'gateway',
+  'type',
+  'template_type',
+  'vlan_id',
+  'override',
+  'up',
+  'rx_bytes',
+  'tx_bytes',
+  'rx_pkts',
+  'tx_pkts',
+  'speed',
+  'mac',
+  'rx_bps',
+  'tx_bps',
+  'config_source',
+]);
+
+/** One enriched WAN port from its stats row (if any), config entry (if any) and runtime entry. */
+export function buildPort(
+  name: string,
+  row: PortStatsRow | undefined,
+  cfg: PortConfigEntry | undefined,
+  resolved: Pick<ResolvedConfig, 'known' | 'source' | 'deviceOverrides'>,
+  cfgKey: string | null,
+  ifStats: Array<[string, IfStat]>,
+): WanPort {
+  const ipc = isObject(cfg?.ip_config) ? cfg.ip_config : {};
+  const vlanId = vlanString(cfg?.vlan_id);
+  const cfgName = str(cfg?.name);
+  const runtime = matchIfStat(name, vlanId, cfgName, ifStats);
+  const rt = splitCidr(runtime?.ips?.[0]);
+  const templateType = str(ipc.type) || 'dhcp';
+  const runtimeType = addressModeType(runtime?.address_mode);
+  let type: string;
+  let override: WanPort['override'];
+  if (resolved.known) {
+    type = runtimeType ?? templateType;
+    override = type !== templateType ? 'yes' : 'no';
+  } else {
+    // Minimal enrichment: no config known at all (contract §2.3).
+    type = runtimeType ?? 'unknown';
+    override = '';
+  }
+  const port: WanPort = {
+    name,
+    port_id: name,
+    wan_name: cfgName || str(runtime?.wan_name),
+    description: str(cfg?.description).trim() || str(row?.port_desc),
+    enabled: cfg ? cfg.disabled !== true : row?.disabled !== true,
+    usage: 'wan',
+    ip: rt.ip || str(ipc.ip),
+    netmask: rt.netmask || toPrefixLength(ipc.netmask),
+    gateway: str(ipc.gateway),
+    type,
+    vlan_id: vlanId || (typeof runtime?.vlan === 'number' && runtime.vlan > 0 ? String(runtime.vlan) : ''),
+    override,
+    up: row?.up === true,
+    rx_bytes: num(row?.rx_bytes),
+    tx_bytes: num(row?.tx_bytes),
+    rx_pkts: num(row?.rx_pkts),
+    tx_pkts: num(row?.tx_pkts),
+    speed: num(row?.speed),
+    mac: str(row?.port_mac),
+    rx_bps: num(row?.rx_bps),
+    tx_bps: num(row?.tx_bps),
+    config_source: cfgKey && resolved.deviceOverrides.has(cfgKey) ? 'device' : cfg ? resolved.source : 'none',
+  };
+  if (resolved.known) port.template_type = templateType;
+  if (!port.wan_type && typeof cfg?.wan_type === 'string') port.wan_type = cfg.wan_type;
+  if (runtime) {
+    for (const [k, v] of Object.entries(runtime)) if (!OWN_FIELDS.has(k) && !(k in port)) port[k] = v;
+  }
+  return port;
+}
+
+const byName = (a: WanPort, b: WanPort) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The WAN ports of one gateway: one per WAN port-search row, plus every configured WAN port that
+ * no row covers (listed as down), sorted by name.
+ */
+export function buildPorts(
+  stats: DeviceStatsRow,
+  rows: readonly PortStatsRow[],
+  resolved: ResolvedConfig,
+): WanPort[] {
+  const ifStats = wanIfStats(stats);
+  const ports = new Map<string, WanPort>();
+  const usedKeys = new Set<string>();
+  for (const row of rows) {
+    if (ports.has(row.port_id)) continue;
+    const m = matchConfig(row.port_id, str(row.port_desc), resolved.portConfig);
+    // A stats row matched to a non-WAN config entry keeps its row data but no WAN config.
+    const cfg = m && m.entry.usage === 'wan' ? m : null;
+    if (m) usedKeys.add(m.key);
+    ports.set(row.port_id, buildPort(row.port_id, row, cfg?.entry, resolved, cfg?.key ?? null, ifStats));
+  }
+  for (const [key, entry] of Object.entries(resolved.portConfig)) {
+    if (entry.usage !== 'wan' || usedKeys.has(key) || ports.has(key)) continue;
+    ports.set(key, buildPort(key, undefined, entry, resolved, key, ifStats));
+  }
+  return [...ports.values()].sort(byName);
+}
+
+/** The `mist:gateways` element: the whole stats row plus the contract's fields (§2.4). */
+export function buildGateway(stats: DeviceStatsRow, siteName: string, ports: WanPort[] | null): Gateway {
+  return {
+    ...stats,
+    id: stats.id,
+    mac: stats.mac,
+    name: str(stats.name) || str(stats.hostname) || stats.mac,
+    site_id: str(stats.site_id),
+    site_name: siteName,
+    model: str(stats.model),
+    status: str(stats.status) || 'unknown',
+    ip: str(stats.ip),
+    uptime: num(stats.uptime),
+    ports: ports ?? [],
+    ...(ports ? { num_ports: ports.length } : {}),
+    _basic_only: ports === null,
+  };
+}

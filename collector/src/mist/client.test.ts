@@ -1,0 +1,245 @@
+/**
+ * The client against a scripted local HTTP server (each test says exactly what the "Mist API"
+ * answers); end-to-end behaviour against the simulator is in test/collector/.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MistClient, parseRetryAfter, withQuery } from './client.js';
+import { MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
+import { listAll, searchAll } from './paginate.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+interface Fake {
+  url: string;
+  seen: Array<{ path: string; auth: string }>;
+  close: () => Promise<void>;
+}
+
+const servers: Server[] = [];
+const clients: MistClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections();
+          s.close(() => r());
+        }),
+    ),
+  );
+});
+
+async function fake(handler: Handler): Promise<Fake> {
+  const seen: Fake['seen'] = [];
+  const srv = createServer((req, res) => {
+    seen.push({ path: req.url ?? '', auth: String(req.headers.authorization) });
+    handler(req, res);
+  });
+  servers.push(srv);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, seen, close: async () => {} };
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+function client(url: string, extra: Partial<ConstructorParameters<typeof MistClient>[0]> = {}) {
+  const c = new MistClient({
+    baseUrl: url,
+    tokens: ['tok-A', 'tok-B'],
+    rateLimitPerToken: 5000,
+    timeoutMs: 300,
+    connections: 2,
+    retries: 2,
+    retryBaseMs: 5,
+    retryMaxMs: 20,
+    ...extra,
+  });
+  clients.push(c);
+  return c;
+}
+
+describe('helpers', () => {
+  it('parses Retry-After seconds and dates', () => {
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(parseRetryAfter(undefined, 0)).toBeNull();
+    expect(parseRetryAfter('soon', 0)).toBeNull();
+  });
+  it('builds queries', () => {
+    expect(withQuery('/a', { x: 1, y: undefined, z: 'a b' })).toBe('/a?x=1&z=a+b');
+    expect(withQuery('/a?q=1', { x: 1 })).toBe('/a?q=1&x=1');
+  });
+});
+
+describe('MistClient', () => {
+  it('sends Authorization: Token and counts calls per operation and token label', async () => {
+    const f = await fake((_req, res) => json(res, 200, { ok: true }));
+    const c = client(f.url);
+    await c.get('getSelf', '/api/v1/self');
+    await c.get('getSelf', '/api/v1/self');
+    expect(f.seen.map((s) => s.auth)).toEqual(['Token tok-A', 'Token tok-B']);
+    expect(c.counters.calls_total).toEqual({ getSelf: { token1: 1, token2: 1 } });
+    expect(c.usedLastHour()).toBe(2);
+  });
+  it('rotates to the next token on 429 and remembers the exhausted one', async () => {
+    const f = await fake((req, res) =>
+      req.headers.authorization === 'Token tok-A'
+        ? json(res, 429, { detail: 'Too Many Request' })
+        : json(res, 200, [1]),
+    );
+    let changes = 0;
+    const c = client(f.url, { onRateLimitChange: () => changes++ });
+    const r = await c.get<number[]>('listOrgSites', '/x');
+    expect(r.body).toEqual([1]);
+    await c.get('listOrgSites', '/x');
+    // token1 is not tried again in this hour.
+    expect(f.seen.map((s) => s.auth)).toEqual(['Token tok-A', 'Token tok-B', 'Token tok-B']);
+    expect(c.counters.rate_limited_total).toEqual({ token1: 1 });
+    expect(c.pool.exhausted().count).toBe(1);
+    expect(changes).toBeGreaterThan(0);
+  });
+  it('throws RateLimitedError (with the reset time) when every token is exhausted, without hammering', async () => {
+    const f = await fake((_req, res) => json(res, 429, { detail: 'Too Many Request' }));
+    const c = client(f.url);
+    const err = await c.get('getOrg', '/x').catch((e) => e);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).resetAt).toBeGreaterThan(Date.now());
+    expect(f.seen).toHaveLength(2);
+    const again = await c.get('getOrg', '/x').catch((e) => e);
+    expect(again).toBeInstanceOf(RateLimitedError);
+    expect(f.seen).toHaveLength(2);
+    expect(c.counters.errors_total).toEqual({ getOrg: 2 });
+  });
+  it('waits out a short Retry-After when every token is limited', async () => {
+    let n = 0;
+    const f = await fake((_req, res) =>
+      n++ < 2 ? json(res, 429, {}, { 'retry-after': '0.2' }) : json(res, 200, {}),
+    );
+    const c = client(f.url);
+    const t0 = Date.now();
+    await c.get('getOrg', '/x');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(150);
+    expect(f.seen).toHaveLength(3);
+  });
+  it('retries 5xx, timeouts and malformed bodies, then succeeds', async () => {
+    let n = 0;
+    const f = await fake((_req, res) => {
+      n++;
+      if (n === 1) return json(res, 503, 'unavailable');
+      if (n === 2) return; // no answer: timeout
+      if (n === 3) return json(res, 200, '{"trunc');
+      json(res, 200, { fine: true });
+    });
+    const c = client(f.url, { retries: 3 });
+    expect((await c.get('getOrg', '/x')).body).toEqual({ fine: true });
+    expect(c.counters.retries_total).toBe(3);
+  });
+  it('gives up after bounded retries with one clear line', async () => {
+    const f = await fake((_req, res) => json(res, 502, 'bad gateway'));
+    const c = client(f.url, { retries: 2 });
+    const err = await c.get('getOrg', '/api/v1/orgs/x').catch((e) => e);
+    expect(err).toBeInstanceOf(MistUnavailableError);
+    expect(err.message).toBe('getOrg: failed after 3 attempt(s): HTTP 502');
+    expect(f.seen).toHaveLength(3);
+  });
+  it('treats a wrong body shape as malformed (retried) via validate', async () => {
+    let n = 0;
+    const f = await fake((_req, res) => json(res, 200, n++ === 0 ? { not: 'array' } : []));
+    const c = client(f.url);
+    await c.get('listOrgSites', '/x', { validate: (b) => (Array.isArray(b) ? null : 'not an array') });
+    expect(f.seen).toHaveLength(2);
+  });
+  it('does not retry 404/403 and keeps the token out of the message', async () => {
+    const f = await fake((_req, res) => json(res, 404, { detail: 'Not found.' }));
+    const c = client(f.url);
+    const err = await c.get('getSiteDevice', '/x').catch((e) => e);
+    expect(err).toBeInstanceOf(MistHttpError);
+    expect(err.message).toBe('getSiteDevice: HTTP 404 (Not found.)');
+    expect(err.message).not.toContain('tok-');
+    expect(f.seen).toHaveLength(1);
+  });
+  it('drops a token rejected with 401 and continues with the others', async () => {
+    const f = await fake((req, res) =>
+      req.headers.authorization === 'Token tok-A' ? json(res, 401, {}) : json(res, 200, {}),
+    );
+    const c = client(f.url);
+    await c.get('getSelf', '/x');
+    await c.get('getSelf', '/x');
+    expect(f.seen.map((s) => s.auth)).toEqual(['Token tok-A', 'Token tok-B', 'Token tok-B']);
+    expect(c.pool.validCount()).toBe(1);
+  });
+  it('never follows a link to another host', async () => {
+    const f = await fake((_req, res) => json(res, 200, { results: [], next: 'http://evil.example/steal' }));
+    const c = client(f.url);
+    await expect(searchAll(c, 'searchOrgPeerPathStats', '/s', {})).rejects.toThrow(/another host/);
+  });
+});
+
+describe('pagination', () => {
+  it('lists: follows X-Page-* headers with limit=1000 until the total is covered', async () => {
+    const total = 2500;
+    const f = await fake((req, res) => {
+      const u = new URL(req.url ?? '', 'http://x');
+      const page = Number(u.searchParams.get('page'));
+      const limit = Number(u.searchParams.get('limit'));
+      const items = Array.from(
+        { length: Math.max(0, Math.min(limit, total - (page - 1) * limit)) },
+        (_, i) => ({
+          i: (page - 1) * limit + i,
+        }),
+      );
+      json(res, 200, items, {
+        'X-Page-Limit': String(limit),
+        'X-Page-Page': String(page),
+        'X-Page-Total': String(total),
+      });
+    });
+    const c = client(f.url);
+    const items = await listAll<{ i: number }>(c, 'listOrgDevicesStats', '/d', { type: 'gateway' });
+    expect(items).toHaveLength(2500);
+    expect(items[2499].i).toBe(2499);
+    expect(f.seen.map((s) => s.path)).toEqual([
+      '/d?type=gateway&limit=1000&page=1',
+      '/d?type=gateway&limit=1000&page=2',
+      '/d?type=gateway&limit=1000&page=3',
+    ]);
+  });
+  it('lists: fails rather than return fewer items than announced', async () => {
+    const f = await fake((_req, res) =>
+      json(res, 200, [{}], { 'X-Page-Limit': '1000', 'X-Page-Page': '1', 'X-Page-Total': '5' }),
+    );
+    await expect(listAll(client(f.url), 'listOrgSites', '/s', {})).rejects.toThrow(
+      'listOrgSites: got 1 of 5 items',
+    );
+  });
+  it('search: follows `next` verbatim and concatenates results', async () => {
+    const f = await fake((req, res) => {
+      const u = new URL(req.url ?? '', 'http://x');
+      const after = u.searchParams.get('search_after');
+      if (!after)
+        return json(res, 200, {
+          results: [1, 2],
+          total: 3,
+          limit: 2,
+          next: '/s?limit=2&search_after=%5B2%5D',
+        });
+      json(res, 200, { results: [3], total: 3, limit: 2 });
+    });
+    const items = await searchAll(client(f.url), 'searchOrgSwOrGwPorts', '/s', { device_type: 'gateway' });
+    expect(items).toEqual([1, 2, 3]);
+    expect(f.seen[0].path).toBe('/s?device_type=gateway&limit=1000');
+    expect(f.seen[1].path).toBe('/s?limit=2&search_after=%5B2%5D');
+  });
+  it('search: a missing page (fewer results than total) is an error', async () => {
+    const f = await fake((_req, res) => json(res, 200, { results: [1], total: 3 }));
+    await expect(searchAll(client(f.url), 'searchOrgPeerPathStats', '/s', {})).rejects.toThrow(
+      'searchOrgPeerPathStats: got 1 of 3 results',
+    );
+  });
+});

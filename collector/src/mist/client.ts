@@ -1,0 +1,317 @@
+/**
+ * The one Mist HTTP client: every call of the collector goes through `get`. It picks a token with
+ * budget left, rotates on 429 (honouring Retry-After), retries 5xx, timeouts, connection errors and
+ * malformed bodies with bounded exponential backoff, and counts calls per operationId and token label.
+ */
+import { Pool } from 'undici';
+import type { Logger } from '../../../common/src/log.js';
+import { AbortedError, MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
+import { type PickedToken, TokenPool } from './token-pool.js';
+
+export interface MistClientOptions {
+  /** `https://api.mist.com` or `http://127.0.0.1:PORT`, no path. */
+  baseUrl: string;
+  tokens: readonly string[];
+  rateLimitPerToken: number;
+  timeoutMs: number;
+  /** Concurrent connections to the API host. */
+  connections: number;
+  /** Pause after each call (API_DELAY_MS). */
+  delayMs?: number;
+  /** Retries after the first attempt for 5xx/timeouts/malformed bodies. */
+  retries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Longest wait for a Retry-After when every token is limited; longer waits fail the call. */
+  maxRateLimitWaitMs?: number;
+  now?: () => number;
+  logger?: Logger;
+  /** Called whenever the set of exhausted tokens may have changed (a 429, or a recovery). */
+  onRateLimitChange?: () => void;
+}
+
+export interface MistResponse<T> {
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface CallOptions<T> {
+  signal?: AbortSignal;
+  /** Shape check of the parsed body: returns a problem description, or null when fine. */
+  validate?: (body: unknown) => string | null;
+  /** Incremented once per HTTP attempt (a phase's own call count). */
+  counter?: { calls: number };
+  /** Use exactly this token (index into the token list): validation and /self/usage per token. */
+  token?: number;
+  /** Type marker only. */
+  as?: T;
+}
+
+/** Something that can make Mist calls (the client itself, or tests' fakes). */
+export interface MistApi {
+  get<T>(operation: string, pathAndQuery: string, opts?: CallOptions<T>): Promise<MistResponse<T>>;
+}
+
+export interface CallCounters {
+  calls_total: Record<string, Record<string, number>>;
+  rate_limited_total: Record<string, number>;
+  errors_total: Record<string, number>;
+  retries_total: number;
+}
+
+class Transient extends Error {}
+const ROTATE = Symbol('rotate');
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError());
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AbortedError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Retry-After: delta seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+}
+
+/** `path?k=v&...` with the query encoded; undefined values are left out. */
+export function withQuery(
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+export class MistClient implements MistApi {
+  readonly pool: TokenPool;
+  readonly counters: CallCounters = {
+    calls_total: {},
+    rate_limited_total: {},
+    errors_total: {},
+    retries_total: 0,
+  };
+  private readonly http: Pool;
+  private readonly origin: string;
+  private readonly now: () => number;
+  /** Calls per minute (epoch minute -> count), for the trailing-hour budget view. */
+  private readonly minuteBuckets = new Map<number, number>();
+  /** A 429 was seen since the last time every token was usable again. */
+  private hadLimits = false;
+
+  constructor(private readonly opts: MistClientOptions) {
+    this.now = opts.now ?? Date.now;
+    this.origin = new URL(opts.baseUrl).origin;
+    this.pool = new TokenPool(opts.tokens, opts.rateLimitPerToken, this.now);
+    this.http = new Pool(this.origin, {
+      connections: opts.connections,
+      pipelining: 1,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, 10_000),
+    });
+  }
+
+  /** Calls made in the trailing hour (all tokens, all operations). */
+  usedLastHour(): number {
+    const minute = Math.floor(this.now() / 60_000);
+    let sum = 0;
+    for (const [m, n] of this.minuteBuckets) {
+      if (m <= minute - 60) this.minuteBuckets.delete(m);
+      else sum += n;
+    }
+    return sum;
+  }
+
+  totalCalls(): number {
+    let n = 0;
+    for (const byToken of Object.values(this.counters.calls_total))
+      for (const c of Object.values(byToken)) n += c;
+    return n;
+  }
+
+  private count(op: string, label: string): void {
+    const byToken = this.counters.calls_total[op] ?? {};
+    byToken[label] = (byToken[label] ?? 0) + 1;
+    this.counters.calls_total[op] = byToken;
+    const minute = Math.floor(this.now() / 60_000);
+    this.minuteBuckets.set(minute, (this.minuteBuckets.get(minute) ?? 0) + 1);
+  }
+
+  /** URL for a `next` link or a path; refuses another origin so a token never leaves the Mist host. */
+  resolve(pathOrUrl: string): string {
+    const u = new URL(pathOrUrl, this.origin);
+    if (u.origin !== this.origin) throw new Error(`refusing to follow a link to another host (${u.host})`);
+    return `${u.pathname}${u.search}`;
+  }
+
+  async get<T>(op: string, pathAndQuery: string, opts: CallOptions<T> = {}): Promise<MistResponse<T>> {
+    const path = this.resolve(pathAndQuery);
+    const retries = this.opts.retries ?? 3;
+    const base = this.opts.retryBaseMs ?? 250;
+    const maxWait = this.opts.maxRateLimitWaitMs ?? 5_000;
+    let failures = 0;
+    let rateWaits = 0;
+    let rotations = 0;
+    let lastProblem = '';
+    for (;;) {
+      if (opts.signal?.aborted) throw new AbortedError();
+      const tok = opts.token !== undefined ? this.pool.pickIndex(opts.token) : this.pool.pick();
+      if (!tok && opts.token !== undefined) {
+        this.fail(op);
+        if (this.pool.isInvalid(opts.token)) throw new MistHttpError(op, 401, 'token rejected');
+        throw new RateLimitedError(op, this.pool.nextAvailableAt(), this.pool.size);
+      }
+      if (!tok) {
+        const at = this.pool.nextAvailableAt();
+        const wait = at - this.now();
+        if (this.pool.validCount() === 0) {
+          this.fail(op);
+          throw new MistHttpError(op, 401, 'no valid token left');
+        }
+        if (Number.isFinite(at) && wait <= maxWait && rateWaits < retries) {
+          rateWaits++;
+          await sleep(Math.max(wait, 50), opts.signal);
+          continue;
+        }
+        this.fail(op);
+        throw new RateLimitedError(op, at, this.pool.size);
+      }
+      try {
+        const res = await this.attempt<T>(op, path, tok, opts);
+        if (res === ROTATE && opts.token !== undefined) continue; // reported by the branch above
+        if (res === ROTATE) {
+          // 429 or 401 on this token: try the next one straight away, boundedly.
+          if (++rotations > this.pool.size * (retries + 1)) {
+            this.fail(op);
+            throw new RateLimitedError(op, this.pool.nextAvailableAt(), this.pool.size);
+          }
+          continue;
+        }
+        if (this.opts.delayMs) await sleep(this.opts.delayMs, opts.signal);
+        return res;
+      } catch (e) {
+        if (!(e instanceof Transient)) {
+          if (!(e instanceof AbortedError)) this.fail(op);
+          throw e;
+        }
+        lastProblem = e.message;
+        if (failures >= retries) {
+          this.fail(op);
+          throw new MistUnavailableError(op, failures + 1, lastProblem);
+        }
+        failures++;
+        this.counters.retries_total++;
+        const backoff = Math.min(this.opts.retryMaxMs ?? 5_000, base * 2 ** (failures - 1));
+        const jittered = backoff / 2 + Math.random() * (backoff / 2);
+        this.opts.logger?.debug(
+          { operation: op, attempt: failures, problem: lastProblem },
+          'retrying Mist call',
+        );
+        await sleep(jittered, opts.signal);
+      }
+    }
+  }
+
+  private fail(op: string): void {
+    this.counters.errors_total[op] = (this.counters.errors_total[op] ?? 0) + 1;
+  }
+
+  /** One HTTP attempt. Throws Transient for retryable problems; handles 429 by marking the token. */
+  private async attempt<T>(
+    op: string,
+    path: string,
+    tok: PickedToken,
+    opts: CallOptions<T>,
+  ): Promise<MistResponse<T> | typeof ROTATE> {
+    this.pool.recordCall(tok.index);
+    this.count(op, tok.label);
+    if (opts.counter) opts.counter.calls++;
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    let status: number;
+    let headers: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const res = await this.http.request({
+        path,
+        method: 'GET',
+        headers: { authorization: `Token ${tok.secret}`, accept: 'application/json' },
+        signal,
+      });
+      status = res.statusCode;
+      headers = res.headers;
+      text = await res.body.text();
+    } catch (e) {
+      if (opts.signal?.aborted) throw new AbortedError();
+      if (timeout.aborted) throw new Transient(`timeout after ${this.opts.timeoutMs} ms`);
+      const code = (e as { code?: string }).code;
+      throw new Transient(`connection error${code ? ` ${code}` : ''}`);
+    }
+    if (status === 429) {
+      const wait = parseRetryAfter(headers['retry-after'], this.now());
+      this.pool.markExhausted(tok.index, wait);
+      this.counters.rate_limited_total[tok.label] = (this.counters.rate_limited_total[tok.label] ?? 0) + 1;
+      this.opts.logger?.warn(
+        { operation: op, token: tok.label, retry_after_ms: wait },
+        'Mist answered 429, rotating token',
+      );
+      this.hadLimits = true;
+      this.opts.onRateLimitChange?.();
+      return ROTATE;
+    }
+    if (status >= 500) throw new Transient(`HTTP ${status}`);
+    if (status === 401) {
+      // This token is wrong or deleted: never use it again; another token may still work.
+      this.pool.markInvalid(tok.index);
+      this.opts.logger?.error(
+        { operation: op, token: tok.label },
+        'Mist rejected a token (401); not using it again',
+      );
+      if (this.pool.validCount() > 0) return ROTATE;
+      throw new MistHttpError(op, 401, 'every token was rejected');
+    }
+    if (status >= 400) throw new MistHttpError(op, status, detailOf(text));
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Transient(`malformed JSON body (${text.length} bytes)`);
+    }
+    const problem = opts.validate?.(body) ?? null;
+    if (problem) throw new Transient(`unexpected body: ${problem}`);
+    if (this.pool.exhausted().count === 0 && this.hadLimits) {
+      this.hadLimits = false;
+      this.opts.onRateLimitChange?.();
+    }
+    return { body: body as T, headers };
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+}
+
+/** A short, safe description of an error body: Mist's `detail` string, cut to 120 characters. */
+function detailOf(text: string): string {
+  try {
+    const d = (JSON.parse(text) as { detail?: unknown }).detail;
+    if (typeof d === 'string') return d.replace(/\s+/g, ' ').slice(0, 120);
+  } catch {
+    // not JSON
+  }
+  return '';
+}

@@ -1,0 +1,247 @@
+/**
+ * Phase configs: gateway templates, device profiles, device configs and the inventory, cached in
+ * memory and in Redis (31 days) and fetched only when they may have changed:
+ * - a device config when the device-stats row shows a new `modified_time` (or it was never fetched);
+ *   a site with several such gateways costs one listSiteDevices instead of one getSiteDevice each;
+ * - templates and profiles by their list calls every CONFIG_REFRESH_INTERVAL, or at once when a
+ *   gateway refers to an id we do not hold;
+ * - the inventory on the same schedule, or when a gateway's MAC is missing from it (a new hub).
+ * So a steady-state cycle makes no config call at all.
+ */
+
+import { errorMessage } from '../../../common/src/errors.js';
+import type { Site } from '../../../common/src/types.js';
+import { deviceProfileId, gatewayTemplateId } from '../enrich.js';
+import { listAll } from '../mist/paginate.js';
+import type { ConfigObject, DeviceStatsRow, InventoryRow } from '../mist/payloads.js';
+import { validConfig, validInventory } from '../mist/validate.js';
+import type { ConfigCaches, Store } from '../store.js';
+import { callOpts, keepValid, type PhaseContext } from './context.js';
+
+export interface ConfigRefreshResult {
+  fetched: { templates: number; profiles: number; deviceConfigs: number; inventory: number };
+  errors: string[];
+}
+
+export class ConfigCache implements ConfigCaches {
+  templates = new Map<string, ConfigObject>();
+  profiles = new Map<string, ConfigObject>();
+  deviceConfigs = new Map<string, ConfigObject>();
+  inventory = new Map<string, InventoryRow>();
+  /** Epoch seconds of the last template/profile/inventory listing (null: not since start). */
+  private listedAt: number | null = null;
+  private inventoryAt: number | null = null;
+  /** Ids and MACs that were absent from the last listing, so they do not trigger a re-list each cycle. */
+  private absentTemplates = new Set<string>();
+  private absentProfiles = new Set<string>();
+  private absentMacs = new Set<string>();
+
+  constructor(
+    private readonly refreshSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Take over the caches found in Redis at start (validated again by modified_time and schedule). */
+  load(c: ConfigCaches): void {
+    this.templates = new Map(c.templates);
+    this.profiles = new Map(c.profiles);
+    this.deviceConfigs = new Map(c.deviceConfigs);
+    this.inventory = new Map(c.inventory);
+  }
+
+  private nowSeconds(): number {
+    return this.now() / 1000;
+  }
+
+  async refresh(
+    ctx: PhaseContext,
+    rows: readonly DeviceStatsRow[],
+    sites: readonly Site[],
+    rowsComplete: boolean,
+    store: Store,
+  ): Promise<ConfigRefreshResult> {
+    const result: ConfigRefreshResult = {
+      fetched: { templates: 0, profiles: 0, deviceConfigs: 0, inventory: 0 },
+      errors: [],
+    };
+    const due = this.listedAt === null || this.nowSeconds() - this.listedAt >= this.refreshSeconds;
+    const attempt = async (what: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        result.errors.push(`${what}: ${errorMessage(e)}`);
+      }
+    };
+
+    // Device configs first: their `gatewaytemplate_id` decides which templates are needed.
+    const changedDevices = new Map<string, ConfigObject>();
+    await attempt('device configs', async () => {
+      const stale = rows.filter((r) => this.deviceConfigStale(r, due));
+      const bySite = new Map<string, DeviceStatsRow[]>();
+      for (const r of stale) {
+        if (!r.site_id) continue;
+        bySite.set(r.site_id, [...(bySite.get(r.site_id) ?? []), r]);
+      }
+      const wanted = new Set(rows.map((r) => r.id));
+      const failures: string[] = [];
+      await Promise.all(
+        [...bySite].map(([siteId, list]) =>
+          ctx.limit(async () => {
+            try {
+              for (const cfg of await this.fetchDeviceConfigs(ctx, siteId, list)) {
+                if (!wanted.has(cfg.id)) continue;
+                this.deviceConfigs.set(cfg.id, cfg);
+                changedDevices.set(cfg.id, cfg);
+              }
+            } catch (e) {
+              if (ctx.signal.aborted) throw e;
+              failures.push(errorMessage(e));
+            }
+          }),
+        ),
+      );
+      result.fetched.deviceConfigs = changedDevices.size;
+      if (failures.length > 0) throw new Error(`${failures.length} site(s) failed, first: ${failures[0]}`);
+    });
+    const removeDevices: string[] = [];
+    if (rowsComplete) {
+      const current = new Set(rows.map((r) => r.id));
+      for (const id of this.deviceConfigs.keys()) if (!current.has(id)) removeDevices.push(id);
+      for (const id of removeDevices) this.deviceConfigs.delete(id);
+    }
+
+    // Which templates, profiles and inventory rows the gateways refer to that we lack.
+    const siteById = new Map(sites.map((s) => [s.id, s]));
+    let needTemplates = due;
+    let needProfiles = due;
+    let needInventory =
+      this.inventoryAt === null || this.nowSeconds() - this.inventoryAt >= this.refreshSeconds;
+    for (const r of rows) {
+      const dev = this.deviceConfigs.get(r.id);
+      const pid = deviceProfileId(r, this.inventory.get(r.mac), dev);
+      if (pid && !this.profiles.has(pid) && !this.absentProfiles.has(pid)) needProfiles = true;
+      const tid = pid ? null : gatewayTemplateId(dev, r.site_id ? siteById.get(r.site_id) : undefined);
+      if (tid && !this.templates.has(tid) && !this.absentTemplates.has(tid)) needTemplates = true;
+      if (!this.inventory.has(r.mac) && !this.absentMacs.has(r.mac)) needInventory = true;
+    }
+
+    let templates: Map<string, ConfigObject> | undefined;
+    let profiles: Map<string, ConfigObject> | undefined;
+    let inventory: Map<string, InventoryRow> | undefined;
+    await Promise.all([
+      needTemplates &&
+        attempt('templates', async () => {
+          templates = await this.listConfigs(ctx, 'listOrgGatewayTemplates', 'gatewaytemplates', {});
+          result.fetched.templates = templates.size;
+        }),
+      needProfiles &&
+        attempt('device profiles', async () => {
+          profiles = await this.listConfigs(ctx, 'listOrgDeviceProfiles', 'deviceprofiles', {
+            type: 'gateway',
+          });
+          result.fetched.profiles = profiles.size;
+        }),
+      needInventory &&
+        attempt('inventory', async () => {
+          const raw = await listAll<unknown>(
+            ctx.api,
+            'getOrgInventory',
+            `/api/v1/orgs/${ctx.orgId}/inventory`,
+            { type: 'gateway' },
+            callOpts(ctx),
+          );
+          inventory = new Map(
+            keepValid(ctx, 'getOrgInventory', raw, validInventory).rows.map((r) => [r.mac, r]),
+          );
+          result.fetched.inventory = inventory.size;
+        }),
+    ]);
+    if (templates) this.templates = templates;
+    if (profiles) this.profiles = profiles;
+    if (inventory) {
+      this.inventory = inventory;
+      this.inventoryAt = this.nowSeconds();
+    }
+    if (due && templates && profiles) this.listedAt = this.nowSeconds();
+    this.updateAbsent(rows, siteById, Boolean(templates), Boolean(profiles), Boolean(inventory));
+
+    if (templates || profiles || inventory || changedDevices.size > 0 || removeDevices.length > 0) {
+      await store.writeConfigs({
+        templates,
+        profiles,
+        inventory,
+        deviceConfigs: changedDevices,
+        removeDevices,
+      });
+    }
+    return result;
+  }
+
+  /** A device config is re-fetched when never fetched, when its modified_time moved, or on schedule. */
+  private deviceConfigStale(r: DeviceStatsRow, due: boolean): boolean {
+    const cached = this.deviceConfigs.get(r.id);
+    if (!cached) return true;
+    if (typeof r.modified_time === 'number') return cached.modified_time !== r.modified_time;
+    return due;
+  }
+
+  private async fetchDeviceConfigs(
+    ctx: PhaseContext,
+    siteId: string,
+    list: DeviceStatsRow[],
+  ): Promise<ConfigObject[]> {
+    if (list.length > 1) {
+      const raw = await listAll<unknown>(
+        ctx.api,
+        'listSiteDevices',
+        `/api/v1/sites/${siteId}/devices`,
+        { type: 'gateway' },
+        callOpts(ctx),
+      );
+      return keepValid(ctx, 'listSiteDevices', raw, validConfig).rows;
+    }
+    const { body } = await ctx.api.get<ConfigObject>(
+      'getSiteDevice',
+      `/api/v1/sites/${siteId}/devices/${list[0].id}`,
+      { ...callOpts(ctx), validate: (b) => (validConfig(b) ? null : 'expected a device object') },
+    );
+    return [body];
+  }
+
+  private async listConfigs(
+    ctx: PhaseContext,
+    operation: string,
+    resource: string,
+    query: Record<string, string>,
+  ): Promise<Map<string, ConfigObject>> {
+    const raw = await listAll<unknown>(
+      ctx.api,
+      operation,
+      `/api/v1/orgs/${ctx.orgId}/${resource}`,
+      query,
+      callOpts(ctx),
+    );
+    return new Map(keepValid(ctx, operation, raw, validConfig).rows.map((c) => [c.id, c]));
+  }
+
+  private updateAbsent(
+    rows: readonly DeviceStatsRow[],
+    siteById: Map<string, Site>,
+    listedTemplates: boolean,
+    listedProfiles: boolean,
+    listedInventory: boolean,
+  ): void {
+    if (listedTemplates) this.absentTemplates.clear();
+    if (listedProfiles) this.absentProfiles.clear();
+    if (listedInventory) this.absentMacs.clear();
+    for (const r of rows) {
+      const dev = this.deviceConfigs.get(r.id);
+      const pid = deviceProfileId(r, this.inventory.get(r.mac), dev);
+      if (listedProfiles && pid && !this.profiles.has(pid)) this.absentProfiles.add(pid);
+      const tid = pid ? null : gatewayTemplateId(dev, r.site_id ? siteById.get(r.site_id) : undefined);
+      if (listedTemplates && tid && !this.templates.has(tid)) this.absentTemplates.add(tid);
+      if (listedInventory && !this.inventory.has(r.mac)) this.absentMacs.add(r.mac);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * When cycles run: every WORKER_INTERVAL while this collector holds the lease; never while another
+ * does (a standby makes no API call and checks the lease every half period, so it takes over within
+ * two). Freshness rules (the reference's check never worked, contract §3.4): at start or take-over
+ * with USE_CACHED_ON_STARTUP, and on scheduled ticks with INCREMENTAL_REFRESH, a cycle is skipped
+ * while the data in Redis is younger than STALE_THRESHOLD; the next check is then when it turns stale.
+ * When every token is rate limited, nothing runs before the reset.
+ */
+import type { CollectorConfig } from '../../common/src/config/collector.js';
+import { errorMessage } from '../../common/src/errors.js';
+import type { Logger } from '../../common/src/log.js';
+import { type Collector, type CycleOutcome, FatalError } from './collector.js';
+import type { Lease } from './lease.js';
+import { AbortedError } from './mist/errors.js';
+
+/** Sleep that ends early (without error) when `signal` aborts. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One cycle while renewing the lease; the cycle is abandoned if the lease is lost or on `signal`. */
+export async function cycleUnderLease(
+  collector: Collector,
+  lease: Lease,
+  signal: AbortSignal,
+  log: Logger,
+): Promise<CycleOutcome> {
+  const ac = new AbortController();
+  const onStop = () => ac.abort();
+  signal.addEventListener('abort', onStop, { once: true });
+  const renew = setInterval(
+    () => {
+      lease.renew().then(
+        (ok) => {
+          if (!ok && !ac.signal.aborted) {
+            log.error('lost the collector lease during a cycle; abandoning it');
+            ac.abort();
+          }
+        },
+        (e) => log.warn({ error: errorMessage(e) }, 'could not renew the lease'),
+      );
+    },
+    Math.max(200, (lease.seconds * 1000) / 3),
+  );
+  try {
+    return await collector.runCycle(ac.signal);
+  } finally {
+    clearInterval(renew);
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
+/** `--once`: one full cycle now (freshness ignored), if no other collector holds the lease. */
+export async function runOnce(collector: Collector, lease: Lease, signal: AbortSignal, log: Logger) {
+  if (!(await lease.acquire())) {
+    throw new Error(
+      `another collector (${(await lease.holder()) ?? 'unknown'}) holds the lease; not running`,
+    );
+  }
+  try {
+    return await cycleUnderLease(collector, lease, signal, log);
+  } finally {
+    await lease.release().catch(() => {});
+  }
+}
+
+export async function runSchedule(
+  collector: Collector,
+  lease: Lease,
+  config: CollectorConfig,
+  signal: AbortSignal,
+  log: Logger,
+  now: () => number = Date.now,
+): Promise<void> {
+  const intervalMs = config.workerInterval * 1000;
+  const leaseMs = lease.seconds * 1000;
+  let leader = false;
+  let justTookOver = true;
+  let nextDue = 0;
+  let announcedStandby = false;
+  let interrupted = false;
+  try {
+    while (!signal.aborted) {
+      let holds: boolean;
+      try {
+        holds = await lease.acquire();
+      } catch (e) {
+        log.warn({ error: errorMessage(e) }, 'cannot reach Redis for the lease; retrying');
+        await pause(Math.min(leaseMs / 2, 5000), signal);
+        continue;
+      }
+      if (!holds) {
+        if (leader || !announcedStandby) {
+          log.info(
+            { holder: await lease.holder().catch(() => null) },
+            'standby: another collector holds the lease',
+          );
+        }
+        leader = false;
+        announcedStandby = true;
+        await pause(leaseMs / 2, signal);
+        continue;
+      }
+      if (!leader) {
+        log.info({ instance: lease.instance }, 'holding the collector lease: active');
+        leader = true;
+        justTookOver = true;
+        announcedStandby = false;
+        nextDue = Math.max(nextDue, now());
+      }
+      if (now() >= nextDue) {
+        const checkFresh = justTookOver ? config.useCachedOnStartup : config.incrementalRefresh;
+        justTookOver = false;
+        const age = checkFresh ? await collector.dataAgeSeconds().catch(() => null) : null;
+        if (age !== null && age < config.staleThreshold) {
+          const untilStale = (config.staleThreshold - age) * 1000;
+          nextDue = now() + Math.max(1000, Math.min(intervalMs, untilStale));
+          log.info(
+            { age_seconds: Math.round(age), next_check_in_s: Math.round((nextDue - now()) / 1000) },
+            'data is fresher than STALE_THRESHOLD; skipping this cycle',
+          );
+          await collector.reportUsingCache(age).catch(() => {});
+        } else {
+          const started = now();
+          try {
+            const outcome = await cycleUnderLease(collector, lease, signal, log);
+            nextDue = started + intervalMs;
+            if (outcome.rateLimitedUntil !== null && outcome.rateLimitedUntil > nextDue) {
+              nextDue = outcome.rateLimitedUntil;
+              log.warn(
+                { until: new Date(nextDue).toISOString() },
+                'every token is rate limited; pausing until the reset',
+              );
+            }
+          } catch (e) {
+            if (e instanceof FatalError) throw e;
+            if (signal.aborted) {
+              interrupted = true;
+              break;
+            }
+            if (e instanceof AbortedError) {
+              nextDue = now();
+              continue; // lease lost: the loop finds out who holds it now
+            }
+            log.error({ error: errorMessage(e) }, 'cycle failed');
+            nextDue = started + intervalMs;
+          }
+        }
+      }
+      await pause(Math.min(Math.max(0, nextDue - now()), leaseMs / 3), signal);
+    }
+  } finally {
+    if (leader) {
+      await collector.reportStopped(interrupted).catch(() => {});
+      await lease.release().catch(() => {});
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import type { PeerPathRow } from './mist/payloads.js';
+import {
+  bytesOf,
+  groupPeerPaths,
+  toEpochSeconds,
+  toInsight,
+  toIntervalSeconds,
+  toOrgSummary,
+  toPeerPath,
+} from './transform.js';
+
+const G1 = { id: '00000000-0000-0000-1000-aabbcc000001', mac: 'aabbcc000001' };
+const G2 = { id: '00000000-0000-0000-1000-aabbcc000002', mac: 'aabbcc000002' };
+
+describe('toOrgSummary', () => {
+  it('maps id/name/times with the contract defaults', () => {
+    expect(toOrgSummary({ id: 'o1', name: 'Org', created_time: 1, modified_time: 2 }, 'x')).toEqual({
+      org_id: 'o1',
+      org_name: 'Org',
+      created_time: 1,
+      updated_time: 2,
+    });
+    expect(toOrgSummary({}, 'o2')).toEqual({
+      org_id: 'o2',
+      org_name: 'Unknown Organization',
+      created_time: null,
+      updated_time: null,
+    });
+  });
+});
+
+describe('peer paths', () => {
+  const row = (extra: Partial<PeerPathRow>): PeerPathRow => ({ mac: G1.mac, port_id: 'ge-0/0/0', ...extra });
+  it('fills the contract defaults and keeps the peer mac/site', () => {
+    expect(toPeerPath(row({ peer_mac: 'ff', peer_site_id: 's2', up: true, latency: 12.5 }))).toEqual({
+      vpn_name: '',
+      peer_router_name: '',
+      peer_port_id: '',
+      up: true,
+      is_active: false,
+      latency: 12.5,
+      loss: 0,
+      jitter: 0,
+      mos: 0,
+      uptime: 0,
+      mtu: 0,
+      type: '',
+      hop_count: 0,
+      peer_mac: 'ff',
+      peer_site_id: 's2',
+    });
+  });
+  it('groups by gateway and local port (VLAN sub-interfaces separate), empty envelope without paths', () => {
+    const rows: PeerPathRow[] = [
+      row({ peer_router_name: 'hub-b', peer_mac: 'b', peer_port_id: 'ge-0/0/1', up: true }),
+      row({ peer_router_name: 'hub-a', peer_mac: 'a', peer_port_id: 'ge-0/0/1', up: false }),
+      row({ port_id: 'ge-0/0/0.20', peer_router_name: 'hub-a', peer_mac: 'a', peer_port_id: 'ge-0/0/2' }),
+      { mac: 'ffffffffffff', port_id: 'ge-0/0/0', peer_mac: 'a' },
+    ];
+    const env = groupPeerPaths(rows, [G1, G2]);
+    expect([...env.keys()]).toEqual([`${G1.id}-${G1.mac}`, `${G2.id}-${G2.mac}`]);
+    const e1 = env.get(`${G1.id}-${G1.mac}`)!;
+    expect(e1.success).toBe(true);
+    expect(e1.total_peers).toBe(3);
+    expect(Object.keys(e1.peers_by_port).sort()).toEqual(['ge-0/0/0', 'ge-0/0/0.20']);
+    expect(e1.peers_by_port['ge-0/0/0'].map((p) => p.peer_router_name)).toEqual(['hub-a', 'hub-b']);
+    expect(env.get(`${G2.id}-${G2.mac}`)).toEqual({ success: true, total_peers: 0, peers_by_port: {} });
+  });
+  it('a path reported twice keeps its newest row', () => {
+    const rows = [
+      row({ peer_mac: 'a', peer_port_id: 'p', up: true, last_seen: 200 }),
+      row({ peer_mac: 'a', peer_port_id: 'p', up: false, last_seen: 100 }),
+    ];
+    const e = groupPeerPaths(rows, [G1]).get(`${G1.id}-${G1.mac}`)!;
+    expect(e.total_peers).toBe(1);
+    expect(e.peers_by_port['ge-0/0/0'][0].up).toBe(true);
+  });
+});
+
+describe('insights', () => {
+  it('reads rt as ISO strings (T or space), numbers in seconds or ms', () => {
+    expect(toEpochSeconds('2025-12-21T18:20:00Z')).toBe(1766341200);
+    expect(toEpochSeconds('2020-11-01 20:00:00+00:00')).toBe(1604260800);
+    expect(toEpochSeconds(1766341200)).toBe(1766341200);
+    expect(toEpochSeconds(1766341200000)).toBe(1766341200);
+    expect(toEpochSeconds('1766341200')).toBe(1766341200);
+    expect(toEpochSeconds('nope')).toBeNull();
+    expect(toEpochSeconds(null)).toBeNull();
+  });
+  it('reads intervals as seconds or Mist duration strings', () => {
+    expect(toIntervalSeconds(600)).toBe(600);
+    expect(toIntervalSeconds('600')).toBe(600);
+    expect(toIntervalSeconds('10m')).toBe(600);
+    expect(toIntervalSeconds('1h')).toBe(3600);
+    expect(toIntervalSeconds('0')).toBeNull();
+    expect(toIntervalSeconds('x')).toBeNull();
+  });
+  it('keeps null points as gaps and zeros as zeros; bytes over non-null points', () => {
+    const i = toInsight(
+      {
+        start: 1000,
+        interval: 60,
+        rt: [1000, '1970-01-01T00:17:40Z', 1120, 1180],
+        rx_bps: [800, null, 0, 1600],
+        tx_bps: [null, null, 80, 8],
+      },
+      3600,
+    )!;
+    expect(i).toEqual({
+      timestamps: [1000, 1060, 1120, 1180],
+      rx_bps: [800, null, 0, 1600],
+      tx_bps: [null, null, 80, 8],
+      rx_bytes: Math.floor(((800 + 1600) * 60) / 8),
+      tx_bytes: Math.floor(((80 + 8) * 60) / 8),
+      interval: 60,
+    });
+  });
+  it('derives timestamps from start + i*interval when rt is missing; uses the requested interval', () => {
+    const i = toInsight({ start: 500, rx_bps: [1, 2], tx_bps: [3, 4] }, 120)!;
+    expect(i.timestamps).toEqual([500, 620]);
+    expect(i.interval).toBe(120);
+  });
+  it('rejects a body that is not an insights body', () => {
+    expect(toInsight([], 60)).toBeNull();
+    expect(toInsight({ detail: 'x' }, 60)).toBeNull();
+  });
+  it('floors the byte total', () => {
+    expect(bytesOf([1, null, 2], 1)).toBe(0);
+    expect(bytesOf([7, 9], 1)).toBe(2);
+  });
+});

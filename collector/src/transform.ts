@@ -1,0 +1,169 @@
+/**
+ * Pure transforms of org-wide Mist payloads into contract values: org summary, peer-path envelopes
+ * (contract §1.4) and insight series (§1.3). Enrichment of gateways lives in enrich.ts.
+ */
+import { vpnPeerMember } from '../../common/src/keys.js';
+import type { Insight, OrgSummary, PeerEnvelope, PeerPath } from '../../common/src/types.js';
+import type { InsightBody, MistOrg, PeerPathRow } from './mist/payloads.js';
+import { isObject, str } from './mist/payloads.js';
+
+export function toOrgSummary(org: MistOrg, orgId: string): OrgSummary {
+  const time = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    org_id: str(org.id) || orgId,
+    org_name: str(org.name) || 'Unknown Organization',
+    created_time: time(org.created_time),
+    updated_time: time(org.updated_time ?? org.modified_time),
+  };
+}
+
+const numOr0 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const strOr = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** One peer path with the contract's defaults (§1.4), plus the peer's MAC and site (ours). */
+export function toPeerPath(row: PeerPathRow): PeerPath {
+  const path: PeerPath = {
+    vpn_name: strOr(row.vpn_name),
+    peer_router_name: strOr(row.peer_router_name),
+    peer_port_id: strOr(row.peer_port_id),
+    up: row.up === true,
+    is_active: row.is_active === true,
+    latency: numOr0(row.latency),
+    loss: numOr0(row.loss),
+    jitter: numOr0(row.jitter),
+    mos: numOr0(row.mos),
+    uptime: numOr0(row.uptime),
+    mtu: numOr0(row.mtu),
+    type: strOr(row.type),
+    hop_count: numOr0(row.hop_count),
+  };
+  if (typeof row.peer_mac === 'string') path.peer_mac = row.peer_mac;
+  if (typeof row.peer_site_id === 'string') path.peer_site_id = row.peer_site_id;
+  return path;
+}
+
+/** Identity of a path: the same local port to the same peer port over the same VPN. */
+function pathKey(r: PeerPathRow): string {
+  return [
+    r.port_id,
+    r.peer_mac ?? r.peer_router_name ?? '',
+    r.peer_port_id ?? '',
+    r.vpn_name ?? '',
+    r.type ?? '',
+  ].join('\u0000');
+}
+
+/**
+ * Org-wide peer-path rows -> one envelope per gateway (key member `{id}-{mac}`), grouped by the
+ * local `port_id`. Every gateway gets an envelope, `{total_peers: 0, peers_by_port: {}}` when it has
+ * no paths; rows of MACs that are not gateways of the org are ignored. A path reported twice keeps
+ * its newest row (`last_seen`).
+ */
+export function groupPeerPaths(
+  rows: readonly PeerPathRow[],
+  gateways: ReadonlyArray<{ id: string; mac: string }>,
+): Map<string, PeerEnvelope> {
+  const byMac = new Map<string, Map<string, PeerPathRow>>();
+  for (const g of gateways) byMac.set(g.mac, new Map());
+  for (const r of rows) {
+    const paths = byMac.get(r.mac);
+    if (!paths) continue;
+    const k = pathKey(r);
+    const prev = paths.get(k);
+    if (!prev || numOr0(r.last_seen) >= numOr0(prev.last_seen)) paths.set(k, r);
+  }
+  const out = new Map<string, PeerEnvelope>();
+  for (const g of gateways) {
+    const paths = [...(byMac.get(g.mac)?.values() ?? [])];
+    const peersByPort: Record<string, PeerPath[]> = {};
+    for (const r of paths) {
+      const list = peersByPort[r.port_id] ?? [];
+      list.push(toPeerPath(r));
+      peersByPort[r.port_id] = list;
+    }
+    for (const list of Object.values(peersByPort)) {
+      list.sort((a, b) =>
+        `${a.peer_router_name}\u0000${a.peer_port_id}`.localeCompare(
+          `${b.peer_router_name}\u0000${b.peer_port_id}`,
+        ),
+      );
+    }
+    out.set(vpnPeerMember(g.id, g.mac), {
+      success: true,
+      total_peers: paths.length,
+      peers_by_port: peersByPort,
+    });
+  }
+  return out;
+}
+
+/** `rt` entry -> epoch seconds: numbers (seconds or ms) and ISO strings (`T` or space separated). */
+export function toEpochSeconds(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isFinite(v)) return Math.round(v > 1e12 ? v / 1000 : v);
+  if (typeof v === 'string' && v.trim()) {
+    const s = v.trim();
+    if (/^\d+(\.\d+)?$/.test(s)) return toEpochSeconds(Number(s));
+    const ms = Date.parse(s.replace(' ', 'T'));
+    if (!Number.isNaN(ms)) return Math.round(ms / 1000);
+  }
+  return null;
+}
+
+/** Mist interval: seconds as a number or a string like `600`, `10m`, `1h`. */
+export function toIntervalSeconds(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  if (typeof v !== 'string') return null;
+  const m = /^(\d+)\s*([smhd]?)$/.exec(v.trim());
+  if (!m) return null;
+  const mult = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const n = Number(m[1]) * mult;
+  return n > 0 ? n : null;
+}
+
+function value(v: unknown): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return null;
+}
+
+/** Bytes moved at `bps` over buckets of `interval` seconds, null points skipped. */
+export function bytesOf(series: ReadonlyArray<number | null>, interval: number): number {
+  let bits = 0;
+  for (const v of series) if (v !== null) bits += v * interval;
+  return Math.floor(bits / 8);
+}
+
+/**
+ * An insights response -> the stored series. Every bucket is kept, null values as gaps (the
+ * reference dropped null and zero points, so charts drew lines across outages, §6.10).
+ * Returns null when the body is not an insights body at all.
+ */
+export function toInsight(body: unknown, requestedInterval: number): Insight | null {
+  if (!isObject(body)) return null;
+  const b = body as InsightBody;
+  const rx = Array.isArray(b.rx_bps) ? b.rx_bps : [];
+  const tx = Array.isArray(b.tx_bps) ? b.tx_bps : [];
+  const rt = Array.isArray(b.rt) ? b.rt : [];
+  if (!Array.isArray(b.rx_bps) && !Array.isArray(b.tx_bps)) return null;
+  const interval = toIntervalSeconds(b.interval) ?? requestedInterval;
+  const start = typeof b.start === 'number' ? b.start : null;
+  const n = Math.max(rx.length, tx.length);
+  const timestamps: number[] = [];
+  const rxOut: Array<number | null> = [];
+  const txOut: Array<number | null> = [];
+  for (let i = 0; i < n; i++) {
+    const t = toEpochSeconds(rt[i]) ?? (start !== null ? Math.round(start + i * interval) : null);
+    if (t === null) continue;
+    timestamps.push(t);
+    rxOut.push(value(rx[i]));
+    txOut.push(value(tx[i]));
+  }
+  return {
+    timestamps,
+    rx_bps: rxOut,
+    tx_bps: txOut,
+    rx_bytes: bytesOf(rxOut, interval),
+    tx_bytes: bytesOf(txOut, interval),
+    interval,
+  };
+}

@@ -1,0 +1,162 @@
+/** Mist API simulator configuration (env), read by `npm run simulator` (simulator/src/main.ts). */
+import {
+  bool,
+  type ConfigOf,
+  defineSchema,
+  type Env,
+  hostName,
+  InvalidValue,
+  int,
+  list,
+  loadConfig,
+  logLevel,
+  oneOf,
+  uuid,
+} from './core.js';
+
+/** A share between 0 and 1 inclusive (fault rates). */
+function share(raw: string): number {
+  const n = Number(raw);
+  if (!/^[0-9.eE+-]+$/.test(raw) || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidValue('must be a number between 0 and 1');
+  }
+  return n;
+}
+
+const tokens = list('tokens');
+function tokenList(raw: string): string[] {
+  const items = tokens(raw);
+  if (items.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
+    throw new InvalidValue('must be a comma-separated list of tokens of printable characters without spaces');
+  }
+  return items;
+}
+
+export const simulatorSchema = defineSchema({
+  port: {
+    name: 'SIM_PORT',
+    description: 'TCP port of the simulator; 0 picks a free one (the URL is the first stdout line)',
+    default: 0,
+    parse: int(0, 65535),
+  },
+  host: {
+    name: 'SIM_HOST',
+    description: 'Address the simulator listens on',
+    default: '127.0.0.1',
+    parse: hostName,
+  },
+  size: {
+    name: 'SIM_SIZE',
+    description: 'Org size: S (20 gateways), L (1,000) or XL (5,000)',
+    default: 'S' as const,
+    parse: oneOf<'S' | 'L' | 'XL'>(['S', 'L', 'XL'], { s: 'S', l: 'L', xl: 'XL' }),
+  },
+  seed: {
+    name: 'SIM_SEED',
+    description: 'Seed of the synthetic org: the same seed and size give the same org',
+    default: 1,
+    parse: int(0, 2 ** 31 - 1),
+  },
+  orgId: {
+    name: 'SIM_ORG_ID',
+    description: 'Org id to use instead of the one derived from the seed',
+    parse: uuid,
+  },
+  tokens: {
+    name: 'SIM_TOKENS',
+    description: 'Comma-separated API tokens the simulator accepts (stats show them as token1, token2...)',
+    default: ['sim-token-1'],
+    secret: true,
+    parse: tokenList,
+  },
+  foreignTokens: {
+    name: 'SIM_FOREIGN_TOKENS',
+    description: 'Comma-separated valid tokens of another org: they get 403 on this org',
+    secret: true,
+    parse: tokenList,
+  },
+  rateLimit: {
+    name: 'SIM_RATE_LIMIT',
+    description: 'Calls per clock hour per token before 429',
+    default: 5000,
+    parse: int(1, 10_000_000, 'calls per hour'),
+  },
+  retryAfter: {
+    name: 'SIM_RETRY_AFTER',
+    description: 'Send Retry-After (seconds to the end of the hour) on 429',
+    default: true,
+    parse: bool,
+  },
+  latencyMs: {
+    name: 'SIM_LATENCY_MS',
+    description: 'Fixed latency added to every Mist call, milliseconds',
+    default: 0,
+    parse: int(0, 600_000, 'milliseconds'),
+  },
+  latencyJitterMs: {
+    name: 'SIM_LATENCY_JITTER_MS',
+    description: 'Fault: extra uniform random latency up to this many milliseconds',
+    default: 0,
+    parse: int(0, 600_000, 'milliseconds'),
+  },
+  errorRate: {
+    name: 'SIM_ERROR_RATE',
+    description: 'Fault: share of calls answered 500/502/503/504',
+    default: 0,
+    parse: share,
+  },
+  timeoutRate: {
+    name: 'SIM_TIMEOUT_RATE',
+    description: 'Fault: share of calls never answered',
+    default: 0,
+    parse: share,
+  },
+  truncateRate: {
+    name: 'SIM_TRUNCATE_RATE',
+    description: 'Fault: share of calls answered with a JSON body cut in half',
+    default: 0,
+    parse: share,
+  },
+  malformedRate: {
+    name: 'SIM_MALFORMED_RATE',
+    description: 'Fault: share of calls answered 200 with a body that is not JSON',
+    default: 0,
+    parse: share,
+  },
+  invalidRecordRate: {
+    name: 'SIM_INVALID_RECORD_RATE',
+    description:
+      'Fault: share of records that violate the schema (missing id, wrong type, unknown enum, huge string)',
+    default: 0,
+    parse: share,
+  },
+  storm429: {
+    name: 'SIM_STORM_429',
+    description: 'Fault: every call gets 429 whatever the budget',
+    default: false,
+    parse: bool,
+  },
+  breakPaginationAfter: {
+    name: 'SIM_BREAK_PAGINATION_AFTER',
+    description: 'Fault: pages after this page number answer 500',
+    parse: int(1, 1_000_000),
+  },
+  faultOperations: {
+    name: 'SIM_FAULT_OPERATIONS',
+    description: 'Comma-separated operationIds the faults apply to (default: all Mist calls)',
+    parse: list('operationIds'),
+  },
+  logLevel: {
+    name: 'SIM_LOG_LEVEL',
+    aliases: ['LOG_LEVEL'],
+    description: 'Log level of the simulator (logs go to stderr; debug logs every call)',
+    default: 'info' as const,
+    parse: logLevel,
+  },
+});
+
+export type SimulatorConfig = ConfigOf<typeof simulatorSchema>;
+
+export function loadSimulatorConfig(env: Env = process.env): SimulatorConfig {
+  return loadConfig(simulatorSchema, env);
+}

@@ -1,0 +1,445 @@
+/**
+ * `promtool test rules` cases: for every alert at least one input where it fires and one where it
+ * stays quiet (a disabled port that is down, a blip shorter than `for`, a value in the yellow band...).
+ * Expected annotations are rendered from the rule's own templates (template.ts), so a case states only
+ * the labels and the value it expects; promtool compares with what Prometheus really renders.
+ */
+import { LABELS, METRICS } from '../../../common/src/metric-names.js';
+import { ALERT_CONFIG as C } from './config.js';
+import { ALL_ALERTS, type AlertRule } from './rules.js';
+import { renderTemplate } from './template.js';
+
+type Labels = Record<string, string>;
+
+export interface InputSeries {
+  series: string;
+  values: string;
+}
+
+export interface AlertCase {
+  /** What the case demonstrates (becomes the promtool test name). */
+  name: string;
+  alert: string;
+  input: InputSeries[];
+  /** promtool duration, e.g. `10m`. */
+  at: string;
+  /** Alerts expected to be firing at `at`, by their labels and value; empty = quiet. */
+  fires: Array<{ labels: Labels; value: number }>;
+}
+
+const M = METRICS;
+const L = LABELS;
+
+function series(metric: string, labels: Labels, values: string): InputSeries {
+  const body = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',');
+  return { series: `${metric}{${body}}`, values };
+}
+
+// ---------- a small fake org ----------
+
+const JOB: Labels = { job: C.exporterJob, instance: 'exporter:5000' };
+const GW: Labels = {
+  ...JOB,
+  [L.orgId]: 'org-1',
+  [L.siteId]: 'site-1',
+  [L.site]: 'Paris',
+  [L.gatewayId]: 'gw-1',
+  [L.gateway]: 'par-gw1',
+};
+/** Gateway-level alert labels: the gateway's identity without job/instance (aggregated away). */
+const GW_ID: Labels = Object.fromEntries(Object.entries(GW).filter(([k]) => !(k in JOB)));
+const PORT1: Labels = {
+  ...GW,
+  [L.port]: 'ge-0/0/1',
+  [L.wanName]: 'wan1',
+  [L.wanType]: 'broadband',
+  [L.isp]: 'Orange',
+};
+const PORT2: Labels = {
+  ...GW,
+  [L.port]: 'ge-0/0/2',
+  [L.wanName]: 'wan2',
+  [L.wanType]: 'lte',
+  [L.isp]: 'Free',
+};
+const pathTo = (port: Labels, hub: string): Labels => ({
+  ...GW,
+  [L.port]: port[L.port],
+  [L.peerRouter]: hub,
+  [L.peerPort]: 'ge-0/0/0',
+  [L.vpnName]: 'corp',
+  [L.pathType]: 'ipsec',
+});
+const PATH1 = pathTo(PORT1, 'hub-1');
+const PATH2 = pathTo(PORT2, 'hub-1');
+const HUB1: Labels = { ...GW_ID, [L.peerRouter]: 'hub-1' };
+
+const up = (labels: Labels, values: string) => series(M.wanPortUp, labels, values);
+const enabled = (labels: Labels, values: string) => series(M.wanPortEnabled, labels, values);
+const pathUp = (labels: Labels, values: string) => series(M.peerPathUp, labels, values);
+const exporterUp = (values: string) => series('up', JOB, values);
+/** Several cases need a healthy path with given quality metrics. */
+const quality = (o: { latency: string; loss: string; mos: string; up?: string }) => [
+  pathUp(PATH1, o.up ?? '1x30'),
+  series(M.peerPathLatency, PATH1, o.latency),
+  series(M.peerPathLoss, PATH1, o.loss),
+  series(M.peerPathMos, PATH1, o.mos),
+];
+
+export const ALERT_CASES: AlertCase[] = [
+  // --- WanCircuitDown ---
+  {
+    name: 'enabled circuit down for longer than for: fires',
+    alert: 'WanCircuitDown',
+    input: [up(PORT1, '1 1 0x15'), enabled(PORT1, '1x17')],
+    at: '10m',
+    fires: [{ labels: PORT1, value: 0 }],
+  },
+  {
+    name: 'circuit down but disabled in config: quiet',
+    alert: 'WanCircuitDown',
+    input: [up(PORT1, '0x15'), enabled(PORT1, '0x15')],
+    at: '10m',
+    fires: [],
+  },
+  {
+    name: 'blip of 3 minutes, shorter than for: quiet',
+    alert: 'WanCircuitDown',
+    input: [up(PORT1, '1 1 0 0 0 1x12'), enabled(PORT1, '1x17')],
+    at: '10m',
+    fires: [],
+  },
+  // --- GatewayAllWanCircuitsDown ---
+  {
+    name: 'both enabled circuits down: fires with the number of circuits',
+    alert: 'GatewayAllWanCircuitsDown',
+    input: [up(PORT1, '1 0x15'), up(PORT2, '1 1 0x15'), enabled(PORT1, '1x17'), enabled(PORT2, '1x17')],
+    at: '10m',
+    fires: [{ labels: GW_ID, value: 2 }],
+  },
+  {
+    name: 'one of two circuits down: quiet',
+    alert: 'GatewayAllWanCircuitsDown',
+    input: [up(PORT1, '0x15'), up(PORT2, '1x15'), enabled(PORT1, '1x15'), enabled(PORT2, '1x15')],
+    at: '10m',
+    fires: [],
+  },
+  {
+    name: 'the only enabled circuit is up, the down one is disabled: quiet',
+    alert: 'GatewayAllWanCircuitsDown',
+    input: [up(PORT1, '1x15'), up(PORT2, '0x15'), enabled(PORT1, '1x15'), enabled(PORT2, '0x15')],
+    at: '10m',
+    fires: [],
+  },
+  // --- GatewayDisconnected ---
+  {
+    name: 'gateway disconnected for longer than for: fires',
+    alert: 'GatewayDisconnected',
+    input: [series(M.gatewayConnected, { ...GW, [L.mac]: '5c5b35000001' }, '1 1 0x15')],
+    at: '10m',
+    fires: [{ labels: { ...GW, [L.mac]: '5c5b35000001' }, value: 0 }],
+  },
+  {
+    name: 'gateway reconnects after 2 minutes: quiet',
+    alert: 'GatewayDisconnected',
+    input: [series(M.gatewayConnected, { ...GW, [L.mac]: '5c5b35000001' }, '1 0 0 1x12')],
+    at: '10m',
+    fires: [],
+  },
+  // --- WanCircuitFlapping ---
+  {
+    name: 'six state changes within the window: fires with the count',
+    alert: 'WanCircuitFlapping',
+    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '1x27')],
+    at: '15m',
+    fires: [{ labels: PORT1, value: 6 }],
+  },
+  {
+    name: 'one outage (two changes): quiet',
+    alert: 'WanCircuitFlapping',
+    input: [up(PORT1, '1 1 0 0 0 1x20'), enabled(PORT1, '1x25')],
+    at: '15m',
+    fires: [],
+  },
+  {
+    name: 'flapping port that is disabled: quiet',
+    alert: 'WanCircuitFlapping',
+    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '0x27')],
+    at: '15m',
+    fires: [],
+  },
+  // --- VpnPeerPathDown ---
+  {
+    name: 'path down for longer than for: fires',
+    alert: 'VpnPeerPathDown',
+    input: [pathUp(PATH1, '1 1 0x15')],
+    at: '10m',
+    fires: [{ labels: PATH1, value: 0 }],
+  },
+  {
+    name: 'path down for 2 minutes: quiet',
+    alert: 'VpnPeerPathDown',
+    input: [pathUp(PATH1, '1 0 0 1x12')],
+    at: '10m',
+    fires: [],
+  },
+  // --- HubAllPathsDown ---
+  {
+    name: 'both paths to hub-1 down: fires with the number of paths',
+    alert: 'HubAllPathsDown',
+    input: [pathUp(PATH1, '1 0x15'), pathUp(PATH2, '1 0x15')],
+    at: '10m',
+    fires: [{ labels: HUB1, value: 2 }],
+  },
+  {
+    name: 'one path to hub-1 still up: quiet',
+    alert: 'HubAllPathsDown',
+    input: [pathUp(PATH1, '1 0x15'), pathUp(PATH2, '1x16')],
+    at: '10m',
+    fires: [],
+  },
+  // --- VpnPeerPathDegraded ---
+  {
+    name: 'latency 150 ms for 20 minutes: fires (reason latency)',
+    alert: 'VpnPeerPathDegraded',
+    input: quality({ latency: '0.15x30', loss: '0x30', mos: '4.4x30' }),
+    at: '20m',
+    fires: [{ labels: { ...PATH1, reason: 'latency' }, value: 150 }],
+  },
+  {
+    name: 'loss 7 % and MOS 3.2: fires once per reason',
+    alert: 'VpnPeerPathDegraded',
+    input: quality({ latency: '0.02x30', loss: '0.07x30', mos: '3.2x30' }),
+    at: '20m',
+    fires: [
+      { labels: { ...PATH1, reason: 'loss' }, value: 0.07 * 100 },
+      { labels: { ...PATH1, reason: 'mos' }, value: 3.2 },
+    ],
+  },
+  {
+    name: 'values in the yellow band (80 ms, 2 %, MOS 3.8): quiet',
+    alert: 'VpnPeerPathDegraded',
+    input: quality({ latency: '0.08x30', loss: '0.02x30', mos: '3.8x30' }),
+    at: '20m',
+    fires: [],
+  },
+  {
+    name: 'latency spike of 5 minutes, shorter than for: quiet',
+    alert: 'VpnPeerPathDegraded',
+    input: quality({ latency: '0.02x10 0.3x4 0.02x15', loss: '0x30', mos: '4.4x30' }),
+    at: '20m',
+    fires: [],
+  },
+  {
+    name: 'a down path reporting bad quality (VpnPeerPathDown covers it): quiet',
+    alert: 'VpnPeerPathDegraded',
+    input: quality({ latency: '0.3x30', loss: '1x30', mos: '1x30', up: '0x30' }),
+    at: '20m',
+    fires: [],
+  },
+  // --- MistDataStale ---
+  {
+    name: 'cache age growing past the threshold: fires with the age',
+    alert: 'MistDataStale',
+    input: [series(M.cacheAge, JOB, '0+60x30')],
+    at: '25m',
+    fires: [{ labels: JOB, value: 1500 }],
+  },
+  {
+    name: 'cache refreshed every 5 minutes: quiet',
+    alert: 'MistDataStale',
+    input: [series(M.cacheAge, JOB, '0+60x5 0+60x5 0+60x5 0+60x5 0+60x5')],
+    at: '25m',
+    fires: [],
+  },
+  // --- CollectorNotRunning ---
+  {
+    name: 'collector stats not updated for 25 minutes: fires',
+    alert: 'CollectorNotRunning',
+    input: [series(M.collectorStatsAge, JOB, '0+60x30'), exporterUp('1x30')],
+    at: '25m',
+    fires: [{ labels: JOB, value: 1500 }],
+  },
+  {
+    name: 'exporter up but no collector stats at all: fires',
+    alert: 'CollectorNotRunning',
+    input: [exporterUp('1x15')],
+    at: '10m',
+    fires: [{ labels: {}, value: 1 }],
+  },
+  {
+    name: 'collector stats fresh: quiet',
+    alert: 'CollectorNotRunning',
+    input: [series(M.collectorStatsAge, JOB, '0+30x10 0+30x10 0+30x10'), exporterUp('1x30')],
+    at: '25m',
+    fires: [],
+  },
+  {
+    name: 'no collector stats because the exporter is down (ExporterDown covers it): quiet',
+    alert: 'CollectorNotRunning',
+    input: [exporterUp('0x15')],
+    at: '10m',
+    fires: [],
+  },
+  // --- CollectorFailing ---
+  {
+    name: 'no successful cycle for 50 minutes: fires',
+    alert: 'CollectorFailing',
+    input: [series(M.collectorLastSuccess, JOB, '0x60')],
+    at: '50m',
+    fires: [{ labels: JOB, value: 3000 }],
+  },
+  {
+    name: 'status error for 20 minutes: fires',
+    alert: 'CollectorFailing',
+    input: [
+      series(M.collectorLastSuccess, JOB, '0+60x30'),
+      series(M.collectorStatus, { ...JOB, [L.status]: 'error' }, '1x30'),
+    ],
+    at: '20m',
+    fires: [{ labels: { ...JOB, [L.status]: 'error' }, value: 1 }],
+  },
+  {
+    name: 'cycles succeed, one error for 5 minutes: quiet',
+    alert: 'CollectorFailing',
+    input: [
+      series(M.collectorLastSuccess, JOB, '0+60x60'),
+      series(M.collectorStatus, { ...JOB, [L.status]: 'error' }, '0x5 1x5 0x50'),
+    ],
+    at: '50m',
+    fires: [],
+  },
+  // --- MistApiBudgetNearlySpent ---
+  {
+    name: '95 % of the hourly budget used: fires',
+    alert: 'MistApiBudgetNearlySpent',
+    input: [series(M.apiBudgetUsed, JOB, '3800x20'), series(M.apiBudget, JOB, '4000x20')],
+    at: '15m',
+    fires: [{ labels: {}, value: 0.95 }],
+  },
+  {
+    name: 'one token at 96 % of its limit: fires for that token',
+    alert: 'MistApiBudgetNearlySpent',
+    input: [
+      series(M.apiTokenRequests, { ...JOB, [L.token]: 'token1' }, '4800x20'),
+      series(M.apiTokenLimit, { ...JOB, [L.token]: 'token1' }, '5000x20'),
+      series(M.apiTokenRequests, { ...JOB, [L.token]: 'token2' }, '100x20'),
+      series(M.apiTokenLimit, { ...JOB, [L.token]: 'token2' }, '5000x20'),
+    ],
+    at: '15m',
+    fires: [{ labels: { [L.token]: 'token1' }, value: 0.96 }],
+  },
+  {
+    name: 'half the budget used: quiet',
+    alert: 'MistApiBudgetNearlySpent',
+    input: [
+      series(M.apiBudgetUsed, JOB, '2000x20'),
+      series(M.apiBudget, JOB, '4000x20'),
+      series(M.apiTokenRequests, { ...JOB, [L.token]: 'token1' }, '1000x20'),
+      series(M.apiTokenLimit, { ...JOB, [L.token]: 'token1' }, '5000x20'),
+    ],
+    at: '15m',
+    fires: [],
+  },
+  // --- MistApiRateLimited ---
+  {
+    name: 'rate-limit flag set for 10 minutes: fires',
+    alert: 'MistApiRateLimited',
+    input: [series(M.rateLimited, JOB, '0 1x15')],
+    at: '10m',
+    fires: [{ labels: {}, value: 1 }],
+  },
+  {
+    name: 'a 429 every minute on token1: fires for that token with the count',
+    alert: 'MistApiRateLimited',
+    input: [
+      series(M.rateLimited, JOB, '0x30'),
+      series(M.apiRateLimited, { ...JOB, [L.token]: 'token1' }, '0+1x30'),
+    ],
+    at: '20m',
+    fires: [{ labels: { [L.token]: 'token1' }, value: 15 }],
+  },
+  {
+    name: 'not limited, no 429s: quiet',
+    alert: 'MistApiRateLimited',
+    input: [
+      series(M.rateLimited, JOB, '0x30'),
+      series(M.apiRateLimited, { ...JOB, [L.token]: 'token1' }, '3x30'),
+    ],
+    at: '20m',
+    fires: [],
+  },
+  // --- ExporterDown ---
+  {
+    name: 'exporter scrape failing for 5 minutes: fires',
+    alert: 'ExporterDown',
+    input: [exporterUp('1 1 0x10')],
+    at: '8m',
+    fires: [{ labels: JOB, value: 0 }],
+  },
+  {
+    name: 'one failed scrape: quiet',
+    alert: 'ExporterDown',
+    input: [exporterUp('1 0 1x10')],
+    at: '8m',
+    fires: [],
+  },
+  {
+    name: 'another job down: quiet',
+    alert: 'ExporterDown',
+    input: [exporterUp('1x10'), series('up', { job: 'node', instance: 'host:9100' }, '0x10')],
+    at: '8m',
+    fires: [],
+  },
+  // --- ExporterRedisDown ---
+  {
+    name: 'exporter cannot reach Redis for 5 minutes: fires',
+    alert: 'ExporterRedisDown',
+    input: [series(M.exporterRedisUp, JOB, '0x10')],
+    at: '5m',
+    fires: [{ labels: JOB, value: 0 }],
+  },
+  {
+    name: 'Redis back after one minute: quiet',
+    alert: 'ExporterRedisDown',
+    input: [series(M.exporterRedisUp, JOB, '1 0 1x10')],
+    at: '5m',
+    fires: [],
+  },
+];
+
+function expectedAlert(rule: AlertRule, labels: Labels, value: number) {
+  return {
+    exp_labels: { ...labels, ...rule.labels },
+    exp_annotations: Object.fromEntries(
+      Object.entries(rule.annotations).map(([k, t]) => [k, renderTemplate(t, labels, value)]),
+    ),
+  };
+}
+
+/** The promtool test file, as an object for the YAML writer. */
+export function ruleTestFile(ruleFiles: string[]) {
+  const byName = new Map(ALL_ALERTS.map((r) => [r.alert, r]));
+  return {
+    rule_files: ruleFiles,
+    evaluation_interval: '1m',
+    tests: ALERT_CASES.map((c) => {
+      const rule = byName.get(c.alert);
+      if (!rule) throw new Error(`test case for unknown alert ${c.alert}`);
+      return {
+        name: `${c.alert}: ${c.name}`,
+        interval: '1m',
+        input_series: c.input,
+        alert_rule_test: [
+          {
+            eval_time: c.at,
+            alertname: c.alert,
+            exp_alerts: c.fires.map((f) => expectedAlert(rule, f.labels, f.value)),
+          },
+        ],
+      };
+    }),
+  };
+}

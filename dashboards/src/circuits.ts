@@ -1,0 +1,194 @@
+/**
+ * WAN circuits across the organization, with the history the reference UI could not show: what is
+ * down now, port state over time, flapping circuits, availability per circuit over the range, and
+ * the busiest circuits. Only enabled ports count as circuits (a disabled port is not an outage).
+ */
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { LABELS, METRICS } from '../../common/src/metric-names.js';
+import {
+  barGauge,
+  type Column,
+  dashboard,
+  dashboardUrl,
+  FILTER,
+  finalize,
+  higherIsBetter,
+  row,
+  stat,
+  stateTimeline,
+  steps,
+  table,
+  timeseries,
+  UIDS,
+  UP_DOWN,
+  VARIABLES,
+} from './common.js';
+import { by, sel } from './promql.js';
+import { AVAILABILITY } from './thresholds.js';
+
+const M = METRICS;
+const L = LABELS;
+const F = [FILTER.site, FILTER.gateway, FILTER.port] as const;
+const PORT_MATCH = `on (${L.gatewayId}, ${L.port})`;
+
+const enabled = `${sel(M.wanPortEnabled, ...F)} == 1`;
+/** `expr` for enabled ports only. */
+const ofEnabled = (expr: string) => `((${expr}) and ${PORT_MATCH} (${enabled}))`;
+const up = sel(M.wanPortUp, ...F);
+const availability = ofEnabled(`avg_over_time(${up}[$__range])`);
+
+const KEY = [L.site, L.gateway, L.gatewayId, L.port, L.wanName, L.isp] as const;
+const perCircuit = (expr: string) => `max ${by(KEY)} (${expr})`;
+
+const CIRCUIT_COLUMNS: Column[] = [
+  { title: 'Site', label: L.site },
+  {
+    title: 'Gateway',
+    label: L.gateway,
+    link: { title: 'Gateway detail', url: dashboardUrl(UIDS.gateway, { gateway: `\${__value.raw}` }) },
+  },
+  { title: 'Port', label: L.port },
+  { title: 'WAN name', label: L.wanName },
+  { title: 'ISP', label: L.isp },
+];
+
+const availabilityColumn = (expr: string): Column => ({
+  title: 'Availability (range)',
+  expr: perCircuit(expr),
+  unit: 'percentunit',
+  decimals: 3,
+  thresholds: higherIsBetter(AVAILABILITY.good, AVAILABILITY.bad),
+  color: 'background',
+});
+
+const legend = `{{${L.site}}} / {{${L.gateway}}} / {{${L.port}}}`;
+
+export function circuitsDashboard(): Dashboard {
+  const downNow = `(${up} == 0) and ${PORT_MATCH} (${enabled})`;
+  const changes = ofEnabled(`changes(${up}[$__range])`);
+  const rate = `${sel(M.wanPortRxRate, ...F)} + ${sel(M.wanPortTxRate, ...F)}`;
+  return finalize(
+    dashboard(
+      UIDS.circuits,
+      'Mist WAN / Circuits',
+      'WAN circuit state, history, availability, flapping and top talkers',
+    )
+      .withVariable(VARIABLES.site())
+      .withVariable(VARIABLES.gateways())
+      .withVariable(VARIABLES.port())
+      .withVariable(VARIABLES.topn())
+      .withRow(row('Now'))
+      .withPanel(
+        stat('Circuits', `count(${enabled}) or vector(0)`, { description: 'Enabled WAN ports', w: 4 }),
+      )
+      .withPanel(stat('Up', `count(${ofEnabled(`${up} == 1`)}) or vector(0)`, { w: 4 }))
+      .withPanel(
+        stat('Down', `count(${downNow}) or vector(0)`, {
+          background: true,
+          thresholds: steps(['green', null], ['red', 1]),
+          w: 4,
+        }),
+      )
+      .withPanel(
+        stat('Changed state (range)', `count(${changes} > 0) or vector(0)`, {
+          thresholds: steps(['green', null], ['orange', 1]),
+          description: 'Circuits whose up/down state changed at least once in the time range',
+          w: 4,
+        }),
+      )
+      .withPanel(
+        stat('Availability (range)', `avg(${availability})`, {
+          unit: 'percentunit',
+          decimals: 3,
+          thresholds: higherIsBetter(AVAILABILITY.good, AVAILABILITY.bad),
+          description: 'Mean share of the range the enabled circuits were up',
+          w: 8,
+        }),
+      )
+      .withPanel(
+        table(
+          'Circuits down now',
+          [
+            ...CIRCUIT_COLUMNS,
+            { title: 'State', expr: perCircuit(downNow), mappings: [UP_DOWN], color: 'background' },
+            availabilityColumn(ofEnabled(`avg_over_time(${up}[$__range]) and ${PORT_MATCH} (${downNow})`)),
+          ],
+          { h: 8, sortBy: 'Site' },
+        ),
+      )
+      .withRow(row('History'))
+      .withPanel(
+        timeseries('Circuits down', [{ expr: `count(${downNow}) or vector(0)`, legend: 'down' }], {
+          min: 0,
+          decimals: 0,
+          thresholds: steps(['green', null], ['red', 1]),
+          w: 24,
+          h: 6,
+        }),
+      )
+      .withPanel(
+        stateTimeline(
+          'Port state (circuits that were down in the range)',
+          [
+            {
+              expr: `${up} and ${PORT_MATCH} (min_over_time(${up}[$__range]) == 0) and ${PORT_MATCH} (${enabled})`,
+              legend,
+            },
+          ],
+          { mappings: [UP_DOWN], thresholds: steps(['red', null], ['green', 1]) },
+        ),
+      )
+      .withPanel(
+        table(
+          'Flapping circuits',
+          [
+            ...CIRCUIT_COLUMNS,
+            {
+              title: 'State changes (range)',
+              expr: perCircuit(`${changes} > 0`),
+              decimals: 0,
+              thresholds: steps(['text', null], ['orange', 2], ['red', 4]),
+              color: 'background',
+            },
+            availabilityColumn(`${availability} and ${PORT_MATCH} (${changes} > 0)`),
+          ],
+          { h: 8, sortBy: 'State changes (range)', sortDesc: true, w: 12 },
+        ),
+      )
+      .withPanel(
+        table(
+          'Availability per circuit',
+          [
+            ...CIRCUIT_COLUMNS,
+            availabilityColumn(availability),
+            {
+              title: 'Downtime (range)',
+              expr: perCircuit(`(1 - ${availability}) * $__range_s`),
+              unit: 's',
+              decimals: 0,
+            },
+          ],
+          { h: 8, sortBy: 'Availability (range)', w: 12 },
+        ),
+      )
+      .withRow(row('Top talkers'))
+      .withPanel(
+        barGauge(
+          'Busiest circuits (mean RX+TX over the range)',
+          {
+            expr: `topk($topn, ${perCircuit(`avg_over_time(${sel(M.wanPortRxRate, ...F)}[$__range]) + avg_over_time(${sel(M.wanPortTxRate, ...F)}[$__range])`)})`,
+            legend,
+          },
+          { unit: 'bps' },
+        ),
+      )
+      .withPanel(
+        timeseries('Busiest circuits now (RX+TX)', [{ expr: `topk($topn, ${perCircuit(rate)})`, legend }], {
+          unit: 'bps',
+          min: 0,
+          legendCalcs: ['mean', 'max', 'lastNotNull'],
+        }),
+      )
+      .build(),
+  );
+}

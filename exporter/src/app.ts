@@ -1,0 +1,160 @@
+/**
+ * The exporter as a Fastify instance (no listen): JSON API, /metrics, /health, home page, OpenAPI.
+ * Read-only over Redis. Errors never carry exception text to clients: a short message in our JSON
+ * envelope, the details in the log. `buildApp` is what server.ts runs and what tests inject into.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { ExporterConfig } from '../../common/src/config/exporter.js';
+import { errorMessage } from '../../common/src/errors.js';
+import { createLogger, type Logger } from '../../common/src/log.js';
+import { dataTtlSeconds } from '../../common/src/ttl.js';
+import { documentedPath, ROUTE_SCHEMAS } from './openapi.js';
+import { createRedisClient, waitReady } from './redis-client.js';
+import { registerInsightRoutes } from './routes/api/insights.js';
+import { registerOrgRoutes } from './routes/api/org.js';
+import { registerStatusRoutes } from './routes/api/status.js';
+import { registerVpnPeerRoutes } from './routes/api/vpn-peers.js';
+import type { RouteDeps } from './routes/deps.js';
+import { registerHealthRoute } from './routes/health.js';
+import { registerHomeRoute } from './routes/home.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { sendError } from './routes/respond.js';
+import { SnapshotStore } from './snapshot.js';
+import { VERSION } from './version.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: SnapshotStore;
+    /** Every registered GET route's router path (the OpenAPI test checks each is described). */
+    getRoutes: string[];
+  }
+}
+
+export interface BuildAppOptions {
+  config: ExporterConfig;
+  /** A client to use (the caller closes it); by default one is created from REDIS_URL and closed with the app. */
+  redis?: Redis;
+  logger?: Logger;
+  /** Clock, for tests. */
+  now?: () => number;
+  /** How long to wait for the first Redis connection before serving anyway. */
+  connectWaitMs?: number;
+}
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
+
+const CLIENT_ERRORS: Record<number, string> = {
+  400: 'Bad request',
+  404: 'Not found',
+  405: 'Method not allowed',
+  413: 'Request too large',
+  414: 'URL too long',
+  415: 'Unsupported media type',
+};
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger('exporter', { level: config.logLevel });
+  const ownRedis = !opts.redis;
+  const redis = opts.redis ?? createRedisClient(config.redisUrl, logger);
+  const now = opts.now ?? Date.now;
+  const store = new SnapshotStore({
+    redis,
+    logger,
+    refreshMs: config.refreshIntervalMs,
+    dataTtlSeconds: dataTtlSeconds(config.workerInterval),
+    fullReloadMs: config.workerInterval * 1000,
+    lazyCacheBytes: config.lazyCacheMb * 1024 * 1024,
+    now,
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Port ids are checked by the handlers (clear 400s), not cut off by the router.
+    routerOptions: { maxParamLength: 1000 },
+    frameworkErrors: (err, req, reply) => {
+      logger.info({ code: err.code, url: req.url.slice(0, 200) }, 'malformed request');
+      sendError(
+        reply,
+        400,
+        err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL: invalid percent-encoding in the path' : 'Bad request',
+      );
+    },
+  });
+  app.decorate('store', store);
+  const getRoutes: string[] = [];
+  app.decorate('getRoutes', getRoutes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.includes('GET')) getRoutes.push(route.url);
+  });
+  // Schemas document the routes (OpenAPI); handlers validate their own input with clear messages.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (code >= 500) logger.error({ err: errorMessage(err), url: req.url.slice(0, 200) }, 'request failed');
+    else logger.info({ err: errorMessage(err), code, url: req.url.slice(0, 200) }, 'request refused');
+    return sendError(
+      reply,
+      code,
+      code >= 500 ? 'Internal error; details are in the exporter log' : (CLIENT_ERRORS[code] ?? 'Request refused'),
+    );
+  });
+  app.setNotFoundHandler((_req, reply) =>
+    sendError(reply, 404, 'Not found: see / or /openapi.json for the routes (all are GET)'),
+  );
+
+  await app.register(swagger, {
+    transform: ({ schema, url }) => ({ schema, url: documentedPath(url) }),
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'mist-circuit-stats exporter',
+        description:
+          'Read-only JSON API over the collector\'s Redis cache (reference contract §2), Prometheus /metrics and /health.',
+        version: VERSION,
+      },
+      tags: [
+        { name: 'api', description: 'JSON API, envelope {success, data} / {success: false, error}' },
+        { name: 'health', description: 'Health check' },
+        { name: 'metrics', description: 'Prometheus' },
+        { name: 'ui', description: 'Home page' },
+      ],
+    },
+  });
+
+  const deps: RouteDeps = { store, config, logger, version: VERSION, now };
+  registerHomeRoute(app, deps);
+  registerHealthRoute(app, deps);
+  registerMetricsRoute(app, deps);
+  registerStatusRoutes(app, deps);
+  registerOrgRoutes(app, deps);
+  registerVpnPeerRoutes(app, deps);
+  registerInsightRoutes(app, deps);
+  app.get('/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async (_req, reply) =>
+    reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
+  );
+
+  app.addHook('onClose', async () => {
+    await store.stop();
+    if (ownRedis) redis.disconnect();
+  });
+
+  await waitReady(redis, opts.connectWaitMs ?? 2000);
+  return app;
+}

@@ -1,0 +1,29 @@
+/**
+ * The JSON envelope (contract §2): `{"success": true, "data": ...}` / `{"success": false, "error": ...}`.
+ * Bodies are built as bytes once per snapshot; stored values are spliced in as the raw JSON text
+ * Redis returned (already validated by parsing), which saves re-serializing large arrays.
+ */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function okRaw(dataJson: string): Buffer {
+  return Buffer.from(`{"success":true,"data":${dataJson}}`);
+}
+
+export function ok(data: unknown): Buffer {
+  return okRaw(JSON.stringify(data));
+}
+
+export function fail(error: string): Buffer {
+  return Buffer.from(JSON.stringify({ success: false, error }));
+}
+
+/** `{"k1":<raw1>,"k2":<raw2>}` from raw JSON texts. */
+export function rawObject(entries: Iterable<readonly [string, string]>): string {
+  let out = '{';
+  let first = true;
+  for (const [k, raw] of entries) {
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${raw}`;
+    first = false;
+  }
+  return `${out}}`;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureOrg, fixtureRawRead } from '../../test/exporter/fixtures.js';
+import { parseSnapshot } from './data.js';
+import { evaluateHealth } from './health.js';
+
+const NOW = 2_000_000_000;
+const data = (mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) => {
+  const org = fixtureOrg(NOW);
+  mutate(org);
+  return parseSnapshot(fixtureRawRead(org));
+};
+
+describe('health', () => {
+  it('healthy: Redis up, fresh data, collector fine', () => {
+    const h = evaluateHealth({ redisUp: true, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
+    expect(h).toEqual({
+      code: 200,
+      body: { status: 'healthy', redis: 'connected', cache_valid: true, mode: 'redis-cache', data_age_seconds: 30, reasons: [] },
+    });
+  });
+  it('degraded: data older than STALE_THRESHOLD', () => {
+    const h = evaluateHealth({ redisUp: true, data: data(), nowSeconds: NOW + 700, staleThresholdSeconds: 600 });
+    expect(h.code).toBe(200);
+    expect(h.body.status).toBe('degraded');
+    expect(h.body.reasons).toEqual(['data is 730 s old (STALE_THRESHOLD is 600 s)']);
+  });
+  it('degraded: collector error or failed cycle', () => {
+    const d = data((o) => {
+      o.workerStatus = { status: 'error', details: {} };
+      o.collectorStats.last_cycle!.success = false;
+    });
+    const h = evaluateHealth({ redisUp: true, data: d, nowSeconds: NOW, staleThresholdSeconds: 600 });
+    expect(h.body.status).toBe('degraded');
+    expect(h.body.reasons).toEqual(['the collector reports status "error"', "the collector's last cycle failed"]);
+  });
+  it('degraded: nothing in Redis yet', () => {
+    const h = evaluateHealth({ redisUp: true, data: null, nowSeconds: NOW, staleThresholdSeconds: 600 });
+    expect(h.body).toMatchObject({ status: 'degraded', cache_valid: false, data_age_seconds: null });
+  });
+  it('unhealthy 503: Redis unreachable, even with data held', () => {
+    const h = evaluateHealth({ redisUp: false, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
+    expect(h.code).toBe(503);
+    expect(h.body).toMatchObject({ status: 'unhealthy', redis: 'unreachable', error: 'Redis is unreachable' });
+  });
+});

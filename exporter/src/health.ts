@@ -1,0 +1,62 @@
+/**
+ * `/health`: the contract's body (status, redis, cache_valid, mode) with three states instead of the
+ * reference's always-healthy: unhealthy (503) when Redis cannot be reached, degraded (200) when the
+ * data is older than STALE_THRESHOLD, missing, or the collector reports an error, else healthy.
+ * `reasons` says why in words an operator can act on.
+ */
+import { cacheValid } from './cache-stats.js';
+import type { SnapshotData } from './data.js';
+
+export interface HealthInput {
+  redisUp: boolean;
+  data: SnapshotData | null;
+  nowSeconds: number;
+  staleThresholdSeconds: number;
+}
+
+export interface HealthBody {
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  redis: 'connected' | 'unreachable';
+  cache_valid: boolean;
+  mode: 'redis-cache';
+  /** Seconds since the collector's last write, null if unknown. */
+  data_age_seconds: number | null;
+  reasons: string[];
+  error?: string;
+}
+
+export function evaluateHealth(h: HealthInput): { code: 200 | 503; body: HealthBody } {
+  const d = h.data;
+  const age = d?.lastUpdate != null ? Math.max(0, Math.round(h.nowSeconds - d.lastUpdate)) : null;
+  const base = {
+    cache_valid: cacheValid(d),
+    mode: 'redis-cache' as const,
+    data_age_seconds: age,
+  };
+  if (!h.redisUp) {
+    return {
+      code: 503,
+      body: {
+        status: 'unhealthy',
+        redis: 'unreachable',
+        ...base,
+        reasons: ['Redis is unreachable'],
+        error: 'Redis is unreachable',
+      },
+    };
+  }
+  const reasons: string[] = [];
+  if (!d || !base.cache_valid) reasons.push('no gateway data in Redis yet');
+  if (age === null) reasons.push('the collector has not written last_update yet');
+  else if (age > h.staleThresholdSeconds) {
+    reasons.push(`data is ${age} s old (STALE_THRESHOLD is ${h.staleThresholdSeconds} s)`);
+  }
+  const ws = d?.workerStatus;
+  if (ws?.status === 'error') reasons.push('the collector reports status "error"');
+  const lastCycle = (d?.collectorStats as { last_cycle?: { success?: unknown } } | null)?.last_cycle;
+  if (lastCycle?.success === false) reasons.push('the collector\'s last cycle failed');
+  return {
+    code: 200,
+    body: { status: reasons.length ? 'degraded' : 'healthy', redis: 'connected', ...base, reasons },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm run exporter`: load config, connect to Redis (starting even if it is down: /health and
+ * /metrics then say so), listen on HOST:PORT, check the collector's generation in the background,
+ * and shut down cleanly on SIGTERM/SIGINT (in-flight requests finish, then Redis is closed).
+ */
+import { loadExporterConfig } from '../../common/src/config/exporter.js';
+import { exporterSchema } from '../../common/src/config/exporter.js';
+import { maskConfig } from '../../common/src/config/core.js';
+import { runMain } from '../../common/src/cli.js';
+import { errorMessage } from '../../common/src/errors.js';
+import { createLogger } from '../../common/src/log.js';
+import { buildApp } from './app.js';
+import { createRedisClient, redactUrl } from './redis-client.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+await runMain('exporter', async () => {
+  const config = loadExporterConfig();
+  const logger = createLogger('exporter', { level: config.logLevel });
+  const redis = createRedisClient(config.redisUrl, logger);
+  const app = await buildApp({ config, redis, logger });
+  app.store.start();
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    redis.disconnect();
+    await app.close().catch(() => {});
+    throw e;
+  }
+  logger.info(
+    { config: { ...maskConfig(exporterSchema, config), redisUrl: redactUrl(config.redisUrl) }, redis: redis.status },
+    `exporter listening on http://${config.host}:${config.port}`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app
+      .close()
+      .then(() => redis.quit().catch(() => redis.disconnect()))
+      .then(
+        () => logger.info('stopped'),
+        (e) => {
+          logger.error({ err: errorMessage(e) }, 'error during shutdown');
+          process.exitCode = 1;
+        },
+      )
+      .finally(() => logger.flush());
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+});

@@ -1,0 +1,149 @@
+/**
+ * Programmatic API of the Mist API simulator (tests, benchmarks, the demo):
+ *
+ *   const sim = await startSimulator({ size: 'S', seed: 1 });
+ *   // MIST_HOST=sim.url, MIST_API_TOKEN=sim-token-1, MIST_ORG_ID=sim.org.id
+ *   await sim.stop();
+ */
+import type { LogLevel } from '../../common/src/config/core.js';
+import { createLogger, type Logger } from '../../common/src/log.js';
+import { CallStats, type CallStatsSnapshot } from './call-stats.js';
+import { SimClock } from './clock.js';
+import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';
+import type { SimOrg } from './model.js';
+import { buildOrg } from './org.js';
+import { RateLimiter } from './rate-limit.js';
+import { hash32, Rng, uuidFrom } from './rng.js';
+import type { TokenInfo } from './routes/context.js';
+import { OPERATION_IDS } from './routes/index.js';
+import { type ServerState, SimServer } from './server.js';
+import { type OrgShape, resolveShape, type SizeName } from './shapes.js';
+import { type OrgTruth, orgTruth } from './truth.js';
+
+export type { CallStatsSnapshot } from './call-stats.js';
+export type { Faults } from './faults.js';
+export { NO_FAULTS } from './faults.js';
+export type { SimGateway, SimOrg, SimPath, SimPort, SimSite } from './model.js';
+export type { OrgShape, SizeName } from './shapes.js';
+export { SIZES } from './shapes.js';
+export type { OrgTruth, TruthGateway, TruthPath, TruthPort } from './truth.js';
+export { OPERATION_IDS };
+
+export interface SimulatorOptions {
+  size?: SizeName | OrgShape;
+  /** Default 1. */
+  seed?: number;
+  /** Accepted tokens (org tokens with read privilege on the org). Default ['sim-token-1']. */
+  tokens?: string[];
+  /** Valid tokens of another org: they authenticate, then get 403 on this org's resources. */
+  foreignTokens?: string[];
+  /** Default derived from the seed. */
+  orgId?: string;
+  /** Calls per clock hour per token. Default 5000. */
+  rateLimit?: number;
+  /** Fixed latency added to every Mist call, ms. Default 0. */
+  latencyMs?: number;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Send Retry-After on 429. Default true. */
+  retryAfter?: boolean;
+  faults?: Partial<Faults>;
+  /** Start the simulated clock at this epoch (seconds) instead of now. */
+  startTime?: number;
+  /** The clock moves only through advance() / POST /__sim/time. */
+  frozenClock?: boolean;
+  /** Default 'silent' (programmatic use); the CLI logs to stderr. */
+  logLevel?: LogLevel;
+  logger?: Logger;
+}
+
+export interface Simulator {
+  /** Base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  port: number;
+  /** Live state; mutate only through the control API or the methods here. */
+  org: SimOrg;
+  tokens: string[];
+  clock: SimClock;
+  /** The /__sim/org ground truth. */
+  truth(): OrgTruth;
+  stats(): CallStatsSnapshot;
+  resetStats(opts?: { rateLimits?: boolean }): void;
+  faults(): Faults;
+  setFaults(f: Partial<Faults>): Faults;
+  clearFaults(): void;
+  /** Move the simulated clock forward; returns the new now (epoch seconds). */
+  advance(seconds: number): number;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = opts.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a whole number >= 0, got ${seed}`);
+  const shape = resolveShape(opts.size);
+  const tokens = opts.tokens ?? ['sim-token-1'];
+  if (tokens.length === 0) throw new Error('tokens must hold at least one token');
+  const rateLimit = opts.rateLimit ?? 5000;
+  if (!Number.isInteger(rateLimit) || rateLimit < 1)
+    throw new Error(`rateLimit must be a whole number >= 1, got ${rateLimit}`);
+  const clock = new SimClock({ startTime: opts.startTime, frozen: opts.frozenClock });
+  const log =
+    opts.logger ??
+    createLogger('simulator', { level: opts.logLevel ?? 'silent', destination: process.stderr });
+  const org = buildOrg({ shape, seed, orgId: opts.orgId, now: clock.now() });
+
+  const tokenMap = new Map<string, TokenInfo>();
+  tokens.forEach((t, i) => {
+    tokenMap.set(t, { label: `token${i + 1}`, foreign: false, orgId: org.id, orgName: org.name });
+  });
+  const otherOrg = uuidFrom('other-org', seed);
+  (opts.foreignTokens ?? []).forEach((t, i) => {
+    if (tokenMap.has(t)) throw new Error('a token cannot be both in tokens and foreignTokens');
+    tokenMap.set(t, { label: `foreign${i + 1}`, foreign: true, orgId: otherOrg, orgName: 'Some Other Org' });
+  });
+
+  const state: ServerState = {
+    org,
+    clock,
+    limiter: new RateLimiter(rateLimit),
+    stats: new CallStats(),
+    faults: mergeFaults(NO_FAULTS, opts.faults ?? {}, OPERATION_IDS),
+    baseLatencyMs: opts.latencyMs ?? 0,
+    retryAfter: opts.retryAfter ?? true,
+    tokens: tokenMap,
+    rng: new Rng(hash32(`faults|${seed}`)),
+    log,
+  };
+  const server = new SimServer(state);
+  const host = opts.host ?? '127.0.0.1';
+  const port = await server.listen(opts.port ?? 0, host);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    get org() {
+      return state.org;
+    },
+    tokens: [...tokens],
+    clock,
+    truth: () => orgTruth(state.org),
+    stats: () => state.stats.snapshot(),
+    resetStats: (o = {}) => {
+      state.stats.reset();
+      if (o.rateLimits) state.limiter.reset();
+    },
+    faults: () => ({ ...state.faults }),
+    setFaults: (f) => {
+      state.faults = mergeFaults(state.faults, f, OPERATION_IDS);
+      return { ...state.faults };
+    },
+    clearFaults: () => {
+      state.faults = { ...NO_FAULTS };
+    },
+    advance: (s) => clock.advance(s),
+    stop: () => server.close(),
+  };
+}

@@ -1,0 +1,152 @@
+/** The simulator's live state: what the org is right now. Routes render Mist payloads from it. */
+import type { PortConfigMap } from './port-config.js';
+import type { ResolvedShape } from './shapes.js';
+import type { Interval, TrafficParams } from './traffic.js';
+
+export interface ServpInfo {
+  org: string;
+  asn: string;
+  city: string;
+  region_code: string;
+  country_code: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface SimSite {
+  seq: number;
+  id: string;
+  name: string;
+  gatewaytemplate_id: string | null;
+  city: string;
+  region_code: string;
+  timezone: string;
+  address: string;
+  lat: number;
+  lng: number;
+  created_time: number;
+  modified_time: number;
+}
+
+/** A gateway template or a gateway device profile: named, holding a port_config. */
+export interface SimConfigObject {
+  id: string;
+  name: string;
+  port_config: PortConfigMap;
+  created_time: number;
+  modified_time: number;
+}
+
+export type WanKind = 'INET' | 'LTE' | 'MPLS';
+
+export interface SimPort {
+  /** Stable creation order: the port search sort key (search_after cursor). */
+  seq: number;
+  port_id: string;
+  /** HA node the interface lives on (0 for standalone gateways). */
+  node: 0 | 1;
+  /** The port_config key this port came from (after merging template/profile and device). */
+  configKey: string;
+  usage: 'wan' | 'lan';
+  kind: WanKind;
+  wan_name: string;
+  description: string;
+  wan_type: 'broadband' | 'dsl' | 'lte';
+  cfgType: 'dhcp' | 'static' | 'pppoe';
+  cfgIp: string;
+  cfgNetmask: string;
+  cfgGateway: string;
+  vlan_id: number | null;
+  disabled: boolean;
+  network_name: string;
+  /** Link state (control API: /__sim/ports/state). */
+  up: boolean;
+  /** When the port was not passing traffic (link down or disabled). */
+  down: Interval[];
+  last_flapped: number;
+  /** DHCP lease the port holds while up (runtime only). */
+  dhcpIp: string;
+  dhcpPrefix: number;
+  isp: ServpInfo | null;
+  traffic: TrafficParams;
+  speed: number;
+  port_mac: string;
+  neighbor_mac: string;
+  lte: { imsi: string; iccid: string; imei: string } | null;
+}
+
+export interface SimGateway {
+  index: number;
+  id: string;
+  mac: string;
+  name: string;
+  site_id: string;
+  model: string;
+  serial: string;
+  version: string;
+  hub: boolean;
+  ha: boolean;
+  node1_mac: string | null;
+  /** Hubs: their device profile (also in inventory). */
+  deviceprofile_id: string | null;
+  /** Device-level template reference (wins over the site's `gatewaytemplate_id`). */
+  gatewaytemplate_id: string | null;
+  /** Device-level port_config overrides. */
+  port_config: PortConfigMap;
+  created_time: number;
+  /** Device config change time (bumped by /__sim/config kind=device). */
+  modified_time: number;
+  boot_time: number;
+  status: 'connected' | 'disconnected';
+  status_since: number;
+  offline: Interval[];
+  ports: SimPort[];
+}
+
+export interface SimPathEnd {
+  mac: string;
+  port_id: string;
+}
+
+/** One VPN peer path; the search returns it twice, once from each end. */
+export interface SimPath {
+  seq: number;
+  spoke: SimPathEnd;
+  hub: SimPathEnd;
+  /** Path flag (control API); effective state also needs both ports and gateways up. */
+  up: boolean;
+  up_since: number;
+  /** Rank among the spoke port's paths: rank 0 is the active one. */
+  rank: number;
+  quality: boolean;
+  vpn_name: string | null;
+  hop_count: number | null;
+  latency: number;
+  jitter: number;
+  loss: number;
+  mtu: number;
+}
+
+export interface SimOrg {
+  id: string;
+  name: string;
+  seed: number;
+  shape: ResolvedShape;
+  created_time: number;
+  modified_time: number;
+  sites: SimSite[];
+  templates: SimConfigObject[];
+  profiles: SimConfigObject[];
+  gateways: SimGateway[];
+  paths: SimPath[];
+  siteById: Map<string, SimSite>;
+  templateById: Map<string, SimConfigObject>;
+  profileById: Map<string, SimConfigObject>;
+  gatewayById: Map<string, SimGateway>;
+  gatewayByMac: Map<string, SimGateway>;
+  /** Paths touching each gateway MAC (either end). */
+  pathsByMac: Map<string, SimPath[]>;
+  nextGatewayIndex: number;
+  nextPortSeq: number;
+  nextPathSeq: number;
+}

@@ -1,0 +1,395 @@
+/**
+ * Mist payloads rendered from the live state, shaped after openapi-subset.json (each record is a
+ * fresh object, so fault injection may mutate it). Deliberate deviations are listed in deviations.ts.
+ */
+import type { SimConfigObject, SimGateway, SimOrg, SimPath, SimPathEnd, SimPort, SimSite } from './model.js';
+import { pathUp } from './org.js';
+import { hash32 } from './rng.js';
+import {
+  addressMode,
+  ifName,
+  lastSeen,
+  pathQuality,
+  pathUptime,
+  portAddress,
+  portCounters,
+  round2,
+} from './runtime.js';
+
+type Rec = Record<string, unknown>;
+
+export function orgRecord(org: SimOrg): Rec {
+  return {
+    id: org.id,
+    name: org.name,
+    created_time: org.created_time,
+    modified_time: org.modified_time,
+    allow_mist: true,
+    session_expiry: 1440,
+    orggroup_ids: [],
+    alarmtemplate_id: null,
+  };
+}
+
+export function siteRecord(org: SimOrg, s: SimSite): Rec {
+  return {
+    id: s.id,
+    name: s.name,
+    org_id: org.id,
+    timezone: s.timezone,
+    country_code: 'US',
+    address: s.address,
+    latlng: { lat: s.lat, lng: s.lng },
+    gatewaytemplate_id: s.gatewaytemplate_id,
+    networktemplate_id: null,
+    rftemplate_id: null,
+    aptemplate_id: null,
+    alarmtemplate_id: null,
+    secpolicy_id: null,
+    sitetemplate_id: null,
+    sitegroup_ids: [],
+    notes: '',
+    created_time: s.created_time,
+    modified_time: s.modified_time,
+  };
+}
+
+export function templateRecord(org: SimOrg, t: SimConfigObject): Rec {
+  return {
+    id: t.id,
+    name: t.name,
+    org_id: org.id,
+    type: 'spoke',
+    port_config: t.port_config,
+    dns_servers: ['8.8.8.8', '1.1.1.1'],
+    created_time: t.created_time,
+    modified_time: t.modified_time,
+  };
+}
+
+export function profileRecord(org: SimOrg, p: SimConfigObject): Rec {
+  return {
+    id: p.id,
+    name: p.name,
+    org_id: org.id,
+    type: 'gateway',
+    port_config: p.port_config,
+    dns_servers: ['8.8.8.8', '1.1.1.1'],
+    created_time: p.created_time,
+    modified_time: p.modified_time,
+  };
+}
+
+/** `device_gateway`: the device-level config (its port_config holds only the overrides). */
+export function deviceConfigRecord(org: SimOrg, gw: SimGateway): Rec {
+  const r: Rec = {
+    id: gw.id,
+    name: gw.name,
+    mac: gw.mac,
+    model: gw.model,
+    serial: gw.serial,
+    site_id: gw.site_id,
+    org_id: org.id,
+    type: 'gateway',
+    managed: true,
+    notes: '',
+    port_config: gw.port_config,
+    created_time: gw.created_time,
+    modified_time: gw.modified_time,
+  };
+  if (gw.deviceprofile_id) r.deviceprofile_id = gw.deviceprofile_id;
+  if (gw.gatewaytemplate_id) r.gatewaytemplate_id = gw.gatewaytemplate_id;
+  return r;
+}
+
+export function inventoryRecord(org: SimOrg, gw: SimGateway): Rec {
+  return {
+    id: gw.id,
+    mac: gw.mac,
+    serial: gw.serial,
+    model: gw.model,
+    sku: `${gw.model}-SYS-JB`,
+    hw_rev: 'A',
+    type: 'gateway',
+    name: gw.name,
+    hostname: gw.name,
+    site_id: gw.site_id,
+    deviceprofile_id: gw.deviceprofile_id,
+    connected: gw.status === 'connected',
+    adopted: true,
+    org_id: org.id,
+    created_time: gw.created_time,
+    modified_time: gw.modified_time,
+  };
+}
+
+/** if_stat: every configured, enabled interface (WAN and LAN, both HA nodes) keyed by logical name. */
+export function ifStat(gw: SimGateway, now: number): Record<string, Rec> {
+  const out: Record<string, Rec> = {};
+  for (const p of gw.ports) {
+    if (p.disabled) continue;
+    const c = portCounters(gw, p, now);
+    const addr = portAddress(p);
+    const e: Rec = {
+      port_id: p.port_id,
+      port_usage: p.usage,
+      up: p.up,
+      rx_bytes: c.rx_bytes,
+      tx_bytes: c.tx_bytes,
+      rx_pkts: c.rx_pkts,
+      tx_pkts: c.tx_pkts,
+      ips: addr ? [`${addr[0]}/${addr[1]}`] : [],
+      nat_addresses: [],
+      address_mode: addressMode(p),
+      network_name: p.network_name,
+      vlan: p.vlan_id ?? 0,
+    };
+    if (p.usage === 'wan') {
+      e.wan_name = p.wan_name;
+      e.wan_type = p.wan_type;
+      if (p.isp) e.servp_info = { ...p.isp };
+    }
+    if (gw.ha) e.redundancy_state = p.node === 0 ? 'primary' : 'secondary';
+    out[ifName(p)] = e;
+  }
+  return out;
+}
+
+function primaryAddress(gw: SimGateway): string | null {
+  for (const p of gw.ports) {
+    if (p.usage !== 'wan' || p.kind === 'MPLS') continue;
+    const a = portAddress(p);
+    if (a) return a[0];
+  }
+  return null;
+}
+
+/** A port-search row (`stats_switch_port`); `forDevice` drops the fields device stats leave out. */
+export function portRow(org: SimOrg, gw: SimGateway, p: SimPort, now: number, forDevice = false): Rec {
+  const c = portCounters(gw, p, now);
+  const h = hash32(`${gw.mac}|${p.port_id}`);
+  const up = p.up && !p.disabled;
+  const r: Rec = {
+    port_id: p.port_id,
+    port_mac: p.port_mac,
+    neighbor_mac: p.neighbor_mac,
+    type: 'gateway',
+    port_usage: p.usage,
+    up,
+    active: up && gw.status === 'connected',
+    disabled: p.disabled,
+    unconfigured: false,
+    for_site: true,
+    speed: p.speed,
+    full_duplex: true,
+    rx_bps: c.rx_bps,
+    tx_bps: c.tx_bps,
+    rx_bytes: c.rx_bytes,
+    tx_bytes: c.tx_bytes,
+    rx_pkts: c.rx_pkts,
+    tx_pkts: c.tx_pkts,
+    rx_errors: h % 7,
+    tx_errors: (h >>> 3) % 3,
+    rx_mcast_pkts: Math.floor(c.rx_pkts / 200),
+    tx_mcast_pkts: Math.floor(c.tx_pkts / 300),
+    rx_bcast_pkts: Math.floor(c.rx_pkts / 500),
+    tx_bcast_pkts: Math.floor(c.tx_pkts / 800),
+  };
+  if (p.usage === 'wan' && up) {
+    // Last WAN probe sample.
+    r.latency = round2(5 + (h % 3000) / 100);
+    r.jitter = round2((h % 500) / 100);
+    r.loss = 0;
+  }
+  if (p.neighbor_mac) {
+    r.neighbor_system_name = p.isp ? `${p.isp.asn}-cpe` : 'pe-router';
+    r.neighbor_port_desc = 'GigabitEthernet0/0/1';
+  }
+  if (p.lte) {
+    r.lte_imsi = p.lte.imsi;
+    r.lte_iccid = p.lte.iccid;
+    r.lte_imei = p.lte.imei;
+  }
+  if (p.port_id.startsWith('xe-')) {
+    r.xcvr_model = 'SFP+-10G-SR';
+    r.xcvr_part_number = '740-021308';
+    r.xcvr_serial = `AA${(h % 1e8).toString().padStart(8, '0')}`;
+  }
+  if (!forDevice) {
+    r.mac = gw.mac;
+    r.org_id = org.id;
+    r.site_id = gw.site_id;
+    r.last_flapped = p.last_flapped;
+  }
+  return r;
+}
+
+/** A peer-path row seen from `local`'s gateway (`vpn_peer_stat`; device stats drop org/site/mac). */
+export function peerRow(org: SimOrg, path: SimPath, local: SimPathEnd, now: number, forDevice = false): Rec {
+  const remote = local === path.spoke ? path.hub : path.spoke;
+  const lgw = org.gatewayByMac.get(local.mac);
+  const rgw = org.gatewayByMac.get(remote.mac);
+  const up = pathUp(org, path);
+  const r: Rec = {
+    router_name: lgw?.name ?? '',
+    port_id: local.port_id,
+    peer_mac: remote.mac,
+    peer_site_id: rgw?.site_id,
+    peer_router_name: rgw?.name ?? '',
+    peer_port_id: remote.port_id,
+    type: 'ipsec',
+    up,
+    is_active: up && path.rank === 0,
+    uptime: pathUptime(org, path, now),
+    mtu: path.mtu,
+    last_seen: lgw ? lastSeen(lgw, now) : null,
+  };
+  if (!rgw) delete r.peer_site_id;
+  const q = up ? pathQuality(org, path, now) : null;
+  if (q) Object.assign(r, q);
+  if (path.vpn_name !== null) {
+    r.vpn_name = path.vpn_name;
+    r.hop_count = path.hop_count;
+  }
+  if (!forDevice) {
+    r.mac = local.mac;
+    r.org_id = org.id;
+    r.site_id = lgw?.site_id;
+  }
+  return r;
+}
+
+export type DeviceStatsField = 'ports' | 'vpn_peers' | 'tunnels' | 'bgp_peers';
+
+/** A `stats_gateway` row; `ports`, `vpn_peers`, `tunnels`, `bgp_peers` only when asked in `fields`. */
+export function deviceStatsRecord(
+  org: SimOrg,
+  gw: SimGateway,
+  now: number,
+  fields: Set<DeviceStatsField>,
+): Rec {
+  const connected = gw.status === 'connected';
+  const h = hash32(`cpu|${gw.mac}|${Math.floor(now / 60)}`);
+  const addr = primaryAddress(gw);
+  const uptime = connected ? Math.floor(now - gw.boot_time) : 0;
+  const module = (mac: string, role: string | null): Rec => {
+    const m: Rec = {
+      mac,
+      model: gw.model,
+      serial: gw.serial,
+      version: gw.version,
+      status: connected ? 'connected' : 'disconnected',
+      uptime,
+      last_seen: lastSeen(gw, now),
+    };
+    if (role) m.vc_role = role;
+    return m;
+  };
+  const r: Rec = {
+    id: gw.id,
+    mac: gw.mac,
+    type: 'gateway',
+    site_id: gw.site_id,
+    org_id: org.id,
+    name: gw.name,
+    hostname: gw.name,
+    router_name: gw.name,
+    model: gw.model,
+    serial: gw.serial,
+    version: gw.version,
+    status: gw.status,
+    uptime,
+    last_seen: lastSeen(gw, now),
+    ip: addr,
+    ext_ip: addr,
+    created_time: gw.created_time,
+    modified_time: gw.modified_time,
+    deviceprofile_id: gw.deviceprofile_id,
+    config_status: 'synced',
+    cpu_stat: connected
+      ? {
+          idle: 70 + (h % 25),
+          system: 3 + (h % 5),
+          user: 5 + ((h >>> 4) % 10),
+          interrupt: 0,
+          load_avg: [0.2, 0.3, 0.3],
+        }
+      : {},
+    memory_stat: { usage: 30 + ((h >>> 8) % 40) },
+    is_ha: gw.ha,
+    if_stat: ifStat(gw, now),
+    module_stat: [module(gw.mac, gw.ha ? 'primary' : null)],
+    spu_stat: [
+      { spu_cpu: h % 10, spu_current_session: 20 + (h % 500), spu_max_session: 32768, spu_memory: 30 },
+    ],
+  };
+  if (gw.deviceprofile_id) r.deviceprofile_name = org.profileById.get(gw.deviceprofile_id)?.name ?? '';
+  if (gw.ha && gw.node1_mac) {
+    r.node_name = 'node0';
+    r.module2_stat = [module(gw.node1_mac, 'secondary')];
+    r.memory2_stat = { usage: 30 + ((h >>> 12) % 40) };
+    r.cpu2_stat = { idle: 80, system: 5, user: 10, interrupt: 0, load_avg: [0.1, 0.2, 0.2] };
+    r.cluster_config = {
+      configuration: 'active-passive',
+      operational: 'active-passive',
+      status: connected ? 'Green' : 'Unknown',
+      primary_node_health: 'Healthy',
+      secondary_node_health: 'Healthy',
+      last_status_change_reason: 'No failures',
+      control_link_info: { name: 'fxp1', status: 'Up' },
+      fabric_link_info: {
+        DataPlaneNotifiedStatus: 'Up',
+        Interface: ['ge-0/0/7', 'ge-1/0/7'],
+        InternalStatus: 'Up',
+        State: 'Enabled',
+        Status: 'Enabled',
+      },
+      redundancy_group_information: [
+        { Id: 0, MonitoringFailure: 'none', Threshold: 255 },
+        { Id: 1, MonitoringFailure: 'none', Threshold: 255 },
+      ],
+      ethernet_connection: [],
+    };
+  }
+  if (fields.has('ports')) r.ports = gw.ports.map((p) => portRow(org, gw, p, now, true));
+  if (fields.has('vpn_peers')) {
+    r.vpn_peers = (org.pathsByMac.get(gw.mac) ?? []).map((p) =>
+      peerRow(org, p, p.spoke.mac === gw.mac ? p.spoke : p.hub, now, true),
+    );
+  }
+  if (fields.has('tunnels')) r.tunnels = [];
+  if (fields.has('bgp_peers')) r.bgp_peers = [];
+  return r;
+}
+
+/** A `gateway_search` row; `withStats` adds if_stat (searchSiteDevices `stats=true`, deviation). */
+export function deviceSearchRecord(org: SimOrg, gw: SimGateway, now: number, withStats: boolean): Rec {
+  const addr = primaryAddress(gw) ?? '';
+  const r: Rec = {
+    mac: gw.mac,
+    site_id: gw.site_id,
+    org_id: org.id,
+    type: 'gateway',
+    hostname: [gw.name],
+    last_hostname: gw.name,
+    model: gw.model,
+    version: gw.version,
+    ip: addr,
+    ext_ip: addr,
+    uptime: gw.status === 'connected' ? Math.floor(now - gw.boot_time) : 0,
+    timestamp: lastSeen(gw, now),
+    managed: true,
+    last_config_status: 'success',
+    clustered: gw.ha,
+    role: '',
+    time_drifted: false,
+  };
+  if (gw.ha && gw.node1_mac) {
+    r.node = 'node0';
+    r.node0_mac = gw.mac;
+    r.node1_mac = gw.node1_mac;
+    r.num_members = 2;
+  }
+  if (withStats) r.if_stat = ifStat(gw, now);
+  return r;
+}

@@ -1,0 +1,115 @@
+/** Org-wide stats: device stats (list), port search and peer-path search (search envelopes). */
+import type { SimGateway, SimOrg, SimPath, SimPathEnd, SimPort } from '../model.js';
+import { listPage, searchPage } from '../pagination.js';
+import { type DeviceStatsField, deviceStatsRecord, peerRow, portRow } from '../render.js';
+import { resolveWindow } from '../time-params.js';
+import { boolParam, enumParam, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
+import { filterGateways, windowInt } from './orgs.js';
+
+const FIELDS: DeviceStatsField[] = ['ports', 'vpn_peers', 'tunnels', 'bgp_peers'];
+
+function parseFields(raw: string | null): Set<DeviceStatsField> {
+  if (!raw) return new Set();
+  const names = raw.split(',').map((s) => s.trim());
+  if (names.includes('*')) return new Set(FIELDS);
+  return new Set(FIELDS.filter((f) => names.includes(f)));
+}
+
+/** Port-search rows of these gateways, in port creation order (the cursor's sort key). */
+export function portSearch(ctx: MistCtx, gws: readonly SimGateway[]) {
+  const q = ctx.query;
+  // The filter was `type` up to 2511 and `device_type` since; accept both.
+  const dtype = enumParam(
+    q,
+    q.has('device_type') ? 'device_type' : 'type',
+    ['all', 'gateway', 'switch'] as const,
+    'all',
+  );
+  const macs = listParam(q, 'mac', true);
+  const portIds = listParam(q, 'port_id');
+  const portMacs = listParam(q, 'port_mac', true);
+  const up = boolParam(q, 'up');
+  const rows: Array<{ seq: number; gw: SimGateway; p: SimPort }> = [];
+  if (dtype[0] !== 'switch') {
+    for (const gw of gws) {
+      if (macs && !macs.has(gw.mac)) continue;
+      for (const p of gw.ports) {
+        if (portIds && !portIds.has(p.port_id)) continue;
+        if (portMacs && !portMacs.has(p.port_mac)) continue;
+        if (up !== null && (p.up && !p.disabled) !== up) continue;
+        rows.push({ seq: p.seq, gw, p });
+      }
+    }
+  }
+  rows.sort((a, b) => a.seq - b.seq);
+  return searchPage(ctx, rows, (r) => portRow(ctx.org, r.gw, r.p, ctx.now), windowInt(ctx, 86400));
+}
+
+interface PeerRowRef {
+  seq: number;
+  path: SimPath;
+  local: SimPathEnd;
+}
+
+function peerRows(org: SimOrg, macs: Set<string> | null, sites: Set<string> | null): PeerRowRef[] {
+  const rows: PeerRowRef[] = [];
+  const add = (path: SimPath, local: SimPathEnd, side: 0 | 1) => {
+    if (macs && !macs.has(local.mac)) return;
+    if (sites) {
+      const gw = org.gatewayByMac.get(local.mac);
+      if (!gw || !sites.has(gw.site_id)) return;
+    }
+    rows.push({ seq: path.seq * 2 + side, path, local });
+  };
+  const paths = macs
+    ? [...new Set([...macs].flatMap((m) => org.pathsByMac.get(m) ?? []))].sort((a, b) => a.seq - b.seq)
+    : org.paths;
+  for (const p of paths) {
+    add(p, p.spoke, 0);
+    add(p, p.hub, 1);
+  }
+  return rows;
+}
+
+export const statsRoutes: MistRoute[] = [
+  {
+    operationId: 'listOrgDevicesStats',
+    path: '/api/v1/orgs/{org_id}/stats/devices',
+    handler: (ctx) => {
+      requireOrg(ctx);
+      const q = ctx.query;
+      // Device stats default to type=ap: without type=gateway there are no gateways.
+      const type = enumParam(q, 'type', ['all', 'ap', 'gateway', 'switch'] as const, 'ap')[0];
+      const status = enumParam(q, 'status', ['all', 'connected', 'disconnected'] as const, 'all', true);
+      resolveWindow(q, ctx.now, 86400);
+      let gws = type === 'gateway' || type === 'all' ? filterGateways(ctx, ctx.org.gateways) : [];
+      if (!status.includes('all')) gws = gws.filter((g) => status.includes(g.status));
+      const fields = parseFields(q.get('fields'));
+      const p = listPage(ctx, gws, (g) => deviceStatsRecord(ctx.org, g, ctx.now, fields));
+      return { body: p.body, headers: p.headers };
+    },
+  },
+  {
+    operationId: 'searchOrgSwOrGwPorts',
+    path: '/api/v1/orgs/{org_id}/stats/ports/search',
+    handler: (ctx) => {
+      requireOrg(ctx);
+      const sites = listParam(ctx.query, 'site_id');
+      const gws = sites ? ctx.org.gateways.filter((g) => sites.has(g.site_id)) : ctx.org.gateways;
+      return { body: portSearch(ctx, gws) };
+    },
+  },
+  {
+    operationId: 'searchOrgPeerPathStats',
+    path: '/api/v1/orgs/{org_id}/stats/vpn_peers/search',
+    handler: (ctx) => {
+      requireOrg(ctx);
+      const q = ctx.query;
+      const type = enumParam(q, 'type', ['ipsec', 'svr'] as const, 'ipsec');
+      const window = resolveWindow(q, ctx.now, 86400);
+      const rows =
+        type[0] === 'svr' ? [] : peerRows(ctx.org, listParam(q, 'mac', true), listParam(q, 'site_id'));
+      return { body: searchPage(ctx, rows, (r) => peerRow(ctx.org, r.path, r.local, ctx.now), window) };
+    },
+  },
+];

@@ -1,0 +1,363 @@
+/**
+ * One collector cycle against the simulator's S org and a real Redis, checked key by key against the
+ * reference contract (§1, §2.3, §2.4) and the simulator's ground truth (GET /__sim/org).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  INSIGHT_RESOLUTIONS,
+  insightMember,
+  keys,
+  parseVpnPeerMember,
+  vpnPeerMember,
+} from '../../common/src/keys.js';
+import { CONFIG_CACHE_TTL_SECONDS } from '../../common/src/ttl.js';
+import type {
+  CollectorStats,
+  Gateway,
+  Insight,
+  LoadingPhase,
+  OrgSummary,
+  PeerEnvelope,
+  Site,
+  WorkerStatus,
+} from '../../common/src/types.js';
+import type { OrgTruth } from '../helpers/simulator.js';
+import { collector, json, type Rig, startRig, type TestCollector } from './harness.js';
+
+const ISO_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+const INTERVAL = 60;
+
+let rig: Rig;
+let col: TestCollector;
+let truth: OrgTruth;
+let gws: Gateway[];
+let firstCalls: Record<string, number>;
+
+beforeAll(async () => {
+  rig = await startRig({ size: 'S', seed: 7 });
+  col = await collector(rig, { WORKER_INTERVAL: String(INTERVAL) });
+  const outcome = await col.cycle();
+  expect(outcome.errors).toEqual({});
+  expect(outcome.ok).toBe(true);
+  truth = await rig.sim.control.org();
+  gws = (await json<Gateway[]>(rig.r, keys.gateways())) ?? [];
+  firstCalls = (await rig.sim.control.stats()).by_operation;
+});
+
+afterAll(async () => {
+  await col?.close();
+  await rig?.stop();
+});
+
+describe('org and sites', () => {
+  it('mist:org is the org summary', async () => {
+    expect(await json<OrgSummary>(rig.r, keys.org())).toEqual({
+      org_id: truth.org_id,
+      org_name: truth.org_name,
+      created_time: expect.any(Number),
+      updated_time: expect.any(Number),
+    });
+  });
+  it('mist:sites holds every full site object', async () => {
+    const sites = (await json<Site[]>(rig.r, keys.sites())) ?? [];
+    expect(sites.map((s) => s.id).sort()).toEqual(truth.sites.map((s) => s.id).sort());
+    for (const t of truth.sites) {
+      const s = sites.find((x) => x.id === t.id);
+      expect(s).toMatchObject({ name: t.name, gatewaytemplate_id: t.gatewaytemplate_id, timezone: expect.any(String) });
+    }
+  });
+});
+
+describe('mist:gateways (§2.4)', () => {
+  it('one object per gateway with the fields the UI depends on', () => {
+    expect(gws.map((g) => g.id).sort()).toEqual(truth.gateways.map((g) => g.id).sort());
+    const siteName = new Map(truth.sites.map((s) => [s.id, s.name]));
+    for (const t of truth.gateways) {
+      const g = gws.find((x) => x.id === t.id)!;
+      expect(g).toMatchObject({
+        id: t.id,
+        mac: t.mac,
+        name: t.name,
+        site_id: t.site_id,
+        site_name: siteName.get(t.site_id),
+        model: t.model,
+        status: t.status,
+        num_ports: g.ports.length,
+        _basic_only: false,
+      });
+      expect(typeof g.ip).toBe('string');
+      expect(typeof g.uptime).toBe('number');
+      // The Mist device-stats row passes through.
+      expect(g).toHaveProperty('if_stat');
+      expect(g).toHaveProperty('version');
+    }
+  });
+  it('disconnected gateways are there, with uptime 0 and their ports listed', () => {
+    const down = truth.gateways.filter((g) => g.status === 'disconnected');
+    expect(down.length).toBeGreaterThan(0);
+    for (const t of down) {
+      const g = gws.find((x) => x.id === t.id)!;
+      expect(g.status).toBe('disconnected');
+      expect(g.uptime).toBe(0);
+      expect(g.ports.length).toBe(t.ports.filter((p) => p.usage === 'wan').length);
+    }
+  });
+  it('WAN ports only, sorted by name, each matching the ground truth', () => {
+    let compared = 0;
+    for (const t of truth.gateways) {
+      const g = gws.find((x) => x.id === t.id)!;
+      const names = g.ports.map((p) => p.name);
+      expect(names).toEqual([...names].sort());
+      const wan = t.ports.filter((p) => p.usage === 'wan');
+      expect(names).toEqual(wan.map((p) => p.port_id).sort());
+      for (const tp of wan) {
+        const p = g.ports.find((x) => x.port_id === tp.port_id)!;
+        expect(
+          {
+            name: p.name,
+            up: p.up,
+            enabled: p.enabled,
+            wan_name: p.wan_name,
+            ip: p.ip,
+            netmask: p.netmask,
+            type: p.type,
+            vlan_id: p.vlan_id,
+            wan_type: p.wan_type ?? '',
+            isp: p.servp_info?.org ?? '',
+          },
+          `${t.name} ${tp.port_id}`,
+        ).toEqual({
+          name: tp.port_id,
+          up: tp.up,
+          enabled: !tp.disabled,
+          wan_name: tp.wan_name,
+          ip: tp.ip,
+          netmask: tp.netmask,
+          type: tp.type,
+          vlan_id: tp.vlan_id,
+          wan_type: tp.wan_type,
+          isp: tp.isp,
+        });
+        expect(p).toMatchObject({ usage: 'wan', override: expect.stringMatching(/^(yes|no)$/) });
+        for (const k of ['rx_bytes', 'tx_bytes', 'rx_pkts', 'tx_pkts', 'speed', 'rx_bps', 'tx_bps'] as const) {
+          expect(typeof p[k], k).toBe('number');
+        }
+        expect(p.override).toBe(p.type === p.template_type ? 'no' : 'yes');
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+  });
+  it('the org has what the rules are about: hubs, VLAN sub-interfaces, down and disabled ports, HA', () => {
+    const all = truth.gateways.flatMap((g) => g.ports.filter((p) => p.usage === 'wan'));
+    expect(truth.gateways.some((g) => g.hub)).toBe(true);
+    expect(all.some((p) => p.vlan_id !== '')).toBe(true);
+    expect(all.some((p) => !p.up)).toBe(true);
+    expect(all.some((p) => p.type === 'static')).toBe(true);
+    expect(all.some((p) => p.type === 'dhcp')).toBe(true);
+  });
+  it('hubs take their ports from the device profile, spokes from their template', () => {
+    for (const t of truth.gateways) {
+      const g = gws.find((x) => x.id === t.id)!;
+      const sources = new Set(g.ports.map((p) => p.config_source));
+      if (t.hub) expect([...sources].every((s) => s === 'profile' || s === 'device')).toBe(true);
+      else expect([...sources].every((s) => s === 'template' || s === 'device')).toBe(true);
+    }
+  });
+  it('a VLAN sub-interface port gets its own runtime IP and VLAN id', () => {
+    const vlanPorts = truth.gateways.flatMap((g) =>
+      g.ports.filter((p) => p.usage === 'wan' && p.vlan_id !== '' && p.ip).map((p) => ({ g, p })),
+    );
+    expect(vlanPorts.length).toBeGreaterThan(0);
+    for (const { g, p } of vlanPorts) {
+      const port = gws.find((x) => x.id === g.id)!.ports.find((x) => x.port_id === p.port_id)!;
+      expect(port.vlan_id).toBe(p.vlan_id);
+      expect(port.ip).toBe(p.ip);
+    }
+  });
+});
+
+describe('VPN peers (§1.4)', () => {
+  it('one envelope per gateway, grouped by local port, exactly the paths of the org', async () => {
+    const members = await rig.r.smembers(keys.vpnPeersIndex());
+    expect(members.sort()).toEqual(truth.gateways.map((g) => vpnPeerMember(g.id, g.mac)).sort());
+    let total = 0;
+    for (const t of truth.gateways) {
+      const env = await json<PeerEnvelope>(rig.r, keys.vpnPeers(t.id, t.mac));
+      expect(env?.success).toBe(true);
+      const expected = truth.peer_paths.filter((p) => p.mac === t.mac);
+      expect(env?.total_peers).toBe(expected.length);
+      const got = Object.entries(env!.peers_by_port).flatMap(([port, list]) =>
+        list.map((p) => `${port}>${p.peer_mac}/${p.peer_port_id}:${p.up}:${p.peer_router_name}`),
+      );
+      expect(got.sort()).toEqual(
+        expected.map((p) => `${p.port_id}>${p.peer_mac}/${p.peer_port_id}:${p.up}:${p.peer_router_name}`).sort(),
+      );
+      for (const list of Object.values(env!.peers_by_port)) {
+        for (const p of list) {
+          for (const k of ['latency', 'loss', 'jitter', 'mos', 'uptime', 'mtu', 'hop_count'] as const) {
+            expect(typeof p[k]).toBe('number');
+          }
+          expect(typeof p.vpn_name).toBe('string');
+          expect(typeof p.is_active).toBe('boolean');
+        }
+      }
+      total += expected.length;
+    }
+    expect(total).toBe(truth.peer_paths.length);
+    expect(truth.peer_paths.some((p) => !p.up)).toBe(true);
+  });
+  it('index members parse back to real keys', async () => {
+    for (const m of await rig.r.smembers(keys.vpnPeersIndex())) {
+      const p = parseVpnPeerMember(m)!;
+      expect(await rig.r.exists(keys.vpnPeers(p.gatewayId, p.mac))).toBe(1);
+    }
+  });
+});
+
+describe('insights (§1.3)', () => {
+  it('the default key and four resolutions for every enabled WAN port, nulls kept as gaps', async () => {
+    const ports = gws.flatMap((g) => g.ports.filter((p) => p.enabled).map((p) => ({ g, p })));
+    const members = await rig.r.smembers(keys.insightsIndex());
+    expect(members.sort()).toEqual(ports.map(({ g, p }) => insightMember(g.id, p.port_id)).sort());
+    const expectInterval = { '1h': 60, '6h': 120, '1d': 600, '7d': 3600 };
+    let nulls = 0;
+    for (const { g, p } of ports) {
+      const def = await json<Insight>(rig.r, keys.insights(g.id, p.port_id));
+      const week = await json<Insight>(rig.r, keys.insights(g.id, p.port_id, '7d'));
+      expect(def).toEqual(week);
+      for (const res of INSIGHT_RESOLUTIONS) {
+        const i = (await json<Insight>(rig.r, keys.insights(g.id, p.port_id, res)))!;
+        expect(i.interval).toBe(expectInterval[res]);
+        expect(i.timestamps.length).toBe(i.rx_bps.length);
+        expect(i.tx_bps.length).toBe(i.rx_bps.length);
+        expect(i.timestamps.length).toBeGreaterThan(0);
+        const sum = (a: Array<number | null>) => a.reduce<number>((s, v) => s + (v ?? 0) * i.interval, 0);
+        expect(i.rx_bytes).toBe(Math.floor(sum(i.rx_bps) / 8));
+        expect(i.tx_bytes).toBe(Math.floor(sum(i.tx_bps) / 8));
+        nulls += i.rx_bps.filter((v) => v === null).length;
+        for (let k = 1; k < i.timestamps.length; k++) expect(i.timestamps[k] - i.timestamps[k - 1]).toBe(i.interval);
+      }
+    }
+    // The last bucket is incomplete in the simulator and reported null: kept, not dropped.
+    expect(nulls).toBeGreaterThan(0);
+  });
+  it('asks for both metrics in one call per port and resolution', () => {
+    const enabled = gws.reduce((n, g) => n + g.ports.filter((p) => p.enabled).length, 0);
+    expect(firstCalls.getSiteInsightMetricsForGateway).toBe(enabled * 4);
+  });
+  it('insights_freshness has each port with an epoch-seconds time', async () => {
+    const f = (await json<Record<string, number>>(rig.r, keys.insightsFreshness()))!;
+    const members = await rig.r.smembers(keys.insightsIndex());
+    expect(Object.keys(f).sort()).toEqual(members.sort());
+    for (const v of Object.values(f)) expect(Math.abs(v - Date.now() / 1000)).toBeLessThan(120);
+  });
+});
+
+describe('config caches', () => {
+  it('templates, profiles, device configs and inventory, with their index sets', async () => {
+    const tIds = await rig.r.smembers(keys.templatesIndex());
+    expect(tIds.sort()).toEqual(truth.templates.map((t) => t.id).sort());
+    for (const id of tIds) expect((await json<{ id: string; port_config: object }>(rig.r, keys.template(id)))?.port_config).toBeTypeOf('object');
+    const pIds = await rig.r.smembers(keys.profilesIndex());
+    expect(pIds.sort()).toEqual(truth.profiles.map((t) => t.id).sort());
+    const dIds = await rig.r.smembers(keys.deviceConfigsIndex());
+    expect(dIds.sort()).toEqual(truth.gateways.map((g) => g.id).sort());
+    const dev = await json<{ id: string; port_config: object }>(rig.r, keys.deviceConfig(dIds[0]));
+    expect(dev?.id).toBe(dIds[0]);
+    const inv = (await json<Record<string, { mac: string; deviceprofile_id: string | null }>>(rig.r, keys.inventory()))!;
+    expect(Object.keys(inv).sort()).toEqual(truth.gateways.map((g) => g.mac).sort());
+    for (const g of truth.gateways) expect(inv[g.mac].deviceprofile_id ?? null).toBe(g.deviceprofile_id);
+  });
+});
+
+describe('metadata (§1.6)', () => {
+  it('worker_status idle with UTC ISO timestamps; loading_phase complete; no rate limit', async () => {
+    const ws = (await json<WorkerStatus>(rig.r, keys.workerStatus()))!;
+    expect(ws.status).toBe('idle');
+    expect(ws.details).toMatchObject({ mode: 'parallel', gateways_count: truth.gateways.length, degraded: false });
+    expect(ws.details.last_run).toMatch(ISO_Z);
+    const lp = (await json<LoadingPhase>(rig.r, keys.loadingPhase()))!;
+    expect(lp).toMatchObject({ current_phase: 'complete', total_phases: 5 });
+    expect(lp.details.gateways_count).toBe(truth.gateways.length);
+    expect(Math.abs(lp.timestamp - Date.now() / 1000)).toBeLessThan(60);
+    const lu = Number(await rig.r.get(keys.lastUpdate()));
+    expect(Math.abs(lu - Date.now() / 1000)).toBeLessThan(60);
+    expect(await rig.r.exists(keys.rateLimit())).toBe(0);
+  });
+  it('collector_stats says what the exporter needs', async () => {
+    const s = (await json<CollectorStats>(rig.r, keys.collectorStats()))!;
+    expect(s.cycles_total).toBe(1);
+    expect(s.last_cycle).toMatchObject({ success: true, core_calls: expect.any(Number) });
+    for (const ph of ['org_sites', 'gateways', 'configs', 'ports', 'vpn_peers', 'insights'] as const) {
+      expect(s.phases[ph]?.status, ph).toBe('ok');
+      expect(s.phases[ph]?.calls, ph).toBeGreaterThan(0);
+    }
+    const sim = await rig.sim.control.stats();
+    let total = 0;
+    for (const byToken of Object.values(s.api.calls_total)) for (const n of Object.values(byToken)) total += n;
+    expect(total).toBe(sim.total);
+    expect(s.api.calls_total.getOrg).toEqual({ token1: 1 });
+    expect(s.tokens).toEqual([{ label: 'token1', requests: sim.total, limit: 5000, exhausted_until: null }]);
+    expect(s.budget).toMatchObject({ calls_per_hour: 4000, share: 0.8, used_last_hour: sim.total });
+    expect(s.insights.ports_total).toBeGreaterThan(0);
+    expect(s.insights.ports_fresh).toBe(s.insights.ports_total);
+    expect(JSON.stringify(s)).not.toContain(rig.sim.token);
+  });
+  it('the generation counter moved with the writes', async () => {
+    expect(Number(await rig.r.get(keys.generation()))).toBeGreaterThan(10);
+  });
+});
+
+describe('TTLs', () => {
+  it('data keys 3 x WORKER_INTERVAL, config caches 31 days, metadata none, insights 3 x their period', async () => {
+    const data = [keys.org(), keys.sites(), keys.gateways(), keys.vpnPeers(gws[0].id, gws[0].mac)];
+    for (const k of data) {
+      const ttl = await rig.r.ttl(k);
+      expect(ttl, k).toBeGreaterThan(3 * INTERVAL - 30);
+      expect(ttl, k).toBeLessThanOrEqual(3 * INTERVAL);
+    }
+    const t = (await rig.r.smembers(keys.templatesIndex()))[0];
+    for (const k of [keys.template(t), keys.inventory()]) {
+      expect(await rig.r.ttl(k)).toBeGreaterThan(CONFIG_CACHE_TTL_SECONDS - 60);
+    }
+    for (const k of [keys.workerStatus(), keys.loadingPhase(), keys.lastUpdate(), keys.collectorStats(), keys.generation()]) {
+      expect(await rig.r.ttl(k), k).toBe(-1);
+    }
+    // S fits the budget: 1h/6h every interval (floored at the cycle), 1d every 10 min, 7d hourly.
+    const port = gws.find((g) => g.ports.some((p) => p.enabled))!;
+    const pid = port.ports.find((p) => p.enabled)!.port_id;
+    const expected = { '1h': 3 * INTERVAL, '6h': 3 * 120, '1d': 3 * 600, '7d': 3 * 3600 };
+    for (const res of INSIGHT_RESOLUTIONS) {
+      const ttl = await rig.r.ttl(keys.insights(port.id, pid, res));
+      expect(ttl, res).toBeGreaterThan(expected[res] - 30);
+      expect(ttl, res).toBeLessThanOrEqual(expected[res]);
+    }
+  });
+});
+
+describe('steady state', () => {
+  it('a second cycle makes only the core calls: no config, no fresh insights, no session calls', async () => {
+    await rig.sim.control.reset();
+    const outcome = await col.cycle();
+    expect(outcome.ok).toBe(true);
+    const s = await rig.sim.control.stats();
+    expect(s.by_operation).toEqual({
+      getOrg: 1,
+      listOrgSites: 1,
+      listOrgDevicesStats: 1,
+      searchOrgSwOrGwPorts: 1,
+      searchOrgPeerPathStats: 1,
+    });
+    expect(outcome.coreCalls).toBe(5);
+  });
+  it('the 1-hour series come due after their period, the 7-day ones only after an hour', async () => {
+    await rig.sim.control.reset();
+    col.advance(INTERVAL + 1);
+    await col.cycle();
+    const calls = (await rig.sim.control.stats()).by_operation.getSiteInsightMetricsForGateway;
+    const enabled = gws.reduce((n, g) => n + g.ports.filter((p) => p.enabled).length, 0);
+    // 1h (period 60) and 6h (period 120 > 61 s: not yet): only the 1-hour series.
+    expect(calls).toBe(enabled);
+  });
+});

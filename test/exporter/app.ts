@@ -1,0 +1,64 @@
+/**
+ * Builds the exporter app for `app.inject` tests against a real Redis, with logs captured in memory
+ * (so tests can assert on them, and so a test run does not spray JSON lines).
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { type ExporterConfig, loadExporterConfig } from '../../common/src/config/exporter.js';
+import { createLogger } from '../../common/src/log.js';
+import { buildApp } from '../../exporter/src/app.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: ExporterConfig;
+  /** Every log line so far, parsed. */
+  logs: () => Array<Record<string, unknown>>;
+  /** Raw log text so far. */
+  logText: () => string;
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  redisUrl: string;
+  /** Extra env (EXPORTER_REFRESH_MS, WORKER_INTERVAL...). Default refresh: 50 ms. */
+  env?: Record<string, string>;
+  now?: () => number;
+}
+
+export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
+  const config = loadExporterConfig({
+    REDIS_URL: opts.redisUrl,
+    EXPORTER_REFRESH_MS: '50',
+    LOG_LEVEL: 'debug',
+    ...opts.env,
+  });
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      text += String(chunk);
+      cb();
+    },
+  });
+  const logger = createLogger('exporter', { level: config.logLevel, destination: sink });
+  const app = await buildApp({ config, logger, now: opts.now });
+  await app.ready();
+  return {
+    app,
+    config,
+    logText: () => text,
+    logs: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    close: () => app.close(),
+  };
+}
+
+/** GET through app.inject, returning status, headers, text body and parsed JSON (if JSON). */
+export async function get(app: FastifyInstance, url: string, headers: Record<string, string> = {}) {
+  const r = await app.inject({ method: 'GET', url, headers });
+  let json: unknown;
+  if (String(r.headers['content-type'] ?? '').startsWith('application/json')) json = JSON.parse(r.body);
+  return { status: r.statusCode, headers: r.headers, body: r.body, raw: r.rawPayload, json: json as any };
+}

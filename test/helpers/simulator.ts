@@ -1,0 +1,130 @@
+/**
+ * The Mist API simulator for tests: `startSimulator()` (same options as simulator/src/index.ts)
+ * plus a typed client of the /__sim control API and ready-made collector env.
+ *
+ *   const sim = await startSimulator({ size: 'S' });
+ *   afterAll(() => sim.stop());
+ *   const env = { ...sim.env, REDIS_URL: redis.url };
+ *   await sim.control.setPortState({ mac }, 'ge-0/0/0', false);
+ */
+import {
+  type CallStatsSnapshot,
+  type Faults,
+  type OrgTruth,
+  type Simulator,
+  type SimulatorOptions,
+  startSimulator as startSim,
+} from '../../simulator/src/index.js';
+
+export type { Faults, OrgTruth, Simulator, SimulatorOptions };
+
+export type GatewayRef = { gateway_id: string } | { mac: string };
+
+export class SimControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Typed client of the control API (works against any simulator URL, e.g. `npm run simulator`). */
+export class SimControl {
+  constructor(readonly url: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/__sim${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : {};
+    if (!res.ok)
+      throw new SimControlError(res.status, `${method} /__sim${path}: ${res.status} ${data.detail ?? text}`);
+    return data as T;
+  }
+
+  stats(): Promise<CallStatsSnapshot> {
+    return this.call('GET', '/stats');
+  }
+  reset(opts: { rateLimits?: boolean } = {}): Promise<{ ok: true }> {
+    return this.call('POST', opts.rateLimits ? '/reset?rate_limits=1' : '/reset');
+  }
+  org(): Promise<OrgTruth> {
+    return this.call('GET', '/org');
+  }
+  setGatewayStatus(ref: GatewayRef, status: 'connected' | 'disconnected') {
+    return this.call<{ ok: true; id: string; mac: string; status: string }>('POST', '/gateways/status', {
+      ...ref,
+      status,
+    });
+  }
+  setPortState(ref: GatewayRef, port_id: string, up: boolean) {
+    return this.call<{ ok: true; mac: string; port_id: string; up: boolean }>('POST', '/ports/state', {
+      ...ref,
+      port_id,
+      up,
+    });
+  }
+  /** All paths of the local gateway `mac`, narrowed by its `port_id` and/or the `peer_mac`. */
+  setPeerPaths(sel: { mac: string; port_id?: string; peer_mac?: string }, up: boolean) {
+    return this.call<{ ok: true; paths: number }>('POST', '/peer-paths/state', { ...sel, up });
+  }
+  /** Patch a port_config (`{port: {fields}}` merges, `{port: null}` removes) and bump modified_time. */
+  config(
+    kind: 'template' | 'profile' | 'device',
+    id: string,
+    port_config: Record<string, Record<string, unknown> | null>,
+  ) {
+    return this.call<{ ok: true; modified_time: number; gateways: number }>('POST', '/config', {
+      kind,
+      id,
+      port_config,
+    });
+  }
+  addGateway(req: { site_id?: string; hub?: boolean } = {}) {
+    return this.call<{ id: string; mac: string; name: string; site_id: string }>('POST', '/gateways', req);
+  }
+  removeGateway(id: string) {
+    return this.call<{ ok: true; id: string; mac: string }>('DELETE', `/gateways/${encodeURIComponent(id)}`);
+  }
+  faults(): Promise<Faults> {
+    return this.call('GET', '/faults');
+  }
+  setFaults(f: Partial<Faults>): Promise<Faults> {
+    return this.call('POST', '/faults', f);
+  }
+  clearFaults(): Promise<Faults> {
+    return this.call('DELETE', '/faults');
+  }
+  advanceTime(seconds: number): Promise<{ now: number }> {
+    return this.call('POST', '/time', { advance_seconds: seconds });
+  }
+  now(): Promise<{ now: number }> {
+    return this.call('GET', '/time');
+  }
+}
+
+export interface TestSimulator extends Simulator {
+  control: SimControl;
+  /** The first token. */
+  token: string;
+  /** Collector env pointing at this simulator (MIST_HOST, MIST_API_TOKEN, MIST_ORG_ID). */
+  env: Record<string, string>;
+  /** GET a Mist path (`/api/v1/...`) with a token (default: the first). */
+  get(path: string, token?: string | null): Promise<Response>;
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<TestSimulator> {
+  const sim = await startSim(opts);
+  const token = sim.tokens[0];
+  return Object.assign(sim, {
+    control: new SimControl(sim.url),
+    token,
+    env: { MIST_HOST: sim.url, MIST_API_TOKEN: sim.tokens.join(','), MIST_ORG_ID: sim.org.id },
+    get: (path: string, t: string | null = token) =>
+      fetch(`${sim.url}${path}`, { headers: t === null ? {} : { Authorization: `Token ${t}` } }),
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * deploy/redis/start.sh with the real redis-server: the ACL users compose relies on. The exporter's
+ * user can read but never write; the collector's can write mist:* keys but run no admin command;
+ * nobody gets in without a password. Bad passwords stop the start with one line.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../common/src/keys.js';
+import { freePort, tempDir, waitFor } from '../helpers/net.js';
+
+const REPO = join(import.meta.dirname, '../..');
+const START = join(REPO, 'deploy/redis/start.sh');
+const CONF = join(REPO, 'deploy/redis/redis.conf');
+const PASSWORDS = {
+  REDIS_COLLECTOR_PASSWORD: 'collector-pw-0123456789',
+  REDIS_EXPORTER_PASSWORD: 'exporter-pw-0123456789',
+};
+
+/** Send inline commands one by one over TCP; returns each one-line reply. */
+function rawSession(port: number, commands: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const replies: string[] = [];
+    let buf = '';
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      buf += String(d);
+      let i = buf.indexOf('\r\n');
+      while (i >= 0) {
+        replies.push(buf.slice(0, i));
+        buf = buf.slice(i + 2);
+        i = buf.indexOf('\r\n');
+      }
+      if (replies.length === commands.length) {
+        sock.end();
+        resolve(replies);
+      } else sock.write(`${commands[replies.length]}\r\n`);
+    });
+    sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
+  });
+}
+
+function runStart(env: Record<string, string>, dir: string) {
+  return spawnSync('sh', [START, '--port', '0'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', REDIS_CONF: CONF, REDIS_ACL_FILE: join(dir, 'users.acl'), ...env },
+    timeout: 10_000,
+  });
+}
+
+describe('redis start.sh', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let port: number;
+  let proc: ReturnType<typeof spawn>;
+  const clients: Redis[] = [];
+  const connect = (user: string, password: string) => {
+    const c = new Redis({
+      host: '127.0.0.1',
+      port,
+      username: user,
+      password,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    c.on('error', () => {});
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    dir = await tempDir('redis-acl');
+    port = await freePort();
+    proc = spawn('sh', [START, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_CONF: CONF,
+        REDIS_ACL_FILE: join(dir.path, 'users.acl'),
+        ...PASSWORDS,
+      },
+      stdio: 'ignore',
+    });
+    await waitFor(
+      async () => {
+        const c = connect('exporter', PASSWORDS.REDIS_EXPORTER_PASSWORD);
+        await c.connect();
+        return (await c.ping()) === 'PONG';
+      },
+      { what: 'redis from start.sh' },
+    );
+  });
+
+  afterAll(async () => {
+    for (const c of clients) c.disconnect();
+    proc.kill('SIGTERM');
+    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+    await dir.remove();
+  });
+
+  it('lets the collector write and read its keys', async () => {
+    const c = connect('collector', PASSWORDS.REDIS_COLLECTOR_PASSWORD);
+    await c.connect();
+    expect(await c.multi().set(keys.lastUpdate(), '1').incr(keys.generation()).exec()).toHaveLength(2);
+    expect(await c.sadd(keys.vpnPeersIndex(), 'a')).toBe(1);
+    expect(await c.expire(keys.lastUpdate(), 60)).toBe(1);
+  });
+
+  it('refuses the collector admin commands and keys outside mist:*', async () => {
+    const c = connect('collector', PASSWORDS.REDIS_COLLECTOR_PASSWORD);
+    await c.connect();
+    await expect(c.flushall()).rejects.toThrow(/NOPERM/);
+    await expect(c.config('GET', 'appendonly')).rejects.toThrow(/NOPERM/);
+    await expect(c.keys('mist:*')).rejects.toThrow(/NOPERM/);
+    await expect(c.set('other:key', '1')).rejects.toThrow(/NOPERM/);
+  });
+
+  it('lets the exporter read but refuses every write', async () => {
+    const c = connect('exporter', PASSWORDS.REDIS_EXPORTER_PASSWORD);
+    await c.connect();
+    expect(await c.get(keys.lastUpdate())).toBe('1');
+    expect(await c.mget(keys.lastUpdate(), keys.generation())).toEqual(['1', '1']);
+    expect(await c.smembers(keys.vpnPeersIndex())).toEqual(['a']);
+    await expect(c.set(keys.lastUpdate(), '2')).rejects.toThrow(/NOPERM/);
+    await expect(c.del(keys.lastUpdate())).rejects.toThrow(/NOPERM/);
+    await expect(c.incr(keys.generation())).rejects.toThrow(/NOPERM/);
+    await expect(c.publish('mist', 'x')).rejects.toThrow(/NOPERM/);
+    expect(await c.get(keys.lastUpdate())).toBe('1');
+  });
+
+  it('refuses connections without the right password', async () => {
+    // A raw socket: no client library logic between the test and what Redis answers.
+    const replies = await rawSession(port, [
+      `GET ${keys.lastUpdate()}`,
+      'AUTH default x',
+      'AUTH exporter not-the-password-123',
+      `AUTH exporter ${PASSWORDS.REDIS_COLLECTOR_PASSWORD}`,
+      `AUTH exporter ${PASSWORDS.REDIS_EXPORTER_PASSWORD}`,
+    ]);
+    expect(replies[0]).toMatch(/^-NOAUTH/);
+    expect(replies[1]).toMatch(/^-WRONGPASS/);
+    expect(replies[2]).toMatch(/^-WRONGPASS/);
+    expect(replies[3]).toMatch(/^-WRONGPASS/);
+    expect(replies[4]).toBe('+OK');
+  });
+
+  it.each([
+    [{ REDIS_EXPORTER_PASSWORD: PASSWORDS.REDIS_EXPORTER_PASSWORD }, /REDIS_COLLECTOR_PASSWORD is required/],
+    [{ ...PASSWORDS, REDIS_EXPORTER_PASSWORD: 'short' }, /REDIS_EXPORTER_PASSWORD must be at least 16/],
+    [{ ...PASSWORDS, REDIS_COLLECTOR_PASSWORD: 'has space and @ 0123456789' }, /may contain only/],
+    [{ ...PASSWORDS, REDIS_EXPORTER_PASSWORD: PASSWORDS.REDIS_COLLECTOR_PASSWORD }, /must differ/],
+  ])('stops with one line on bad passwords (%#)', (env, message) => {
+    const r = runStart(env as Record<string, string>, dir.path);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    // The password itself is never echoed.
+    for (const v of Object.values(env)) if (v.length > 5) expect(r.stderr).not.toContain(v);
+  });
+});
