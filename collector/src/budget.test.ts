@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { computeBudget, cycleAllowance, planInsights, refreshPeriods, seriesKey } from './budget.js';
+import {
+  CallWindow,
+  computeBudget,
+  cycleAllowance,
+  planInsights,
+  refreshPeriods,
+  seriesKey,
+} from './budget.js';
 
 describe('computeBudget', () => {
   it('tokens x limit x share, minus core cycles and a retry margin', () => {
@@ -43,43 +50,35 @@ describe('refreshPeriods', () => {
 });
 
 describe('cycleAllowance', () => {
-  it('hourly share for the elapsed time, capped by what the trailing hour has left', () => {
-    expect(
-      cycleAllowance({
-        insightsPerHour: 3600,
-        secondsSinceLastRun: 300,
-        callsPerHour: 4000,
-        usedLastHour: 0,
-        coreReserve: 20,
-      }),
-    ).toBe(300);
-    expect(
-      cycleAllowance({
-        insightsPerHour: 3600,
-        secondsSinceLastRun: 99999,
-        callsPerHour: 4000,
-        usedLastHour: 0,
-        coreReserve: 20,
-      }),
-    ).toBe(3600);
-    expect(
-      cycleAllowance({
-        insightsPerHour: 3600,
-        secondsSinceLastRun: 300,
-        callsPerHour: 4000,
-        usedLastHour: 3900,
-        coreReserve: 20,
-      }),
-    ).toBe(80);
-    expect(
-      cycleAllowance({
-        insightsPerHour: 3600,
-        secondsSinceLastRun: 300,
-        callsPerHour: 4000,
-        usedLastHour: 4000,
-        coreReserve: 20,
-      }),
-    ).toBe(0);
+  const base = {
+    insightsPerHour: 3600,
+    callsPerHour: 4000,
+    usedLastHour: 0,
+    nonCoreLastHour: 0,
+    coreReserve: 20,
+  };
+  it('the hourly share for the elapsed time (a first run gets the whole hour)', () => {
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300 })).toBe(300);
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 99999 })).toBe(3600);
+  });
+  it('never more than the insights budget left in the trailing hour (after a burst: nothing)', () => {
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3500 })).toBe(100);
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3600 })).toBe(0);
+  });
+  it('never more than the whole budget left once the next core cycle is reserved', () => {
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 3900 })).toBe(80);
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 4000 })).toBe(0);
+  });
+});
+
+describe('CallWindow', () => {
+  it('sums the trailing hour only', () => {
+    const w = new CallWindow();
+    w.add(5, 0);
+    w.add(7, 30 * 60_000);
+    expect(w.lastHour(59 * 60_000)).toBe(12);
+    expect(w.lastHour(60 * 60_000)).toBe(7);
+    expect(w.lastHour(91 * 60_000)).toBe(0);
   });
 });
 

@@ -83,20 +83,48 @@ export function refreshPeriods(
 }
 
 /**
- * Calls insights may make in this cycle: their hourly share for the time since they last ran (at
- * most an hour, so a long pause does not turn into a burst), and never more than the trailing-hour
- * budget has left once the next core cycle is reserved.
+ * Calls insights may make in this cycle. Three limits, the smallest wins:
+ * - their hourly share for the time since they last ran (at most an hour, so a pause does not
+ *   become a burst);
+ * - what the trailing hour leaves of the insights budget once this hour's other non-core calls
+ *   (insights, one-off config fetches, session checks) are counted: with the core's own estimate
+ *   this keeps every hour under the budget, even after a start-up burst;
+ * - what the trailing hour leaves of the whole budget once the next core cycle is reserved (a
+ *   safety net for retries and anything unplanned).
  */
 export function cycleAllowance(a: {
   insightsPerHour: number;
   secondsSinceLastRun: number;
   callsPerHour: number;
   usedLastHour: number;
+  nonCoreLastHour: number;
   coreReserve: number;
 }): number {
   const share = Math.ceil((a.insightsPerHour * Math.min(Math.max(a.secondsSinceLastRun, 0), 3600)) / 3600);
+  const insightsLeft = a.insightsPerHour - a.nonCoreLastHour;
   const left = a.callsPerHour - a.usedLastHour - a.coreReserve;
-  return Math.max(0, Math.min(share, left));
+  return Math.max(0, Math.min(share, insightsLeft, left));
+}
+
+/** Calls counted per minute, summed over the trailing hour. */
+export class CallWindow {
+  private readonly minutes = new Map<number, number>();
+
+  add(n: number, nowMs: number): void {
+    if (n <= 0) return;
+    const m = Math.floor(nowMs / 60_000);
+    this.minutes.set(m, (this.minutes.get(m) ?? 0) + n);
+  }
+
+  lastHour(nowMs: number): number {
+    const m = Math.floor(nowMs / 60_000);
+    let sum = 0;
+    for (const [k, n] of this.minutes) {
+      if (k <= m - 60) this.minutes.delete(k);
+      else sum += n;
+    }
+    return sum;
+  }
 }
 
 export interface PortRef {

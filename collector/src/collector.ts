@@ -25,7 +25,7 @@ import type {
   PhaseStats,
   Site,
 } from '../../common/src/types.js';
-import { type Budget, computeBudget } from './budget.js';
+import { type Budget, CallWindow, computeBudget } from './budget.js';
 import { buildGateway } from './enrich.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
 import { AbortedError, MistHttpError, RateLimitedError } from './mist/errors.js';
@@ -66,6 +66,8 @@ export interface CycleOutcome {
   /** Set when every token is exhausted: no call should be made before this epoch ms. */
   rateLimitedUntil: number | null;
   durationSeconds: number;
+  /** Wall time until every core phase (all but insights) was done. */
+  coreSeconds: number;
   coreCalls: number;
   insightsCalls: number;
 }
@@ -95,6 +97,8 @@ export class Collector {
   private budget: Budget;
   private rateLimitWritten = false;
   private rateLimitSync: Promise<void> = Promise.resolve();
+  /** Calls outside the core cycle (session checks, config fetches, insights) in the trailing hour. */
+  private readonly nonCore = new CallWindow();
 
   constructor(private readonly deps: CollectorDeps) {
     const { config } = deps;
@@ -434,6 +438,7 @@ export class Collector {
     }
     if (CORE_PHASES.includes(name) || name === 'configs') outcome.coreCalls += st.calls;
     else outcome.insightsCalls += st.calls;
+    if (!CORE_PHASES.includes(name)) this.nonCore.add(st.calls, this.now());
     this.stats.phases[name] = st;
     await this.publishStats();
     return value;
@@ -471,6 +476,7 @@ export class Collector {
       errors: {},
       rateLimitedUntil: null,
       durationSeconds: 0,
+      coreSeconds: 0,
       coreCalls: 0,
       insightsCalls: 0,
     };
@@ -502,9 +508,11 @@ export class Collector {
       outcome.errors.session = errorMessage(e);
       if (e instanceof RateLimitedError) outcome.rateLimitedUntil = e.resetAt;
       outcome.coreCalls += session.calls;
+      this.nonCore.add(session.calls, this.now());
       return this.finishCycle(outcome, t0, null);
     }
     outcome.coreCalls += session.calls;
+    this.nonCore.add(session.calls, this.now());
 
     const [orgSites, gw] = await Promise.all([
       this.phase('org_sites', signal, outcome, async (ctx) => {
@@ -599,12 +607,16 @@ export class Collector {
         insightsRan = true;
         await this.runInsights(signal, outcome);
       });
-      await Promise.all([configsDone, portsDone, peersDone, insightsDone]);
+      const coreDone = Promise.all([configsDone, portsDone, peersDone]).then(() => {
+        outcome.coreSeconds = (this.now() - t0) / 1000;
+      });
+      await Promise.all([coreDone, insightsDone]);
     } else {
       const why = 'not run: the gateways phase failed';
       await this.skipPhase('configs', why, outcome, false);
       await this.skipPhase('ports', why, outcome, true);
       if (!cfg.skipEnrichment) await this.skipPhase('vpn_peers', why, outcome, true);
+      outcome.coreSeconds = (this.now() - t0) / 1000;
     }
     // Insights need only a port list: the last good one serves when this cycle's gateways failed.
     if (!insightsRan) await this.runInsights(signal, outcome);
@@ -627,7 +639,11 @@ export class Collector {
     this.budget = this.computeBudget();
     const ports = insightPorts(gateways);
     this.insights.prune(ports);
-    const plan = this.insights.plan(ports, this.budget, this.client.usedLastHour(), core);
+    const plan = this.insights.plan(ports, this.budget, {
+      lastHour: this.client.usedLastHour(),
+      nonCoreLastHour: this.nonCore.lastHour(this.now()),
+      coreReserve: core,
+    });
     await this.phase('insights', signal, outcome, async (ctx) => {
       await this.loading('insights', {
         description: `Insights 0/${plan.length}`,

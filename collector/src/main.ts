@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     await redis.ping();
   } catch (e) {
     redis.disconnect();
-    throw new Error(`cannot reach Redis at ${new URL(config.redisUrl).host}: ${redisError || errorMessage(e)}`);
+    throw new Error(
+      `cannot reach Redis at ${new URL(config.redisUrl).host}: ${redisError || errorMessage(e)}`,
+    );
   }
 
   const stop = new AbortController();

@@ -140,6 +140,8 @@ export const METRICS = {
   processCpuSeconds: 'process_cpu_seconds_total',
   processStartTime: 'process_start_time_seconds',
   nodejsHeapUsed: 'nodejs_heap_size_used_bytes',
+  /** Memory of Buffers and other objects outside the V8 heap (the exporter's pre-rendered bodies). */
+  nodejsExternalMemory: 'nodejs_external_memory_bytes',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

@@ -51,7 +51,15 @@ export function healthDashboard(): Dashboard {
         }),
       )
       .withPanel(
-        stat('Last successful cycle', `max(${M.collectorLastSuccess}) * 1000`, { unit: 'dateTimeFromNow' }),
+        // 0 ("never") while the collector process has not completed a cycle since it started.
+        stat(
+          'Last successful cycle',
+          `max(${M.collectorLastSuccess}) * 1000 or on () max(${M.collectorCycles}) * 0`,
+          {
+            unit: 'dateTimeFromNow',
+            mappings: [valueMap({ 0: ['never since start', 'orange'] })],
+          },
+        ),
       )
       .withPanel(
         stat('Cache age', `max(${M.cacheAge})`, {
@@ -295,6 +303,36 @@ export function healthDashboard(): Dashboard {
             { expr: `max(changes(${M.exporterSnapshotGeneration}[$__rate_interval]))`, legend: 'reloads' },
           ],
           { unit: 'short', min: 0, w: 6 },
+        ),
+      )
+      .withPanel(
+        timeseries(
+          'Exporter memory',
+          [
+            { expr: `max(${sel(M.processResidentMemory, J)})`, legend: 'resident' },
+            { expr: `max(${sel(M.nodejsHeapUsed, J)})`, legend: 'heap used' },
+          ],
+          { unit: 'bytes', min: 0, w: 8 },
+        ),
+      )
+      .withPanel(
+        timeseries(
+          'Exporter CPU',
+          [{ expr: `max(rate(${sel(M.processCpuSeconds, J)}[$__rate_interval]))`, legend: 'cores' }],
+          { unit: 'percentunit', min: 0, w: 8 },
+        ),
+      )
+      .withPanel(
+        timeseries(
+          'Exporter errors',
+          [
+            { expr: `sum(increase(${M.exporterRedisErrors}[$__rate_interval]))`, legend: 'Redis errors' },
+            {
+              expr: `sum(increase(${M.exporterSnapshotLoadErrors}[$__rate_interval]))`,
+              legend: 'snapshot load errors',
+            },
+          ],
+          { unit: 'short', min: 0, w: 8 },
         ),
       )
       .withPanel(

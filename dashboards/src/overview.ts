@@ -141,9 +141,10 @@ export function overviewDashboard(): Dashboard {
         }),
       )
       .withPanel(
-        stat('Rate limit resets', `max(${M.rateLimitReset}) * 1000 > 0`, {
+        // 0 (mapped to "not limited") when the exporter reports no reset time.
+        stat('Rate limit resets', `max(${M.rateLimitReset}) * 1000 or on () max(${M.rateLimited}) * 0`, {
           unit: 'dateTimeFromNow',
-          noValue: 'not limited',
+          mappings: [valueMap({ 0: ['not limited', 'green'] })],
           w: 3,
         }),
       )

@@ -13,6 +13,9 @@ describe('withInfo', () => {
     expect(withInfo('x', ['gateway_id'], ['model', 'ip'], 'info')).toBe(
       'x * on (gateway_id) group_left (model, ip) (info)',
     );
+    expect(withInfo('x', ['gateway_id', 'port'], ['port', 'ip'], 'info')).toBe(
+      'x * on (gateway_id, port) group_left (ip) (info)',
+    );
   });
 });
 
@@ -56,6 +59,12 @@ describe('substituteVariables', () => {
         __range: '1h',
       }),
     ).toBe('a{s=~"S", g=~"G", q=~`x`}[5m] 1h');
+  });
+
+  it('leaves regex group references alone', () => {
+    expect(substituteVariables('label_replace(m, "c", "/$1", "n", "(.+)")', {})).toBe(
+      'label_replace(m, "c", "/$1", "n", "(.+)")',
+    );
   });
 
   it('throws on an unknown variable instead of leaving it in the query', () => {

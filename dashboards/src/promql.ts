@@ -23,7 +23,9 @@ export const on = (labels: readonly string[]): string => `on (${list(labels)})`;
  * 1) onto `expr` without changing its value. `info` must have one series per `keys`.
  */
 export function withInfo(expr: string, keys: readonly string[], labels: readonly string[], info: string) {
-  return `${expr} * ${on(keys)} group_left (${list(labels)}) (${info})`;
+  // A label may not be both matched on and copied (PromQL refuses it); the keys come along anyway.
+  const copied = labels.filter((l) => !keys.includes(l));
+  return `${expr} * ${on(keys)} group_left (${list(copied)}) (${info})`;
 }
 
 const KEYWORDS = new Set([
@@ -70,7 +72,8 @@ export function metricNamesIn(query: string): string[] {
 }
 
 /**
- * Grafana-style variable substitution: `$name`, `${name}`, `${name:format}` and `[[name]]`.
+ * Grafana-style variable substitution: `$name`, `${name}`, `${name:format}` and `[[name]]`; numeric
+ * names (`$1`, regex group references) are left as they are.
  * Throws on a variable that `values` does not define, so a test cannot silently run a query with a
  * literal `$typo` in it. Formats are ignored: the caller passes values already in final form.
  */
@@ -79,6 +82,8 @@ export function substituteVariables(text: string, values: Record<string, string>
     /\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\[\[([A-Za-z0-9_]+)\]\]|\$([A-Za-z0-9_]+)/g,
     (_all, a: string | undefined, b: string | undefined, c: string | undefined) => {
       const name = (a ?? b ?? c) as string;
+      // `$1` is a regex group reference (label_replace), which Grafana leaves alone too.
+      if (/^\d+$/.test(name)) return _all;
       if (!(name in values)) throw new Error(`no value for variable $${name} in: ${text}`);
       return values[name];
     },

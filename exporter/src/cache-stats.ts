@@ -39,6 +39,6 @@ export function cacheStats(d: SnapshotData): CacheStats {
 }
 
 /** "Cache valid" everywhere means that `mist:gateways` exists (contract §1.6). */
-export function cacheValid(d: SnapshotData | null): boolean {
+export function cacheValid(d: Pick<SnapshotData, 'presence'> | null): boolean {
   return d?.presence[SCALAR_KEYS.gateways] === true;
 }

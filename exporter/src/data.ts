@@ -86,6 +86,12 @@ export interface SnapshotData {
   invalid: Array<{ key: string; reason: string }>;
 }
 
+/**
+ * What a snapshot keeps after its bodies and metrics are built: everything but the big parsed
+ * collections (gateways, sites, templates, peer envelopes), which live on only as bytes.
+ */
+export type SnapshotMeta = Omit<SnapshotData, 'gateways' | 'sites' | 'templates' | 'vpnPeers'>;
+
 export function versionToken(generation: string | null, lastUpdate: string | null): string {
   return `${generation ?? '-'}|${lastUpdate ?? '-'}`;
 }

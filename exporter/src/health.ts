@@ -5,11 +5,11 @@
  * `reasons` says why in words an operator can act on.
  */
 import { cacheValid } from './cache-stats.js';
-import type { SnapshotData } from './data.js';
+import type { SnapshotMeta } from './data.js';
 
 export interface HealthInput {
   redisUp: boolean;
-  data: SnapshotData | null;
+  data: SnapshotMeta | null;
   nowSeconds: number;
   staleThresholdSeconds: number;
 }

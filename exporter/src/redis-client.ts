@@ -15,6 +15,10 @@ export function createRedisClient(url: string, logger: Logger): Redis {
     commandTimeout: 2000,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2000),
+    // The ready check runs INFO, which a read-only ACL user may not have (ioredis then writes a
+    // non-JSON warning to stderr). A Redis still loading its AOF answers LOADING errors instead,
+    // which the store treats like any failure: it retries at the next check.
+    enableReadyCheck: false,
   });
   // Connection errors repeat on every reconnect attempt; the store logs the up/down transitions.
   redis.on('error', (e) => logger.debug({ err: errorMessage(e) }, 'redis connection error'));

@@ -9,20 +9,25 @@
  * than the data TTL (what Redis itself would still hold) and say so in headers. The store never
  * writes to Redis.
  */
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { createGzip } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../../common/src/errors.js';
 import { type InsightResolution, keys } from '../../common/src/keys.js';
 import type { Logger } from '../../common/src/log.js';
 import { cacheStats, cacheValid } from './cache-stats.js';
-import { isObject, type Json, parseSnapshot, SCALAR_KEYS, type SnapshotData, versionToken } from './data.js';
+import {
+  isObject,
+  type Json,
+  parseSnapshot,
+  SCALAR_KEYS,
+  type SnapshotData,
+  type SnapshotMeta,
+  versionToken,
+} from './data.js';
 import { fail, ok, okRaw, rawObject } from './envelope.js';
 import { ByteLru } from './lru.js';
 import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
 import { renderStaticMetrics } from './metrics/render.js';
-
-const gzipAsync = promisify(gzip);
 
 export interface Body {
   code: number;
@@ -81,6 +86,8 @@ export function trafficBody(v: Json | null, resolution: InsightResolution): Json
 }
 
 export class Snapshot {
+  /** What is kept of the parsed data: small metadata only (the big collections live on as bytes). */
+  readonly data: SnapshotMeta;
   readonly organization: Body;
   readonly sites: Body;
   readonly gateways: Body;
@@ -88,13 +95,17 @@ export class Snapshot {
   readonly vpnPeersAll: Buffer;
   readonly cacheStats: Buffer;
   readonly status: Buffer;
-  readonly metricsStatic: Buffer;
+  /** The static part of /metrics, one UTF-8 chunk per family. */
+  readonly metricsStatic: Buffer[];
+  readonly metricsStaticBytes: number;
   readonly metricsFamilies: string[];
   readonly duplicateSeriesDropped: number;
   /** Unusable stored values per Redis key (for mist_exporter_invalid_values), at most 50 keys. */
   readonly invalidByKey: Record<string, number> = {};
   /** Gateway ids in `mist:gateways`, or null when that key is missing (then ids cannot be judged). */
   readonly gatewayIds: Set<string> | null;
+  /** site_id -> JSON text of each of its gateways, for `/api/gateways?site_id=`. */
+  private readonly gatewaysBySite: Map<string, string[]> | null;
   readonly vpnByMember = new Map<string, Buffer>();
   readonly insightMembers: Set<string>;
   /** Bodies read lazily from Redis for this generation (series, per-site gateway lists). */
@@ -105,11 +116,10 @@ export class Snapshot {
   loadDurationMs = 0;
 
   constructor(
-    readonly data: SnapshotData,
+    d: SnapshotData,
     readonly readAtMs: number,
     lazyCacheBytes: number,
   ) {
-    const d = data;
     this.organization = storedBody(d, SCALAR_KEYS.org, d.org, MISSING.org, 'organization');
     this.sites = storedBody(d, SCALAR_KEYS.sites, d.sites, MISSING.sites, 'site list');
     this.gateways = storedBody(d, SCALAR_KEYS.gateways, d.gateways, MISSING.gateways, 'gateway list');
@@ -119,12 +129,25 @@ export class Snapshot {
     const stats = cacheStats(d);
     this.cacheStats = ok(stats);
     this.status = ok({ cache_valid: cacheValid(d), stats, loading_phase: d.loadingPhase });
-    this.gatewayIds = d.gateways
-      ? new Set(d.gateways.value.filter(isObject).map((g) => String(g.id ?? '').toLowerCase()))
-      : null;
+    if (d.gateways) {
+      this.gatewayIds = new Set();
+      this.gatewaysBySite = new Map();
+      for (const g of d.gateways.value) {
+        if (!isObject(g)) continue;
+        this.gatewayIds.add(String(g.id ?? '').toLowerCase());
+        if (typeof g.site_id !== 'string') continue;
+        let list = this.gatewaysBySite.get(g.site_id);
+        if (!list) this.gatewaysBySite.set(g.site_id, (list = []));
+        list.push(JSON.stringify(g));
+      }
+    } else {
+      this.gatewayIds = null;
+      this.gatewaysBySite = null;
+    }
     this.insightMembers = new Set(d.insightPorts.map((p) => p.member));
     const m = renderStaticMetrics(d);
-    this.metricsStatic = Buffer.from(m.text);
+    this.metricsStatic = m.chunks;
+    this.metricsStaticBytes = m.bytes;
     this.metricsFamilies = m.families;
     this.duplicateSeriesDropped = m.duplicatesDropped;
     this.lazy = new ByteLru(lazyCacheBytes);
@@ -132,15 +155,17 @@ export class Snapshot {
       const k = key in this.invalidByKey || Object.keys(this.invalidByKey).length < 50 ? key : 'other';
       this.invalidByKey[k] = (this.invalidByKey[k] ?? 0) + 1;
     }
+    const { gateways: _g, sites: _s, templates: _t, vpnPeers: _v, ...meta } = d;
+    this.data = meta;
   }
 
-  /** `/api/gateways?site_id=`: the gateways of one site, serialized on first use. */
+  /** `/api/gateways?site_id=`: the gateways of one site (exact match), serialized on first use. */
   gatewaysOfSite(siteId: string): Body {
-    if (!this.data.gateways) return this.gateways;
+    if (!this.gatewaysBySite) return this.gateways;
     const key = `site|${siteId}`;
     let body = this.lazy.get(key);
     if (!body) {
-      body = ok(this.data.gateways.value.filter((g) => isObject(g) && g.site_id === siteId));
+      body = okRaw(`[${(this.gatewaysBySite.get(siteId) ?? []).join(',')}]`);
       this.lazy.set(key, body);
     }
     return { code: 200, body };
@@ -152,14 +177,14 @@ export class Snapshot {
   }
 
   /**
-   * The static metrics gzip-compressed, once per generation. Compression runs in the background on
-   * first demand; until it is done callers send plain text.
+   * The static metrics gzip-compressed, once per generation. Compression runs in the background (zlib
+   * thread pool) on first demand; until it is done callers send plain text.
    */
   metricsStaticGzip(): Buffer | null {
     if (this.metricsGz) return this.metricsGz;
     if (!this.metricsGzPending) {
       this.metricsGzPending = true;
-      gzipAsync(this.metricsStatic, { level: 6 }).then(
+      gzipChunks(this.metricsStatic).then(
         (b) => {
           this.metricsGz = b;
         },
@@ -170,6 +195,19 @@ export class Snapshot {
     }
     return null;
   }
+}
+
+/** gzip a list of chunks as one stream (no concatenated copy of the input). */
+function gzipChunks(chunks: Buffer[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gz = createGzip({ level: 6 });
+    const out: Buffer[] = [];
+    gz.on('data', (b: Buffer) => out.push(b));
+    gz.on('end', () => resolve(Buffer.concat(out)));
+    gz.on('error', reject);
+    for (const c of chunks) gz.write(c);
+    gz.end();
+  });
 }
 
 export interface StoreOptions {
@@ -406,7 +444,7 @@ export class SnapshotStore {
           gateways: data.gateways?.value.length ?? 0,
           vpn_keys: data.vpnPeers.length,
           ms: Math.round(snap.loadDurationMs),
-          metrics_bytes: snap.metricsStatic.length,
+          metrics_bytes: snap.metricsStaticBytes,
         },
         'snapshot loaded',
       );

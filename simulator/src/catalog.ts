@@ -73,7 +73,7 @@ export type SpokeVariant = 'lte' | 'mpls';
 
 export const SPOKE_SLOTS: Record<SpokeVariant, WanSlot[]> = {
   lte: [INET1, LTE, INET2, MPLS, INET3, INET4],
-  mpls: [INET1, INET2, MPLS, LTE, INET3, INET4],
+  mpls: [INET1, MPLS, INET2, LTE, INET3, INET4],
 };
 
 /** HA clusters (SRX300 pair): node1 interfaces are ge-1/0/x; no LTE on clusters. */

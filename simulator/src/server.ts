@@ -109,7 +109,10 @@ export class SimServer {
 
     const reply = (status: number, body: string, headers: Record<string, string | number> = {}) => {
       s.stats.status(status);
-      s.log.debug({ op, status, token: label, ms: Date.now() - started, path: url.pathname }, 'mist call');
+      s.log.debug(
+        { op, status, token_label: label, ms: Date.now() - started, path: url.pathname },
+        'mist call',
+      );
       sendBody(res, status, body, headers);
     };
 
@@ -135,7 +138,7 @@ export class SimServer {
       if (faulty && f.timeout_rate > 0 && s.rng.chance(f.timeout_rate)) {
         // Never answer: the client's timeout is what is under test.
         s.stats.status('timeout');
-        s.log.debug({ op, token: label, path: url.pathname }, 'mist call held (timeout fault)');
+        s.log.debug({ op, token_label: label, path: url.pathname }, 'mist call held (timeout fault)');
         this.held.add(res);
         res.on('close', () => this.held.delete(res));
         return;

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { Collector } from '../../collector/src/collector.js';
 import { type CollectorConfig, loadCollectorConfig } from '../../common/src/config/collector.js';
 import { keys } from '../../common/src/keys.js';
-import { createLogger } from '../../common/src/log.js';
+import { createLogger, type Logger } from '../../common/src/log.js';
 import type { CollectorStats, Gateway, WorkerStatus } from '../../common/src/types.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type SimulatorOptions, startSimulator, type TestSimulator } from '../helpers/simulator.js';
@@ -39,8 +39,12 @@ export interface TestCollector {
   c: Collector;
   config: CollectorConfig;
   logs: string[];
-  /** Set the collector's clock forward (epoch ms offset). */
+  /** The collector's logger (writes into `logs`). */
+  log: Logger;
+  /** Set the collector's clock forward. */
   advance(seconds: number): void;
+  /** The collector's clock (epoch ms). */
+  now(): number;
   cycle(): ReturnType<Collector['runCycle']>;
   close(): Promise<void>;
 }
@@ -57,10 +61,11 @@ export async function collector(rig: Rig, env: Record<string, string> = {}): Pro
   });
   let offset = 0;
   const now = () => Date.now() + offset;
+  const log = createLogger('collector', { level: 'debug', destination: sink });
   const c = new Collector({
     config: { ...config, instanceId: config.instanceId ?? 'test-collector' },
     redis: rig.redis.client(),
-    logger: createLogger('collector', { level: 'debug', destination: sink }),
+    logger: log,
     now,
     client: { retryBaseMs: 5, retryMaxMs: 20, maxRateLimitWaitMs: 0 },
   });
@@ -69,9 +74,11 @@ export async function collector(rig: Rig, env: Record<string, string> = {}): Pro
     c,
     config,
     logs,
+    log,
     advance(seconds) {
       offset += seconds * 1000;
     },
+    now,
     cycle: () => c.runCycle(new AbortController().signal),
     close: () => c.close(),
   };

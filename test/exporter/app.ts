@@ -23,6 +23,8 @@ export interface TestAppOptions {
   /** Extra env (EXPORTER_REFRESH_MS, WORKER_INTERVAL...). Default refresh: 50 ms. */
   env?: Record<string, string>;
   now?: () => number;
+  /** How long buildApp waits for the first connection (default 2000 ms). */
+  connectWaitMs?: number;
 }
 
 export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
@@ -40,7 +42,7 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
     },
   });
   const logger = createLogger('exporter', { level: config.logLevel, destination: sink });
-  const app = await buildApp({ config, logger, now: opts.now });
+  const app = await buildApp({ config, logger, now: opts.now, connectWaitMs: opts.connectWaitMs });
   await app.ready();
   return {
     app,

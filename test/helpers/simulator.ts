@@ -107,6 +107,12 @@ export class SimControl {
   }
 }
 
+/** A fetch Response whose json() is loosely typed: tests assert on Mist bodies of many shapes. */
+export interface SimResponse extends Omit<Response, 'json'> {
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions walk JSON bodies of many shapes
+  json(): Promise<any>;
+}
+
 export interface TestSimulator extends Simulator {
   control: SimControl;
   /** The first token. */
@@ -114,7 +120,7 @@ export interface TestSimulator extends Simulator {
   /** Collector env pointing at this simulator (MIST_HOST, MIST_API_TOKEN, MIST_ORG_ID). */
   env: Record<string, string>;
   /** GET a Mist path (`/api/v1/...`) with a token (default: the first). */
-  get(path: string, token?: string | null): Promise<Response>;
+  get(path: string, token?: string | null): Promise<SimResponse>;
 }
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<TestSimulator> {
@@ -124,7 +130,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<TestS
     control: new SimControl(sim.url),
     token,
     env: { MIST_HOST: sim.url, MIST_API_TOKEN: sim.tokens.join(','), MIST_ORG_ID: sim.org.id },
-    get: (path: string, t: string | null = token) =>
+    get: (path: string, t: string | null = token): Promise<SimResponse> =>
       fetch(`${sim.url}${path}`, { headers: t === null ? {} : { Authorization: `Token ${t}` } }),
   });
 }

@@ -137,17 +137,24 @@ export class InsightsScheduler {
   }
 
   /** Set periods for this many ports and this budget (also used for TTLs and freshness). */
-  plan(ports: readonly PortRef[], budget: Budget, usedLastHour: number, coreReserve: number): SeriesRef[] {
+  plan(
+    ports: readonly PortRef[],
+    budget: Budget,
+    used: { lastHour: number; nonCoreLastHour: number; coreReserve: number },
+  ): SeriesRef[] {
     const { base, periods } = refreshPeriods(ports.length, budget.insightsPerHour, this.workerInterval);
     this.basePeriod = base;
     this.periods = periods;
     const now = this.nowSeconds();
     const allowance = cycleAllowance({
       insightsPerHour: budget.insightsPerHour,
-      secondsSinceLastRun: this.lastRunAt === null ? this.workerInterval : now - this.lastRunAt,
+      // First run: the whole hour's share at once (an empty cache fills fast); the trailing-hour
+      // budget still caps it, and later runs get their share of the time since the last one.
+      secondsSinceLastRun: this.lastRunAt === null ? 3600 : now - this.lastRunAt,
       callsPerHour: budget.callsPerHour,
-      usedLastHour,
-      coreReserve,
+      usedLastHour: used.lastHour,
+      nonCoreLastHour: used.nonCoreLastHour,
+      coreReserve: used.coreReserve,
     });
     return planInsights(ports, this.fetchedAt, periods, now, allowance);
   }
@@ -212,6 +219,8 @@ export class InsightsScheduler {
     );
     await flush();
     await writing;
+    // Nothing written: still publish freshness, which drops ports that left.
+    if (result.written === 0) await store.writeInsights([], this.freshnessMap(ports));
     this.refreshedLastCycle = result.written;
     return result;
   }

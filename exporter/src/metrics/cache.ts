@@ -3,7 +3,7 @@
  * left before they expire, and per WAN port when its traffic series were last fetched.
  */
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
-import type { SnapshotData } from '../data.js';
+import type { SnapshotData, SnapshotMeta } from '../data.js';
 import { identityFor, type MetricsContext } from './context.js';
 import { type ExpositionWriter, labelSet, ms3, type Sample } from './exposition.js';
 
@@ -48,7 +48,7 @@ export function renderCache(d: SnapshotData, ctx: MetricsContext, w: ExpositionW
 
 /** Per scrape: the age of the data and the TTL left on data keys. */
 export function renderCacheDynamic(
-  d: SnapshotData | null,
+  d: SnapshotMeta | null,
   readAtMs: number,
   nowMs: number,
   w: ExpositionWriter,

@@ -7,7 +7,7 @@
  */
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
 import type { LoadingPhaseName } from '../../../common/src/types.js';
-import { isObject, type Json, type SnapshotData } from '../data.js';
+import { isObject, type Json, type SnapshotData, type SnapshotMeta } from '../data.js';
 import { effectiveRateLimit } from '../rate-limit.js';
 import { type ExpositionWriter, finite, labelSet, ms3, type Sample, text } from './exposition.js';
 
@@ -30,13 +30,15 @@ function stateSet(label: string, known: string[], current: string): Sample[] {
   return states.map((s) => [labelSet([label], [s]), s === current ? 1 : 0]);
 }
 
-function numbersBy(label: string, m: unknown): Sample[] {
-  const out: Sample[] = [];
+/** One sample per key of `m`, plus 0 for each of `zeroFor` that `m` lacks. */
+function numbersBy(label: string, m: unknown, zeroFor: string[] = []): Sample[] {
+  const values = new Map<string, number>();
+  for (const k of zeroFor) if (k) values.set(k, 0);
   for (const [k, v] of Object.entries(obj(m))) {
     const n = finite(v);
-    if (n !== null) out.push([labelSet([label], [k]), n]);
+    if (n !== null) values.set(k, n);
   }
-  return out;
+  return [...values].map(([k, n]): Sample => [labelSet([label], [k]), n]);
 }
 
 function single(v: unknown): Sample[] {
@@ -128,25 +130,29 @@ export function renderCollector(d: SnapshotData, w: ExpositionWriter): void {
       if (n !== null) calls.push([labelSet([LABELS.operation, LABELS.token], [op, token]), n]);
     }
   }
+  // Counters start at 0 for every operation and token the collector knows of, so that the first
+  // error or 429 is an increase Prometheus can see (a series that appears at 1 shows no increase).
+  const operations = Object.keys(obj(api.calls_total));
+  const tokenLabels = (Array.isArray(st.tokens) ? st.tokens.filter(isObject) : []).map((t) => text(t.label));
   w.family(METRICS.apiCalls, 'counter', 'Mist API calls made by the collector, per operation and token.', calls)
     .family(
       METRICS.apiRateLimited,
       'counter',
       'Mist API 429 (rate limited) answers received by the collector, per token.',
-      numbersBy(LABELS.token, api.rate_limited_total),
+      numbersBy(LABELS.token, api.rate_limited_total, tokenLabels),
     )
     .family(
       METRICS.apiErrors,
       'counter',
       'Mist API calls that failed after retries, per operation.',
-      numbersBy(LABELS.operation, api.errors_total),
+      numbersBy(LABELS.operation, api.errors_total, operations),
     )
     .family(METRICS.apiRetries, 'counter', 'Mist API calls retried by the collector.', single(api.retries_total))
     .family(
       METRICS.apiBadRecords,
       'counter',
       'Records from Mist skipped as invalid by the collector, per operation.',
-      numbersBy(LABELS.operation, api.bad_records_total),
+      numbersBy(LABELS.operation, api.bad_records_total, operations),
     );
 
   const tokens = Array.isArray(st.tokens) ? st.tokens.filter(isObject) : [];
@@ -197,9 +203,9 @@ export function renderCollector(d: SnapshotData, w: ExpositionWriter): void {
 }
 
 /** Families that depend on the clock: computed per scrape. */
-export function renderCollectorDynamic(d: SnapshotData | null, nowSeconds: number, w: ExpositionWriter): void {
+export function renderCollectorDynamic(d: SnapshotMeta | null, nowSeconds: number, w: ExpositionWriter): void {
   const rl = d?.rateLimit ?? null;
-  if (d && d.presence) {
+  if (d) {
     const limited = effectiveRateLimit(rl, nowSeconds).is_limited === true;
     w.family(
       METRICS.rateLimited,

@@ -62,5 +62,8 @@ export function renderExporterSelf(s: ExporterSelfState, w: ExpositionWriter): v
     .family(METRICS.processStartTime, 'gauge', 'Start time of the process since unix epoch in seconds.', [
       ['', startTimeSeconds],
     ])
-    .family(METRICS.nodejsHeapUsed, 'gauge', 'V8 heap used in bytes.', [['', mem.heapUsed]]);
+    .family(METRICS.nodejsHeapUsed, 'gauge', 'V8 heap used in bytes.', [['', mem.heapUsed]])
+    .family(METRICS.nodejsExternalMemory, 'gauge', 'Memory outside the V8 heap (Buffers) in bytes.', [
+      ['', mem.external],
+    ]);
 }

@@ -77,7 +77,7 @@ export type Sample = readonly [labels: string, value: number];
  * label set in one family is dropped (Prometheus would reject the duplicate) and counted.
  */
 export class ExpositionWriter {
-  private readonly chunks: string[] = [];
+  private readonly chunks: Buffer[] = [];
   private readonly seenFamilies = new Set<string>();
   duplicatesDropped = 0;
 
@@ -95,7 +95,8 @@ export class ExpositionWriter {
     }
     if (!body) return this;
     this.seenFamilies.add(name);
-    this.chunks.push(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n${body}`);
+    // Encoded per family so the whole text never exists as one string.
+    this.chunks.push(Buffer.from(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n${body}`));
     return this;
   }
 
@@ -104,8 +105,12 @@ export class ExpositionWriter {
     return [...this.seenFamilies];
   }
 
+  buffers(): Buffer[] {
+    return this.chunks;
+  }
+
   text(): string {
-    return this.chunks.join('');
+    return Buffer.concat(this.chunks).toString('utf8');
   }
 }
 

@@ -24,7 +24,7 @@ function render(mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) {
   const d = parseSnapshot(fixtureRawRead(org));
   const st = renderStaticMetrics(d);
   const dyn = renderDynamicMetrics(d, NOW * 1000 - 1000, NOW * 1000, self);
-  return { st, dyn, p: parseMetrics(st.text + dyn), d };
+  return { st, dyn, p: parseMetrics(st.text() + dyn), d };
 }
 
 const store1 = { gateway_id: GW.store1.id };
@@ -203,7 +203,7 @@ describe('cache and collector families', () => {
     const raw = fixtureRawRead(org);
     raw.scalars.collectorStats = null;
     const d = parseSnapshot(raw);
-    const q = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self));
+    const q = parseMetrics(renderStaticMetrics(d).text() + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self));
     expect(valueOf(q, METRICS.collectorCycleDuration)).toBe(12.5);
     expect(samplesOf(q, METRICS.apiCalls)).toEqual([]);
     expect(samplesOf(q, METRICS.collectorStatsAge)).toEqual([]);
@@ -222,8 +222,19 @@ describe('static and dynamic parts', () => {
     for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
     Object.assign(raw, { vpnPeers: [], templates: [], insightMembers: [], insightsPresent: 0, profilesPresent: 0 });
     const d = parseSnapshot(raw);
-    const p = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, 0, 0, self));
+    const p = parseMetrics(renderStaticMetrics(d).text() + renderDynamicMetrics(d, 0, 0, self));
     expect(valueOf(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
     expect(valueOf(p, METRICS.exporterRedisUp)).toBe(1);
+  });
+});
+
+describe('collector counters start at zero', () => {
+  it('every known operation and token has an errors / 429 / bad-records series, 0 when none happened', () => {
+    const { p } = render();
+    expect(valueOf(p, METRICS.apiErrors, { operation: 'listOrgDevicesStats' })).toBe(0);
+    expect(valueOf(p, METRICS.apiErrors, { operation: 'searchOrgPeerPathStats' })).toBe(1);
+    expect(valueOf(p, METRICS.apiBadRecords, { operation: 'listOrgDevicesStats' })).toBe(0);
+    expect(valueOf(p, METRICS.apiBadRecords, { operation: 'searchOrgSwOrGwPorts' })).toBe(1);
+    expect(valueOf(p, METRICS.apiRateLimited, { token: 'token2' })).toBe(0);
   });
 });

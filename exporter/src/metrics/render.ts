@@ -4,7 +4,7 @@
  * dynamic part (ages, Redis reachability, process figures) is rendered per scrape and is small.
  * A family lives in exactly one of the two parts.
  */
-import type { SnapshotData } from '../data.js';
+import type { SnapshotData, SnapshotMeta } from '../data.js';
 import { renderCache, renderCacheDynamic } from './cache.js';
 import { renderCollector, renderCollectorDynamic } from './collector.js';
 import { metricsContext } from './context.js';
@@ -15,7 +15,11 @@ import { renderPeerPaths } from './peer-paths.js';
 import { renderWanPorts } from './wan-ports.js';
 
 export interface StaticMetrics {
-  text: string;
+  /** The text as UTF-8 chunks (one per family), never one giant string: a large org renders ~30 MB. */
+  chunks: Buffer[];
+  bytes: number;
+  /** The whole text (tests). */
+  text(): string;
   families: string[];
   /** Series dropped because another one had the same labels (duplicate ports or paths in the data). */
   duplicatesDropped: number;
@@ -29,11 +33,18 @@ export function renderStaticMetrics(d: SnapshotData): StaticMetrics {
   renderGateways(d, ctx, w);
   renderCache(d, ctx, w);
   renderCollector(d, w);
-  return { text: w.text(), families: w.families(), duplicatesDropped: w.duplicatesDropped };
+  const chunks = w.buffers();
+  return {
+    chunks,
+    bytes: chunks.reduce((n, c) => n + c.length, 0),
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    families: w.families(),
+    duplicatesDropped: w.duplicatesDropped,
+  };
 }
 
 export function renderDynamicMetrics(
-  d: SnapshotData | null,
+  d: SnapshotMeta | null,
   readAtMs: number,
   nowMs: number,
   self: ExporterSelfState,

@@ -35,7 +35,7 @@ export function registerMetricsRoute(app: FastifyInstance, { store, version, now
       }),
     );
     reply.header('content-type', METRICS_TYPE).header('vary', 'accept-encoding');
-    let parts = servable ? [snap.metricsStatic, dynamic] : [dynamic];
+    let parts = servable ? [...snap.metricsStatic, dynamic] : [dynamic];
     const accept = req.headers['accept-encoding'];
     if (servable && typeof accept === 'string' && /\bgzip\b/i.test(accept)) {
       const gz = snap.metricsStaticGzip();

@@ -1,0 +1,182 @@
+/**
+ * The org changes under the collector: configs (cache invalidation by modified_time and by the
+ * config-refresh schedule), gateways added and removed, ports, gateways and paths going down.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSIGHT_RESOLUTIONS, insightMember, keys, vpnPeerMember } from '../../common/src/keys.js';
+import type { PeerEnvelope } from '../../common/src/types.js';
+import type { OrgTruth } from '../helpers/simulator.js';
+import { collector, gateways, json, type Rig, startRig, type TestCollector } from './harness.js';
+
+const CORE = [
+  'getOrg',
+  'listOrgDevicesStats',
+  'listOrgSites',
+  'searchOrgPeerPathStats',
+  'searchOrgSwOrGwPorts',
+];
+
+let rig: Rig;
+let col: TestCollector;
+let truth: OrgTruth;
+
+/** Operations of the next cycle other than the five core ones and insights. */
+async function extraCalls(): Promise<Record<string, number>> {
+  const s = await rig.sim.control.stats();
+  return Object.fromEntries(
+    Object.entries(s.by_operation).filter(
+      ([op]) => !CORE.includes(op) && op !== 'getSiteInsightMetricsForGateway',
+    ),
+  );
+}
+
+async function cycle() {
+  await rig.sim.control.reset();
+  const o = await col.cycle();
+  expect(o.errors).toEqual({});
+  return o;
+}
+
+beforeAll(async () => {
+  rig = await startRig({ size: 'S', seed: 11 });
+  col = await collector(rig, { CONFIG_REFRESH_INTERVAL: '900' });
+  await cycle();
+  truth = await rig.sim.control.org();
+});
+afterAll(async () => {
+  await col?.close();
+  await rig?.stop();
+});
+
+const spoke = () => truth.gateways.find((g) => !g.hub && !g.ha && g.status === 'connected')!;
+
+describe('config caches', () => {
+  it('a device config change (new modified_time on its stats row) re-fetches that device only', async () => {
+    const g = spoke();
+    const port = g.ports.find((p) => p.usage === 'wan')!;
+    await rig.sim.control.config('device', g.id, { [port.port_id]: { name: 'RENAMED-WAN' } });
+    await cycle();
+    expect(await extraCalls()).toEqual({ getSiteDevice: 1 });
+    const gw = (await gateways(rig.r))!.find((x) => x.id === g.id)!;
+    expect(gw.ports.find((p) => p.port_id === port.port_id)?.wan_name).toBe('RENAMED-WAN');
+    const cached = await json<{ port_config: Record<string, { name?: string }> }>(
+      rig.r,
+      keys.deviceConfig(g.id),
+    );
+    expect(cached?.port_config[port.port_id]?.name).toBe('RENAMED-WAN');
+  });
+
+  it('a template change shows after CONFIG_REFRESH_INTERVAL, with one list call each, not before', async () => {
+    const g = spoke();
+    const tid = g.gatewaytemplate_id!;
+    const t = await rig.sim.control.org();
+    const port = t.gateways
+      .find((x) => x.id === g.id)!
+      .ports.find((p) => p.usage === 'wan' && p.port_id === 'ge-0/0/0')!;
+    await rig.sim.control.config('template', tid, { [port.port_id]: { description: 'Template says hello' } });
+    await cycle();
+    expect(await extraCalls()).toEqual({});
+    const before = (await gateways(rig.r))!.find((x) => x.id === g.id)!;
+    expect(before.ports.find((p) => p.port_id === port.port_id)?.description).not.toBe('Template says hello');
+
+    col.advance(901);
+    await cycle();
+    expect(await extraCalls()).toEqual({
+      listOrgGatewayTemplates: 1,
+      listOrgDeviceProfiles: 1,
+      getOrgInventory: 1,
+    });
+    const after = (await gateways(rig.r))!;
+    const users = after.filter((x) => t.gateways.find((y) => y.id === x.id)?.gatewaytemplate_id === tid);
+    expect(users.length).toBeGreaterThan(0);
+    for (const u of users) {
+      const p = u.ports.find((x) => x.port_id === port.port_id);
+      if (p && p.config_source === 'template') expect(p.description).toBe('Template says hello');
+    }
+    const cached = await json<{ port_config: Record<string, { description?: string }> }>(
+      rig.r,
+      keys.template(tid),
+    );
+    expect(cached?.port_config[port.port_id]?.description).toBe('Template says hello');
+  });
+});
+
+describe('gateways come and go', () => {
+  it('a new hub is picked up: its inventory row, device config and profile ports', async () => {
+    const added = await rig.sim.control.addGateway({ hub: true });
+    await cycle();
+    const extra = await extraCalls();
+    expect(extra.getOrgInventory).toBe(1);
+    expect(extra.getSiteDevice ?? extra.listSiteDevices).toBeGreaterThanOrEqual(1);
+    const t = await rig.sim.control.org();
+    const tg = t.gateways.find((g) => g.id === added.id)!;
+    expect(tg.hub).toBe(true);
+    const g = (await gateways(rig.r))!.find((x) => x.id === added.id)!;
+    expect(g.ports.map((p) => p.port_id)).toEqual(
+      tg.ports
+        .filter((p) => p.usage === 'wan')
+        .map((p) => p.port_id)
+        .sort(),
+    );
+    expect(g.ports.every((p) => p.config_source === 'profile' || p.config_source === 'device')).toBe(true);
+    const inv = await json<Record<string, { deviceprofile_id: string | null }>>(rig.r, keys.inventory());
+    expect(inv?.[added.mac].deviceprofile_id).toBe(tg.deviceprofile_id);
+  });
+
+  it('a removed gateway disappears with its VPN key, insight keys, index members and device config', async () => {
+    const g = spoke();
+    const ports = (await gateways(rig.r))!.find((x) => x.id === g.id)!.ports.filter((p) => p.enabled);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const p of ports) expect(await rig.r.exists(keys.insights(g.id, p.port_id))).toBe(1);
+    await rig.sim.control.removeGateway(g.id);
+    await cycle();
+    expect((await gateways(rig.r))!.some((x) => x.id === g.id)).toBe(false);
+    expect(await rig.r.exists(keys.vpnPeers(g.id, g.mac))).toBe(0);
+    expect(await rig.r.sismember(keys.vpnPeersIndex(), vpnPeerMember(g.id, g.mac))).toBe(0);
+    for (const p of ports) {
+      expect(await rig.r.sismember(keys.insightsIndex(), insightMember(g.id, p.port_id))).toBe(0);
+      for (const res of [undefined, ...INSIGHT_RESOLUTIONS])
+        expect(await rig.r.exists(keys.insights(g.id, p.port_id, res))).toBe(0);
+    }
+    expect(await rig.r.exists(keys.deviceConfig(g.id))).toBe(0);
+    const fresh = (await json<Record<string, number>>(rig.r, keys.insightsFreshness()))!;
+    expect(Object.keys(fresh).some((m) => m.startsWith(`${g.id}:`))).toBe(false);
+    // Its peers no longer list paths to it.
+    const t = await rig.sim.control.org();
+    for (const other of t.gateways) {
+      const env = await json<PeerEnvelope>(rig.r, keys.vpnPeers(other.id, other.mac));
+      const all = Object.values(env!.peers_by_port).flat();
+      expect(all.some((p) => p.peer_mac === g.mac)).toBe(false);
+    }
+    truth = t;
+  });
+});
+
+describe('state changes', () => {
+  it('a gateway that disconnects, a port that goes down, a path that goes down', async () => {
+    const t = await rig.sim.control.org();
+    const [a, b] = t.gateways.filter((g) => !g.hub && g.status === 'connected');
+    const port = b.ports.find((p) => p.usage === 'wan' && p.up)!;
+    const path = t.peer_paths.find((p) => p.mac === b.mac && p.up && p.port_id !== port.port_id)!;
+    await rig.sim.control.setGatewayStatus({ gateway_id: a.id }, 'disconnected');
+    await rig.sim.control.setPortState({ mac: b.mac }, port.port_id, false);
+    await rig.sim.control.setPeerPaths({ mac: b.mac, port_id: path.port_id, peer_mac: path.peer_mac }, false);
+    await cycle();
+    const gws = (await gateways(rig.r))!;
+    expect(gws.find((g) => g.id === a.id)?.status).toBe('disconnected');
+    expect(gws.find((g) => g.id === b.id)?.ports.find((p) => p.port_id === port.port_id)?.up).toBe(false);
+    const env = (await json<PeerEnvelope>(rig.r, keys.vpnPeers(b.id, b.mac)))!;
+    const p = env.peers_by_port[path.port_id].find(
+      (x) => x.peer_mac === path.peer_mac && x.peer_port_id === path.peer_port_id,
+    )!;
+    expect(p.up).toBe(false);
+    // And everything still agrees with the ground truth.
+    const now = await rig.sim.control.org();
+    for (const tg of now.gateways) {
+      const g = gws.find((x) => x.id === tg.id)!;
+      for (const tp of tg.ports.filter((x) => x.usage === 'wan')) {
+        expect(g.ports.find((x) => x.port_id === tp.port_id)?.up, `${tg.name} ${tp.port_id}`).toBe(tp.up);
+      }
+    }
+  });
+});

@@ -1,0 +1,261 @@
+/**
+ * The collector under failure: 429s and exhausted tokens, 5xx, timeouts, malformed and truncated
+ * bodies, schema-breaking records, broken pagination. The rule everywhere: good data is never
+ * replaced by worse, the status says what went wrong, and the next good cycle recovers.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../common/src/keys.js';
+import type { PeerEnvelope, RateLimitState } from '../../common/src/types.js';
+import {
+  collector,
+  collectorStats,
+  dataKeys,
+  dump,
+  gateways,
+  json,
+  type Rig,
+  startRig,
+  type TestCollector,
+  workerStatus,
+} from './harness.js';
+
+const ISO_Z = /Z$/;
+
+describe('tokens and 429', () => {
+  let rig: Rig;
+  let col: TestCollector;
+  beforeAll(async () => {
+    rig = await startRig({ size: 'S', tokens: ['tok-alpha-1', 'tok-bravo-2'], rateLimit: 60 });
+  });
+  afterAll(async () => {
+    await col?.close();
+    await rig?.stop();
+  });
+
+  it('rotates to the next token on 429 and does not use the exhausted one again this hour', async () => {
+    col = await collector(rig, { SKIP_ENRICHMENT: 'true' });
+    expect((await col.cycle()).ok).toBe(true);
+    const before = await rig.sim.control.stats();
+    expect(before.by_token.token1).toBeGreaterThan(0);
+    expect(before.by_token.token2).toBeGreaterThan(0);
+    // Someone else uses up token1's hour.
+    const used = before.by_token.token1;
+    for (let i = used; i < 60; i++) await rig.sim.get('/api/v1/self', 'tok-alpha-1');
+    await rig.sim.control.reset();
+
+    const outcome = await col.cycle();
+    expect(outcome.ok).toBe(true);
+    const s = await rig.sim.control.stats();
+    expect(s.by_status['429']).toBe(1);
+    expect(s.by_token.token1).toBe(1);
+    expect(s.by_token.token2).toBe(s.total - 1);
+
+    const rl = (await json<RateLimitState>(rig.r, keys.rateLimit()))!;
+    expect(rl).toMatchObject({ is_limited: false, tokens_exhausted: 1, total_tokens: 2 });
+    // The simulator sends Retry-After up to the end of its clock hour.
+    expect(rl.reset_time).toBeGreaterThan(Date.now() / 1000);
+    expect(rl.reset_time).toBeLessThanOrEqual(Math.ceil(Date.now() / 3_600_000) * 3600 + 5);
+    expect(await rig.r.ttl(keys.rateLimit())).toBeGreaterThan(3500);
+    const st = (await collectorStats(rig.r))!;
+    expect(st.api.rate_limited_total).toEqual({ token1: 1 });
+    expect(st.tokens[0].exhausted_until).toBe(rl.reset_time);
+
+    await rig.sim.control.reset();
+    expect((await col.cycle()).ok).toBe(true);
+    expect((await rig.sim.control.stats()).by_token.token1 ?? 0).toBe(0);
+  });
+
+  it('tokens never reach logs or Redis', async () => {
+    const logs = col.logs.join('');
+    expect(logs.length).toBeGreaterThan(1000);
+    const redis = JSON.stringify(await dump(rig.r));
+    for (const t of ['tok-alpha-1', 'tok-bravo-2']) {
+      expect(logs).not.toContain(t);
+      expect(redis).not.toContain(t);
+    }
+  });
+});
+
+describe('every token exhausted', () => {
+  let rig: Rig;
+  let col: TestCollector;
+  beforeAll(async () => {
+    rig = await startRig({ size: 'S' });
+    col = await collector(rig);
+    expect((await col.cycle()).ok).toBe(true);
+  });
+  afterAll(async () => {
+    await col?.close();
+    await rig?.stop();
+  });
+
+  it('fails the cycle with a clear status, keeps the data, writes rate_limit, and stops calling', async () => {
+    const before = await dataKeys(rig.r);
+    await rig.sim.control.setFaults({ storm_429: true, retry_after_s: 2 });
+    await rig.sim.control.reset();
+    const outcome = await col.cycle();
+    expect(outcome.ok).toBe(false);
+    expect(outcome.rateLimitedUntil).toBeGreaterThan(Date.now());
+    const calls = (await rig.sim.control.stats()).total;
+    // One 429 per phase that reached the API, not a retry storm.
+    expect(calls).toBeLessThanOrEqual(5);
+    expect(await dataKeys(rig.r)).toEqual(before);
+
+    const ws = (await workerStatus(rig.r))!;
+    expect(ws.status).toBe('error');
+    expect(String(ws.details.error)).toMatch(/rate limited, all 1 token\(s\) exhausted until .*Z/);
+    expect(ws.details.rate_limited_until).toMatch(ISO_Z);
+    expect(await json<RateLimitState>(rig.r, keys.rateLimit())).toMatchObject({
+      is_limited: true,
+      tokens_exhausted: 1,
+      total_tokens: 1,
+    });
+
+    // Known exhausted: the next cycle makes no call at all.
+    await rig.sim.control.reset();
+    expect((await col.cycle()).ok).toBe(false);
+    expect((await rig.sim.control.stats()).total).toBe(0);
+  });
+
+  it('recovers after Retry-After and clears rate_limit', async () => {
+    await rig.sim.control.clearFaults();
+    await new Promise((r) => setTimeout(r, 2100));
+    const outcome = await col.cycle();
+    expect(outcome.errors).toEqual({});
+    expect(await rig.r.exists(keys.rateLimit())).toBe(0);
+    expect((await workerStatus(rig.r))?.status).toBe('idle');
+  });
+});
+
+describe('server errors, timeouts, malformed and truncated bodies', () => {
+  let rig: Rig;
+  let col: TestCollector;
+  beforeAll(async () => {
+    rig = await startRig({ size: 'S' });
+    col = await collector(rig, { MIST_TIMEOUT_MS: '250' });
+    expect((await col.cycle()).ok).toBe(true);
+  });
+  afterEach(async () => {
+    await rig.sim.control.clearFaults();
+  });
+  afterAll(async () => {
+    await col?.close();
+    await rig?.stop();
+  });
+
+  it.each([
+    [{ error_rate: 1 }, /failed after 4 attempt\(s\): HTTP 5\d\d/],
+    [{ timeout_rate: 1 }, /failed after 4 attempt\(s\): timeout after 250 ms/],
+    [{ malformed_rate: 1 }, /failed after 4 attempt\(s\): malformed JSON body/],
+    [{ truncate_rate: 1 }, /failed after 4 attempt\(s\): malformed JSON body/],
+  ])('%j: data kept, status says which phases failed and why', async (fault, message) => {
+    const before = await dataKeys(rig.r);
+    const gen = Number(await rig.r.get(keys.generation()));
+    await rig.sim.control.setFaults(fault);
+    const outcome = await col.cycle();
+    expect(outcome.ok).toBe(false);
+    expect(await dataKeys(rig.r)).toEqual(before);
+    const ws = (await workerStatus(rig.r))!;
+    expect(ws.status).toBe('error');
+    expect(ws.details.degraded).toBe(true);
+    const failed = ws.details.failed_phases as Record<string, string>;
+    expect(Object.keys(failed).sort()).toEqual(['gateways', 'org_sites', 'ports', 'vpn_peers']);
+    expect(failed.gateways).toMatch(message);
+    expect(failed.gateways).not.toContain('\n');
+    const st = (await collectorStats(rig.r))!;
+    expect(st.phases.gateways).toMatchObject({ status: 'error', last_error: expect.stringMatching(message) });
+    expect(st.api.retries_total).toBeGreaterThan(0);
+    expect(st.cycle_failures_total).toBeGreaterThan(0);
+    // The status changes are published for the exporter.
+    expect(Number(await rig.r.get(keys.generation()))).toBeGreaterThan(gen);
+
+    await rig.sim.control.clearFaults();
+    const again = await col.cycle();
+    expect(again.errors).toEqual({});
+    expect((await workerStatus(rig.r))?.status).toBe('idle');
+  });
+
+  it('a failure in one phase leaves its keys alone while the others refresh', async () => {
+    const t = await rig.sim.control.org();
+    const gw = t.gateways.find(
+      (g) => g.status === 'connected' && g.ports.some((p) => p.usage === 'wan' && p.up),
+    )!;
+    const port = gw.ports.find((p) => p.usage === 'wan' && p.up)!;
+    const peersBefore = await json<PeerEnvelope>(rig.r, keys.vpnPeers(gw.id, gw.mac));
+    await rig.sim.control.setPortState({ mac: gw.mac }, port.port_id, false);
+    await rig.sim.control.setFaults({ error_rate: 1, operations: ['searchOrgPeerPathStats'] });
+    const outcome = await col.cycle();
+    expect(Object.keys(outcome.errors)).toEqual(['vpn_peers']);
+    // Gateways refreshed: the port is down now.
+    const g = (await gateways(rig.r))!.find((x) => x.id === gw.id)!;
+    expect(g.ports.find((p) => p.port_id === port.port_id)?.up).toBe(false);
+    // Peers not: the previous envelope (paths still up) stays.
+    expect(await json<PeerEnvelope>(rig.r, keys.vpnPeers(gw.id, gw.mac))).toEqual(peersBefore);
+    expect((await workerStatus(rig.r))?.details.failed_phases).toEqual({
+      vpn_peers: expect.stringContaining('searchOrgPeerPathStats: failed after 4 attempt(s)'),
+    });
+    await rig.sim.control.setPortState({ mac: gw.mac }, port.port_id, true);
+  });
+
+  it('records that break the schema are skipped and counted; nothing absurd is stored, nobody vanishes', async () => {
+    const t = await rig.sim.control.org();
+    await rig.sim.control.setFaults({
+      invalid_record_rate: 0.3,
+      operations: ['listOrgDevicesStats', 'searchOrgSwOrGwPorts', 'searchOrgPeerPathStats', 'listOrgSites'],
+    });
+    for (let i = 0; i < 3; i++) await col.cycle();
+    const st = (await collectorStats(rig.r))!;
+    expect(st.api.bad_records_total.listOrgDevicesStats).toBeGreaterThan(0);
+    expect(st.api.bad_records_total.searchOrgSwOrGwPorts).toBeGreaterThan(0);
+    const gws = (await gateways(rig.r))!;
+    expect(gws.map((g) => g.id).sort()).toEqual(t.gateways.map((g) => g.id).sort());
+    for (const g of gws) {
+      expect(['connected', 'disconnected']).toContain(g.status);
+      expect(typeof g.uptime).toBe('number');
+      expect(g.ports.length).toBe(
+        t.gateways.find((x) => x.id === g.id)!.ports.filter((p) => p.usage === 'wan').length,
+      );
+      for (const p of g.ports) expect(typeof p.up).toBe('boolean');
+    }
+    for (const [k, v] of Object.entries(await dump(rig.r)))
+      expect(v.includes('x'.repeat(1025)), k).toBe(false);
+  });
+});
+
+describe('pagination over several pages (custom shape)', () => {
+  let rig: Rig;
+  let col: TestCollector;
+  beforeAll(async () => {
+    rig = await startRig({
+      size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16 },
+      seed: 3,
+    });
+    col = await collector(rig, { SKIP_ENRICHMENT: 'false' });
+  });
+  afterAll(async () => {
+    await col?.close();
+    await rig?.stop();
+  });
+
+  it('follows `next` through every page of peer paths', async () => {
+    expect((await col.cycle()).errors).toEqual({});
+    const t = await rig.sim.control.org();
+    expect(t.peer_paths.length).toBeGreaterThan(1000);
+    expect((await rig.sim.control.stats()).by_operation.searchOrgPeerPathStats).toBe(
+      Math.ceil(t.peer_paths.length / 1000),
+    );
+    let total = 0;
+    for (const g of t.gateways)
+      total += (await json<PeerEnvelope>(rig.r, keys.vpnPeers(g.id, g.mac)))!.total_peers;
+    expect(total).toBe(t.peer_paths.length);
+  });
+
+  it('a page that fails after the first leaves the previous peers untouched (no half list)', async () => {
+    const before = await dump(rig.r, 'mist:vpn_peers:*');
+    await rig.sim.control.setFaults({ break_pagination_after: 1, operations: ['searchOrgPeerPathStats'] });
+    const outcome = await col.cycle();
+    expect(Object.keys(outcome.errors)).toEqual(['vpn_peers']);
+    expect(await dump(rig.r, 'mist:vpn_peers:*')).toEqual(before);
+    await rig.sim.control.clearFaults();
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The schedule in-process (with a movable clock): freshness rules, no crash loop when every token
+ * is exhausted, and the lease between two collectors.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Lease } from '../../collector/src/lease.js';
+import { runSchedule } from '../../collector/src/schedule.js';
+import { keys } from '../../common/src/keys.js';
+import { sleep, waitFor } from '../helpers/net.js';
+import { collector, type Rig, startRig, type TestCollector, workerStatus } from './harness.js';
+
+let rig: Rig;
+const running: Array<{ stop: AbortController; done: Promise<void> }> = [];
+const collectors: TestCollector[] = [];
+
+beforeEach(async () => {
+  rig = await startRig({ size: 'S' });
+});
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    r.stop.abort();
+    await r.done;
+  }
+  for (const c of collectors.splice(0)) await c.close();
+  await rig.stop();
+});
+
+async function make(env: Record<string, string> = {}, instance = 'col-a') {
+  const col = await collector(rig, { LEASE_SECONDS: '2', COLLECTOR_INSTANCE: instance, ...env });
+  collectors.push(col);
+  return col;
+}
+
+function schedule(col: TestCollector) {
+  const stop = new AbortController();
+  const lease = new Lease(col.c.store.redis, col.c.instance, col.config.leaseSeconds);
+  const done = runSchedule(
+    col.c,
+    lease,
+    { ...col.config, instanceId: col.c.instance },
+    stop.signal,
+    col.log,
+    col.now,
+  );
+  const r = { stop, done };
+  running.push(r);
+  return r;
+}
+
+const simCalls = async () => (await rig.sim.control.stats()).total;
+/** Cycles finished so far (collector_stats), so the clock only moves between cycles. */
+const finished = async (col: TestCollector, n: number, what: string) =>
+  waitFor(async () => col.c.stats.last_cycle?.finished !== null && col.c.stats.cycles_total === n, { what });
+
+describe('freshness rules', () => {
+  it('USE_CACHED_ON_STARTUP: fresh data at start means no cycle and no call', async () => {
+    const first = await make({}, 'first');
+    expect((await first.cycle()).ok).toBe(true);
+    await rig.sim.control.reset();
+    const col = await make({ USE_CACHED_ON_STARTUP: 'true' }, 'second');
+    schedule(col);
+    await waitFor(async () => (await workerStatus(rig.r))?.details.status === 'using_cache', {
+      what: 'using_cache',
+    });
+    await sleep(300);
+    expect(await simCalls()).toBe(0);
+  });
+
+  it('USE_CACHED_ON_STARTUP=false: a cycle at once', async () => {
+    const first = await make({}, 'first');
+    expect((await first.cycle()).ok).toBe(true);
+    await rig.sim.control.reset();
+    const col = await make({ USE_CACHED_ON_STARTUP: 'false' }, 'second');
+    schedule(col);
+    await waitFor(async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats === 1, {
+      what: 'a cycle',
+    });
+  });
+
+  it('INCREMENTAL_REFRESH: a tick is skipped while the data is younger than STALE_THRESHOLD', async () => {
+    const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' });
+    schedule(col);
+    const cycles = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
+    await finished(col, 1, 'first cycle');
+    // Next tick at +300 s: data 300 s old < 450 s: skipped.
+    col.advance(301);
+    await waitFor(async () => (await workerStatus(rig.r))?.details.status === 'using_cache', {
+      what: 'skip',
+    });
+    expect(await cycles()).toBe(1);
+    // It turns stale at 450 s: the check comes then, not a whole interval later.
+    col.advance(150);
+    await waitFor(async () => (await cycles()) === 2, { what: 'second cycle' });
+  });
+
+  it('INCREMENTAL_REFRESH=false: every tick runs', async () => {
+    const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'false' });
+    schedule(col);
+    const cycles = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
+    await finished(col, 1, 'first cycle');
+    await sleep(500);
+    expect(await cycles()).toBe(1);
+    col.advance(301);
+    await waitFor(async () => (await cycles()) === 2, { what: 'second cycle' });
+  });
+});
+
+describe('every token exhausted', () => {
+  it('no crash and no retry loop: the schedule waits for the reset', async () => {
+    await rig.sim.control.setFaults({ storm_429: true });
+    const col = await make({ WORKER_INTERVAL: '10' });
+    const r = schedule(col);
+    await waitFor(async () => (await workerStatus(rig.r))?.status === 'error', { what: 'error status' });
+    const after = await simCalls();
+    expect(after).toBeGreaterThan(0);
+    // Three scheduled intervals later (the clock moves), still not a single call.
+    for (let i = 0; i < 3; i++) {
+      col.advance(11);
+      await sleep(400);
+    }
+    expect(await simCalls()).toBe(after);
+    expect(String((await workerStatus(rig.r))?.details.error)).toContain('rate limited');
+    r.stop.abort();
+    await r.done;
+  });
+});
+
+describe('lease', () => {
+  it('two collectors: one works, the standby makes no call and takes over when the lease is free', async () => {
+    const a = await make({}, 'col-a');
+    const b = await make({}, 'col-b');
+    const ra = schedule(a);
+    await waitFor(async () => (await rig.r.get(keys.collectorLease())) === 'col-a', {
+      what: 'a holds the lease',
+    });
+    schedule(b);
+    await waitFor(async () => (await workerStatus(rig.r))?.status === 'idle', { what: 'a cycle' });
+    await sleep(1500);
+    expect(b.c.client.totalCalls()).toBe(0);
+    expect(a.c.client.totalCalls()).toBeGreaterThan(0);
+    expect(await rig.r.get(keys.collectorLease())).toBe('col-a');
+    const t0 = Date.now();
+    ra.stop.abort();
+    await ra.done;
+    await waitFor(async () => (await rig.r.get(keys.collectorLease())) === 'col-b', {
+      what: 'b takes over',
+      timeoutMs: 4000,
+    });
+    expect(Date.now() - t0).toBeLessThan(2 * 2000);
+    // b took over with fresh data: it waits (USE_CACHED_ON_STARTUP), so calls are not doubled.
+    await sleep(500);
+    expect(b.c.client.totalCalls()).toBe(0);
+  });
+
+  it('a collector whose lease was taken abandons its cycle', async () => {
+    const a = await make({ USE_CACHED_ON_STARTUP: 'false' }, 'col-a');
+    await rig.sim.control.setFaults({ latency_ms: 300 });
+    schedule(a);
+    await waitFor(async () => (await rig.r.get(keys.collectorLease())) === 'col-a', { what: 'lease' });
+    await rig.r.set(keys.collectorLease(), 'intruder', 'PX', 60_000);
+    await waitFor(async () => a.logs.some((l) => l.includes('lost the collector lease')), {
+      what: 'lost lease',
+      timeoutMs: 5000,
+    });
+    const before = a.c.client.totalCalls();
+    await sleep(1500);
+    expect(a.c.client.totalCalls() - before).toBeLessThanOrEqual(5);
+    expect(await rig.r.get(keys.collectorLease())).toBe('intruder');
+  });
+});
