@@ -159,3 +159,12 @@ describe('exporter config', () => {
     });
   });
 });
+
+describe('maskConfig hides URL passwords', () => {
+  it('masks the password of a Redis URL but keeps user and host', () => {
+    const c = loadCollectorConfig({ ...base, REDIS_URL: 'redis://collector:s3cret-pw@redis:6379/0' });
+    const masked = maskConfig(collectorSchema({}), c);
+    expect(masked.redisUrl).toBe('redis://collector:***@redis:6379/0');
+    expect(JSON.stringify(masked)).not.toContain('s3cret-pw');
+  });
+});

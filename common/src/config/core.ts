@@ -87,10 +87,15 @@ export function maskConfig<S extends Record<string, VarSpec<unknown>>>(
     if (spec.secret && v !== undefined) {
       out[key] = Array.isArray(v) ? `<${v.length} secret value(s)>` : '<secret>';
     } else {
-      out[key] = v;
+      out[key] = typeof v === 'string' ? maskUrlPassword(v) : v;
     }
   }
   return out;
+}
+
+/** `redis://user:pw@host` -> `redis://user:***@host`; other strings unchanged. */
+export function maskUrlPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
 }
 
 // ---------- parsers ----------
