@@ -3,32 +3,39 @@
  *
  *   simulator (size DEMO_SIZE, default S) -> collector -> Redis -> exporter -> Prometheus (+ Alertmanager)
  *
- * Redis: REDIS_URL, else a redis-server started in a temp dir. Prometheus/Alertmanager: started with the
- * generated rules when installed. With MIST_API_TOKEN set, the real Mist API is used instead of the
- * simulator (MIST_HOST, MIST_ORG_ID... pass through). Ctrl-C stops everything and removes temp files.
+ * Redis: REDIS_URL, else a redis-server started in a temp dir. Prometheus and Alertmanager: started with
+ * the generated rules and alertmanager.yml when installed. With MIST_API_TOKEN set, the real Mist API is
+ * used instead of the simulator (MIST_HOST, MIST_ORG_ID... pass through). Ctrl-C (SIGINT, SIGTERM or
+ * SIGHUP) stops everything and removes the temp files; a second Ctrl-C after a few seconds kills what
+ * is left.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runMain } from '../common/src/cli.js';
-import { freePort, waitFor } from '../test/helpers/net.js';
+import { errorMessage } from '../common/src/errors.js';
+import { ALERT_CONFIG } from '../dashboards/src/alerts/config.js';
+import { freePort } from '../test/helpers/net.js';
 import {
-  type AlertmanagerHandle,
   alertmanagerBinary,
-  type PrometheusHandle,
   prometheusBinary,
   startAlertmanager,
   startPrometheus,
 } from '../test/helpers/prometheus.js';
-import { type RedisHandle, startRedis } from '../test/helpers/redis.js';
-import { type ChildHandle, ROOT, spawnComponent, spawnSimulator } from './lib/proc.js';
+import { startRedis } from '../test/helpers/redis.js';
+import { collectorProgress, orgSummary, tryItCommand } from './lib/demo-text.js';
+import { type ChildHandle, ROOT, spawnComponent, spawnSimulator, tail, waitForHttp } from './lib/proc.js';
+import { Stack, StackStopped } from './lib/stack.js';
 
 const SIZES = ['S', 'L', 'XL'];
+/** A second Ctrl-C this long after the first kills whatever is still running. */
+const FORCE_AFTER_MS = 3000;
 
 function say(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-function has(binary: () => string): boolean {
+function installed(binary: () => string): boolean {
   try {
     binary();
     return true;
@@ -37,8 +44,8 @@ function has(binary: () => string): boolean {
   }
 }
 
-async function portOrFree(preferred: number): Promise<number> {
-  const { createServer } = await import('node:net');
+/** `preferred` if it is free on loopback, else any free port. */
+function portOrFree(preferred: number): Promise<number> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => freePort().then(resolve));
@@ -46,21 +53,23 @@ async function portOrFree(preferred: number): Promise<number> {
   });
 }
 
-/** One human line per collector log line worth showing (phase progress, errors). */
-function collectorProgress(line: string): string | null {
-  try {
-    const o = JSON.parse(line) as Record<string, unknown>;
-    const level = Number(o.level ?? 30);
-    const msg = String(o.msg ?? '');
-    const extras = ['phase', 'items', 'calls', 'ms', 'duration_ms', 'gateways', 'ports', 'paths', 'error']
-      .filter((k) => o[k] !== undefined)
-      .map((k) => `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : String(o[k])}`)
-      .join(' ');
-    if (level >= 40 || /phase|cycle|lease|insights|starting/i.test(msg))
-      return `${msg}${extras ? ` (${extras})` : ''}`;
-    return null;
-  } catch {
-    return line.trim() ? line : null;
+/** Poll the exporter until the first collector cycle is served; then say what it holds. */
+async function announceFirstData(exporterUrl: string, stack: Stack): Promise<void> {
+  while (!stack.stopping) {
+    try {
+      const res = await fetch(`${exporterUrl}/api/gateways`, { signal: AbortSignal.timeout(5000) });
+      if (res.ok) {
+        const body = (await res.json()) as { data?: unknown };
+        const summary = orgSummary(body.data);
+        if (summary) {
+          say(`[demo] data is in: ${summary} -> ${exporterUrl}/api/gateways`);
+          return;
+        }
+      } else await res.arrayBuffer();
+    } catch {
+      // exporter busy or restarting: try again
+    }
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
@@ -68,119 +77,168 @@ await runMain('demo', async () => {
   const size = (process.env.DEMO_SIZE ?? process.env.SIM_SIZE ?? 'S').toUpperCase();
   if (!SIZES.includes(size)) throw new Error(`DEMO_SIZE must be one of ${SIZES.join(', ')}, got "${size}"`);
   const realMist = Boolean(process.env.MIST_API_TOKEN || process.env.MIST_APITOKEN);
+  const stack = new Stack();
   const children: ChildHandle[] = [];
-  let redis: RedisHandle | undefined;
-  let prom: PrometheusHandle | undefined;
-  let am: AlertmanagerHandle | undefined;
-  let stopping = false;
 
-  const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('\nstopping...');
-    for (const c of children.reverse()) await c.stop(5000);
-    await prom?.stop();
-    await am?.stop();
-    await redis?.stop();
-    say('stopped.');
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stack.stopping) {
+      firstSignalAt = Date.now();
+      say(`\n[demo] ${signal}: stopping (Ctrl-C again in ${FORCE_AFTER_MS / 1000} s to kill)...`);
+      process.exit(0);
+      void stack.stop().then((problems) => {
+        for (const p of problems) say(`[demo] could not stop ${p}`);
+        say('[demo] stopped.');
+        process.exit(0);
+      });
+    } else if (Date.now() - firstSignalAt > FORCE_AFTER_MS) {
+      // A terminal sends Ctrl-C to the whole process group at once; only a later one means "force".
+      say('[demo] killing what is left');
+      for (const c of children) c.proc.kill('SIGKILL');
+      process.exit(130);
+    }
   };
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
 
   try {
     // Redis
     let redisUrl = process.env.REDIS_URL;
-    if (!redisUrl) {
-      say('starting redis-server (set REDIS_URL to use your own)...');
-      redis = await startRedis({ own: true });
+    if (redisUrl) {
+      say(`[demo] using REDIS_URL (${new URL(redisUrl).host})`);
+    } else {
+      say('[demo] starting redis-server in a temp dir (set REDIS_URL to use your own)...');
+      const redis = await stack.track('redis', await startRedis({ own: true, appendonly: false }), (r) =>
+        r.stop(),
+      );
       redisUrl = redis.url;
     }
 
     // Mist: the simulator unless a real token is given
-    let mistEnv: Record<string, string | undefined>;
+    let mistEnv: Record<string, string | undefined> = {};
+    let simUrl: string | undefined;
     if (realMist) {
-      say('MIST_API_TOKEN is set: collecting from the real Mist API');
-      mistEnv = {};
+      say(
+        `[demo] MIST_API_TOKEN is set: collecting from the real Mist API (${process.env.MIST_HOST ?? 'api.mist.com'})`,
+      );
     } else {
-      say(`starting the Mist API simulator (size ${size})...`);
+      say(`[demo] starting the Mist API simulator (size ${size})...`);
       const sim = await spawnSimulator({ SIM_SIZE: size, SIM_LOG_LEVEL: 'warn' }, (line, stream) => {
         if (stream === 'stderr' && /"level":(40|50|60)/.test(line)) say(`[simulator] ${line}`);
       });
+      await stack.track('simulator', sim.handle, (h) => h.stop(5000));
       children.push(sim.handle);
+      simUrl = sim.url;
       mistEnv = { MIST_HOST: sim.url, MIST_API_TOKEN: 'sim-token-1', MIST_ORG_ID: undefined };
-      say(`  simulator: ${sim.url}  (control API: ${sim.url}/__sim/stats, ${sim.url}/__sim/org)`);
     }
 
-    // Collector
+    // Collector. Its data freshness skip must not swallow the demo's short interval (.tmp/bugs-e2e.md #1).
     const workerInterval = process.env.WORKER_INTERVAL ?? (realMist ? '300' : '60');
+    const staleThreshold =
+      process.env.STALE_THRESHOLD ?? String(Math.max(1, Math.floor(Number(workerInterval) / 2)));
     const collector = spawnComponent('collector', {
-      env: { ...mistEnv, REDIS_URL: redisUrl, WORKER_INTERVAL: workerInterval, LOG_LEVEL: 'info' },
+      env: {
+        ...mistEnv,
+        REDIS_URL: redisUrl,
+        WORKER_INTERVAL: workerInterval,
+        STALE_THRESHOLD: staleThreshold,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      },
       onLine: (line) => {
         const p = collectorProgress(line);
         if (p) say(`[collector] ${p}`);
       },
     });
+    await stack.track('collector', collector, (c) => c.stop(10_000));
     children.push(collector);
 
     // Exporter
     const exporterPort = process.env.PORT ? Number(process.env.PORT) : await portOrFree(5000);
+    const exporterUrl = `http://127.0.0.1:${exporterPort}`;
     const exporter = spawnComponent('exporter', {
-      env: { REDIS_URL: redisUrl, HOST: '127.0.0.1', PORT: String(exporterPort), LOG_LEVEL: 'warn' },
+      env: {
+        REDIS_URL: redisUrl,
+        HOST: '127.0.0.1',
+        PORT: String(exporterPort),
+        WORKER_INTERVAL: workerInterval,
+        LOG_LEVEL: 'warn',
+      },
       onLine: (line, stream) => {
         if (stream === 'stderr' || /"level":(40|50|60)/.test(line)) say(`[exporter] ${line}`);
       },
     });
+    await stack.track('exporter', exporter, (e) => e.stop(5000));
     children.push(exporter);
-    const exporterUrl = `http://127.0.0.1:${exporterPort}`;
-    await waitFor(async () => (await fetch(`${exporterUrl}/health`)).status < 600, {
-      timeoutMs: 60_000,
-      what: `exporter on ${exporterUrl}`,
-    });
+    await waitForHttp(`${exporterUrl}/health`, exporter);
 
-    // Prometheus and Alertmanager, when installed
-    if (has(prometheusBinary)) {
-      if (has(alertmanagerBinary)) am = await startAlertmanager();
+    // Prometheus (the generated rules) and Alertmanager (alertmanager.yml), when installed
+    let promUrl: string | undefined;
+    let amUrl: string | undefined;
+    if (installed(prometheusBinary)) {
+      let amAddress: string | undefined;
+      if (installed(alertmanagerBinary)) {
+        const am = await stack.track(
+          'alertmanager',
+          await startAlertmanager(readFileSync(join(ROOT, 'alertmanager.yml'), 'utf8')),
+          (a) => a.stop(),
+        );
+        amAddress = am.address;
+        amUrl = am.url;
+      }
       const rulesDir = join(ROOT, 'provisioning', 'prometheus');
       const ruleFiles = existsSync(rulesDir)
         ? readdirSync(rulesDir)
             .filter((f) => f.endsWith('.rules.yml'))
             .map((f) => join(rulesDir, f))
         : [];
-      prom = await startPrometheus({
-        targets: [{ job: 'mist-exporter', target: `127.0.0.1:${exporterPort}` }],
-        ruleFiles,
-        alertmanager: am?.address,
-        scrapeInterval: '10s',
-        evaluationInterval: '10s',
-      });
+      const prom = await stack.track(
+        'prometheus',
+        await startPrometheus({
+          targets: [{ job: ALERT_CONFIG.exporterJob, target: `127.0.0.1:${exporterPort}` }],
+          ruleFiles,
+          alertmanager: amAddress,
+          scrapeInterval: '10s',
+          evaluationInterval: '10s',
+        }),
+        (p) => p.stop(),
+      );
+      promUrl = prom.url;
     }
 
     say('\nmist-circuit-stats demo is running:');
     say(`  exporter home     ${exporterUrl}/`);
-    say(
-      `  JSON API          ${exporterUrl}/api/gateways  ${exporterUrl}/api/status  ${exporterUrl}/api/cache-stats`,
-    );
+    say(`  JSON API          ${exporterUrl}/api/gateways  ${exporterUrl}/api/status`);
     say(`  OpenAPI           ${exporterUrl}/openapi.json`);
     say(`  Prometheus text   ${exporterUrl}/metrics`);
-    if (prom) {
-      say(`  Prometheus        ${prom.url}/alerts  (try the query mist_wan_port_up == 0)`);
-      if (am) say(`  Alertmanager      ${am.url}`);
+    if (promUrl) {
+      say(`  Prometheus        ${promUrl}/alerts  (query: mist_wan_port_up == 0)`);
+      if (amUrl) say(`  Alertmanager      ${amUrl}`);
     } else {
       say('  Prometheus        not installed (apt-get install -y prometheus prometheus-alertmanager)');
     }
-    say('  Grafana           docker compose --profile demo up -d, then http://localhost:3000');
+    if (simUrl) {
+      say(`  Mist simulator    ${simUrl}  (ground truth: ${simUrl}/__sim/org, calls: ${simUrl}/__sim/stats)`);
+      const tryIt = await tryItCommand(simUrl).catch(() => null);
+      if (tryIt)
+        say(`  Take a circuit down (the next cycle, within ${workerInterval} s, shows it):\n    ${tryIt}`);
+    }
+    say('  Grafana           not started here: `docker compose --profile demo up` runs it on :3000');
     say('Press Ctrl-C to stop.\n');
+    void announceFirstData(exporterUrl, stack);
 
     const first = await Promise.race(children.map((c) => c.exited.then((code) => ({ c, code }))));
-    if (!stopping) {
-      say(
-        `${first.c.name} exited (${first.code}); last output:\n${first.c.output().split('\n').slice(-10).join('\n')}`,
-      );
-      await stopAll();
+    // Ctrl-C reaches the children too: one may exit before our own handler has run.
+    await new Promise((r) => setTimeout(r, 500));
+    if (!stack.stopping) {
+      say(`[demo] ${first.c.name} exited (${first.code}); its last output:\n${tail(first.c)}`);
+      await stack.stop();
       process.exitCode = 1;
+      return;
     }
   } catch (e) {
-    await stopAll();
-    throw e;
+    if (e instanceof StackStopped) return; // a signal arrived while starting: its handler finishes
+    await stack.stop();
+    throw new Error(errorMessage(e));
   }
+  // Stopped by a signal: the handler exits once everything is down.
+  if (stack.stopping) await new Promise(() => {});
 });

@@ -504,7 +504,16 @@ export class Collector {
     try {
       await this.ensureSession(signal, session);
     } catch (e) {
-      if (e instanceof AbortedError || e instanceof FatalError) throw e;
+      if (e instanceof AbortedError) throw e;
+      if (e instanceof FatalError) {
+        await this.store
+          .writeWorkerStatus({
+            status: 'error',
+            details: { error: e.message, timestamp: iso(this.now()), fatal: true },
+          })
+          .catch(() => {});
+        throw e;
+      }
       outcome.errors.session = errorMessage(e);
       if (e instanceof RateLimitedError) outcome.rateLimitedUntil = e.resetAt;
       outcome.coreCalls += session.calls;
@@ -639,6 +648,12 @@ export class Collector {
     this.budget = this.computeBudget();
     const ports = insightPorts(gateways);
     this.insights.prune(ports);
+    try {
+      const lost = this.insights.forgetMissing(await this.store.insightMembers());
+      if (lost > 0) this.log.warn({ series: lost }, 'insight keys missing from Redis; fetching them again');
+    } catch (e) {
+      this.log.warn({ error: errorMessage(e) }, 'could not read the insights index');
+    }
     const plan = this.insights.plan(ports, this.budget, {
       lastHour: this.client.usedLastHour(),
       nonCoreLastHour: this.nonCore.lastHour(this.now()),

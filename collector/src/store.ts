@@ -222,6 +222,15 @@ export class Store {
     return Number.isFinite(n) ? n : null;
   }
 
+  async hasInventory(): Promise<boolean> {
+    return (await this.redis.exists(keys.inventory())) === 1;
+  }
+
+  /** Members of the insights index (to notice series that Redis lost). */
+  async insightMembers(): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(keys.insightsIndex()));
+  }
+
   async hasGateways(): Promise<boolean> {
     return (await this.redis.exists(keys.gateways())) === 1;
   }

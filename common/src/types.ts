@@ -47,6 +47,8 @@ export interface WanPort {
   /** Last known rates from the port search (ours; the reference had none). */
   rx_bps?: number;
   tx_bps?: number;
+  /** Ours: where the port's config came from; `device` = a device-level override of the base. */
+  config_source?: 'device' | 'template' | 'profile' | 'none';
   /** if_stat pass-through fields such as address_mode, ips, servp_info, wan_type, port_usage. */
   servp_info?: { org?: string; asn?: string; [k: string]: unknown };
   wan_type?: string;

@@ -9,7 +9,6 @@
  * than the data TTL (what Redis itself would still hold) and say so in headers. The store never
  * writes to Redis.
  */
-import { createGzip } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { errorMessage } from '../../common/src/errors.js';
 import { type InsightResolution, keys } from '../../common/src/keys.js';
@@ -27,7 +26,7 @@ import {
 import { fail, ok, okRaw, rawObject } from './envelope.js';
 import { ByteLru } from './lru.js';
 import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
-import { renderStaticMetrics } from './metrics/render.js';
+import { type RenderedSection, renderSections, SECTIONS, type SectionName } from './metrics/render.js';
 
 export interface Body {
   code: number;
@@ -85,6 +84,20 @@ export function trafficBody(v: Json | null, resolution: InsightResolution): Json
   };
 }
 
+/** What reuse decisions compare: the raw stored text of the big values (string equality is cheap). */
+interface Sources {
+  /** org, sites and gateways, each as `<present>|<raw>` (present-but-unreadable differs from missing). */
+  orgSitesGateways: string[];
+  counts: string;
+  vpn: Array<readonly [string, string]>;
+}
+
+function sameList(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
+  return true;
+}
+
 export class Snapshot {
   /** What is kept of the parsed data: small metadata only (the big collections live on as bytes). */
   readonly data: SnapshotMeta;
@@ -95,68 +108,135 @@ export class Snapshot {
   readonly vpnPeersAll: Buffer;
   readonly cacheStats: Buffer;
   readonly status: Buffer;
-  /** The static part of /metrics, one UTF-8 chunk per family. */
-  readonly metricsStatic: Buffer[];
-  readonly metricsStaticBytes: number;
-  readonly metricsFamilies: string[];
-  readonly duplicateSeriesDropped: number;
+  /**
+   * The static part of /metrics, gzip-compressed, one buffer per section (see metrics/render.ts): a
+   * large org renders ~30 MB of text that compresses to under 1 MB, so only the compressed form is
+   * kept. Plain-text scrapes are decompressed on the fly.
+   */
+  metricsGzip: Buffer[] = [];
+  metricsStaticBytes = 0;
+  metricsFamilies: string[] = [];
+  duplicateSeriesDropped = 0;
+  /** Sections rendered for this snapshot (the others were kept from the previous one). */
+  sectionsRendered: SectionName[] = [];
+  private sections: Partial<Record<SectionName, RenderedSection>> = {};
+  /** Data kept only until `renderMetrics` has run. */
+  private pending: { d: SnapshotData; names: SectionName[] } | null;
   /** Unusable stored values per Redis key (for mist_exporter_invalid_values), at most 50 keys. */
   readonly invalidByKey: Record<string, number> = {};
   /** Gateway ids in `mist:gateways`, or null when that key is missing (then ids cannot be judged). */
   readonly gatewayIds: Set<string> | null;
   /** site_id -> JSON text of each of its gateways, for `/api/gateways?site_id=`. */
   private readonly gatewaysBySite: Map<string, string[]> | null;
-  readonly vpnByMember = new Map<string, Buffer>();
+  readonly vpnByMember: Map<string, Buffer>;
   readonly insightMembers: Set<string>;
+  private readonly sources: Sources;
   /** Bodies read lazily from Redis for this generation (series, per-site gateway lists). */
   readonly lazy: ByteLru;
   insightsAll: Promise<Buffer> | null = null;
-  private metricsGz: Buffer | null = null;
-  private metricsGzPending = false;
   loadDurationMs = 0;
 
+  /**
+   * Build from parsed data. With `prev`, whatever depends only on values that did not change (same
+   * stored text) is taken over instead of rebuilt: gateway bodies, peer bodies, metric sections.
+   */
   constructor(
     d: SnapshotData,
     readonly readAtMs: number,
     lazyCacheBytes: number,
+    prev: Snapshot | null = null,
   ) {
-    this.organization = storedBody(d, SCALAR_KEYS.org, d.org, MISSING.org, 'organization');
-    this.sites = storedBody(d, SCALAR_KEYS.sites, d.sites, MISSING.sites, 'site list');
-    this.gateways = storedBody(d, SCALAR_KEYS.gateways, d.gateways, MISSING.gateways, 'gateway list');
+    const state = (key: string, stored: { raw: string } | null) => `${d.presence[key] ? 1 : 0}|${stored?.raw ?? ''}`;
+    this.sources = {
+      orgSitesGateways: [
+        state(SCALAR_KEYS.org, d.org),
+        state(SCALAR_KEYS.sites, d.sites),
+        state(SCALAR_KEYS.gateways, d.gateways),
+      ],
+      counts: `${d.templates.length}|${d.profilesCount}`,
+      vpn: d.vpnPeers.map((e) => [e.member, e.raw] as const),
+    };
+    const p = prev?.sources;
+    const sameGateways = !!p && p.orgSitesGateways.every((v, i) => v === this.sources.orgSitesGateways[i]);
+    const sameVpn = !!p && sameGateways && sameList(p.vpn, this.sources.vpn);
+    const sameCounts = !!p && p.counts === this.sources.counts;
+
+    if (prev && sameGateways) {
+      this.organization = prev.organization;
+      this.sites = prev.sites;
+      this.gateways = prev.gateways;
+      this.gatewayIds = prev.gatewayIds;
+      this.gatewaysBySite = prev.gatewaysBySite;
+    } else {
+      this.organization = storedBody(d, SCALAR_KEYS.org, d.org, MISSING.org, 'organization');
+      this.sites = storedBody(d, SCALAR_KEYS.sites, d.sites, MISSING.sites, 'site list');
+      this.gateways = storedBody(d, SCALAR_KEYS.gateways, d.gateways, MISSING.gateways, 'gateway list');
+      if (d.gateways) {
+        const ids = new Set<string>();
+        const bySite = new Map<string, string[]>();
+        for (const g of d.gateways.value) {
+          if (!isObject(g)) continue;
+          ids.add(String(g.id ?? '').toLowerCase());
+          if (typeof g.site_id !== 'string') continue;
+          let list = bySite.get(g.site_id);
+          if (!list) bySite.set(g.site_id, (list = []));
+          list.push(JSON.stringify(g));
+        }
+        this.gatewayIds = ids;
+        this.gatewaysBySite = bySite;
+      } else {
+        this.gatewayIds = null;
+        this.gatewaysBySite = null;
+      }
+    }
+    if (prev && sameVpn) {
+      this.vpnPeersAll = prev.vpnPeersAll;
+      this.vpnByMember = prev.vpnByMember;
+    } else {
+      this.vpnPeersAll = okRaw(rawObject(this.sources.vpn));
+      this.vpnByMember = new Map(d.vpnPeers.map((e) => [e.member, okRaw(e.raw)]));
+    }
     this.templates = okRaw(rawObject(d.templates.map((t) => [t.id, t.raw] as const)));
-    this.vpnPeersAll = okRaw(rawObject(d.vpnPeers.map((e) => [e.member, e.raw] as const)));
-    for (const e of d.vpnPeers) this.vpnByMember.set(e.member, okRaw(e.raw));
     const stats = cacheStats(d);
     this.cacheStats = ok(stats);
     this.status = ok({ cache_valid: cacheValid(d), stats, loading_phase: d.loadingPhase });
-    if (d.gateways) {
-      this.gatewayIds = new Set();
-      this.gatewaysBySite = new Map();
-      for (const g of d.gateways.value) {
-        if (!isObject(g)) continue;
-        this.gatewayIds.add(String(g.id ?? '').toLowerCase());
-        if (typeof g.site_id !== 'string') continue;
-        let list = this.gatewaysBySite.get(g.site_id);
-        if (!list) this.gatewaysBySite.set(g.site_id, (list = []));
-        list.push(JSON.stringify(g));
-      }
-    } else {
-      this.gatewayIds = null;
-      this.gatewaysBySite = null;
-    }
     this.insightMembers = new Set(d.insightPorts.map((p) => p.member));
-    const m = renderStaticMetrics(d);
-    this.metricsStatic = m.chunks;
-    this.metricsStaticBytes = m.bytes;
-    this.metricsFamilies = m.families;
-    this.duplicateSeriesDropped = m.duplicatesDropped;
     this.lazy = new ByteLru(lazyCacheBytes);
     for (const { key } of d.invalid) {
       const k = key in this.invalidByKey || Object.keys(this.invalidByKey).length < 50 ? key : 'other';
       this.invalidByKey[k] = (this.invalidByKey[k] ?? 0) + 1;
     }
+
+    // Metric sections: keep those whose inputs are unchanged, render the rest in renderMetrics().
+    const keep: Record<SectionName, boolean> = {
+      wanPorts: sameGateways,
+      peerPaths: sameVpn,
+      gateways: sameGateways && sameCounts,
+      meta: false,
+    };
+    const names = SECTIONS.filter((n) => !(keep[n] && prev?.sections[n]));
+    for (const n of SECTIONS) if (!names.includes(n)) this.sections[n] = prev?.sections[n];
+    this.pending = { d, names };
     const { gateways: _g, sites: _s, templates: _t, vpnPeers: _v, ...meta } = d;
     this.data = meta;
+  }
+
+  /**
+   * Render and compress the metric sections this snapshot could not take over, family by family
+   * (zlib thread pool), so the plain text of a large org never sits in memory whole. Done before the
+   * snapshot is served.
+   */
+  async renderMetrics(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    Object.assign(this.sections, await renderSections(pending.d, pending.names));
+    this.sectionsRendered = pending.names;
+    const all = SECTIONS.map((n) => this.sections[n]).filter((x): x is RenderedSection => !!x);
+    this.metricsGzip = all.map((x) => x.gzip).filter((b) => b.length > 0);
+    this.metricsStaticBytes = all.reduce((n, x) => n + x.bytes, 0);
+    this.metricsFamilies = all.flatMap((x) => x.families);
+    this.duplicateSeriesDropped = all.reduce((n, x) => n + x.duplicatesDropped, 0);
   }
 
   /** `/api/gateways?site_id=`: the gateways of one site (exact match), serialized on first use. */
@@ -175,39 +255,6 @@ export class Snapshot {
   knowsGateway(gatewayId: string): boolean | null {
     return this.gatewayIds ? this.gatewayIds.has(gatewayId) : null;
   }
-
-  /**
-   * The static metrics gzip-compressed, once per generation. Compression runs in the background (zlib
-   * thread pool) on first demand; until it is done callers send plain text.
-   */
-  metricsStaticGzip(): Buffer | null {
-    if (this.metricsGz) return this.metricsGz;
-    if (!this.metricsGzPending) {
-      this.metricsGzPending = true;
-      gzipChunks(this.metricsStatic).then(
-        (b) => {
-          this.metricsGz = b;
-        },
-        () => {
-          this.metricsGzPending = false;
-        },
-      );
-    }
-    return null;
-  }
-}
-
-/** gzip a list of chunks as one stream (no concatenated copy of the input). */
-function gzipChunks(chunks: Buffer[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const gz = createGzip({ level: 6 });
-    const out: Buffer[] = [];
-    gz.on('data', (b: Buffer) => out.push(b));
-    gz.on('end', () => resolve(Buffer.concat(out)));
-    gz.on('error', reject);
-    for (const c of chunks) gz.write(c);
-    gz.end();
-  });
 }
 
 export interface StoreOptions {
@@ -422,9 +469,10 @@ export class SnapshotStore {
     }
     try {
       const data = parseSnapshot(raw);
-      const snap = new Snapshot(data, readAt, this.opts.lazyCacheBytes);
-      snap.loadDurationMs = performance.now() - started;
       const previous = this.current;
+      const snap = new Snapshot(data, readAt, this.opts.lazyCacheBytes, previous);
+      await snap.renderMetrics();
+      snap.loadDurationMs = performance.now() - started;
       this.current = snap;
       this.lastConfirmedAtMs = readAt;
       this.loadsTotal++;
@@ -445,6 +493,7 @@ export class SnapshotStore {
           vpn_keys: data.vpnPeers.length,
           ms: Math.round(snap.loadDurationMs),
           metrics_bytes: snap.metricsStaticBytes,
+          sections_rendered: snap.sectionsRendered,
         },
         'snapshot loaded',
       );

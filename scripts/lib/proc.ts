@@ -4,6 +4,7 @@
  * them runs exactly what `npm run <component>` runs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -132,4 +133,53 @@ export async function spawnSimulator(
     throw new Error(`simulator printed ${JSON.stringify(url)} instead of its URL`);
   }
   return { handle, url };
+}
+
+/**
+ * Poll `url` until it answers (any HTTP status) or `child` exits; the error carries the child's last
+ * output, so a component that dies at start-up says why.
+ */
+export async function waitForHttp(url: string, child: ChildHandle, timeoutMs = 60_000): Promise<void> {
+  let exitedWith: number | string | null = null;
+  void child.exited.then((code) => {
+    exitedWith = code;
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exitedWith !== null) {
+      throw new Error(`${child.name} exited (${exitedWith}) before answering on ${url}:\n${tail(child)}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.arrayBuffer());
+      return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${child.name} did not answer on ${url} within ${timeoutMs / 1000} s:\n${tail(child)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The last `n` output lines of a child, for error messages. */
+export function tail(child: ChildHandle, n = 15): string {
+  return child.output().split('\n').slice(-n).join('\n');
+}
+
+export interface ProcessMemory {
+  /** Resident set size now, MB. */
+  rssMb: number;
+  /** Peak resident set size since the process started (VmHWM), MB. */
+  peakRssMb: number;
+}
+
+/** Memory of a live process from /proc/<pid>/status (Linux). */
+export function memoryOf(pid: number): ProcessMemory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field: string) => {
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return Math.round((kb / 1024) * 10) / 10;
+  };
+  return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
 }

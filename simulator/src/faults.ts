@@ -148,7 +148,7 @@ export function corruptRecord(rec: Record<string, unknown>, rng: Rng): string {
       break;
     }
     case 2: {
-      const k = ['status', 'port_usage', 'type', 'up'].find(has);
+      const k = ['port_usage', 'type', 'status', 'up'].find(has);
       if (k) {
         rec[k] =
           k === 'up' ? 'maybe' : k === 'status' ? 'zombie' : k === 'port_usage' ? 'wan_backup' : 'quantum';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   addGateway,
-  applyConfig,
   buildOrg,
   effectivePortConfig,
   patchConfig,
@@ -179,6 +178,5 @@ describe('state changes', () => {
     removeGateway(org, spoke.id);
     expect(org.gatewayById.has(spoke.id)).toBe(false);
     expect(org.paths.some((p) => p.spoke.mac === spoke.mac)).toBe(false);
-    applyConfig(org, hub, NOW);
   });
 });

@@ -462,6 +462,7 @@ function makePort(
 export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = false): void {
   const merged = effectivePortConfig(org, gw);
   const old = new Map(gw.ports.map((p) => [p.port_id, p]));
+  const oldWan = gw.ports.filter((p) => p.usage === 'wan').map((p) => p.port_id);
   const ports: SimPort[] = [];
   const seen = new Set<string>();
   let ordinal = 0;
@@ -497,9 +498,8 @@ export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = 
     }
   }
   gw.ports = ports;
-  const gone = new Set(
-    [...old.keys()].filter((id) => !seen.has(id) || gw.ports.find((p) => p.port_id === id)?.usage !== 'wan'),
-  );
+  // WAN ports that vanished or stopped being WAN take their peer paths with them.
+  const gone = new Set(oldWan.filter((id) => gw.ports.find((p) => p.port_id === id)?.usage !== 'wan'));
   if (gone.size > 0) {
     removePaths(
       org,

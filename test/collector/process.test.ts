@@ -63,6 +63,7 @@ describe('--once', () => {
     expect(p.stderr.join('').trim()).toBe(
       'collector: fatal: every Mist API token was rejected (HTTP 401); check MIST_API_TOKEN',
     );
+    expect((await workerStatus(rig.r))?.status).toBe('error');
   });
 
   it('bad configuration: one line, exit 2', async () => {

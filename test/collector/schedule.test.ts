@@ -125,6 +125,33 @@ describe('every token exhausted', () => {
   });
 });
 
+describe('Redis outage', () => {
+  it('no Mist calls while Redis is down; the schedule survives and repopulates a restarted, empty Redis', async () => {
+    const col = await make({ WORKER_INTERVAL: '10' });
+    schedule(col);
+    await finished(col, 1, 'first cycle');
+    await rig.redis.kill();
+    await rig.sim.control.reset();
+    col.advance(11);
+    await sleep(1500);
+    // Without Redis there is no lease and nowhere to write: nothing is fetched.
+    expect(await simCalls()).toBe(0);
+    await rig.redis.restart();
+    await waitFor(async () => col.c.stats.cycles_total === 2 && col.c.stats.last_cycle?.finished !== null, {
+      what: 'a cycle after the restart',
+      timeoutMs: 10_000,
+    });
+    // Everything is back: data, config caches, and the insights the collector had thought fresh.
+    for (const k of [keys.gateways(), keys.inventory(), keys.sites()])
+      expect(await rig.r.exists(k), k).toBe(1);
+    expect((await rig.r.smembers(keys.templatesIndex())).length).toBeGreaterThan(0);
+    // (at the budget's pace: the first cycle used most of this hour's insights share)
+    expect(col.logs.some((l) => l.includes('insight keys missing from Redis'))).toBe(true);
+    expect(col.logs.some((l) => l.includes('config caches missing from Redis'))).toBe(true);
+    expect((await rig.r.smembers(keys.insightsIndex())).length).toBeGreaterThan(0);
+  });
+});
+
 describe('lease', () => {
   it('two collectors: one works, the standby makes no call and takes over when the lease is free', async () => {
     const a = await make({}, 'col-a');

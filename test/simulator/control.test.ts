@@ -43,6 +43,20 @@ describe('GET /__sim/stats and POST /__sim/reset', () => {
 });
 
 describe('GET /__sim/org', () => {
+  it('is the same for the same seed and size, different for another seed; orgId is honoured', async () => {
+    const a = await startSimulator({ size: 'S', seed: 9 });
+    const b = await startSimulator({ size: 'S', seed: 9, orgId: '11111111-2222-4333-8444-555555555555' });
+    const c = await startSimulator({ size: 'S', seed: 10 });
+    try {
+      const [ta, tb, tc] = await Promise.all([a.control.org(), b.control.org(), c.control.org()]);
+      expect(tb.org_id).toBe('11111111-2222-4333-8444-555555555555');
+      expect({ ...tb, org_id: ta.org_id }).toEqual(ta);
+      expect(tc.gateways.map((g) => g.mac)).not.toEqual(ta.gateways.map((g) => g.mac));
+    } finally {
+      await Promise.all([a.stop(), b.stop(), c.stop()]);
+    }
+  });
+
   it('matches what the Mist routes say about gateways, ports and peer paths', async () => {
     const truth = await sim.control.org();
     expect(truth.org_id).toBe(sim.org.id);

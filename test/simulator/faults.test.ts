@@ -35,6 +35,14 @@ describe('fault knobs', () => {
     expect((await sim.control.faults()).latency_ms).toBe(0);
   });
 
+  it('latency_jitter_ms alone spreads call times between 0 and the jitter', async () => {
+    sim = await startSimulator({ faults: { latency_jitter_ms: 300 } });
+    const times: number[] = [];
+    for (let i = 0; i < 8; i++) times.push((await timed(sim.get('/api/v1/self'))).ms);
+    expect(Math.max(...times)).toBeGreaterThan(60);
+    expect(Math.min(...times)).toBeLessThan(Math.max(...times) - 30);
+  });
+
   it('error_rate answers 5xx (JSON or an HTML gateway page)', async () => {
     sim = await startSimulator({ faults: { error_rate: 1 } });
     const statuses = new Set<number>();

@@ -300,8 +300,11 @@ export class MistClient implements MistApi {
     return { body: body as T, headers };
   }
 
+  /** Close the connections; requests still hanging after a second are cut. */
   async close(): Promise<void> {
-    await this.http.close();
+    const closed = this.http.close().then(() => true);
+    const cut = new Promise<boolean>((r) => setTimeout(() => r(false), 1000).unref());
+    if (!(await Promise.race([closed, cut]))) await this.http.destroy().catch(() => {});
   }
 }
 

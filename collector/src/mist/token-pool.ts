@@ -188,7 +188,7 @@ export class TokenPool {
         label: t.label,
         requests: t.requests,
         limit: t.limit,
-        exhausted_until: until === null ? null : Math.round(until / 1000),
+        exhausted_until: until === null ? null : Math.ceil(until / 1000),
       };
     });
   }

@@ -166,6 +166,14 @@ export class ConfigCache implements ConfigCaches {
     if (due && templates && profiles) this.listedAt = this.nowSeconds();
     this.updateAbsent(rows, siteById, Boolean(templates), Boolean(profiles), Boolean(inventory));
 
+    // Redis lost its caches (restarted empty, flushed): write back everything we hold.
+    if (!(await store.hasInventory()) && this.inventory.size > 0 && !inventory) {
+      ctx.log.warn('config caches missing from Redis; writing them back from memory');
+      templates ??= this.templates;
+      profiles ??= this.profiles;
+      inventory = this.inventory;
+      for (const [id, cfg] of this.deviceConfigs) changedDevices.set(id, cfg);
+    }
     if (templates || profiles || inventory || changedDevices.size > 0 || removeDevices.length > 0) {
       await store.writeConfigs({
         templates,

@@ -96,6 +96,18 @@ export class InsightsScheduler {
     }
   }
 
+  /** Forget fetch times of ports whose keys Redis no longer has (restarted empty, flushed). */
+  forgetMissing(stored: ReadonlySet<string>): number {
+    let n = 0;
+    for (const k of this.fetchedAt.keys()) {
+      if (!stored.has(k.slice(0, k.lastIndexOf(':')))) {
+        this.fetchedAt.delete(k);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** `{gw}:{port}` -> latest successful fetch (any resolution), the `insights_freshness` value. */
   freshnessMap(ports: readonly PortRef[]): Record<string, number> {
     const out: Record<string, number> = {};

@@ -1,12 +1,13 @@
 /**
- * Prometheus alert rules, built from the metric-name constants and ALERT_CONFIG so a renamed metric
- * or a changed threshold can only change here. Severity: `critical` pages someone, `warning` is the
+ * Prometheus alert rules, built from the metric-name constants and an alert config (ALERT_CONFIG for
+ * the provisioned files; tests pass short `for`s and thresholds) so a renamed metric or a changed
+ * threshold can only change here. Severity: `critical` pages someone, `warning` is the
  * work queue. Alertmanager inhibits the per-circuit/per-path alerts under their gateway-level ones
  * (alertmanager.yml), so one broken gateway pages once.
  */
 import { GATEWAY_LABELS, LABELS, METRICS, PEER_PATH_LABELS } from '../../../common/src/metric-names.js';
 import { by, list, sel } from '../promql.js';
-import { ALERT_CONFIG as C } from './config.js';
+import { ALERT_CONFIG } from './config.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -23,6 +24,14 @@ export interface RuleGroup {
   rules: AlertRule[];
 }
 
+/** ALERT_CONFIG's shape with its literal types widened, so other values (short test `for`s) fit. */
+type Widen<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : { -readonly [K in keyof T]: Widen<T[K]> };
+export type AlertConfig = Widen<typeof ALERT_CONFIG>;
+
 const M = METRICS;
 const L = LABELS;
 
@@ -32,9 +41,11 @@ const where = `site ${l(L.site)}, gateway ${l(L.gateway)}`;
 const circuit = `${l(L.port)} (${l(L.wanName)}, ISP ${l(L.isp)})`;
 const path = `${l(L.port)} -> ${l(L.peerRouter)} ${l(L.peerPort)} (VPN ${l(L.vpnName)}, ${l(L.pathType)})`;
 
-export const runbookUrl = (alert: string) => `${C.runbookUrl}#${alert.toLowerCase()}`;
+export const runbookUrl = (alert: string, base: string = ALERT_CONFIG.runbookUrl) =>
+  `${base}#${alert.toLowerCase()}`;
 
-function rule(
+function makeRule(
+  runbookBase: string,
   alert: string,
   severity: Severity,
   o: { expr: string; for: string; summary: string; description: string },
@@ -44,7 +55,11 @@ function rule(
     expr: o.expr,
     for: o.for,
     labels: { severity },
-    annotations: { summary: o.summary, description: o.description, runbook_url: runbookUrl(alert) },
+    annotations: {
+      summary: o.summary,
+      description: o.description,
+      runbook_url: runbookUrl(alert, runbookBase),
+    },
   };
 }
 
@@ -52,149 +67,157 @@ const PORT_MATCH = `on (${L.gatewayId}, ${L.port})`;
 const enabled = `${M.wanPortEnabled} == 1`;
 const GATEWAY = GATEWAY_LABELS.filter((x) => x !== L.mac);
 const HUB = [...GATEWAY, L.peerRouter];
-const exporterUp = sel('up', `job="${C.exporterJob}"`);
-
-const wanRules: AlertRule[] = [
-  rule('WanCircuitDown', 'critical', {
-    expr: `${M.wanPortUp} == 0 and ${PORT_MATCH} ${enabled}`,
-    for: C.wanCircuitDown.for,
-    summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is down`,
-    description: `WAN port ${circuit} on ${where} is enabled but physically down for more than ${C.wanCircuitDown.for}.`,
-  }),
-  rule('GatewayAllWanCircuitsDown', 'critical', {
-    // Value: the number of enabled circuits, all of them down.
-    expr:
-      `count ${by(GATEWAY)} (${enabled}) == ` +
-      `count ${by(GATEWAY)} (${M.wanPortUp} == 0 and ${PORT_MATCH} ${enabled})`,
-    for: C.gatewayAllWanCircuitsDown.for,
-    summary: `Every WAN circuit of ${l(L.gateway)} at ${l(L.site)} is down`,
-    description: `All {{ $value }} enabled WAN ports of ${where} are physically down: the site has no WAN.`,
-  }),
-  rule('GatewayDisconnected', 'critical', {
-    expr: `${M.gatewayConnected} == 0`,
-    for: C.gatewayDisconnected.for,
-    summary: `Gateway ${l(L.gateway)} at ${l(L.site)} is disconnected from Mist`,
-    description: `Mist reports ${where} (MAC ${l(L.mac)}) as not connected for more than ${C.gatewayDisconnected.for}.`,
-  }),
-  rule('WanCircuitFlapping', 'warning', {
-    expr:
-      `changes(${M.wanPortUp}[${C.wanCircuitFlapping.window}]) >= ${C.wanCircuitFlapping.minChanges} ` +
-      `and ${PORT_MATCH} ${enabled}`,
-    for: C.wanCircuitFlapping.for,
-    summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is flapping`,
-    description: `WAN port ${circuit} on ${where} changed state {{ $value }} times in the last ${C.wanCircuitFlapping.window}.`,
-  }),
-];
-
-const D = C.vpnPeerPathDegraded;
 const PATH = `on (${list(PEER_PATH_LABELS)})`;
 const reason = (expr: string, name: string) => `label_replace(${expr}, "reason", "${name}", "", "")`;
 
-const peerRules: AlertRule[] = [
-  rule('VpnPeerPathDown', 'warning', {
-    expr: `${M.peerPathUp} == 0`,
-    for: C.vpnPeerPathDown.for,
-    summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is down`,
-    description: `Peer path ${path} of ${where} is down for more than ${C.vpnPeerPathDown.for}.`,
-  }),
-  rule('HubAllPathsDown', 'critical', {
-    // Value: the number of paths to that hub, all down.
-    expr: `count ${by(HUB)} (${M.peerPathUp} == 0) unless on (${list(HUB)}) (${M.peerPathUp} == 1)`,
-    for: C.hubAllPathsDown.for,
-    summary: `Gateway ${l(L.gateway)} at ${l(L.site)} has no path to hub ${l(L.peerRouter)}`,
-    description: `All {{ $value }} VPN peer paths from ${where} to ${l(L.peerRouter)} are down: its overlay to that hub is gone.`,
-  }),
-  rule('VpnPeerPathDegraded', 'warning', {
-    // One alert per path and reason; the value is in the unit the description names.
-    expr: [
-      reason(`${M.peerPathLoss} * 100 >= ${D.lossRatio * 100}`, 'loss'),
-      reason(`${M.peerPathLatency} * 1000 >= ${D.latencySeconds * 1000}`, 'latency'),
-      reason(`${M.peerPathMos} < ${D.mos} and ${M.peerPathMos} > 0`, 'mos'),
-    ]
-      .map((e) => `(${e} and ${PATH} ${M.peerPathUp} == 1)`)
-      .join(' or '),
-    for: D.for,
-    summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is degraded ({{ $labels.reason }})`,
-    description:
-      `Peer path ${path} of ${where} has ` +
-      `{{ if eq $labels.reason "loss" }}loss {{ printf "%.1f" $value }}% (>= ${D.lossRatio * 100}%)` +
-      `{{ else if eq $labels.reason "latency" }}latency {{ printf "%.0f" $value }} ms (>= ${D.latencySeconds * 1000} ms)` +
-      `{{ else }}MOS {{ printf "%.2f" $value }} (< ${D.mos}){{ end }} for more than ${D.for}.`,
-  }),
-];
+/** The rule groups for `C`: ALERT_CONFIG gives the provisioned rules file. */
+export function buildAlertGroups(C: AlertConfig = ALERT_CONFIG): RuleGroup[] {
+  const rule = (alert: string, severity: Severity, o: Parameters<typeof makeRule>[3]) =>
+    makeRule(C.runbookUrl, alert, severity, o);
+  const exporterUp = sel('up', `job="${C.exporterJob}"`);
 
-const pipelineRules: AlertRule[] = [
-  rule('MistDataStale', 'warning', {
-    expr: `${M.cacheAge} > ${C.mistDataStale.ageSeconds}`,
-    for: C.mistDataStale.for,
-    summary: 'Mist data in Redis is stale',
-    description:
-      'The last successful write of Mist data was {{ $value | humanizeDuration }} ago: dashboards and ' +
-      'alerts show old circuit and peer state. Check the collector.',
-  }),
-  rule('CollectorNotRunning', 'critical', {
-    expr:
-      `${M.collectorStatsAge} > ${C.collectorNotRunning.statsAgeSeconds} ` +
-      `or (absent(${M.collectorStatsAge}) and on () ${exporterUp} == 1)`,
-    for: C.collectorNotRunning.for,
-    summary: 'The Mist collector is not running',
-    description:
-      'The collector has not written its stats to Redis for more than ' +
-      `${C.collectorNotRunning.statsAgeSeconds} s (or never): no new Mist data is coming in.`,
-  }),
-  rule('CollectorFailing', 'warning', {
-    expr:
-      `time() - ${M.collectorLastSuccess} > ${C.collectorFailing.noSuccessSeconds} ` +
-      `or ${sel(M.collectorStatus, `${L.status}="error"`)} == 1`,
-    for: C.collectorFailing.for,
-    summary: 'Mist collector cycles are failing',
-    description:
-      'The collector is running but its cycles fail (status error, or no successful cycle for more than ' +
-      `${C.collectorFailing.noSuccessSeconds} s). See the collector logs and the health dashboard's phase outcome.`,
-  }),
-  rule('MistApiBudgetNearlySpent', 'warning', {
-    expr:
-      `max(${M.apiBudgetUsed}) / max(${M.apiBudget}) > ${C.mistApiBudgetNearlySpent.ratio} ` +
-      `or max ${by([L.token])} (${M.apiTokenRequests}) / max ${by([L.token])} (${M.apiTokenLimit}) > ${C.mistApiBudgetNearlySpent.ratio}`,
-    for: C.mistApiBudgetNearlySpent.for,
-    summary: 'Mist API budget nearly spent{{ if $labels.token }} ({{ $labels.token }}){{ end }}',
-    description:
-      '{{ if $labels.token }}Token {{ $labels.token }} used{{ else }}The collector used{{ end }} ' +
-      '{{ $value | humanizePercentage }} of its hourly Mist API budget; 429s and gaps in the data follow.',
-  }),
-  rule('MistApiRateLimited', 'warning', {
-    expr:
-      `max(${M.rateLimited}) == 1 or ` +
-      `sum ${by([L.token])} (increase(${M.apiRateLimited}[${C.mistApiRateLimited.window}])) > 0`,
-    for: C.mistApiRateLimited.for,
-    summary: 'Mist API is rate limiting the collector{{ if $labels.token }} ({{ $labels.token }}){{ end }}',
-    description:
-      '{{ if $labels.token }}Token {{ $labels.token }} got {{ $value | humanize }} HTTP 429 responses in the last ' +
-      `${C.mistApiRateLimited.window}{{ else }}The collector is rate limited by the Mist API{{ end }}; ` +
-      'collection is paused or slowed until the hourly window resets.',
-  }),
-  rule('ExporterDown', 'critical', {
-    expr: `${exporterUp} == 0`,
-    for: C.exporterDown.for,
-    summary: 'The Mist exporter is down',
-    description:
-      'Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}): no circuit or peer data, ' +
-      'and every other Mist alert is blind.',
-  }),
-  rule('ExporterRedisDown', 'warning', {
-    expr: `${M.exporterRedisUp} == 0`,
-    for: C.exporterRedisDown.for,
-    summary: 'The Mist exporter cannot reach Redis',
-    description:
-      'Exporter {{ $labels.instance }} cannot read Redis: it serves its last snapshot, which gets older ' +
-      'until Redis is back.',
-  }),
-];
+  const wanRules: AlertRule[] = [
+    rule('WanCircuitDown', 'critical', {
+      expr: `${M.wanPortUp} == 0 and ${PORT_MATCH} ${enabled}`,
+      for: C.wanCircuitDown.for,
+      summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is down`,
+      description: `WAN port ${circuit} on ${where} is enabled but physically down for more than ${C.wanCircuitDown.for}.`,
+    }),
+    rule('GatewayAllWanCircuitsDown', 'critical', {
+      // Value: the number of enabled circuits, all of them down.
+      expr:
+        `count ${by(GATEWAY)} (${enabled}) == ` +
+        `count ${by(GATEWAY)} (${M.wanPortUp} == 0 and ${PORT_MATCH} ${enabled})`,
+      for: C.gatewayAllWanCircuitsDown.for,
+      summary: `Every WAN circuit of ${l(L.gateway)} at ${l(L.site)} is down`,
+      description: `All {{ $value }} enabled WAN ports of ${where} are physically down: the site has no WAN.`,
+    }),
+    rule('GatewayDisconnected', 'critical', {
+      expr: `${M.gatewayConnected} == 0`,
+      for: C.gatewayDisconnected.for,
+      summary: `Gateway ${l(L.gateway)} at ${l(L.site)} is disconnected from Mist`,
+      description: `Mist reports ${where} (MAC ${l(L.mac)}) as not connected for more than ${C.gatewayDisconnected.for}.`,
+    }),
+    rule('WanCircuitFlapping', 'warning', {
+      expr:
+        `changes(${M.wanPortUp}[${C.wanCircuitFlapping.window}]) >= ${C.wanCircuitFlapping.minChanges} ` +
+        `and ${PORT_MATCH} ${enabled}`,
+      for: C.wanCircuitFlapping.for,
+      summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is flapping`,
+      description: `WAN port ${circuit} on ${where} changed state {{ $value }} times in the last ${C.wanCircuitFlapping.window}.`,
+    }),
+  ];
 
-export const ALERT_GROUPS: RuleGroup[] = [
-  { name: 'mist-wan-circuits', rules: wanRules },
-  { name: 'mist-vpn-peer-paths', rules: peerRules },
-  { name: 'mist-pipeline', rules: pipelineRules },
-];
+  const D = C.vpnPeerPathDegraded;
+
+  const peerRules: AlertRule[] = [
+    rule('VpnPeerPathDown', 'warning', {
+      expr: `${M.peerPathUp} == 0`,
+      for: C.vpnPeerPathDown.for,
+      summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is down`,
+      description: `Peer path ${path} of ${where} is down for more than ${C.vpnPeerPathDown.for}.`,
+    }),
+    rule('HubAllPathsDown', 'critical', {
+      // Value: the number of paths to that hub, all down.
+      expr: `count ${by(HUB)} (${M.peerPathUp} == 0) unless on (${list(HUB)}) (${M.peerPathUp} == 1)`,
+      for: C.hubAllPathsDown.for,
+      summary: `Gateway ${l(L.gateway)} at ${l(L.site)} has no path to hub ${l(L.peerRouter)}`,
+      description: `All {{ $value }} VPN peer paths from ${where} to ${l(L.peerRouter)} are down: its overlay to that hub is gone.`,
+    }),
+    rule('VpnPeerPathDegraded', 'warning', {
+      // One alert per path and reason; the value is in the unit the description names.
+      expr: [
+        reason(`${M.peerPathLoss} * 100 >= ${D.lossRatio * 100}`, 'loss'),
+        reason(`${M.peerPathLatency} * 1000 >= ${D.latencySeconds * 1000}`, 'latency'),
+        reason(`${M.peerPathMos} < ${D.mos} and ${M.peerPathMos} > 0`, 'mos'),
+      ]
+        .map((e) => `(${e} and ${PATH} ${M.peerPathUp} == 1)`)
+        .join(' or '),
+      for: D.for,
+      summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is degraded ({{ $labels.reason }})`,
+      description:
+        `Peer path ${path} of ${where} has ` +
+        `{{ if eq $labels.reason "loss" }}loss {{ printf "%.1f" $value }}% (>= ${D.lossRatio * 100}%)` +
+        `{{ else if eq $labels.reason "latency" }}latency {{ printf "%.0f" $value }} ms (>= ${D.latencySeconds * 1000} ms)` +
+        `{{ else }}MOS {{ printf "%.2f" $value }} (< ${D.mos}){{ end }} for more than ${D.for}.`,
+    }),
+  ];
+
+  const pipelineRules: AlertRule[] = [
+    rule('MistDataStale', 'warning', {
+      expr: `${M.cacheAge} > ${C.mistDataStale.ageSeconds}`,
+      for: C.mistDataStale.for,
+      summary: 'Mist data in Redis is stale',
+      description:
+        'The last successful write of Mist data was {{ $value | humanizeDuration }} ago: dashboards and ' +
+        'alerts show old circuit and peer state. Check the collector.',
+    }),
+    rule('CollectorNotRunning', 'critical', {
+      expr:
+        `${M.collectorStatsAge} > ${C.collectorNotRunning.statsAgeSeconds} ` +
+        `or (absent(${M.collectorStatsAge}) and on () ${exporterUp} == 1)`,
+      for: C.collectorNotRunning.for,
+      summary: 'The Mist collector is not running',
+      description:
+        'The collector has not written its stats to Redis for more than ' +
+        `${C.collectorNotRunning.statsAgeSeconds} s (or never): no new Mist data is coming in.`,
+    }),
+    rule('CollectorFailing', 'warning', {
+      expr:
+        `time() - ${M.collectorLastSuccess} > ${C.collectorFailing.noSuccessSeconds} ` +
+        `or ${sel(M.collectorStatus, `${L.status}="error"`)} == 1`,
+      for: C.collectorFailing.for,
+      summary: 'Mist collector cycles are failing',
+      description:
+        'The collector is running but its cycles fail (status error, or no successful cycle for more than ' +
+        `${C.collectorFailing.noSuccessSeconds} s). See the collector logs and the health dashboard's phase outcome.`,
+    }),
+    rule('MistApiBudgetNearlySpent', 'warning', {
+      expr:
+        `max(${M.apiBudgetUsed}) / max(${M.apiBudget}) > ${C.mistApiBudgetNearlySpent.ratio} ` +
+        `or max ${by([L.token])} (${M.apiTokenRequests}) / max ${by([L.token])} (${M.apiTokenLimit}) > ${C.mistApiBudgetNearlySpent.ratio}`,
+      for: C.mistApiBudgetNearlySpent.for,
+      summary: 'Mist API budget nearly spent{{ if $labels.token }} ({{ $labels.token }}){{ end }}',
+      description:
+        '{{ if $labels.token }}Token {{ $labels.token }} used{{ else }}The collector used{{ end }} ' +
+        '{{ $value | humanizePercentage }} of its hourly Mist API budget; 429s and gaps in the data follow.',
+    }),
+    rule('MistApiRateLimited', 'warning', {
+      expr:
+        `max(${M.rateLimited}) == 1 or ` +
+        `sum ${by([L.token])} (increase(${M.apiRateLimited}[${C.mistApiRateLimited.window}])) > 0`,
+      for: C.mistApiRateLimited.for,
+      summary: 'Mist API is rate limiting the collector{{ if $labels.token }} ({{ $labels.token }}){{ end }}',
+      description:
+        '{{ if $labels.token }}Token {{ $labels.token }} got {{ $value | humanize }} HTTP 429 responses in the last ' +
+        `${C.mistApiRateLimited.window}{{ else }}The collector is rate limited by the Mist API{{ end }}; ` +
+        'collection is paused or slowed until the hourly window resets.',
+    }),
+    rule('ExporterDown', 'critical', {
+      expr: `${exporterUp} == 0`,
+      for: C.exporterDown.for,
+      summary: 'The Mist exporter is down',
+      description:
+        'Prometheus cannot scrape {{ $labels.instance }} (job {{ $labels.job }}): no circuit or peer data, ' +
+        'and every other Mist alert is blind.',
+    }),
+    rule('ExporterRedisDown', 'warning', {
+      expr: `${M.exporterRedisUp} == 0`,
+      for: C.exporterRedisDown.for,
+      summary: 'The Mist exporter cannot reach Redis',
+      description:
+        'Exporter {{ $labels.instance }} cannot read Redis: it serves its last snapshot, which gets older ' +
+        'until Redis is back.',
+    }),
+  ];
+
+  return [
+    { name: 'mist-wan-circuits', rules: wanRules },
+    { name: 'mist-vpn-peer-paths', rules: peerRules },
+    { name: 'mist-pipeline', rules: pipelineRules },
+  ];
+}
+
+export const ALERT_GROUPS: RuleGroup[] = buildAlertGroups(ALERT_CONFIG);
 
 export const ALL_ALERTS: AlertRule[] = ALERT_GROUPS.flatMap((g) => g.rules);

@@ -98,6 +98,20 @@ describe('ExpositionWriter', () => {
     expect(w.text()).toContain('m{x="1"} 1\nm{x="2"} 3\n');
     expect(w.duplicatesDropped).toBe(1);
   });
+  it('renders lazily and only once', () => {
+    let iterated = 0;
+    function* gen(): Generator<[string, number]> {
+      iterated++;
+      yield ['', 1];
+    }
+    const w = new ExpositionWriter().family('m', 'gauge', 'M.', gen());
+    expect(iterated).toBe(0);
+    expect(w.families()).toEqual([]);
+    expect(w.text()).toBe('# HELP m M.\n# TYPE m gauge\nm 1\n');
+    expect(iterated).toBe(1);
+    expect(w.families()).toEqual(['m']);
+    expect(() => w.text()).toThrow(/already consumed/);
+  });
   it('refuses a family written twice', () => {
     const w = new ExpositionWriter();
     w.family('m', 'gauge', 'M.', [['', 1]]);

@@ -72,45 +72,69 @@ export function ms3(seconds: number): number {
 /** A sample: its rendered label set and its value. */
 export type Sample = readonly [labels: string, value: number];
 
+interface PendingFamily {
+  name: string;
+  type: MetricType;
+  help: string;
+  samples: Iterable<Sample>;
+}
+
 /**
- * Collects families in order. A family with no samples is left out; a second sample with the same
- * label set in one family is dropped (Prometheus would reject the duplicate) and counted.
+ * Collects families in order and renders them lazily, one at a time, when the text is consumed
+ * (`chunks()`, `text()`): a large org's static metrics are ~30 MB of text, and rendering family by
+ * family lets the caller compress each one before the next exists. A family with no samples is left
+ * out; a second sample with the same label set in one family is dropped (Prometheus would reject
+ * the duplicate) and counted. Single use: the samples may be one-shot generators.
  */
 export class ExpositionWriter {
-  private readonly chunks: Buffer[] = [];
-  private readonly seenFamilies = new Set<string>();
+  private readonly pending: PendingFamily[] = [];
+  private readonly names = new Set<string>();
+  private readonly rendered: string[] = [];
+  private consumed = false;
   duplicatesDropped = 0;
 
   family(name: string, type: MetricType, help: string, samples: Iterable<Sample>): this {
-    if (this.seenFamilies.has(name)) throw new Error(`metric family ${name} written twice`);
+    if (this.names.has(name)) throw new Error(`metric family ${name} written twice`);
+    this.names.add(name);
+    this.pending.push({ name, type, help, samples });
+    return this;
+  }
+
+  private render(f: PendingFamily): string {
     let body = '';
     const seen = new Set<string>();
-    for (const [labels, value] of samples) {
+    for (const [labels, value] of f.samples) {
       if (seen.has(labels)) {
         this.duplicatesDropped++;
         continue;
       }
       seen.add(labels);
-      body += `${name}${labels} ${formatValue(value)}\n`;
+      body += `${f.name}${labels} ${formatValue(value)}\n`;
     }
-    if (!body) return this;
-    this.seenFamilies.add(name);
-    // Encoded per family so the whole text never exists as one string.
-    this.chunks.push(Buffer.from(`# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n${body}`));
-    return this;
+    if (!body) return '';
+    this.rendered.push(f.name);
+    return `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n${body}`;
   }
 
-  /** Families written so far (with at least one sample). */
-  families(): string[] {
-    return [...this.seenFamilies];
-  }
-
-  buffers(): Buffer[] {
-    return this.chunks;
+  /** The text of each family that has samples, rendered as it is asked for. */
+  *chunks(): Generator<string> {
+    if (this.consumed) throw new Error('exposition already consumed');
+    this.consumed = true;
+    for (const f of this.pending) {
+      const t = this.render(f);
+      if (t) yield t;
+    }
   }
 
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    let out = '';
+    for (const c of this.chunks()) out += c;
+    return out;
+  }
+
+  /** Families rendered with at least one sample (complete once the text has been consumed). */
+  families(): string[] {
+    return [...this.rendered];
   }
 }
 

@@ -1,9 +1,10 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
 import { fixtureOrg, fixtureRawRead, GW, HOSTILE, ORG_ID, SITE, STORE2_NAME } from '../../../test/exporter/fixtures.js';
 import { parseMetrics, samplesOf, valueOf } from '../../../test/exporter/parse-metrics.js';
 import { parseSnapshot } from '../data.js';
-import { renderDynamicMetrics, renderStaticMetrics } from './render.js';
+import { renderDynamicMetrics, renderSections, renderStaticMetrics, SECTIONS } from './render.js';
 
 const NOW = 2_000_000_000;
 const self = {
@@ -24,7 +25,7 @@ function render(mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) {
   const d = parseSnapshot(fixtureRawRead(org));
   const st = renderStaticMetrics(d);
   const dyn = renderDynamicMetrics(d, NOW * 1000 - 1000, NOW * 1000, self);
-  return { st, dyn, p: parseMetrics(st.text() + dyn), d };
+  return { st, dyn, p: parseMetrics(st.text + dyn), d };
 }
 
 const store1 = { gateway_id: GW.store1.id };
@@ -203,7 +204,7 @@ describe('cache and collector families', () => {
     const raw = fixtureRawRead(org);
     raw.scalars.collectorStats = null;
     const d = parseSnapshot(raw);
-    const q = parseMetrics(renderStaticMetrics(d).text() + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self));
+    const q = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self));
     expect(valueOf(q, METRICS.collectorCycleDuration)).toBe(12.5);
     expect(samplesOf(q, METRICS.apiCalls)).toEqual([]);
     expect(samplesOf(q, METRICS.collectorStatsAge)).toEqual([]);
@@ -222,7 +223,7 @@ describe('static and dynamic parts', () => {
     for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
     Object.assign(raw, { vpnPeers: [], templates: [], insightMembers: [], insightsPresent: 0, profilesPresent: 0 });
     const d = parseSnapshot(raw);
-    const p = parseMetrics(renderStaticMetrics(d).text() + renderDynamicMetrics(d, 0, 0, self));
+    const p = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, 0, 0, self));
     expect(valueOf(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
     expect(valueOf(p, METRICS.exporterRedisUp)).toBe(1);
   });
@@ -236,5 +237,23 @@ describe('collector counters start at zero', () => {
     expect(valueOf(p, METRICS.apiBadRecords, { operation: 'listOrgDevicesStats' })).toBe(0);
     expect(valueOf(p, METRICS.apiBadRecords, { operation: 'searchOrgSwOrGwPorts' })).toBe(1);
     expect(valueOf(p, METRICS.apiRateLimited, { token: 'token2' })).toBe(0);
+  });
+});
+
+describe('sections', () => {
+  it('compressed sections decompress, in order, to exactly the rendered text', async () => {
+    const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
+    const plain = renderStaticMetrics(d);
+    const sections = await renderSections(d);
+    const gz = Buffer.concat(SECTIONS.map((n) => sections[n]!.gzip));
+    expect(gunzipSync(gz).toString('utf8')).toBe(plain.text);
+    expect(SECTIONS.reduce((n, s) => n + sections[s]!.bytes, 0)).toBe(Buffer.byteLength(plain.text));
+    expect(SECTIONS.flatMap((s) => sections[s]!.families)).toEqual(plain.families);
+  });
+  it('renders only the sections asked for', async () => {
+    const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
+    const only = await renderSections(d, ['meta']);
+    expect(Object.keys(only)).toEqual(['meta']);
+    expect(gunzipSync(only.meta!.gzip).toString('utf8')).toContain(METRICS.collectorStatus);
   });
 });

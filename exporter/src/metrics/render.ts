@@ -1,46 +1,88 @@
 /**
  * The /metrics body in two parts. The static part (every family that depends only on the snapshot:
- * ports, paths, gateways, collector stats...) is rendered once per generation and kept as bytes; the
+ * ports, paths, gateways, collector stats...) is rendered once per generation and kept gzipped; the
  * dynamic part (ages, Redis reachability, process figures) is rendered per scrape and is small.
  * A family lives in exactly one of the two parts.
  */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { SnapshotData, SnapshotMeta } from '../data.js';
 import { renderCache, renderCacheDynamic } from './cache.js';
 import { renderCollector, renderCollectorDynamic } from './collector.js';
-import { metricsContext } from './context.js';
+import { type MetricsContext, metricsContext } from './context.js';
 import { type ExporterSelfState, renderExporterSelf } from './exporter-self.js';
 import { ExpositionWriter } from './exposition.js';
 import { renderGateways } from './gateways.js';
 import { renderPeerPaths } from './peer-paths.js';
 import { renderWanPorts } from './wan-ports.js';
 
-export interface StaticMetrics {
-  /** The text as UTF-8 chunks (one per family), never one giant string: a large org renders ~30 MB. */
-  chunks: Buffer[];
+const gzipAsync = promisify(gzip);
+
+/**
+ * The static part is rendered in sections, each from its own inputs, so that a reload can keep the
+ * sections whose inputs did not change (the collector bumps the generation for every status write;
+ * most reloads change only the small `meta` section). Order here is the order in the output.
+ */
+export const SECTIONS = ['wanPorts', 'peerPaths', 'gateways', 'meta'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export interface RenderedSection {
+  /** One gzip member per family; concatenated members are one valid gzip stream. */
+  gzip: Buffer;
+  /** Size of the plain text. */
   bytes: number;
-  /** The whole text (tests). */
-  text(): string;
   families: string[];
-  /** Series dropped because another one had the same labels (duplicate ports or paths in the data). */
   duplicatesDropped: number;
 }
 
-export function renderStaticMetrics(d: SnapshotData): StaticMetrics {
+function sectionWriter(name: SectionName, d: SnapshotData, ctx: MetricsContext): ExpositionWriter {
   const w = new ExpositionWriter();
+  if (name === 'wanPorts') renderWanPorts(ctx, w);
+  else if (name === 'peerPaths') renderPeerPaths(d, ctx, w);
+  else if (name === 'gateways') renderGateways(d, ctx, w);
+  else {
+    renderCache(d, ctx, w);
+    renderCollector(d, w);
+  }
+  return w;
+}
+
+/** Render and gzip one family at a time: the plain text of a large org never exists whole. */
+async function compress(w: ExpositionWriter): Promise<RenderedSection> {
+  const members: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of w.chunks()) {
+    const plain = Buffer.from(chunk);
+    bytes += plain.length;
+    members.push(await gzipAsync(plain, { level: 6 }));
+  }
+  return { gzip: Buffer.concat(members), bytes, families: w.families(), duplicatesDropped: w.duplicatesDropped };
+}
+
+/** Render the named sections of a snapshot, compressed. */
+export async function renderSections(
+  d: SnapshotData,
+  names: readonly SectionName[] = SECTIONS,
+): Promise<Partial<Record<SectionName, RenderedSection>>> {
   const ctx = metricsContext(d);
-  renderWanPorts(ctx, w);
-  renderPeerPaths(d, ctx, w);
-  renderGateways(d, ctx, w);
-  renderCache(d, ctx, w);
-  renderCollector(d, w);
-  const chunks = w.buffers();
-  return {
-    chunks,
-    bytes: chunks.reduce((n, c) => n + c.length, 0),
-    text: () => Buffer.concat(chunks).toString('utf8'),
-    families: w.families(),
-    duplicatesDropped: w.duplicatesDropped,
-  };
+  const out: Partial<Record<SectionName, RenderedSection>> = {};
+  for (const name of names) out[name] = await compress(sectionWriter(name, d, ctx));
+  return out;
+}
+
+/** Every static family as one text (tests and tools; the exporter uses renderSections). */
+export function renderStaticMetrics(d: SnapshotData): { text: string; families: string[]; duplicatesDropped: number } {
+  const ctx = metricsContext(d);
+  let text = '';
+  const families: string[] = [];
+  let duplicatesDropped = 0;
+  for (const name of SECTIONS) {
+    const w = sectionWriter(name, d, ctx);
+    text += w.text();
+    families.push(...w.families());
+    duplicatesDropped += w.duplicatesDropped;
+  }
+  return { text, families, duplicatesDropped };
 }
 
 export function renderDynamicMetrics(

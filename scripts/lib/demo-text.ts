@@ -1,0 +1,93 @@
+/** What the demo prints: pure functions from component output and API bodies to one human line. */
+
+/** Log fields worth showing beside a collector message, in this order. */
+const PROGRESS_FIELDS = [
+  'items',
+  'calls',
+  'ms',
+  'seconds',
+  'core_calls',
+  'insights_calls',
+  'gateways',
+  'ports',
+  'paths',
+  'age_seconds',
+  'next_check_in_s',
+  'until',
+  'signal',
+  'error',
+  'errors',
+];
+
+const show = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+const isEmpty = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
+/**
+ * One line per collector log line (pino JSON): the message, the phase, and the counts that show
+ * progress (items, calls, time). Debug lines are dropped; a line that is not JSON is shown as is.
+ */
+export function collectorProgress(line: string): string | null {
+  if (!line.trim()) return null;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  if (typeof o !== 'object' || o === null) return line;
+  const level = Number(o.level ?? 30);
+  if (level < 30) return null;
+  const msg = String(o.msg ?? '');
+  const head = typeof o.phase === 'string' ? `${msg}: ${o.phase}` : msg;
+  const extras = PROGRESS_FIELDS.filter((k) => !isEmpty(o[k]))
+    .map((k) => `${k}=${show(o[k])}`)
+    .join(' ');
+  const prefix = level >= 50 ? 'ERROR ' : level >= 40 ? 'WARN ' : '';
+  return `${prefix}${head}${extras ? ` (${extras})` : ''}`;
+}
+
+interface GatewayLike {
+  status?: unknown;
+  ports?: Array<{ up?: unknown; enabled?: unknown }>;
+}
+
+/** "20 gateways (18 connected), 44 WAN ports (3 down)" for /api/gateways data; null while it is empty. */
+export function orgSummary(data: unknown): string | null {
+  if (!Array.isArray(data) || data.length === 0) return null;
+  const gws = data as GatewayLike[];
+  const connected = gws.filter((g) => g.status === 'connected').length;
+  const ports = gws.flatMap((g) => (Array.isArray(g.ports) ? g.ports : []));
+  const down = ports.filter((p) => p.up === false && p.enabled !== false).length;
+  return `${gws.length} gateways (${connected} connected), ${ports.length} WAN ports (${down} enabled and down)`;
+}
+
+export interface TruthLike {
+  gateways: Array<{
+    mac: string;
+    name: string;
+    status: string;
+    hub: boolean;
+    ports: Array<{ port_id: string; usage: string; up: boolean; disabled: boolean }>;
+  }>;
+}
+
+/** A circuit worth taking down in the demo: an up, enabled WAN port of a connected spoke. */
+export function pickCircuit(truth: TruthLike): { mac: string; name: string; port_id: string } | null {
+  for (const g of truth.gateways) {
+    if (g.hub || g.status !== 'connected') continue;
+    const p = g.ports.find((x) => x.usage === 'wan' && x.up && !x.disabled);
+    if (p) return { mac: g.mac, name: g.name, port_id: p.port_id };
+  }
+  return null;
+}
+
+/** A curl command that takes a circuit of the simulator's org down; null if none is up. */
+export async function tryItCommand(simUrl: string): Promise<string | null> {
+  const res = await fetch(`${simUrl}/__sim/org`, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) return null;
+  const c = pickCircuit((await res.json()) as TruthLike);
+  if (!c) return null;
+  const body = JSON.stringify({ mac: c.mac, port_id: c.port_id, up: false });
+  return `curl -s -X POST ${simUrl}/__sim/ports/state -H 'content-type: application/json' -d '${body}'   # ${c.name} ${c.port_id}`;
+}

@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { descendantsOf, liveGroupMembers, parseStat, processTable, stillAlive } from './procs.js';
+
+describe('parseStat', () => {
+  it('reads pid, state, ppid and pgid after a command name holding spaces and parentheses', () => {
+    const s = parseStat('4242 (node (a) b) S 4000 4100 4100 0 -1 4194560 1200 0 0 0 5 1 0 0 20 0 11 0');
+    expect(s).toEqual({ pid: 4242, comm: 'node (a) b', state: 'S', ppid: 4000, pgid: 4100 });
+  });
+
+  it('rejects what is not a stat line', () => {
+    expect(() => parseStat('garbage')).toThrow(/not a \/proc stat line/);
+  });
+});
+
+describe('the process table', () => {
+  it('finds a child, its process group and its end', async () => {
+    const child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const pid = child.pid!;
+    try {
+      const table = processTable();
+      expect(descendantsOf(process.pid, table).map((p) => p.pid)).toContain(pid);
+      expect(liveGroupMembers(pid, table).map((p) => p.cmd)).toEqual(['sleep 30']);
+      expect(stillAlive([pid], table)).toHaveLength(1);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    expect(stillAlive([pid])).toEqual([]);
+    expect(liveGroupMembers(pid)).toEqual([]);
+  });
+});
