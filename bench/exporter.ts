@@ -1,6 +1,6 @@
 /**
  * Exporter benchmark (not a test): an L org in Redis (1000 gateways, 4000 WAN ports, ~8000 peer paths),
- * the exporter as its own process (`node --import tsx exporter/src/server.ts`, what `npm run exporter` runs), and
+ * the exporter as its own process (compiled, as the Docker image runs it; or with tsx), and
  * in the same run a baseline Fastify process that answers the very same /api/gateways bytes from
  * memory. autocannon drives both from this process (each server gets a core of its own on 2 cores).
  *
@@ -13,8 +13,8 @@
  *
  * `runExporterBenchmark()` returns the figures for bench/run.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,8 @@ export interface ExporterBenchOptions {
   soakSeconds?: number;
   connections?: number;
   size?: SyntheticSize;
+  /** Run the exporter compiled (as deployed; default) or with tsx. */
+  compiled?: boolean;
   log?: (line: string) => void;
 }
 
@@ -71,6 +73,8 @@ export interface ExporterBenchResult {
   targets: { gatewaysRatio: boolean; metricsP50: boolean; rss: boolean };
   connections: number;
   durationSeconds: number;
+  /** How the exporter ran: `node dist/...` (compiled) or `node --import tsx`. */
+  runtime: 'compiled' | 'tsx';
 }
 
 /**
@@ -89,9 +93,29 @@ function rssMb(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10;
 }
 
-/** `node --import tsx <args>`: one process (the tsx CLI would add a wrapper), so its pid is the server's. */
-function startChild(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const p = spawn(process.execPath, ['--import', 'tsx', ...args], {
+/**
+ * The exporter as deployed (compose runs `node dist/exporter/src/server.js`): compiled once into
+ * node_modules/.cache (so packages resolve), falling back to tsx if the build fails. tsx adds ~35 MB
+ * of RSS (the transpiler), which is not the exporter's.
+ */
+function compiledServer(log: (l: string) => void): string | null {
+  const out = join(ROOT, 'node_modules/.cache/mcs-bench-dist');
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  const server = join(out, 'exporter/src/server.js');
+  if (!existsSync(server)) {
+    log(`compiling the exporter failed, running it with tsx: ${(r.stdout + r.stderr).split('\n')[0]}`);
+    return null;
+  }
+  return server;
+}
+
+/** `node [--import tsx] <args>`: one process (the tsx CLI would add a wrapper), so its pid is the server's. */
+function startChild(args: string[], env: NodeJS.ProcessEnv, tsx = true): ChildProcess {
+  const p = spawn(process.execPath, [...(tsx ? ['--import', 'tsx'] : []), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -140,13 +164,17 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     log(`exporter bench: ${orgFigures.gateways} gateways, ${orgFigures.wanPorts} WAN ports, ${paths} peer paths`);
 
     const port = await freePort();
-    const exporter = startChild(['exporter/src/server.ts'], {
+    const compiled = opts.compiled === false ? null : compiledServer(log);
+    const exporterEnv = {
       HOST: '127.0.0.1',
       PORT: String(port),
       REDIS_URL: redis.url,
       LOG_LEVEL: 'warn',
       EXPORTER_REFRESH_MS: '1000',
-    });
+    };
+    const exporter = compiled
+      ? startChild([compiled], exporterEnv, false)
+      : startChild(['exporter/src/server.ts'], exporterEnv);
     children.push(exporter);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/api/gateways`)).ok, { timeoutMs: 60_000, what: 'exporter' });
@@ -263,6 +291,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       targets: { gatewaysRatio: false, metricsP50: false, rss: false },
       connections,
       durationSeconds: duration,
+      runtime: compiled ? 'compiled' : 'tsx',
     };
     result.targets = {
       gatewaysRatio: result.gateways.ratio >= 0.8,

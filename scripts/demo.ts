@@ -85,7 +85,6 @@ await runMain('demo', async () => {
     if (!stack.stopping) {
       firstSignalAt = Date.now();
       say(`\n[demo] ${signal}: stopping (Ctrl-C again in ${FORCE_AFTER_MS / 1000} s to kill)...`);
-      process.exit(0);
       void stack.stop().then((problems) => {
         for (const p of problems) say(`[demo] could not stop ${p}`);
         say('[demo] stopped.');

@@ -28,9 +28,8 @@ import type {
 import { type Budget, CallWindow, computeBudget } from './budget.js';
 import { buildGateway } from './enrich.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
-import { AbortedError, MistHttpError, RateLimitedError } from './mist/errors.js';
-import type { DeviceStatsRow, MistSelf, PeerPathRow, PortStatsRow } from './mist/payloads.js';
-import { isObject } from './mist/payloads.js';
+import { AbortedError, RateLimitedError } from './mist/errors.js';
+import type { DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
 import { ConfigCache } from './phases/configs.js';
 import type { PhaseContext } from './phases/context.js';
 import { carryOverRows, fetchGateways } from './phases/gateways.js';
@@ -38,13 +37,10 @@ import { InsightsScheduler, insightPorts } from './phases/insights.js';
 import { fetchOrgSites } from './phases/org-sites.js';
 import { enrichGateways, fetchWanPortRows, groupRowsByGateway } from './phases/ports.js';
 import { fetchPeerPaths } from './phases/vpn-peers.js';
+import { RateLimitMirror } from './rate-limit.js';
+import { FatalError, Session } from './session.js';
 import { Store } from './store.js';
 import { groupPeerPaths } from './transform.js';
-
-/** A problem no retry will fix (every token rejected, no org privilege): the process should stop. */
-export class FatalError extends Error {
-  override name = 'FatalError';
-}
 
 const CORE_PHASES: CollectorPhase[] = ['org_sites', 'gateways', 'ports', 'vpn_peers'];
 /** The UI's phase bar: org_sites, gateways, vpn_peers, ports, insights (then complete). */
@@ -74,6 +70,8 @@ export interface CycleOutcome {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+export { FatalError };
+
 export class Collector {
   readonly client: MistClient;
   readonly store: Store;
@@ -84,9 +82,7 @@ export class Collector {
   private readonly log: Logger;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly badRecords: Record<string, number> = {};
-  private orgId: string | null;
-  private sessionReady = false;
-  private usageCheckedAt: number | null = null;
+  private readonly session: Session;
   /** Last good values, reused when a phase fails and carried over for unreadable records. */
   private sites: Site[] | null = null;
   private gateways: Gateway[] | null = null;
@@ -95,8 +91,7 @@ export class Collector {
   private prevPeerRows: PeerPathRow[] = [];
   private lastCoreCalls: number | null = null;
   private budget: Budget;
-  private rateLimitWritten = false;
-  private rateLimitSync: Promise<void> = Promise.resolve();
+  private readonly rateLimits: RateLimitMirror;
   /** Calls outside the core cycle (session checks, config fetches, insights) in the trailing hour. */
   private readonly nonCore = new CallWindow();
 
@@ -104,7 +99,6 @@ export class Collector {
     const { config } = deps;
     this.now = deps.now ?? Date.now;
     this.log = deps.logger;
-    this.orgId = config.mistOrgId ?? null;
     this.limit = pLimit(config.parallelWorkers);
     this.client = new MistClient({
       baseUrl: config.mistHost,
@@ -115,10 +109,12 @@ export class Collector {
       delayMs: config.apiDelayMs,
       now: this.now,
       logger: this.log,
-      onRateLimitChange: () => this.syncRateLimit(),
+      onRateLimitChange: () => this.rateLimits.sync(),
       ...deps.client,
     });
+    this.session = new Session(this.client, config.mistOrgId ?? null, this.log, this.now);
     this.store = new Store(deps.redis, dataTtlSeconds(config.workerInterval), this.now);
+    this.rateLimits = new RateLimitMirror(this.client.pool, this.store, this.log, this.now);
     this.configs = new ConfigCache(config.configRefreshInterval, this.now);
     this.insights = new InsightsScheduler(config.workerInterval, this.now);
     const startedAt = Math.floor(this.now() / 1000);
@@ -180,7 +176,7 @@ export class Collector {
   }
 
   async close(): Promise<void> {
-    await this.rateLimitSync.catch(() => {});
+    await this.rateLimits.settled();
     await this.client.close();
   }
 
@@ -202,109 +198,7 @@ export class Collector {
     });
   }
 
-  // ---------- session ----------
-
-  /** getSelf with every token at start (validates them, finds the org); /self/usage every hour. */
-  private async ensureSession(signal: AbortSignal, counter: { calls: number }): Promise<void> {
-    const opts = { signal, counter };
-    if (!this.sessionReady) {
-      let detected: string | null = null;
-      let anyAnswer = false;
-      for (let i = 0; i < this.client.pool.size; i++) {
-        try {
-          const { body } = await this.client.get<MistSelf>('getSelf', '/api/v1/self', {
-            ...opts,
-            token: i,
-            validate: (b) => (isObject(b) ? null : 'expected a JSON object'),
-          });
-          anyAnswer = true;
-          if (!detected) {
-            const priv = (body.privileges ?? []).find(
-              (p) => p?.scope === 'org' && typeof p.org_id === 'string',
-            );
-            if (priv?.org_id) detected = priv.org_id;
-          }
-        } catch (e) {
-          if (e instanceof AbortedError) throw e;
-          if (e instanceof RateLimitedError) continue;
-          if (e instanceof MistHttpError && (e.status === 401 || e.status === 403)) {
-            this.log.error({ token: `token${i + 1}`, status: e.status }, 'Mist token rejected at start-up');
-            continue;
-          }
-          throw e;
-        }
-      }
-      if (this.client.pool.validCount() === 0) {
-        throw new FatalError('every Mist API token was rejected (HTTP 401); check MIST_API_TOKEN');
-      }
-      if (!this.orgId) {
-        if (!anyAnswer) {
-          throw new RateLimitedError('getSelf', this.client.pool.nextAvailableAt(), this.client.pool.size);
-        }
-        if (!detected) {
-          throw new FatalError('no token has an org-level privilege (GET /api/v1/self); set MIST_ORG_ID');
-        }
-        this.orgId = detected;
-        this.log.info({ org_id: detected }, 'organization detected from /api/v1/self');
-      }
-      this.sessionReady = true;
-    }
-    const now = this.now();
-    if (this.usageCheckedAt === null || now - this.usageCheckedAt >= 3_600_000) {
-      this.usageCheckedAt = now;
-      for (let i = 0; i < this.client.pool.size; i++) {
-        if (this.client.pool.isInvalid(i)) continue;
-        try {
-          const { body } = await this.client.get<Record<string, unknown>>(
-            'getSelfApiUsage',
-            '/api/v1/self/usage',
-            {
-              ...opts,
-              token: i,
-              validate: (b) => (isObject(b) ? null : 'expected a JSON object'),
-            },
-          );
-          this.client.pool.applyUsage(i, body);
-        } catch (e) {
-          if (e instanceof AbortedError) throw e;
-          this.log.warn(
-            { token: `token${i + 1}`, error: errorMessage(e) },
-            'could not read /self/usage; using MIST_RATE_LIMIT',
-          );
-        }
-      }
-      this.budget = this.computeBudget();
-    }
-  }
-
   // ---------- metadata ----------
-
-  /** Mirror the token pool's exhaustion into `mist:metadata:rate_limit` (deleted once calls work). */
-  private syncRateLimit(): void {
-    this.rateLimitSync = this.rateLimitSync.then(async () => {
-      const pool = this.client.pool;
-      const { count, until } = pool.exhausted();
-      try {
-        if (count > 0 && until !== null) {
-          const limited = count >= pool.validCount();
-          const resetMs = limited ? pool.nextAvailableAt() : until;
-          await this.store.writeRateLimit({
-            is_limited: limited,
-            reset_time: Math.ceil(resetMs / 1000),
-            tokens_exhausted: count,
-            total_tokens: pool.size,
-            timestamp: this.now() / 1000,
-          });
-          this.rateLimitWritten = true;
-        } else if (this.rateLimitWritten) {
-          await this.store.writeRateLimit(null);
-          this.rateLimitWritten = false;
-        }
-      } catch (e) {
-        this.log.warn({ error: errorMessage(e) }, 'could not write rate_limit metadata');
-      }
-    });
-  }
 
   private snapshotStats(): CollectorStats {
     const s = this.stats;
@@ -361,7 +255,7 @@ export class Collector {
   private context(signal: AbortSignal, log: Logger): PhaseContext {
     return {
       api: this.client,
-      orgId: this.orgId as string,
+      orgId: this.session.orgId as string,
       signal,
       counter: { calls: 0 },
       limit: (fn) => this.limit(fn),
@@ -502,7 +396,7 @@ export class Collector {
 
     const session = { calls: 0 };
     try {
-      await this.ensureSession(signal, session);
+      if (await this.session.ensure(signal, session)) this.budget = this.computeBudget();
     } catch (e) {
       if (e instanceof AbortedError) throw e;
       if (e instanceof FatalError) {
@@ -758,7 +652,7 @@ export class Collector {
     } catch (e) {
       this.log.error({ error: errorMessage(e) }, 'could not write cycle status to Redis');
     }
-    this.syncRateLimit();
+    this.rateLimits.sync();
     await this.publishStats();
     this.log[outcome.ok ? 'info' : 'warn'](
       {

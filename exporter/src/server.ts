@@ -12,6 +12,9 @@ import { createLogger } from '../../common/src/log.js';
 import { buildApp } from './app.js';
 import { createRedisClient, redactUrl } from './redis-client.js';
 
+/** In-flight requests get this long to finish; then remaining connections are cut. */
+const DRAIN_MS = 5_000;
+/** Last resort if closing still hangs. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 await runMain('exporter', async () => {
@@ -37,6 +40,11 @@ await runMain('exporter', async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    const drain = setTimeout(() => {
+      logger.warn('connections still open after the drain period: closing them');
+      app.server.closeAllConnections();
+    }, DRAIN_MS);
+    drain.unref();
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

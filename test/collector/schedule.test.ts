@@ -50,7 +50,13 @@ function schedule(col: TestCollector) {
 const simCalls = async () => (await rig.sim.control.stats()).total;
 /** Cycles finished so far (collector_stats), so the clock only moves between cycles. */
 const finished = async (col: TestCollector, n: number, what: string) =>
-  waitFor(async () => col.c.stats.last_cycle?.finished !== null && col.c.stats.cycles_total === n, { what });
+  waitFor(
+    async () =>
+      col.c.stats.cycles_total === n &&
+      col.c.stats.last_cycle?.finished !== null &&
+      (await workerStatus(rig.r))?.details.last_run !== undefined,
+    { what },
+  );
 
 describe('freshness rules', () => {
   it('USE_CACHED_ON_STARTUP: fresh data at start means no cycle and no call', async () => {

@@ -54,8 +54,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  // A failed test must not leave the stack running.
-  if (demo?.pid && liveGroupMembers(demo.pid).length > 0) process.kill(-demo.pid, 'SIGKILL');
+  // A failed test must not leave the stack running: Ctrl-C (which also removes the temp dirs), then kill.
+  const pid = demo?.pid;
+  if (!pid || liveGroupMembers(pid).length === 0) return;
+  process.kill(-pid, 'SIGINT');
+  await waitFor(() => liveGroupMembers(pid).length === 0, { timeoutMs: 15_000, what: 'demo exit' }).catch(
+    () => {
+      process.kill(-pid, 'SIGKILL');
+    },
+  );
 });
 
 describe('npm run demo', () => {

@@ -39,4 +39,3 @@ export function keepValid<T>(
 
 const MAC = /^[0-9a-f]{12}$/;
 export const isMac = (v: unknown): v is string => typeof v === 'string' && MAC.test(v);
-export const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;

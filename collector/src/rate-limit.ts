@@ -1,0 +1,60 @@
+/**
+ * `mist:metadata:rate_limit` mirrors the token pool (contract §1.6, with §6.13 fixed): written while
+ * any token is exhausted, with the real reset time (Retry-After or the token's window), deleted as
+ * soon as every token works again, never left to the reader to clean up.
+ */
+import { errorMessage } from '../../common/src/errors.js';
+import type { Logger } from '../../common/src/log.js';
+import type { RateLimitState } from '../../common/src/types.js';
+import type { TokenPool } from './mist/token-pool.js';
+import type { Store } from './store.js';
+
+/** The key's value for this pool state, or null when no token is exhausted. */
+export function rateLimitState(pool: TokenPool, nowMs: number): RateLimitState | null {
+  const { count, until } = pool.exhausted();
+  if (count === 0 || until === null) return null;
+  // Limited = no token usable; the reset is then when the first one comes back, else when the
+  // last exhausted one does.
+  const limited = count >= pool.validCount();
+  return {
+    is_limited: limited,
+    reset_time: Math.ceil((limited ? pool.nextAvailableAt() : until) / 1000),
+    tokens_exhausted: count,
+    total_tokens: pool.size,
+    timestamp: nowMs / 1000,
+  };
+}
+
+export class RateLimitMirror {
+  private written = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly pool: TokenPool,
+    private readonly store: Store,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Queue an update of the key (updates are serialized, so the last state wins). */
+  sync(): void {
+    this.chain = this.chain.then(async () => {
+      const state = rateLimitState(this.pool, this.now());
+      try {
+        if (state) {
+          await this.store.writeRateLimit(state);
+          this.written = true;
+        } else if (this.written) {
+          await this.store.writeRateLimit(null);
+          this.written = false;
+        }
+      } catch (e) {
+        this.log.warn({ error: errorMessage(e) }, 'could not write rate_limit metadata');
+      }
+    });
+  }
+
+  settled(): Promise<void> {
+    return this.chain;
+  }
+}

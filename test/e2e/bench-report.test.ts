@@ -1,0 +1,243 @@
+/** The pure parts of the benchmark report (bench/report.ts, bench/lib/stats.ts). */
+import { describe, expect, it } from 'vitest';
+import type { CollectorBenchResult } from '../../bench/collector.js';
+import type { ExporterBenchResult } from '../../bench/exporter.js';
+import type { EndToEndResult } from '../../bench/lib/e2e.js';
+import { growthExponent, median, parseRedisInfo, percentile } from '../../bench/lib/stats.js';
+import {
+  type BenchResults,
+  growthRows,
+  referenceFullCycle,
+  referenceScheduledCycle,
+  renderReport,
+  type SizeResults,
+  targetRows,
+} from '../../bench/report.js';
+
+describe('stats', () => {
+  it('percentiles by nearest rank', () => {
+    const xs = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10];
+    expect(median(xs)).toBe(5);
+    expect(percentile(xs, 95)).toBe(10);
+    expect(percentile(xs, 10)).toBe(1);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('growth exponent: 1 for linear, 2 for quadratic, null without data', () => {
+    expect(growthExponent(10, 50, 1000, 5000)).toBeCloseTo(1);
+    expect(growthExponent(10, 250, 1000, 5000)).toBeCloseTo(2);
+    expect(growthExponent(10, 10, 1000, 5000)).toBeCloseTo(0);
+    expect(growthExponent(0, 10, 1000, 5000)).toBeNull();
+    expect(growthExponent(10, 20, 5000, 1000)).toBeNull();
+  });
+
+  it('reads INFO fields', () => {
+    expect(parseRedisInfo('# Memory\r\nused_memory:1024\r\nused_memory_human:1.00K\r\n')).toEqual({
+      used_memory: '1024',
+      used_memory_human: '1.00K',
+    });
+  });
+});
+
+describe('the reference design formula', () => {
+  it('2 + ceil(S/1000) + ceil(G/1000) + S(1 + 2G/S) + G + 4GP', () => {
+    // L: 500 sites, 1000 gateways, 4 WAN ports each
+    expect(referenceFullCycle(500, 1000, 4)).toBe(2 + 1 + 1 + 500 * (1 + 4) + 1000 + 16_000);
+    expect(referenceScheduledCycle(500, 1000)).toBe(1500);
+  });
+});
+
+const collector = (o: { gateways: number; coreCalls: number; coreSeconds: number; hours: number[] }) =>
+  ({
+    size: 'L',
+    org: { sites: o.gateways / 2, gateways: o.gateways, wanPorts: o.gateways * 4, peerPaths: o.gateways * 8 },
+    latencyMs: 100,
+    workerIntervalSeconds: 300,
+    firstCycle: {
+      calls: 5000,
+      coreCalls: 40,
+      insightsCalls: 4960,
+      seconds: 60,
+      coreSeconds: 3,
+      byOperation: {},
+    },
+    steadyCycle: {
+      calls: 300,
+      coreCalls: o.coreCalls,
+      insightsCalls: 280,
+      seconds: 10,
+      coreSeconds: o.coreSeconds,
+      byOperation: { getOrg: 1 },
+    },
+    hourlyCalls: o.hours,
+    hourlyLimit: 5000,
+    budgetShare: 0.8,
+    insights: { refreshPeriodSeconds: 15_000, portsFresh: 10, portsTotal: 4000 },
+    referenceFullCycleCalls: 0,
+    targets: { coreCallsMax: 30, coreSecondsMax: 5, hourlyMax: 4000 },
+    ok: true,
+  }) as CollectorBenchResult;
+
+const e2e = (gateways: number, metricsMs: number, rss: number) =>
+  ({
+    size: 'L',
+    org: { sites: gateways / 2, gateways, wanPorts: gateways * 4, peerPaths: gateways * 8 },
+    coldCycle: {
+      processSeconds: 3,
+      cycleSeconds: 2,
+      coreCalls: 20,
+      insightsCalls: 100,
+      calls: 120,
+      byOperation: {},
+      peakRssMb: rss,
+    },
+    warmCycle: {
+      processSeconds: 1,
+      cycleSeconds: 0.5,
+      coreCalls: 10,
+      insightsCalls: 0,
+      calls: 10,
+      byOperation: {},
+      peakRssMb: rss,
+    },
+    redis: { usedMemoryMb: gateways / 100, rssMb: 10, peakMb: 10, keys: gateways },
+    exporter: {
+      readySeconds: 1,
+      snapshotLoadSeconds: 0.1,
+      rssAfterRequestsMb: rss,
+      peakRssMb: rss,
+      metricsSamples: 10,
+    },
+    routes: [
+      {
+        route: '/metrics',
+        note: 'plain text',
+        status: 200,
+        bytes: gateways * 100,
+        firstMs: 1,
+        medianMs: metricsMs,
+        p95Ms: metricsMs,
+        maxMs: metricsMs,
+        runs: 20,
+        limitMs: 500,
+      },
+      {
+        route: '/api/gateways',
+        note: '',
+        status: 200,
+        bytes: gateways * 10,
+        firstMs: 1,
+        medianMs: 600,
+        p95Ms: 600,
+        maxMs: 600,
+        runs: 20,
+        limitMs: 500,
+      },
+    ],
+  }) as EndToEndResult;
+
+const exporter = {
+  gateways: { ratio: 0.5, exporterRps: 100, baselineRps: 200 },
+  metrics: {},
+  memory: {},
+} as unknown as ExporterBenchResult;
+
+describe('targetRows', () => {
+  it('judges every target and says which were missed', () => {
+    const r: SizeResults = {
+      size: 'L',
+      exporterGateways: 1000,
+      collector: collector({ gateways: 1000, coreCalls: 17, coreSeconds: 6, hours: [3900, 4100] }),
+      exporter: {
+        ...exporter,
+        connections: 50,
+        metrics: { scrapeP50Ms: 7 },
+        memory: { rssAfterSoakMb: 150, soakSeconds: 60 },
+      } as unknown as ExporterBenchResult,
+      e2e: e2e(1000, 100, 100),
+    };
+    const rows = targetRows(r);
+    const ok = Object.fromEntries(rows.map((x) => [x.figure.split(' (')[0], x.ok]));
+    expect(ok).toEqual({
+      'Core calls per cycle': true,
+      'Core cycle time': false,
+      'API calls in the busiest hour, one token, WORKER_INTERVAL=300': false,
+      '/api/gateways throughput': false,
+      '/metrics median latency': true,
+      'Exporter RSS after 60 s of mixed load': true,
+      'End to end: routes answering 200 within their p95 limit': false,
+    });
+    expect(rows[0].baseline).toBe(
+      `reference design, full cycle: ${referenceFullCycle(500, 1000, 4).toLocaleString('en-US')}`,
+    );
+    expect(rows[2].measured).toBe('4,100 (82% of 5,000)');
+  });
+
+  it('marks the hourly figure as not measured in a quick run', () => {
+    const r: SizeResults = {
+      size: 'S',
+      exporterGateways: 20,
+      collector: collector({ gateways: 20, coreCalls: 5, coreSeconds: 0.2, hours: [] }),
+    };
+    expect(targetRows(r)[2]).toMatchObject({ ok: null, measured: 'not measured (BENCH_QUICK)' });
+  });
+});
+
+describe('growthRows', () => {
+  it('flags what grows faster than linearly, not what grows linearly or stays flat', () => {
+    const a: SizeResults = { size: 'L', exporterGateways: 1000, e2e: e2e(1000, 10, 100) };
+    // 5x gateways: /metrics time 25x (quadratic), bodies 5x (linear), RSS flat
+    const b: SizeResults = { size: 'XL', exporterGateways: 5000, e2e: e2e(5000, 250, 100) };
+    const rows = growthRows(a, b);
+    const flagged = rows.filter((r) => r.superlinear).map((r) => r.figure);
+    expect(flagged).toEqual(['/metrics (plain text): median latency']);
+    const body = rows.find((r) => r.figure === '/metrics (plain text): body')!;
+    expect(body.exponent).toBeCloseTo(1);
+    expect(body.superlinear).toBe(false);
+  });
+
+  it('does not judge figures under the noise floor', () => {
+    const a: SizeResults = { size: 'L', exporterGateways: 1000, e2e: e2e(1000, 1, 100) };
+    const b: SizeResults = { size: 'XL', exporterGateways: 5000, e2e: e2e(5000, 4, 100) };
+    expect(growthRows(a, b).filter((r) => r.superlinear)).toEqual([]);
+  });
+});
+
+describe('renderReport', () => {
+  it('renders machine, targets, sizes, growth and the reference table from the results alone', () => {
+    const results: BenchResults = {
+      startedAt: '2026-01-02T03:04:05.000Z',
+      durationSeconds: 1200,
+      command: 'npm run bench',
+      quick: false,
+      machine: {
+        cpu: 'Test CPU',
+        cores: 2,
+        ramGb: 8,
+        node: 'v20.0.0',
+        os: 'Linux',
+        loadStart: 1,
+        loadEnd: 2,
+      },
+      tsxIdleRssMb: 70,
+      sizes: [
+        {
+          size: 'L',
+          exporterGateways: 1000,
+          e2e: e2e(1000, 10, 100),
+          collector: collector({ gateways: 1000, coreCalls: 17, coreSeconds: 2, hours: [3000] }),
+        },
+        { size: 'XL', exporterGateways: 5000, e2e: e2e(5000, 250, 100), e2eError: undefined },
+      ],
+    };
+    const md = renderReport(results);
+    expect(md).toContain('| Test CPU | 2 | 8 GB | v20.0.0 | Linux | 1 / 2 |');
+    expect(md).toContain('## Size L: 500 sites, 1,000 gateways');
+    expect(md).toContain('## Growth with org size');
+    expect(md).toContain(
+      '**Grows faster than linearly with org size: /metrics (plain text): median latency.**',
+    );
+    expect(md).toContain('| L | 500 / 1,000 / 4 | 19,504 | 1,500 | 18,000 |');
+    expect(md).not.toMatch(/undefined|NaN/);
+  });
+});
