@@ -46,6 +46,7 @@ export interface CollectorBenchResult {
   insights: { refreshPeriodSeconds: number; portsFresh: number; portsTotal: number };
   /** 2 + ceil(S/1000) + ceil(G/1000) + S*(1+enrichment) + G + G*P*4, enrichment = 4 (see below). */
   referenceFullCycleCalls: number;
+  /** coreCallsMax/coreSecondsMax are checked for the L org only (the issue's targets). */
   targets: { coreCallsMax: number; coreSecondsMax: number; hourlyMax: number };
   ok: boolean;
 }
@@ -173,15 +174,18 @@ export async function runCollectorBenchmark(
     const stats = c.stats;
     const reference = referenceCycleCalls(org.sites, org.gateways, org.wanPorts / org.gateways);
     const targets = { coreCallsMax: 30, coreSecondsMax: 5, hourlyMax: 0.8 * 5000 };
-    const ok =
-      steadyCycle.coreCalls <= targets.coreCallsMax &&
-      steadyCycle.coreSeconds < targets.coreSecondsMax &&
-      hourlyCalls.every((h) => h < targets.hourlyMax);
+    // The core targets are the issue's, set for the L org; the hourly budget holds for any size.
+    const coreOk =
+      size !== 'L' ||
+      (steadyCycle.coreCalls <= targets.coreCallsMax && steadyCycle.coreSeconds < targets.coreSecondsMax);
+    const ok = coreOk && hourlyCalls.every((h) => h < targets.hourlyMax);
     say(
       `  reference formula for one full cycle: ${reference} calls; ours: core ${steadyCycle.coreCalls} per cycle, ` +
         `insights every ${stats.insights.refresh_period_seconds} s per series within ${stats.budget.calls_per_hour} calls/h`,
     );
-    say(`  ${ok ? 'PASS' : 'FAIL'} (core <= 30 calls and < 5 s; every hour < 4000 calls)`);
+    say(
+      `  ${ok ? 'PASS' : 'FAIL'} (${size === 'L' ? 'core <= 30 calls and < 5 s; ' : ''}every hour < 4000 calls)`,
+    );
     return {
       size,
       org,

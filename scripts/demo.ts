@@ -106,9 +106,12 @@ await runMain('demo', async () => {
       say(`[demo] using REDIS_URL (${new URL(redisUrl).host})`);
     } else {
       say('[demo] starting redis-server in a temp dir (set REDIS_URL to use your own)...');
-      const redis = await stack.track('redis', await startRedis({ own: true, appendonly: false }), (r) =>
-        r.stop(),
-      );
+      const started = await startRedis({ own: true, appendonly: false }).catch((e: unknown) => {
+        throw new Error(
+          `no Redis: set REDIS_URL=redis://host:6379, or install redis-server (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) (${errorMessage(e).split('\n')[0]})`,
+        );
+      });
+      const redis = await stack.track('redis', started, (r) => r.stop());
       redisUrl = redis.url;
     }
 

@@ -4,38 +4,61 @@
  * nothing here needs KEYS: the counts come from the index sets read with the snapshot.
  */
 import type { CacheStats, WorkerStatus } from '../../common/src/types.js';
-import { gatewayObjects, peerPaths, portObjects, type SnapshotData } from './data.js';
-import { SCALAR_KEYS } from './data.js';
+import { gatewayObjects, type MetaData, peerPaths, portObjects, SCALAR_KEYS, type SnapshotData } from './data.js';
 
-export function cacheStats(d: SnapshotData): CacheStats {
-  const gateways = gatewayObjects(d);
+/** The part of the stats that comes from `mist:gateways` and `mist:sites`. */
+export interface GatewayCounts {
+  gateways_count: number;
+  connected_count: number;
+  total_ports: number;
+  active_ports: number;
+  sites_count: number;
+}
+
+export function gatewayCounts(g: Pick<SnapshotData, 'gateways' | 'sites'>): GatewayCounts {
+  const gateways = gatewayObjects(g);
   let totalPorts = 0;
   let activePorts = 0;
   let connected = 0;
-  for (const g of gateways) {
-    if (g.status === 'connected') connected++;
-    const ports = portObjects(g);
+  for (const gw of gateways) {
+    if (gw.status === 'connected') connected++;
+    const ports = portObjects(gw);
     totalPorts += ports.length;
     for (const p of ports) if (p.up) activePorts++;
   }
-  let paths = 0;
-  for (const e of d.vpnPeers) paths += peerPaths(e.value).length;
   return {
     gateways_count: gateways.length,
     connected_count: connected,
     total_ports: totalPorts,
     active_ports: activePorts,
-    sites_count: d.sites?.value.length ?? 0,
-    vpn_peers_count: paths,
-    insights_count: d.insightsCount,
-    profiles_count: d.profilesCount,
-    templates_count: d.templates.length,
-    has_org: d.presence[SCALAR_KEYS.org] === true,
-    has_sites: d.presence[SCALAR_KEYS.sites] === true,
-    has_gateways: d.presence[SCALAR_KEYS.gateways] === true,
-    last_update: d.lastUpdate,
-    worker_status: (d.workerStatus as WorkerStatus | null) ?? null,
+    sites_count: g.sites?.value.length ?? 0,
   };
+}
+
+/** Total peer paths, summed over the peers_by_port lists of every envelope. */
+export function pathCount(v: Pick<SnapshotData, 'vpnPeers'>): number {
+  let paths = 0;
+  for (const e of v.vpnPeers) paths += peerPaths(e.value).length;
+  return paths;
+}
+
+export function composeCacheStats(meta: MetaData, g: GatewayCounts, paths: number): CacheStats {
+  return {
+    ...g,
+    vpn_peers_count: paths,
+    insights_count: meta.insightsCount,
+    profiles_count: meta.profilesCount,
+    templates_count: meta.templates.length,
+    has_org: meta.presence[SCALAR_KEYS.org] === true,
+    has_sites: meta.presence[SCALAR_KEYS.sites] === true,
+    has_gateways: meta.presence[SCALAR_KEYS.gateways] === true,
+    last_update: meta.lastUpdate,
+    worker_status: (meta.workerStatus as WorkerStatus | null) ?? null,
+  };
+}
+
+export function cacheStats(d: SnapshotData): CacheStats {
+  return composeCacheStats(d, gatewayCounts(d), pathCount(d));
 }
 
 /** "Cache valid" everywhere means that `mist:gateways` exists (contract §1.6). */

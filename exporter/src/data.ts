@@ -150,25 +150,69 @@ function freshnessMap(v: Json | null, invalid: SnapshotData['invalid']): Record<
 
 const isPeerEnvelope = (v: unknown): v is Json => isObject(v) && isObject(v.peers_by_port);
 
-export function parseSnapshot(read: RawRead): SnapshotData {
+/** The small values, parsed on every reload: metadata, org, templates, indexes, presence. */
+export type MetaData = Omit<SnapshotData, 'sites' | 'gateways' | 'vpnPeers'>;
+/** `mist:sites` and `mist:gateways`: large, parsed only when their stored text changed. */
+export type GatewayData = Pick<SnapshotData, 'sites' | 'gateways' | 'invalid'>;
+/** The VPN peer envelopes: large, parsed only when their stored text changed. */
+export type PeerData = Pick<SnapshotData, 'vpnPeers' | 'invalid'>;
+
+const byKey = <T>(f: (x: T) => string) => (a: T, b: T) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
+
+export function parseMeta(read: RawRead): MetaData {
   const invalid: SnapshotData['invalid'] = [];
   const s = read.scalars;
-  const obj = (name: ScalarName, what = 'a JSON object') =>
-    parseStored(SCALAR_KEYS[name], s[name], isObject, what, invalid)?.value ?? null;
-
-  const gateways = parseStored(SCALAR_KEYS.gateways, s.gateways, isObjectArray, 'a JSON array', invalid);
-  if (gateways) {
-    const bad = gateways.value.filter((g) => !isObject(g)).length;
-    if (bad) invalid.push({ key: SCALAR_KEYS.gateways, reason: `${bad} elements are not objects` });
-  }
-  const sites = parseStored(SCALAR_KEYS.sites, s.sites, isObjectArray, 'a JSON array', invalid);
+  const obj = (name: ScalarName) => parseStored(SCALAR_KEYS[name], s[name], isObject, 'a JSON object', invalid)?.value ?? null;
 
   const templates: SnapshotData['templates'] = [];
   for (const [id, raw] of read.templates) {
     const t = parseStored(keys.template(id), raw, isObject, 'a JSON object', invalid);
     if (t) templates.push({ id, ...t });
   }
+  const insightPorts: InsightPort[] = [];
+  for (const member of read.insightMembers) {
+    const parsed = parseInsightMember(member);
+    if (parsed) insightPorts.push({ member, ...parsed });
+    else invalid.push({ key: keys.insightsIndex(), reason: `member ${JSON.stringify(member)} is not {id}:{port}` });
+  }
+  const presence: Record<string, boolean> = {};
+  for (const name of SCALAR_NAMES) presence[SCALAR_KEYS[name]] = s[name] !== null;
+  presence[keys.inventory()] = read.inventoryPresent;
 
+  return {
+    generation: parseNumber(SCALAR_KEYS.generation, s.generation, invalid),
+    versionToken: versionToken(s.generation, s.lastUpdate),
+    lastUpdate: parseNumber(SCALAR_KEYS.lastUpdate, s.lastUpdate, invalid),
+    org: parseStored(SCALAR_KEYS.org, s.org, isObject, 'a JSON object', invalid),
+    workerStatus: obj('workerStatus'),
+    loadingPhase: obj('loadingPhase'),
+    rateLimit: obj('rateLimit'),
+    collectorStats: obj('collectorStats'),
+    insightsFreshness: freshnessMap(obj('insightsFreshness'), invalid),
+    templates: templates.sort(byKey((t) => t.id)),
+    insightPorts: insightPorts.sort(byKey((p) => p.member)),
+    insightsCount: read.insightsPresent,
+    profilesCount: read.profilesPresent,
+    presence,
+    ttlMs: read.ttlMs,
+    invalid,
+  };
+}
+
+export function parseGateways(read: RawRead): GatewayData {
+  const invalid: SnapshotData['invalid'] = [];
+  const s = read.scalars;
+  const gateways = parseStored(SCALAR_KEYS.gateways, s.gateways, isObjectArray, 'a JSON array', invalid);
+  if (gateways) {
+    const bad = gateways.value.filter((g) => !isObject(g)).length;
+    if (bad) invalid.push({ key: SCALAR_KEYS.gateways, reason: `${bad} elements are not objects` });
+  }
+  const sites = parseStored(SCALAR_KEYS.sites, s.sites, isObjectArray, 'a JSON array', invalid);
+  return { sites, gateways, invalid };
+}
+
+export function parsePeers(read: RawRead): PeerData {
+  const invalid: SnapshotData['invalid'] = [];
   const vpnPeers: VpnPeerEntry[] = [];
   for (const [member, raw] of read.vpnPeers) {
     const parsed = parseVpnPeerMember(member);
@@ -180,46 +224,19 @@ export function parseSnapshot(read: RawRead): SnapshotData {
     const e = parseStored(key, raw, isPeerEnvelope, 'a peer envelope with peers_by_port', invalid);
     if (e) vpnPeers.push({ member, ...parsed, ...e });
   }
-  vpnPeers.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
+  return { vpnPeers: vpnPeers.sort(byKey((e) => e.member)), invalid };
+}
 
-  const insightPorts: InsightPort[] = [];
-  for (const member of read.insightMembers) {
-    const parsed = parseInsightMember(member);
-    if (parsed) insightPorts.push({ member, ...parsed });
-    else invalid.push({ key: keys.insightsIndex(), reason: `member ${JSON.stringify(member)} is not {id}:{port}` });
-  }
-  insightPorts.sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
-
-  const presence: Record<string, boolean> = {};
-  for (const name of SCALAR_NAMES) presence[SCALAR_KEYS[name]] = s[name] !== null;
-  presence[keys.inventory()] = read.inventoryPresent;
-
-  const generation = parseNumber(SCALAR_KEYS.generation, s.generation, invalid);
-  return {
-    generation,
-    versionToken: versionToken(s.generation, s.lastUpdate),
-    lastUpdate: parseNumber(SCALAR_KEYS.lastUpdate, s.lastUpdate, invalid),
-    org: parseStored(SCALAR_KEYS.org, s.org, isObject, 'a JSON object', invalid),
-    sites,
-    gateways,
-    workerStatus: obj('workerStatus'),
-    loadingPhase: obj('loadingPhase'),
-    rateLimit: obj('rateLimit'),
-    collectorStats: obj('collectorStats'),
-    insightsFreshness: freshnessMap(obj('insightsFreshness'), invalid),
-    templates: templates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
-    vpnPeers,
-    insightPorts,
-    insightsCount: read.insightsPresent,
-    profilesCount: read.profilesPresent,
-    presence,
-    ttlMs: read.ttlMs,
-    invalid,
-  };
+/** Everything at once (tests and tools; the exporter parses the large groups only when they changed). */
+export function parseSnapshot(read: RawRead): SnapshotData {
+  const meta = parseMeta(read);
+  const g = parseGateways(read);
+  const p = parsePeers(read);
+  return { ...meta, ...g, ...p, invalid: [...meta.invalid, ...g.invalid, ...p.invalid] };
 }
 
 /** Gateways of the snapshot that are objects (the API passes the array through; metrics use these). */
-export function gatewayObjects(d: SnapshotData): Json[] {
+export function gatewayObjects(d: Pick<SnapshotData, 'gateways'>): Json[] {
   return d.gateways ? d.gateways.value.filter(isObject) : [];
 }
 

@@ -1,13 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type FixtureOrg, fixtureOrg, fixtureRawRead, GW } from '../../test/exporter/fixtures.js';
-import { parseSnapshot } from './data.js';
 import { Snapshot, trafficBody } from './snapshot.js';
 
 const NOW = 2_000_000_000;
 
 async function build(org: FixtureOrg, prev: Snapshot | null = null): Promise<Snapshot> {
-  const s = new Snapshot(parseSnapshot(fixtureRawRead(org)), NOW * 1000, 1 << 20, prev);
+  const s = new Snapshot(fixtureRawRead(org), NOW * 1000, 1 << 20, prev);
   await s.renderMetrics();
   return s;
 }
@@ -34,6 +33,7 @@ describe('Snapshot reuse across reloads', () => {
     const changed = { ...org, workerStatus: { status: 'running' as const, details: {} }, generation: 8 };
     const b = await build(changed, a);
     expect(b.sectionsRendered).toEqual(['meta']);
+    expect(b.parsed).toEqual({ gateways: false, peers: false });
     expect(b.gateways).toBe(a.gateways);
     expect(b.vpnPeersAll).toBe(a.vpnPeersAll);
     expect(metricsText(b)).toContain('mist_collector_status{status="running"} 1');
@@ -59,6 +59,7 @@ describe('Snapshot reuse across reloads', () => {
     changed.vpnPeers[`${GW.store2.id}-${GW.store2.mac}`].peers_by_port['ge-0/0/0'][0].latency = 300;
     const b = await build(changed, a);
     expect(b.sectionsRendered).toEqual(['peerPaths', 'meta']);
+    expect(b.parsed).toEqual({ gateways: false, peers: true });
     expect(visible(b)).toEqual(visible(await build(changed)));
   });
 
@@ -66,11 +67,11 @@ describe('Snapshot reuse across reloads', () => {
     const org = fixtureOrg(NOW);
     const raw = fixtureRawRead(org);
     raw.scalars.gateways = null;
-    const missing = new Snapshot(parseSnapshot(raw), 0, 1 << 20);
+    const missing = new Snapshot(raw, 0, 1 << 20);
     await missing.renderMetrics();
     const raw2 = fixtureRawRead(org);
     raw2.scalars.gateways = '{broken';
-    const broken = new Snapshot(parseSnapshot(raw2), 0, 1 << 20, missing);
+    const broken = new Snapshot(raw2, 0, 1 << 20, missing);
     await broken.renderMetrics();
     expect(missing.gateways.code).toBe(404);
     expect(broken.gateways.code).toBe(503);
@@ -80,6 +81,12 @@ describe('Snapshot reuse across reloads', () => {
     let org = fixtureOrg(NOW);
     let prev = await build(org);
     const steps: Array<(o: FixtureOrg) => void> = [
+      (o) => {
+        o.profiles = {};
+      },
+      (o) => {
+        o.sites[0].name = 'DC One';
+      },
       (o) => {
         o.lastUpdate += 60;
       },

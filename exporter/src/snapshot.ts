@@ -13,11 +13,17 @@ import type { Redis } from 'ioredis';
 import { errorMessage } from '../../common/src/errors.js';
 import { type InsightResolution, keys } from '../../common/src/keys.js';
 import type { Logger } from '../../common/src/log.js';
-import { cacheStats, cacheValid } from './cache-stats.js';
+import { cacheValid, composeCacheStats, type GatewayCounts, gatewayCounts, pathCount } from './cache-stats.js';
 import {
+  type GatewayData,
   isObject,
   type Json,
-  parseSnapshot,
+  type MetaData,
+  type PeerData,
+  parseGateways,
+  parseMeta,
+  parsePeers,
+  type RawRead,
   SCALAR_KEYS,
   type SnapshotData,
   type SnapshotMeta,
@@ -26,7 +32,14 @@ import {
 import { fail, ok, okRaw, rawObject } from './envelope.js';
 import { ByteLru } from './lru.js';
 import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
-import { type RenderedSection, renderSections, SECTIONS, type SectionName } from './metrics/render.js';
+import { type IdentityLookup, type MetricsContext, metricsContext } from './metrics/context.js';
+import {
+  type RenderedSection,
+  renderSections,
+  SECTIONS,
+  type SectionInput,
+  type SectionName,
+} from './metrics/render.js';
 
 export interface Body {
   code: number;
@@ -48,7 +61,7 @@ function unreadable(what: string): string {
   return `The ${what} stored in Redis is unreadable; the collector rewrites it on its next cycle (details in the exporter log)`;
 }
 
-function storedBody(d: SnapshotData, key: string, stored: { raw: string } | null, missing: string, what: string): Body {
+function storedBody(d: Pick<SnapshotData, 'invalid'>, key: string, stored: { raw: string } | null, missing: string, what: string): Body {
   if (stored) return { code: 200, body: okRaw(stored.raw) };
   if (d.invalid.some((i) => i.key === key)) return { code: 503, body: fail(unreadable(what)) };
   return { code: 404, body: fail(missing) };
@@ -84,30 +97,97 @@ export function trafficBody(v: Json | null, resolution: InsightResolution): Json
   };
 }
 
-/** What reuse decisions compare: the raw stored text of the big values (string equality is cheap). */
-interface Sources {
-  /** org, sites and gateways, each as `<present>|<raw>` (present-but-unreadable differs from missing). */
-  orgSitesGateways: string[];
+type Invalid = SnapshotData['invalid'][number];
+
+/** What `mist:org`, `mist:sites` and `mist:gateways` give, kept while their stored text stays the same. */
+interface GatewayProducts {
+  /** Stored text of org, sites, gateways (null = missing): the reuse key. */
+  sources: Array<string | null>;
+  /** Template and profile counts the gateways section was rendered with. */
   counts: string;
-  vpn: Array<readonly [string, string]>;
+  organization: Body;
+  sites: Body;
+  gateways: Body;
+  gatewayIds: Set<string> | null;
+  gatewaysBySite: Map<string, string[]> | null;
+  stats: GatewayCounts;
+  identities: IdentityLookup;
+  invalid: Invalid[];
 }
 
-function sameList(a: ReadonlyArray<readonly [string, string]>, b: ReadonlyArray<readonly [string, string]>): boolean {
+/** What the VPN peer keys give, kept while their stored text stays the same. */
+interface PeerProducts {
+  sources: RawRead['vpnPeers'];
+  vpnPeersAll: Buffer;
+  vpnByMember: Map<string, Buffer>;
+  paths: number;
+  invalid: Invalid[];
+}
+
+function sameSources(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function samePairs(a: RawRead['vpnPeers'], b: RawRead['vpnPeers']): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i][0] !== b[i][0] || a[i][1] !== b[i][1]) return false;
   return true;
 }
 
+function gatewayProducts(
+  meta: MetaData,
+  g: GatewayData,
+  ctx: MetricsContext,
+  sources: Array<string | null>,
+  counts: string,
+): GatewayProducts {
+  const d = { ...meta, ...g, invalid: [...meta.invalid, ...g.invalid] };
+  let gatewayIds: Set<string> | null = null;
+  let gatewaysBySite: Map<string, string[]> | null = null;
+  if (g.gateways) {
+    gatewayIds = new Set();
+    gatewaysBySite = new Map();
+    for (const gw of g.gateways.value) {
+      if (!isObject(gw)) continue;
+      gatewayIds.add(String(gw.id ?? '').toLowerCase());
+      if (typeof gw.site_id !== 'string') continue;
+      let list = gatewaysBySite.get(gw.site_id);
+      if (!list) gatewaysBySite.set(gw.site_id, (list = []));
+      list.push(JSON.stringify(gw));
+    }
+  }
+  return {
+    sources,
+    counts,
+    organization: storedBody(d, SCALAR_KEYS.org, meta.org, MISSING.org, 'organization'),
+    sites: storedBody(d, SCALAR_KEYS.sites, g.sites, MISSING.sites, 'site list'),
+    gateways: storedBody(d, SCALAR_KEYS.gateways, g.gateways, MISSING.gateways, 'gateway list'),
+    gatewayIds,
+    gatewaysBySite,
+    stats: gatewayCounts(g),
+    identities: { orgId: ctx.orgId, byId: ctx.byId },
+    invalid: g.invalid,
+  };
+}
+
+function peerProducts(v: PeerData, sources: RawRead['vpnPeers']): PeerProducts {
+  return {
+    sources,
+    vpnPeersAll: okRaw(rawObject(v.vpnPeers.map((e) => [e.member, e.raw] as const))),
+    vpnByMember: new Map(v.vpnPeers.map((e) => [e.member, okRaw(e.raw)])),
+    paths: pathCount(v),
+    invalid: v.invalid,
+  };
+}
+
 export class Snapshot {
-  /** What is kept of the parsed data: small metadata only (the big collections live on as bytes). */
+  /** The small parsed values (metadata, org, templates, indexes); the big ones live on as bytes. */
   readonly data: SnapshotMeta;
-  readonly organization: Body;
-  readonly sites: Body;
-  readonly gateways: Body;
   readonly templates: Buffer;
-  readonly vpnPeersAll: Buffer;
   readonly cacheStats: Buffer;
   readonly status: Buffer;
+  /** Every unusable stored value of this snapshot. */
+  readonly invalid: Invalid[];
   /**
    * The static part of /metrics, gzip-compressed, one buffer per section (see metrics/render.ts): a
    * large org renders ~30 MB of text that compresses to under 1 MB, so only the compressed form is
@@ -119,106 +199,98 @@ export class Snapshot {
   duplicateSeriesDropped = 0;
   /** Sections rendered for this snapshot (the others were kept from the previous one). */
   sectionsRendered: SectionName[] = [];
+  /** Which large groups were parsed for this snapshot (the others were unchanged). */
+  readonly parsed: { gateways: boolean; peers: boolean };
   private sections: Partial<Record<SectionName, RenderedSection>> = {};
-  /** Data kept only until `renderMetrics` has run. */
-  private pending: { d: SnapshotData; names: SectionName[] } | null;
+  /** Render input, kept only until `renderMetrics` has run. */
+  private pending: { input: SectionInput; names: SectionName[] } | null;
   /** Unusable stored values per Redis key (for mist_exporter_invalid_values), at most 50 keys. */
   readonly invalidByKey: Record<string, number> = {};
-  /** Gateway ids in `mist:gateways`, or null when that key is missing (then ids cannot be judged). */
-  readonly gatewayIds: Set<string> | null;
-  /** site_id -> JSON text of each of its gateways, for `/api/gateways?site_id=`. */
-  private readonly gatewaysBySite: Map<string, string[]> | null;
-  readonly vpnByMember: Map<string, Buffer>;
+  private readonly gp: GatewayProducts;
+  private readonly pp: PeerProducts;
   readonly insightMembers: Set<string>;
-  private readonly sources: Sources;
   /** Bodies read lazily from Redis for this generation (series, per-site gateway lists). */
   readonly lazy: ByteLru;
   insightsAll: Promise<Buffer> | null = null;
   loadDurationMs = 0;
 
   /**
-   * Build from parsed data. With `prev`, whatever depends only on values that did not change (same
-   * stored text) is taken over instead of rebuilt: gateway bodies, peer bodies, metric sections.
+   * Build from what Redis returned. With `prev`, the large groups whose stored text did not change
+   * (gateways, VPN peers) are neither parsed nor rebuilt: their bodies and metric sections are taken
+   * over. The collector bumps the generation for every status write, so most reloads change only
+   * metadata and cost little.
    */
   constructor(
-    d: SnapshotData,
+    read: RawRead,
     readonly readAtMs: number,
     lazyCacheBytes: number,
     prev: Snapshot | null = null,
   ) {
-    const state = (key: string, stored: { raw: string } | null) => `${d.presence[key] ? 1 : 0}|${stored?.raw ?? ''}`;
-    this.sources = {
-      orgSitesGateways: [
-        state(SCALAR_KEYS.org, d.org),
-        state(SCALAR_KEYS.sites, d.sites),
-        state(SCALAR_KEYS.gateways, d.gateways),
-      ],
-      counts: `${d.templates.length}|${d.profilesCount}`,
-      vpn: d.vpnPeers.map((e) => [e.member, e.raw] as const),
-    };
-    const p = prev?.sources;
-    const sameGateways = !!p && p.orgSitesGateways.every((v, i) => v === this.sources.orgSitesGateways[i]);
-    const sameVpn = !!p && sameGateways && sameList(p.vpn, this.sources.vpn);
-    const sameCounts = !!p && p.counts === this.sources.counts;
+    const meta = parseMeta(read);
+    const s = read.scalars;
+    const sources = [s.org, s.sites, s.gateways];
+    const counts = `${meta.templates.length}|${meta.profilesCount}`;
+    const sameG = !!prev && sameSources(prev.gp.sources, sources);
+    const sameCounts = !!prev && prev.gp.counts === counts;
+    const sameV = !!prev && samePairs(prev.pp.sources, read.vpnPeers);
 
-    if (prev && sameGateways) {
-      this.organization = prev.organization;
-      this.sites = prev.sites;
-      this.gateways = prev.gateways;
-      this.gatewayIds = prev.gatewayIds;
-      this.gatewaysBySite = prev.gatewaysBySite;
+    let g: GatewayData | null = null;
+    let ctx: MetricsContext | IdentityLookup;
+    if (prev && sameG && sameCounts) {
+      this.gp = prev.gp;
+      ctx = prev.gp.identities;
     } else {
-      this.organization = storedBody(d, SCALAR_KEYS.org, d.org, MISSING.org, 'organization');
-      this.sites = storedBody(d, SCALAR_KEYS.sites, d.sites, MISSING.sites, 'site list');
-      this.gateways = storedBody(d, SCALAR_KEYS.gateways, d.gateways, MISSING.gateways, 'gateway list');
-      if (d.gateways) {
-        const ids = new Set<string>();
-        const bySite = new Map<string, string[]>();
-        for (const g of d.gateways.value) {
-          if (!isObject(g)) continue;
-          ids.add(String(g.id ?? '').toLowerCase());
-          if (typeof g.site_id !== 'string') continue;
-          let list = bySite.get(g.site_id);
-          if (!list) bySite.set(g.site_id, (list = []));
-          list.push(JSON.stringify(g));
-        }
-        this.gatewayIds = ids;
-        this.gatewaysBySite = bySite;
-      } else {
-        this.gatewayIds = null;
-        this.gatewaysBySite = null;
-      }
+      g = parseGateways(read);
+      const full = metricsContext({ org: meta.org, sites: g.sites, gateways: g.gateways });
+      ctx = full;
+      this.gp = prev && sameG ? { ...prev.gp, counts } : gatewayProducts(meta, g, full, sources, counts);
     }
-    if (prev && sameVpn) {
-      this.vpnPeersAll = prev.vpnPeersAll;
-      this.vpnByMember = prev.vpnByMember;
-    } else {
-      this.vpnPeersAll = okRaw(rawObject(this.sources.vpn));
-      this.vpnByMember = new Map(d.vpnPeers.map((e) => [e.member, okRaw(e.raw)]));
-    }
-    this.templates = okRaw(rawObject(d.templates.map((t) => [t.id, t.raw] as const)));
-    const stats = cacheStats(d);
+    // Peer bodies depend on the peer keys only; the peer section also on gateway identities.
+    const renderPeers = !(sameG && sameV);
+    let v: PeerData | null = null;
+    if (!sameV || renderPeers) v = parsePeers(read);
+    this.pp = prev && sameV ? prev.pp : peerProducts(v as PeerData, read.vpnPeers);
+    this.parsed = { gateways: g !== null, peers: v !== null };
+
+    this.invalid = [...meta.invalid, ...this.gp.invalid, ...this.pp.invalid];
+    this.templates = okRaw(rawObject(meta.templates.map((t) => [t.id, t.raw] as const)));
+    const stats = composeCacheStats(meta, this.gp.stats, this.pp.paths);
     this.cacheStats = ok(stats);
-    this.status = ok({ cache_valid: cacheValid(d), stats, loading_phase: d.loadingPhase });
-    this.insightMembers = new Set(d.insightPorts.map((p) => p.member));
+    this.status = ok({ cache_valid: cacheValid(meta), stats, loading_phase: meta.loadingPhase });
+    this.insightMembers = new Set(meta.insightPorts.map((p) => p.member));
     this.lazy = new ByteLru(lazyCacheBytes);
-    for (const { key } of d.invalid) {
+    for (const { key } of this.invalid) {
       const k = key in this.invalidByKey || Object.keys(this.invalidByKey).length < 50 ? key : 'other';
       this.invalidByKey[k] = (this.invalidByKey[k] ?? 0) + 1;
     }
 
     // Metric sections: keep those whose inputs are unchanged, render the rest in renderMetrics().
     const keep: Record<SectionName, boolean> = {
-      wanPorts: sameGateways,
-      peerPaths: sameVpn,
-      gateways: sameGateways && sameCounts,
+      wanPorts: sameG,
+      gateways: sameG && sameCounts,
+      peerPaths: !renderPeers,
       meta: false,
     };
     const names = SECTIONS.filter((n) => !(keep[n] && prev?.sections[n]));
     for (const n of SECTIONS) if (!names.includes(n)) this.sections[n] = prev?.sections[n];
-    this.pending = { d, names };
-    const { gateways: _g, sites: _s, templates: _t, vpnPeers: _v, ...meta } = d;
+    this.pending = { input: { meta, g, v, ctx }, names };
     this.data = meta;
+  }
+
+  get organization(): Body {
+    return this.gp.organization;
+  }
+  get sites(): Body {
+    return this.gp.sites;
+  }
+  get gateways(): Body {
+    return this.gp.gateways;
+  }
+  get vpnPeersAll(): Buffer {
+    return this.pp.vpnPeersAll;
+  }
+  get vpnByMember(): Map<string, Buffer> {
+    return this.pp.vpnByMember;
   }
 
   /**
@@ -230,7 +302,7 @@ export class Snapshot {
     const pending = this.pending;
     if (!pending) return;
     this.pending = null;
-    Object.assign(this.sections, await renderSections(pending.d, pending.names));
+    Object.assign(this.sections, await renderSections(pending.input, pending.names));
     this.sectionsRendered = pending.names;
     const all = SECTIONS.map((n) => this.sections[n]).filter((x): x is RenderedSection => !!x);
     this.metricsGzip = all.map((x) => x.gzip).filter((b) => b.length > 0);
@@ -241,11 +313,12 @@ export class Snapshot {
 
   /** `/api/gateways?site_id=`: the gateways of one site (exact match), serialized on first use. */
   gatewaysOfSite(siteId: string): Body {
-    if (!this.gatewaysBySite) return this.gateways;
+    const bySite = this.gp.gatewaysBySite;
+    if (!bySite) return this.gateways;
     const key = `site|${siteId}`;
     let body = this.lazy.get(key);
     if (!body) {
-      body = okRaw(`[${(this.gatewaysBySite.get(siteId) ?? []).join(',')}]`);
+      body = okRaw(`[${(bySite.get(siteId) ?? []).join(',')}]`);
       this.lazy.set(key, body);
     }
     return { code: 200, body };
@@ -253,7 +326,8 @@ export class Snapshot {
 
   /** true / false when `mist:gateways` is loaded, null when it is not (nothing to judge against). */
   knowsGateway(gatewayId: string): boolean | null {
-    return this.gatewayIds ? this.gatewayIds.has(gatewayId) : null;
+    const ids = this.gp.gatewayIds;
+    return ids ? ids.has(gatewayId) : null;
   }
 }
 
@@ -468,18 +542,18 @@ export class SnapshotStore {
       return;
     }
     try {
-      const data = parseSnapshot(raw);
       const previous = this.current;
-      const snap = new Snapshot(data, readAt, this.opts.lazyCacheBytes, previous);
+      const snap = new Snapshot(raw, readAt, this.opts.lazyCacheBytes, previous);
       await snap.renderMetrics();
       snap.loadDurationMs = performance.now() - started;
+      const data = snap.data;
       this.current = snap;
       this.lastConfirmedAtMs = readAt;
       this.loadsTotal++;
       const log = this.opts.logger;
-      if (data.invalid.length && previous?.data.versionToken !== data.versionToken) {
+      if (snap.invalid.length && previous?.data.versionToken !== data.versionToken) {
         log.warn(
-          { invalid: data.invalid.slice(0, 20), count: data.invalid.length },
+          { invalid: snap.invalid.slice(0, 20), count: snap.invalid.length },
           'some values in Redis are unusable and are treated as missing',
         );
       }
@@ -489,8 +563,7 @@ export class SnapshotStore {
       log.debug(
         {
           generation: data.generation,
-          gateways: data.gateways?.value.length ?? 0,
-          vpn_keys: data.vpnPeers.length,
+          parsed: snap.parsed,
           ms: Math.round(snap.loadDurationMs),
           metrics_bytes: snap.metricsStaticBytes,
           sections_rendered: snap.sectionsRendered,

@@ -3,11 +3,11 @@
  * left before they expire, and per WAN port when its traffic series were last fetched.
  */
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
-import type { SnapshotData, SnapshotMeta } from '../data.js';
-import { identityFor, type MetricsContext } from './context.js';
+import type { MetaData, SnapshotMeta } from '../data.js';
+import { type IdentityLookup, identityFor } from './context.js';
 import { type ExpositionWriter, labelSet, ms3, type Sample } from './exposition.js';
 
-export function renderCache(d: SnapshotData, ctx: MetricsContext, w: ExpositionWriter): void {
+export function renderCache(d: MetaData, ctx: IdentityLookup, w: ExpositionWriter): void {
   w.family(
     METRICS.cacheKeyPresent,
     'gauge',

@@ -7,7 +7,7 @@
  */
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
 import type { LoadingPhaseName } from '../../../common/src/types.js';
-import { isObject, type Json, type SnapshotData, type SnapshotMeta } from '../data.js';
+import { isObject, type Json, type MetaData, type SnapshotMeta } from '../data.js';
 import { effectiveRateLimit } from '../rate-limit.js';
 import { type ExpositionWriter, finite, labelSet, ms3, type Sample, text } from './exposition.js';
 
@@ -46,7 +46,7 @@ function single(v: unknown): Sample[] {
   return n === null ? [] : [['', n]];
 }
 
-export function renderCollector(d: SnapshotData, w: ExpositionWriter): void {
+export function renderCollector(d: MetaData, w: ExpositionWriter): void {
   if (d.workerStatus) {
     w.family(
       METRICS.collectorStatus,

@@ -14,14 +14,18 @@ export interface GatewayIdentity {
   mac: string;
 }
 
-export interface MetricsContext {
+/** Identity by gateway id: all that peer-path and freshness series need (kept across reloads). */
+export interface IdentityLookup {
   orgId: string;
-  /** Gateways of the snapshot (objects only) with their identity. */
-  gateways: Array<{ gw: Json; id: GatewayIdentity }>;
   byId: Map<string, GatewayIdentity>;
 }
 
-export function metricsContext(d: SnapshotData): MetricsContext {
+export interface MetricsContext extends IdentityLookup {
+  /** Gateways of the snapshot (objects only) with their identity. */
+  gateways: Array<{ gw: Json; id: GatewayIdentity }>;
+}
+
+export function metricsContext(d: Pick<SnapshotData, 'org' | 'sites' | 'gateways'>): MetricsContext {
   const orgId = text(d.org?.value.org_id);
   const siteNames = new Map<string, string>();
   for (const s of d.sites?.value ?? []) {
@@ -48,7 +52,7 @@ export function metricsContext(d: SnapshotData): MetricsContext {
 }
 
 /** Identity for a gateway id that may be absent from `mist:gateways` (ids only then). */
-export function identityFor(ctx: MetricsContext, gatewayId: string, mac = ''): GatewayIdentity {
+export function identityFor(ctx: IdentityLookup, gatewayId: string, mac = ''): GatewayIdentity {
   return (
     ctx.byId.get(gatewayId) ?? { orgId: ctx.orgId, siteId: '', site: '', gatewayId, gateway: mac, mac }
   );

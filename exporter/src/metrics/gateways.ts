@@ -1,10 +1,14 @@
 /** Gateway and org families: connection state, uptime, an `_info` series, org-level counts. */
 import { GATEWAY_LABELS, LABELS, METRICS } from '../../../common/src/metric-names.js';
-import type { SnapshotData } from '../data.js';
+import type { GatewayData, MetaData } from '../data.js';
 import type { MetricsContext } from './context.js';
 import { type ExpositionWriter, extendLabelSet, finite, labelSet, type Sample, text } from './exposition.js';
 
-export function renderGateways(d: SnapshotData, ctx: MetricsContext, w: ExpositionWriter): void {
+export function renderGateways(
+  d: MetaData & Pick<GatewayData, 'sites'>,
+  ctx: MetricsContext,
+  w: ExpositionWriter,
+): void {
   const connected: Sample[] = [];
   const uptime: Sample[] = [];
   const info: Sample[] = [];

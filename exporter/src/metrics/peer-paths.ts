@@ -5,8 +5,8 @@
  * (the contract's defaults, which a real path never reports); a 0 there would look like a perfect link.
  */
 import { METRICS, PEER_PATH_LABELS } from '../../../common/src/metric-names.js';
-import { type Json, peerPaths, type SnapshotData } from '../data.js';
-import { identityFor, type MetricsContext } from './context.js';
+import { type Json, peerPaths, type VpnPeerEntry } from '../data.js';
+import { type IdentityLookup, identityFor } from './context.js';
 import { type ExpositionWriter, finite, flag, labelSet, type Sample, text } from './exposition.js';
 
 interface PathRow {
@@ -36,9 +36,9 @@ const scaled = (v: unknown, factor: number) => {
   return n === null ? null : n * factor;
 };
 
-export function renderPeerPaths(d: SnapshotData, ctx: MetricsContext, w: ExpositionWriter): void {
+export function renderPeerPaths(vpnPeers: VpnPeerEntry[], ctx: IdentityLookup, w: ExpositionWriter): void {
   const rows: PathRow[] = [];
-  for (const e of d.vpnPeers) {
+  for (const e of vpnPeers) {
     const id = identityFor(ctx, e.gatewayId, e.mac);
     for (const [port, path] of peerPaths(e.value)) {
       const labels = labelSet(PEER_PATH_LABELS, [

@@ -4,7 +4,7 @@ import { LABELS, METRICS } from '../../../common/src/metric-names.js';
 import { fixtureOrg, fixtureRawRead, GW, HOSTILE, ORG_ID, SITE, STORE2_NAME } from '../../../test/exporter/fixtures.js';
 import { parseMetrics, samplesOf, valueOf } from '../../../test/exporter/parse-metrics.js';
 import { parseSnapshot } from '../data.js';
-import { renderDynamicMetrics, renderSections, renderStaticMetrics, SECTIONS } from './render.js';
+import { renderDynamicMetrics, renderSections, renderStaticMetrics, SECTIONS, sectionInput } from './render.js';
 
 const NOW = 2_000_000_000;
 const self = {
@@ -244,7 +244,7 @@ describe('sections', () => {
   it('compressed sections decompress, in order, to exactly the rendered text', async () => {
     const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
     const plain = renderStaticMetrics(d);
-    const sections = await renderSections(d);
+    const sections = await renderSections(sectionInput(d));
     const gz = Buffer.concat(SECTIONS.map((n) => sections[n]!.gzip));
     expect(gunzipSync(gz).toString('utf8')).toBe(plain.text);
     expect(SECTIONS.reduce((n, s) => n + sections[s]!.bytes, 0)).toBe(Buffer.byteLength(plain.text));
@@ -252,7 +252,7 @@ describe('sections', () => {
   });
   it('renders only the sections asked for', async () => {
     const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
-    const only = await renderSections(d, ['meta']);
+    const only = await renderSections(sectionInput(d), ['meta']);
     expect(Object.keys(only)).toEqual(['meta']);
     expect(gunzipSync(only.meta!.gzip).toString('utf8')).toContain(METRICS.collectorStatus);
   });

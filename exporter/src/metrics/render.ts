@@ -6,10 +6,10 @@
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { SnapshotData, SnapshotMeta } from '../data.js';
+import type { GatewayData, MetaData, PeerData, SnapshotData, SnapshotMeta } from '../data.js';
 import { renderCache, renderCacheDynamic } from './cache.js';
 import { renderCollector, renderCollectorDynamic } from './collector.js';
-import { type MetricsContext, metricsContext } from './context.js';
+import { type IdentityLookup, type MetricsContext, metricsContext } from './context.js';
 import { type ExporterSelfState, renderExporterSelf } from './exporter-self.js';
 import { ExpositionWriter } from './exposition.js';
 import { renderGateways } from './gateways.js';
@@ -35,14 +35,36 @@ export interface RenderedSection {
   duplicatesDropped: number;
 }
 
-function sectionWriter(name: SectionName, d: SnapshotData, ctx: MetricsContext): ExpositionWriter {
+/**
+ * What rendering needs. `g` and `v` are only required for the sections built from them (a reload
+ * that keeps those sections does not parse them); `ctx` is the full context when `g` is given, else
+ * the identities kept from the previous snapshot.
+ */
+export interface SectionInput {
+  meta: MetaData;
+  g: GatewayData | null;
+  v: PeerData | null;
+  ctx: MetricsContext | IdentityLookup;
+}
+
+export function sectionInput(d: SnapshotData): SectionInput {
+  return { meta: d, g: d, v: d, ctx: metricsContext(d) };
+}
+
+function full(ctx: MetricsContext | IdentityLookup): MetricsContext {
+  if (!('gateways' in ctx)) throw new Error('rendering gateway sections needs the parsed gateway list');
+  return ctx;
+}
+
+function sectionWriter(name: SectionName, input: SectionInput): ExpositionWriter {
   const w = new ExpositionWriter();
-  if (name === 'wanPorts') renderWanPorts(ctx, w);
-  else if (name === 'peerPaths') renderPeerPaths(d, ctx, w);
-  else if (name === 'gateways') renderGateways(d, ctx, w);
+  const { meta, g, v, ctx } = input;
+  if (name === 'wanPorts') renderWanPorts(full(ctx), w);
+  else if (name === 'peerPaths') renderPeerPaths(v?.vpnPeers ?? [], ctx, w);
+  else if (name === 'gateways') renderGateways({ ...meta, sites: g?.sites ?? null }, full(ctx), w);
   else {
-    renderCache(d, ctx, w);
-    renderCollector(d, w);
+    renderCache(meta, ctx, w);
+    renderCollector(meta, w);
   }
   return w;
 }
@@ -61,23 +83,22 @@ async function compress(w: ExpositionWriter): Promise<RenderedSection> {
 
 /** Render the named sections of a snapshot, compressed. */
 export async function renderSections(
-  d: SnapshotData,
+  input: SectionInput,
   names: readonly SectionName[] = SECTIONS,
 ): Promise<Partial<Record<SectionName, RenderedSection>>> {
-  const ctx = metricsContext(d);
   const out: Partial<Record<SectionName, RenderedSection>> = {};
-  for (const name of names) out[name] = await compress(sectionWriter(name, d, ctx));
+  for (const name of names) out[name] = await compress(sectionWriter(name, input));
   return out;
 }
 
 /** Every static family as one text (tests and tools; the exporter uses renderSections). */
 export function renderStaticMetrics(d: SnapshotData): { text: string; families: string[]; duplicatesDropped: number } {
-  const ctx = metricsContext(d);
+  const input = sectionInput(d);
   let text = '';
   const families: string[] = [];
   let duplicatesDropped = 0;
   for (const name of SECTIONS) {
-    const w = sectionWriter(name, d, ctx);
+    const w = sectionWriter(name, input);
     text += w.text();
     families.push(...w.families());
     duplicatesDropped += w.duplicatesDropped;
