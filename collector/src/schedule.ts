@@ -2,8 +2,10 @@
  * When cycles run: every WORKER_INTERVAL while this collector holds the lease; never while another
  * does (a standby makes no API call and checks the lease every half period, so it takes over within
  * two). Freshness rules (the reference's check never worked, contract §3.4): at start or take-over
- * with USE_CACHED_ON_STARTUP, and on scheduled ticks with INCREMENTAL_REFRESH, a cycle is skipped
- * while the data in Redis is younger than STALE_THRESHOLD; the next check is then when it turns stale.
+ * with USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
+ * STALE_THRESHOLD; on scheduled ticks with INCREMENTAL_REFRESH, the same holds only for data someone
+ * else wrote since our last cycle (an operator's `--once`, a previous leader): our own data never
+ * delays a tick, so cycles keep the WORKER_INTERVAL cadence the alert durations assume.
  * When every token is rate limited, nothing runs before the reset.
  */
 import type { CollectorConfig } from '../../common/src/config/collector.js';
@@ -85,6 +87,8 @@ export async function runSchedule(
   const leaseMs = lease.seconds * 1000;
   let leader = false;
   let justTookOver = true;
+  /** When our last cycle ended (our clock): data written after it came from someone else. */
+  let lastOwnCycleEnd = Number.NEGATIVE_INFINITY;
   let nextDue = 0;
   let announcedStandby = false;
   let interrupted = false;
@@ -118,10 +122,12 @@ export async function runSchedule(
         nextDue = Math.max(nextDue, now());
       }
       if (now() >= nextDue) {
-        const checkFresh = justTookOver ? config.useCachedOnStartup : config.incrementalRefresh;
+        const tookOver = justTookOver;
+        const checkFresh = tookOver ? config.useCachedOnStartup : config.incrementalRefresh;
         justTookOver = false;
         const age = checkFresh ? await collector.dataAgeSeconds().catch(() => null) : null;
-        if (age !== null && age < config.staleThreshold) {
+        const writtenByOther = age !== null && now() - age * 1000 > lastOwnCycleEnd;
+        if (age !== null && age < config.staleThreshold && (tookOver || writtenByOther)) {
           const untilStale = (config.staleThreshold - age) * 1000;
           nextDue = now() + Math.max(1000, Math.min(intervalMs, untilStale));
           log.info(
@@ -133,6 +139,7 @@ export async function runSchedule(
           const started = now();
           try {
             const outcome = await cycleUnderLease(collector, lease, signal, log);
+            lastOwnCycleEnd = now();
             nextDue = started + intervalMs;
             if (outcome.rateLimitedUntil !== null && outcome.rateLimitedUntil > nextDue) {
               nextDue = outcome.rateLimitedUntil;

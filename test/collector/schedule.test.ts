@@ -83,20 +83,36 @@ describe('freshness rules', () => {
     });
   });
 
-  it('INCREMENTAL_REFRESH: a tick is skipped while the data is younger than STALE_THRESHOLD', async () => {
+  it('INCREMENTAL_REFRESH: its own fresh data never delays a tick (cycles every WORKER_INTERVAL)', async () => {
     const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' });
     schedule(col);
     const cycles = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
     await finished(col, 1, 'first cycle');
-    // Next tick at +300 s: data 300 s old < 450 s: skipped.
+    // Next tick at +300 s: the data (ours) is 300 s old < 450 s, but a tick still runs.
+    col.advance(301);
+    await waitFor(async () => (await cycles()) === 2, { what: 'second cycle' });
+    expect((await workerStatus(rig.r))?.details.status).not.toBe('using_cache');
+  });
+
+  it('INCREMENTAL_REFRESH: a tick is skipped while data another collector wrote is fresh', async () => {
+    const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' });
+    schedule(col);
+    const cycles = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
+    await finished(col, 1, 'first cycle');
+    // An operator's one-off run refreshes the data between two ticks.
+    const other = await make({}, 'operator');
+    other.advance(100);
+    expect((await other.cycle()).ok).toBe(true);
+    expect(await cycles()).toBe(2);
+    // At +300 s that data is 200 s old < 450 s: this tick is skipped.
     col.advance(301);
     await waitFor(async () => (await workerStatus(rig.r))?.details.status === 'using_cache', {
       what: 'skip',
     });
-    expect(await cycles()).toBe(1);
-    // It turns stale at 450 s: the check comes then, not a whole interval later.
-    col.advance(150);
-    await waitFor(async () => (await cycles()) === 2, { what: 'second cycle' });
+    expect(await cycles()).toBe(2);
+    // It turns stale at +550 s: the check comes then, not a whole interval later.
+    col.advance(250);
+    await waitFor(async () => (await cycles()) === 3, { what: 'next cycle' });
   });
 
   it('INCREMENTAL_REFRESH=false: every tick runs', async () => {

@@ -104,7 +104,7 @@ export function collectorSchema(env: Env = process.env) {
     incrementalRefresh: {
       name: 'INCREMENTAL_REFRESH',
       description:
-        'On a scheduled tick, skip the cycle when the data is younger than STALE_THRESHOLD (e.g. written by another collector)',
+        'On a scheduled tick, skip the cycle while data that another collector or a --once run wrote since our last cycle is younger than STALE_THRESHOLD',
       default: true,
       parse: bool,
     },
