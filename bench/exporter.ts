@@ -20,10 +20,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { keys } from '../common/src/keys.js';
-import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
-import { startRedis } from '../test/helpers/redis.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { SIZE_L, type SyntheticSize, syntheticOrg } from '../test/exporter/synthetic-org.js';
+import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
+import { startRedis } from '../test/helpers/redis.js';
 
 export interface ExporterBenchOptions {
   /** Seconds per autocannon run. Default 10. */
@@ -48,6 +48,14 @@ export interface ExporterBenchResult {
     exporterP99Ms: number;
     baselineP50Ms: number;
     errors: number;
+  };
+  /** /api/cache-stats (small body) vs the baseline: the exporter's per-request overhead. */
+  smallBody: {
+    bodyBytes: number;
+    exporterRps: number;
+    baselineRps: number;
+    ratio: number;
+    exporterP50Ms: number;
   };
   metrics: {
     bodyBytes: number;
@@ -78,12 +86,12 @@ export interface ExporterBenchResult {
 }
 
 /**
- * Collector-like writes during the soak: a status write (generation bump) every 5 s, and every 4th
+ * Collector-like writes during the soak: a status write (generation bump) every 5 s, and every 6th
  * one also a new gateway list (all sections re-rendered). A real collector does this once per
  * cycle (WORKER_INTERVAL, 300 s by default), so this is a harsh case.
  */
 const BUMP_EVERY_S = 5;
-const FULL_EVERY = 4;
+const FULL_EVERY = 6;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 
@@ -98,13 +106,25 @@ function rssMb(pid: number): number {
  * node_modules/.cache (so packages resolve), falling back to tsx if the build fails. tsx adds ~35 MB
  * of RSS (the transpiler), which is not the exporter's.
  */
-function compiledServer(log: (l: string) => void): string | null {
+let compiled: Promise<string | null> | null = null;
+
+/** Compiled once per process (bench/run.ts runs every size in one process). */
+function compiledServer(log: (l: string) => void): Promise<string | null> {
+  compiled ??= Promise.resolve().then(() => compile(log));
+  return compiled;
+}
+
+function compile(log: (l: string) => void): string | null {
   const out = join(ROOT, 'node_modules/.cache/mcs-bench-dist');
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 180_000,
+    },
+  );
   const server = join(out, 'exporter/src/server.js');
   if (!existsSync(server)) {
     log(`compiling the exporter failed, running it with tsx: ${(r.stdout + r.stderr).split('\n')[0]}`);
@@ -161,10 +181,12 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       peerPaths: paths,
       source: 'synthetic writer (test/exporter/synthetic-org.ts)',
     };
-    log(`exporter bench: ${orgFigures.gateways} gateways, ${orgFigures.wanPorts} WAN ports, ${paths} peer paths`);
+    log(
+      `exporter bench: ${orgFigures.gateways} gateways, ${orgFigures.wanPorts} WAN ports, ${paths} peer paths`,
+    );
 
     const port = await freePort();
-    const compiled = opts.compiled === false ? null : compiledServer(log);
+    const server = opts.compiled === false ? null : await compiledServer(log);
     const exporterEnv = {
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -172,31 +194,44 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       LOG_LEVEL: 'warn',
       EXPORTER_REFRESH_MS: '1000',
     };
-    const exporter = compiled
-      ? startChild([compiled], exporterEnv, false)
+    const exporter = server
+      ? startChild([server], exporterEnv, false)
       : startChild(['exporter/src/server.ts'], exporterEnv);
     children.push(exporter);
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/api/gateways`)).ok, { timeoutMs: 60_000, what: 'exporter' });
+    await waitFor(async () => (await fetch(`${base}/api/gateways`)).ok, {
+      timeoutMs: 60_000,
+      what: 'exporter',
+    });
     const rssStart = rssMb(exporter.pid!);
 
     const body = Buffer.from(await (await fetch(`${base}/api/gateways`)).arrayBuffer());
     const bodyFile = join(dir.path, 'gateways.json');
     await writeFile(bodyFile, body);
+    // a small body too: with 2.5 MB answers both servers are bound by the bytes, a small one shows
+    // the exporter's own per-request cost (hooks, headers, the generation check)
+    const small = Buffer.from(await (await fetch(`${base}/api/cache-stats`)).arrayBuffer());
+    const smallFile = join(dir.path, 'cache-stats.json');
+    await writeFile(smallFile, small);
     const basePort = await freePort();
-    const baseline = startChild([SELF, '--serve-baseline', bodyFile, String(basePort)], {});
+    const baseline = startChild([SELF, '--serve-baseline', bodyFile, smallFile, String(basePort)], {});
     children.push(baseline);
     const baselineUrl = `http://127.0.0.1:${basePort}/api/gateways`;
     await waitFor(async () => (await fetch(baselineUrl)).ok, { timeoutMs: 30_000, what: 'baseline' });
     const check = Buffer.from(await (await fetch(baselineUrl)).arrayBuffer());
     if (!check.equals(body)) throw new Error('baseline does not serve the same bytes');
 
-    const metricsText = await (await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'identity' } })).text();
+    const metricsText = await (
+      await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'identity' } })
+    ).text();
     const load = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(metricsText);
     // start the gzip of the static part, then read its size
     await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
     await sleep(1000);
-    const gz = await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    const gz = await fetch(`${base}/metrics`, {
+      headers: { 'accept-encoding': 'gzip' },
+      decompress: false,
+    } as RequestInit);
     const gzipBytes = Number(gz.headers.get('content-length'));
     await gz.arrayBuffer();
 
@@ -212,12 +247,20 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     for (let i = 0; i < 2; i++) {
       bl.push(await run(baselineUrl));
       ex.push(await run(`${base}/api/gateways`));
-      log(`round ${i + 1}: baseline ${Math.round(bl[i].requests.average)} req/s, exporter ${Math.round(ex[i].requests.average)} req/s`);
+      log(
+        `round ${i + 1}: baseline ${Math.round(bl[i].requests.average)} req/s, exporter ${Math.round(ex[i].requests.average)} req/s`,
+      );
     }
     const mean = (rs: autocannon.Result[], f: (r: autocannon.Result) => number) =>
       rs.reduce((n, r) => n + f(r), 0) / rs.length;
     const exporterRps = mean(ex, (r) => r.requests.average);
     const baselineRps = mean(bl, (r) => r.requests.average);
+
+    const smallBaseline = await run(`http://127.0.0.1:${basePort}/api/cache-stats`);
+    const smallExporter = await run(`${base}/api/cache-stats`);
+    log(
+      `/api/cache-stats: baseline ${Math.round(smallBaseline.requests.average)} req/s, exporter ${Math.round(smallExporter.requests.average)} req/s`,
+    );
 
     log('/metrics');
     const scrape = await run(`${base}/metrics`, { connections: 1, headers: { 'accept-encoding': 'gzip' } });
@@ -270,6 +313,13 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         baselineP50Ms: mean(bl, (r) => r.latency.p50),
         errors: ex.reduce((n, r) => n + r.errors + r.non2xx, 0),
       },
+      smallBody: {
+        bodyBytes: small.length,
+        exporterRps: Math.round(smallExporter.requests.average),
+        baselineRps: Math.round(smallBaseline.requests.average),
+        ratio: Math.round((smallExporter.requests.average / smallBaseline.requests.average) * 100) / 100,
+        exporterP50Ms: smallExporter.latency.p50,
+      },
       metrics: {
         bodyBytes: Buffer.byteLength(metricsText),
         gzipBytes,
@@ -291,7 +341,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       targets: { gatewaysRatio: false, metricsP50: false, rss: false },
       connections,
       durationSeconds: duration,
-      runtime: compiled ? 'compiled' : 'tsx',
+      runtime: server ? 'compiled' : 'tsx',
     };
     result.targets = {
       gatewaysRatio: result.gateways.ratio >= 0.8,
@@ -306,13 +356,17 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
   }
 }
 
-/** The baseline: plain Fastify, one route, the same bytes from memory. */
-async function serveBaseline(file: string, port: number): Promise<void> {
+/** The baseline: plain Fastify, the same bytes from memory. */
+async function serveBaseline(file: string, smallFile: string, port: number): Promise<void> {
   const { default: Fastify } = await import('fastify');
   const body = readFileSync(file);
+  const small = readFileSync(smallFile);
   const app = Fastify();
   app.get('/api/gateways', (_req, reply) => {
     reply.header('content-type', 'application/json; charset=utf-8').send(body);
+  });
+  app.get('/api/cache-stats', (_req, reply) => {
+    reply.header('content-type', 'application/json; charset=utf-8').send(small);
   });
   await app.listen({ host: '127.0.0.1', port });
   const stop = () => app.close().then(() => process.exit(0));
@@ -323,7 +377,7 @@ async function serveBaseline(file: string, port: number): Promise<void> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const i = process.argv.indexOf('--serve-baseline');
   if (i >= 0) {
-    await serveBaseline(process.argv[i + 1], Number(process.argv[i + 2]));
+    await serveBaseline(process.argv[i + 1], process.argv[i + 2], Number(process.argv[i + 3]));
   } else {
     const quick = process.argv.includes('--quick');
     const r = await runExporterBenchmark(quick ? { durationSeconds: 3, soakSeconds: 10 } : {});

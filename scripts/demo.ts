@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runMain } from '../common/src/cli.js';
+import { ConfigError } from '../common/src/config/core.js';
 import { errorMessage } from '../common/src/errors.js';
 import { ALERT_CONFIG } from '../dashboards/src/alerts/config.js';
 import { freePort } from '../test/helpers/net.js';
@@ -75,8 +76,13 @@ async function announceFirstData(exporterUrl: string, stack: Stack): Promise<voi
 
 await runMain('demo', async () => {
   const size = (process.env.DEMO_SIZE ?? process.env.SIM_SIZE ?? 'S').toUpperCase();
-  if (!SIZES.includes(size)) throw new Error(`DEMO_SIZE must be one of ${SIZES.join(', ')}, got "${size}"`);
+  if (!SIZES.includes(size))
+    throw new ConfigError(`DEMO_SIZE must be one of ${SIZES.join(', ')}, got "${size}"`);
   const realMist = Boolean(process.env.MIST_API_TOKEN || process.env.MIST_APITOKEN);
+  const workerInterval = process.env.WORKER_INTERVAL ?? (realMist ? '300' : '60');
+  if (!/^\d+$/.test(workerInterval)) {
+    throw new ConfigError(`WORKER_INTERVAL must be a whole number of seconds, got "${workerInterval}"`);
+  }
   const stack = new Stack();
   const children: ChildHandle[] = [];
 
@@ -134,7 +140,6 @@ await runMain('demo', async () => {
     }
 
     // Collector. Its data freshness skip must not swallow the demo's short interval (.tmp/bugs-e2e.md #1).
-    const workerInterval = process.env.WORKER_INTERVAL ?? (realMist ? '300' : '60');
     const staleThreshold =
       process.env.STALE_THRESHOLD ?? String(Math.max(1, Math.floor(Number(workerInterval) / 2)));
     const collector = spawnComponent('collector', {

@@ -79,7 +79,10 @@ const WHOLE_ORG = new Set([
 
 async function runCollectorOnce(
   env: Record<string, string>,
-  sim: { resetStats(o?: { rateLimits?: boolean }): void; stats(): { total: number; by_operation: Record<string, number> } },
+  sim: {
+    resetStats(o?: { rateLimits?: boolean }): void;
+    stats(): { total: number; by_operation: Record<string, number> };
+  },
 ): Promise<CollectorRun> {
   sim.resetStats();
   let finished: Record<string, unknown> | null = null;

@@ -26,7 +26,12 @@ export function rateLimitState(pool: TokenPool, nowMs: number): RateLimitState |
 }
 
 export class RateLimitMirror {
-  private written = false;
+  /**
+   * Whether the key may exist. True at start: a previous process (or the leader before a take-over)
+   * may have left it, and this pool knows nothing of it; the first sync with no token exhausted
+   * deletes it, else it would say "limited" for up to an hour while calls succeed.
+   */
+  private written = true;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(

@@ -66,7 +66,7 @@ export class Session {
       } catch (e) {
         if (e instanceof AbortedError) throw e;
         this.log.warn(
-          { token: `token${i + 1}`, error: errorMessage(e) },
+          { token_label: `token${i + 1}`, error: errorMessage(e) },
           'could not read /self/usage; using MIST_RATE_LIMIT',
         );
       }
@@ -93,7 +93,7 @@ export class Session {
         // A 429 here says nothing about the token's validity: keep it, it is marked exhausted.
         if (e instanceof RateLimitedError) continue;
         if (e instanceof MistHttpError && (e.status === 401 || e.status === 403)) {
-          this.log.error({ token: `token${i + 1}`, status: e.status }, 'Mist token rejected at start-up');
+          this.log.error({ token_label: `token${i + 1}`, status: e.status }, 'Mist token rejected at start-up');
           continue;
         }
         throw e;

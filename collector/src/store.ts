@@ -235,6 +235,25 @@ export class Store {
     return (await this.redis.exists(keys.gateways())) === 1;
   }
 
+  /** Every stored peer envelope by index member (`{id}-{mac}`); unreadable values are left out. */
+  async readPeerEnvelopes(): Promise<Map<string, PeerEnvelope>> {
+    const members = await this.redis.smembers(keys.vpnPeersIndex());
+    const out = new Map<string, PeerEnvelope>();
+    for (let i = 0; i < members.length; i += 1000) {
+      const batch = members.slice(i, i + 1000).flatMap((m) => {
+        const p = parseVpnPeerMember(m);
+        return p ? [{ m, key: keys.vpnPeers(p.gatewayId, p.mac) }] : [];
+      });
+      if (batch.length === 0) continue;
+      const vals = await this.redis.mget(...batch.map((b) => b.key));
+      batch.forEach((b, j) => {
+        const v = parse<PeerEnvelope>(vals[j]);
+        if (v && typeof v === 'object' && v.peers_by_port) out.set(b.m, v);
+      });
+    }
+    return out;
+  }
+
   /** Everything a restarted collector can reuse (configs, last gateways and sites, freshness). */
   async readState(): Promise<StoredState> {
     const load = async (index: string, keyOf: (id: string) => string) => {

@@ -4,7 +4,12 @@
  * envelope, the details in the log. `buildApp` is what server.ts runs and what tests inject into.
  */
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  LogController,
+} from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ExporterConfig } from '../../common/src/config/exporter.js';
 import { errorMessage } from '../../common/src/errors.js';
@@ -20,7 +25,7 @@ import type { RouteDeps } from './routes/deps.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerHomeRoute } from './routes/home.js';
 import { registerMetricsRoute } from './routes/metrics.js';
-import { sendError } from './routes/respond.js';
+import { sendError, sendJson } from './routes/respond.js';
 import { SnapshotStore } from './snapshot.js';
 import { VERSION } from './version.js';
 
@@ -42,14 +47,6 @@ export interface BuildAppOptions {
   /** How long to wait for the first Redis connection before serving anyway. */
   connectWaitMs?: number;
 }
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cache-control': 'no-store',
-};
 
 const CLIENT_ERRORS: Record<number, string> = {
   400: 'Bad request',
@@ -86,7 +83,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       sendError(
         reply,
         400,
-        err.code === 'FST_ERR_BAD_URL' ? 'Malformed URL: invalid percent-encoding in the path' : 'Bad request',
+        err.code === 'FST_ERR_BAD_URL'
+          ? 'Malformed URL: invalid percent-encoding in the path'
+          : 'Bad request',
       );
     },
   });
@@ -101,18 +100,19 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.addHook('onRequest', (_req, reply, done) => {
-    reply.headers(SECURITY_HEADERS);
-    done();
-  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const code = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    const code =
+      typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+        ? err.statusCode
+        : 500;
     if (code >= 500) logger.error({ err: errorMessage(err), url: req.url.slice(0, 200) }, 'request failed');
     else logger.info({ err: errorMessage(err), code, url: req.url.slice(0, 200) }, 'request refused');
     return sendError(
       reply,
       code,
-      code >= 500 ? 'Internal error; details are in the exporter log' : (CLIENT_ERRORS[code] ?? 'Request refused'),
+      code >= 500
+        ? 'Internal error; details are in the exporter log'
+        : (CLIENT_ERRORS[code] ?? 'Request refused'),
     );
   });
   app.setNotFoundHandler((_req, reply) =>
@@ -126,7 +126,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       info: {
         title: 'mist-circuit-stats exporter',
         description:
-          'Read-only JSON API over the collector\'s Redis cache (reference contract §2), Prometheus /metrics and /health.',
+          "Read-only JSON API over the collector's Redis cache (reference contract §2), Prometheus /metrics and /health.",
         version: VERSION,
       },
       tags: [
@@ -147,7 +147,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   registerVpnPeerRoutes(app, deps);
   registerInsightRoutes(app, deps);
   app.get('/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async (_req, reply) =>
-    reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(app.swagger())),
+    sendJson(reply, 200, Buffer.from(JSON.stringify(app.swagger()))),
   );
 
   app.addHook('onClose', async () => {

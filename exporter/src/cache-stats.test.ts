@@ -29,7 +29,13 @@ describe('cache-stats (contract §2 field names)', () => {
   it('an empty cache', () => {
     const raw = fixtureRawRead(fixtureOrg());
     for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
-    Object.assign(raw, { vpnPeers: [], templates: [], insightMembers: [], insightsPresent: 0, profilesPresent: 0 });
+    Object.assign(raw, {
+      vpnPeers: [],
+      templates: [],
+      insightMembers: [],
+      insightsPresent: 0,
+      profilesPresent: 0,
+    });
     const d = parseSnapshot(raw);
     expect(cacheValid(d)).toBe(false);
     expect(cacheStats(d)).toMatchObject({

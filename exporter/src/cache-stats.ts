@@ -4,7 +4,14 @@
  * nothing here needs KEYS: the counts come from the index sets read with the snapshot.
  */
 import type { CacheStats, WorkerStatus } from '../../common/src/types.js';
-import { gatewayObjects, type MetaData, peerPaths, portObjects, SCALAR_KEYS, type SnapshotData } from './data.js';
+import {
+  gatewayObjects,
+  type MetaData,
+  peerPaths,
+  portObjects,
+  SCALAR_KEYS,
+  type SnapshotData,
+} from './data.js';
 
 /** The part of the stats that comes from `mist:gateways` and `mist:sites`. */
 export interface GatewayCounts {

@@ -157,12 +157,16 @@ export type GatewayData = Pick<SnapshotData, 'sites' | 'gateways' | 'invalid'>;
 /** The VPN peer envelopes: large, parsed only when their stored text changed. */
 export type PeerData = Pick<SnapshotData, 'vpnPeers' | 'invalid'>;
 
-const byKey = <T>(f: (x: T) => string) => (a: T, b: T) => (f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0);
+const byKey =
+  <T>(f: (x: T) => string) =>
+  (a: T, b: T) =>
+    f(a) < f(b) ? -1 : f(a) > f(b) ? 1 : 0;
 
 export function parseMeta(read: RawRead): MetaData {
   const invalid: SnapshotData['invalid'] = [];
   const s = read.scalars;
-  const obj = (name: ScalarName) => parseStored(SCALAR_KEYS[name], s[name], isObject, 'a JSON object', invalid)?.value ?? null;
+  const obj = (name: ScalarName) =>
+    parseStored(SCALAR_KEYS[name], s[name], isObject, 'a JSON object', invalid)?.value ?? null;
 
   const templates: SnapshotData['templates'] = [];
   for (const [id, raw] of read.templates) {
@@ -173,7 +177,11 @@ export function parseMeta(read: RawRead): MetaData {
   for (const member of read.insightMembers) {
     const parsed = parseInsightMember(member);
     if (parsed) insightPorts.push({ member, ...parsed });
-    else invalid.push({ key: keys.insightsIndex(), reason: `member ${JSON.stringify(member)} is not {id}:{port}` });
+    else
+      invalid.push({
+        key: keys.insightsIndex(),
+        reason: `member ${JSON.stringify(member)} is not {id}:{port}`,
+      });
   }
   const presence: Record<string, boolean> = {};
   for (const name of SCALAR_NAMES) presence[SCALAR_KEYS[name]] = s[name] !== null;
@@ -217,7 +225,10 @@ export function parsePeers(read: RawRead): PeerData {
   for (const [member, raw] of read.vpnPeers) {
     const parsed = parseVpnPeerMember(member);
     if (!parsed) {
-      invalid.push({ key: keys.vpnPeersIndex(), reason: `member ${JSON.stringify(member)} is not {id}-{mac}` });
+      invalid.push({
+        key: keys.vpnPeersIndex(),
+        reason: `member ${JSON.stringify(member)} is not {id}-{mac}`,
+      });
       continue;
     }
     const key = keys.vpnPeers(parsed.gatewayId, parsed.mac);

@@ -15,11 +15,23 @@ describe('health', () => {
     const h = evaluateHealth({ redisUp: true, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
     expect(h).toEqual({
       code: 200,
-      body: { status: 'healthy', redis: 'connected', cache_valid: true, mode: 'redis-cache', data_age_seconds: 30, reasons: [] },
+      body: {
+        status: 'healthy',
+        redis: 'connected',
+        cache_valid: true,
+        mode: 'redis-cache',
+        data_age_seconds: 30,
+        reasons: [],
+      },
     });
   });
   it('degraded: data older than STALE_THRESHOLD', () => {
-    const h = evaluateHealth({ redisUp: true, data: data(), nowSeconds: NOW + 700, staleThresholdSeconds: 600 });
+    const h = evaluateHealth({
+      redisUp: true,
+      data: data(),
+      nowSeconds: NOW + 700,
+      staleThresholdSeconds: 600,
+    });
     expect(h.code).toBe(200);
     expect(h.body.status).toBe('degraded');
     expect(h.body.reasons).toEqual(['data is 730 s old (STALE_THRESHOLD is 600 s)']);
@@ -31,7 +43,10 @@ describe('health', () => {
     });
     const h = evaluateHealth({ redisUp: true, data: d, nowSeconds: NOW, staleThresholdSeconds: 600 });
     expect(h.body.status).toBe('degraded');
-    expect(h.body.reasons).toEqual(['the collector reports status "error"', "the collector's last cycle failed"]);
+    expect(h.body.reasons).toEqual([
+      'the collector reports status "error"',
+      "the collector's last cycle failed",
+    ]);
   });
   it('degraded: nothing in Redis yet', () => {
     const h = evaluateHealth({ redisUp: true, data: null, nowSeconds: NOW, staleThresholdSeconds: 600 });
@@ -40,6 +55,10 @@ describe('health', () => {
   it('unhealthy 503: Redis unreachable, even with data held', () => {
     const h = evaluateHealth({ redisUp: false, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
     expect(h.code).toBe(503);
-    expect(h.body).toMatchObject({ status: 'unhealthy', redis: 'unreachable', error: 'Redis is unreachable' });
+    expect(h.body).toMatchObject({
+      status: 'unhealthy',
+      redis: 'unreachable',
+      error: 'Redis is unreachable',
+    });
   });
 });

@@ -54,7 +54,7 @@ export function evaluateHealth(h: HealthInput): { code: 200 | 503; body: HealthB
   const ws = d?.workerStatus;
   if (ws?.status === 'error') reasons.push('the collector reports status "error"');
   const lastCycle = (d?.collectorStats as { last_cycle?: { success?: unknown } } | null)?.last_cycle;
-  if (lastCycle?.success === false) reasons.push('the collector\'s last cycle failed');
+  if (lastCycle?.success === false) reasons.push("the collector's last cycle failed");
   return {
     code: 200,
     body: { status: reasons.length ? 'degraded' : 'healthy', redis: 'connected', ...base, reasons },

@@ -37,10 +37,14 @@ const ERROR_TEXT: Record<number, string> = {
 const gatewayIdParam = str('Mist device id of the gateway (UUID)');
 (gatewayIdParam as Schema).pattern = UUID_PATTERN.source;
 const portWildcard = {
-  ...str(`WAN port id, may contain "/" (e.g. ge-0/0/0 or ge-0/0/0.20), raw or percent-encoded; at most ${MAX_PORT_ID_LENGTH} characters`),
+  ...str(
+    `WAN port id, may contain "/" (e.g. ge-0/0/0 or ge-0/0/0.20), raw or percent-encoded; at most ${MAX_PORT_ID_LENGTH} characters`,
+  ),
 };
 
-const port = open('WAN port (contract §2.3): name, port_id, wan_name, description, enabled, ip, netmask, gateway, type, template_type, vlan_id, override, up, rx_bytes, tx_bytes, rx_pkts, tx_pkts, speed, mac, rx_bps, tx_bps, plus if_stat pass-through fields');
+const port = open(
+  'WAN port (contract §2.3): name, port_id, wan_name, description, enabled, ip, netmask, gateway, type, template_type, vlan_id, override, up, rx_bytes, tx_bytes, rx_pkts, tx_pkts, speed, mac, rx_bps, tx_bps, plus if_stat pass-through fields',
+);
 const gateway = {
   ...obj({
     id: str(),
@@ -57,17 +61,23 @@ const gateway = {
     _basic_only: bool(),
   }),
   additionalProperties: true,
-  description: 'Gateway (contract §2.4): the Mist device-stats row plus site_name, ports, num_ports, _basic_only',
+  description:
+    'Gateway (contract §2.4): the Mist device-stats row plus site_name, ports, num_ports, _basic_only',
 };
 const peerEnvelope = {
   ...obj({
     success: bool(),
     total_peers: num(),
-    peers_by_port: { type: 'object', additionalProperties: { type: 'array', items: open('Peer path (contract §1.4)') } },
+    peers_by_port: {
+      type: 'object',
+      additionalProperties: { type: 'array', items: open('Peer path (contract §1.4)') },
+    },
   }),
   additionalProperties: true,
 };
-const insight = open('Insight series: timestamps (epoch s), rx_bps, tx_bps (null = gap), rx_bytes, tx_bytes, interval');
+const insight = open(
+  'Insight series: timestamps (epoch s), rx_bps, tx_bps (null = gap), rx_bytes, tx_bytes, interval',
+);
 const cacheStats = obj({
   gateways_count: num(),
   connected_count: num(),
@@ -85,7 +95,13 @@ const cacheStats = obj({
   worker_status: nullable(open('worker_status')),
 });
 
-const api = (summary: string, description: string, data: Schema, codes: number[], extra: Schema = {}): Schema => ({
+const api = (
+  summary: string,
+  description: string,
+  data: Schema,
+  codes: number[],
+  extra: Schema = {},
+): Schema => ({
   tags: ['api'],
   summary,
   description: description + STALE_NOTE,
@@ -130,24 +146,45 @@ export const ROUTE_SCHEMAS = {
     obj({ cache_valid: bool(), stats: cacheStats, loading_phase: nullable(open('loading_phase')) }),
     [],
   ),
-  organization: api('Organization summary', 'org_id, org_name, created_time, updated_time.', obj({
-    org_id: str(),
-    org_name: str(),
-    created_time: nullable(num()),
-    updated_time: nullable(num()),
-  }), [404]),
+  organization: api(
+    'Organization summary',
+    'org_id, org_name, created_time, updated_time.',
+    obj({
+      org_id: str(),
+      org_name: str(),
+      created_time: nullable(num()),
+      updated_time: nullable(num()),
+    }),
+    [404],
+  ),
   sites: api('Sites', 'Full Mist site objects.', { type: 'array', items: open('Mist site') }, [404]),
-  gateways: api('Gateways with their WAN ports', 'Optionally filtered by site_id (exact match).', { type: 'array', items: gateway }, [400, 404], {
-    querystring: obj({ site_id: { ...str('Only gateways of this site'), pattern: UUID_PATTERN.source } }),
-  }),
-  templates: api('Gateway templates', 'Object keyed by gatewaytemplate_id; {} if none.', {
-    type: 'object',
-    additionalProperties: open('Mist gateway template'),
-  }, []),
-  vpnPeersAll: api('VPN peer paths of every gateway', 'Object keyed by "<gateway_id>-<mac>"; {} if none.', {
-    type: 'object',
-    additionalProperties: peerEnvelope,
-  }, []),
+  gateways: api(
+    'Gateways with their WAN ports',
+    'Optionally filtered by site_id (exact match).',
+    { type: 'array', items: gateway },
+    [400, 404],
+    {
+      querystring: obj({ site_id: { ...str('Only gateways of this site'), pattern: UUID_PATTERN.source } }),
+    },
+  ),
+  templates: api(
+    'Gateway templates',
+    'Object keyed by gatewaytemplate_id; {} if none.',
+    {
+      type: 'object',
+      additionalProperties: open('Mist gateway template'),
+    },
+    [],
+  ),
+  vpnPeersAll: api(
+    'VPN peer paths of every gateway',
+    'Object keyed by "<gateway_id>-<mac>"; {} if none.',
+    {
+      type: 'object',
+      additionalProperties: peerEnvelope,
+    },
+    [],
+  ),
   vpnPeersOne: api(
     'VPN peer paths of one gateway',
     'The peer envelope, or {} when the gateway has none. 404 for a gateway id not in the gateway list.',
@@ -155,7 +192,10 @@ export const ROUTE_SCHEMAS = {
     [400, 404],
     {
       params: obj(
-        { gateway_id: gatewayIdParam, mac: { ...str('Gateway MAC, 12 hex digits'), pattern: MAC_PATTERN.source } },
+        {
+          gateway_id: gatewayIdParam,
+          mac: { ...str('Gateway MAC, 12 hex digits'), pattern: MAC_PATTERN.source },
+        },
         { required: ['gateway_id', 'mac'] },
       ),
     },
@@ -171,7 +211,12 @@ export const ROUTE_SCHEMAS = {
     'The series, or {} when there is none. 404 for a gateway id not in the gateway list.',
     insight,
     [400, 404],
-    { params: obj({ gateway_id: gatewayIdParam, port_id: portWildcard }, { required: ['gateway_id', 'port_id'] }) },
+    {
+      params: obj(
+        { gateway_id: gatewayIdParam, port_id: portWildcard },
+        { required: ['gateway_id', 'port_id'] },
+      ),
+    },
   ),
   traffic: api(
     'Traffic series of one WAN port at a resolution',
@@ -187,13 +232,25 @@ export const ROUTE_SCHEMAS = {
     }),
     [400, 404],
     {
-      params: obj({ gateway_id: gatewayIdParam, port_id: portWildcard }, { required: ['gateway_id', 'port_id'] }),
+      params: obj(
+        { gateway_id: gatewayIdParam, port_id: portWildcard },
+        { required: ['gateway_id', 'port_id'] },
+      ),
       querystring: obj({
-        duration: { ...str(`One of ${KNOWN_DURATIONS.join(', ')}`), pattern: DURATION_PATTERN.source, default: '7d' },
+        duration: {
+          ...str(`One of ${KNOWN_DURATIONS.join(', ')}`),
+          pattern: DURATION_PATTERN.source,
+          default: '7d',
+        },
       }),
     },
   ),
-  cacheStats: api('Cache statistics', 'Counts of gateways, ports, paths, series and cached configs.', cacheStats, []),
+  cacheStats: api(
+    'Cache statistics',
+    'Counts of gateways, ports, paths, series and cached configs.',
+    cacheStats,
+    [],
+  ),
   tokenStatus: api(
     'Collector and rate-limit status',
     'No token material is ever exposed. rate_limit is {is_limited:false} once its reset time has passed.',
@@ -202,7 +259,9 @@ export const ROUTE_SCHEMAS = {
       worker_status: nullable(open('worker_status')),
       last_update: nullable(num()),
       cache_valid: bool(),
-      rate_limit: open('{is_limited:false} or {is_limited, reset_time, tokens_exhausted, total_tokens, timestamp}'),
+      rate_limit: open(
+        '{is_limited:false} or {is_limited, reset_time, tokens_exhausted, total_tokens, timestamp}',
+      ),
     }),
     [],
   ),

@@ -8,7 +8,8 @@ import type { Json } from './data.js';
 export function effectiveRateLimit(stored: Json | null, nowSeconds: number): Json {
   if (!stored) return { is_limited: false };
   const reset = stored.reset_time;
-  if (typeof reset === 'number' && Number.isFinite(reset) && nowSeconds >= reset) return { is_limited: false };
+  if (typeof reset === 'number' && Number.isFinite(reset) && nowSeconds >= reset)
+    return { is_limited: false };
   return stored;
 }
 

@@ -27,7 +27,9 @@ function results(r: ExecResult): unknown[] {
 }
 
 /** The change detector: one MGET of the generation counter and last_update. */
-export async function readVersion(redis: Redis): Promise<{ generation: string | null; lastUpdate: string | null }> {
+export async function readVersion(
+  redis: Redis,
+): Promise<{ generation: string | null; lastUpdate: string | null }> {
   const [generation, lastUpdate] = await redis.mget(keys.generation(), keys.lastUpdate());
   return { generation, lastUpdate };
 }
@@ -77,7 +79,11 @@ export async function readSnapshotRaw(redis: Redis): Promise<RawRead> {
   for (const c of insightChunks) p2.exists(...c);
   const r2 = p2.length ? results(await p2.exec()) : [];
   let i = 0;
-  const take = (n: number) => r2.slice(i, (i += n));
+  const take = (n: number) => {
+    const part = r2.slice(i, i + n);
+    i += n;
+    return part;
+  };
   const vpnValues = take(vpnChunks.length).flat() as Array<string | null>;
   const templateValues = take(templateChunks.length).flat() as Array<string | null>;
   const sum = (xs: unknown[]) => xs.reduce<number>((a, b) => a + (b as number), 0);

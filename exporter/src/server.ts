@@ -3,10 +3,10 @@
  * /metrics then say so), listen on HOST:PORT, check the collector's generation in the background,
  * and shut down cleanly on SIGTERM/SIGINT (in-flight requests finish, then Redis is closed).
  */
-import { loadExporterConfig } from '../../common/src/config/exporter.js';
-import { exporterSchema } from '../../common/src/config/exporter.js';
-import { maskConfig } from '../../common/src/config/core.js';
+
 import { runMain } from '../../common/src/cli.js';
+import { maskConfig } from '../../common/src/config/core.js';
+import { exporterSchema, loadExporterConfig } from '../../common/src/config/exporter.js';
 import { errorMessage } from '../../common/src/errors.js';
 import { createLogger } from '../../common/src/log.js';
 import { buildApp } from './app.js';
@@ -31,7 +31,10 @@ await runMain('exporter', async () => {
     throw e;
   }
   logger.info(
-    { config: { ...maskConfig(exporterSchema, config), redisUrl: redactUrl(config.redisUrl) }, redis: redis.status },
+    {
+      config: { ...maskConfig(exporterSchema, config), redisUrl: redactUrl(config.redisUrl) },
+      redis: redis.status,
+    },
     `exporter listening on http://${config.host}:${config.port}`,
   );
 

@@ -118,7 +118,9 @@ describe('Snapshot reuse across reloads', () => {
 
 describe('trafficBody', () => {
   it('shapes a series and defaults interval to 600', () => {
-    expect(trafficBody({ timestamps: [1], rx_bps: [2], tx_bps: [3], rx_bytes: 4, tx_bytes: 5 }, '1h')).toEqual({
+    expect(
+      trafficBody({ timestamps: [1], rx_bps: [2], tx_bps: [3], rx_bytes: 4, tx_bytes: 5 }, '1h'),
+    ).toEqual({
       timestamps: [1],
       rx_bps: [2],
       tx_bps: [3],

@@ -13,7 +13,13 @@ import type { Redis } from 'ioredis';
 import { errorMessage } from '../../common/src/errors.js';
 import { type InsightResolution, keys } from '../../common/src/keys.js';
 import type { Logger } from '../../common/src/log.js';
-import { cacheValid, composeCacheStats, type GatewayCounts, gatewayCounts, pathCount } from './cache-stats.js';
+import {
+  cacheValid,
+  composeCacheStats,
+  type GatewayCounts,
+  gatewayCounts,
+  pathCount,
+} from './cache-stats.js';
 import {
   type GatewayData,
   isObject,
@@ -31,7 +37,6 @@ import {
 } from './data.js';
 import { fail, ok, okRaw, rawObject } from './envelope.js';
 import { ByteLru } from './lru.js';
-import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
 import { type IdentityLookup, type MetricsContext, metricsContext } from './metrics/context.js';
 import {
   type RenderedSection,
@@ -40,6 +45,7 @@ import {
   type SectionInput,
   type SectionName,
 } from './metrics/render.js';
+import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
 
 export interface Body {
   code: number;
@@ -61,7 +67,13 @@ function unreadable(what: string): string {
   return `The ${what} stored in Redis is unreadable; the collector rewrites it on its next cycle (details in the exporter log)`;
 }
 
-function storedBody(d: Pick<SnapshotData, 'invalid'>, key: string, stored: { raw: string } | null, missing: string, what: string): Body {
+function storedBody(
+  d: Pick<SnapshotData, 'invalid'>,
+  key: string,
+  stored: { raw: string } | null,
+  missing: string,
+  what: string,
+): Body {
   if (stored) return { code: 200, body: okRaw(stored.raw) };
   if (d.invalid.some((i) => i.key === key)) return { code: 503, body: fail(unreadable(what)) };
   return { code: 404, body: fail(missing) };
@@ -84,7 +96,8 @@ function parseInsight(raw: string | null): Json | null {
 
 /** The traffic response (contract §2): the stored series, `interval` 600 when the value has none. */
 export function trafficBody(v: Json | null, resolution: InsightResolution): Json {
-  if (!v) return { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution, interval: 0 };
+  if (!v)
+    return { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution, interval: 0 };
   const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
   return {
     timestamps: v.timestamps,
@@ -151,8 +164,8 @@ function gatewayProducts(
       if (!isObject(gw)) continue;
       gatewayIds.add(String(gw.id ?? '').toLowerCase());
       if (typeof gw.site_id !== 'string') continue;
-      let list = gatewaysBySite.get(gw.site_id);
-      if (!list) gatewaysBySite.set(gw.site_id, (list = []));
+      const list = gatewaysBySite.get(gw.site_id) ?? [];
+      if (list.length === 0) gatewaysBySite.set(gw.site_id, list);
       list.push(JSON.stringify(gw));
     }
   }
@@ -383,6 +396,15 @@ export class SnapshotStore {
     return this.current;
   }
 
+  /**
+   * The fast path of every request: the snapshot when no check is due, Redis is up and data is
+   * loaded (pure memory, no await); null means "take the async path" (get / access).
+   */
+  ready(): Snapshot | null {
+    if (!this.redisUp || this.now() - this.lastCheckAtMs >= this.opts.refreshMs) return null;
+    return this.current;
+  }
+
   /** Check the generation now (coalesced with a check already running). */
   refresh(): Promise<void> {
     if (!this.inflight) {
@@ -449,8 +471,8 @@ export class SnapshotStore {
           ports.forEach((p, i) => {
             const raw = values[i];
             if (parseInsight(raw) === null) return;
-            let list = byGateway.get(p.gatewayId);
-            if (!list) byGateway.set(p.gatewayId, (list = []));
+            const list = byGateway.get(p.gatewayId) ?? [];
+            if (list.length === 0) byGateway.set(p.gatewayId, list);
             list.push([p.portId, raw as string]);
           });
           return okRaw(rawObject([...byGateway].map(([gw, list]) => [gw, rawObject(list)] as const)));
@@ -478,13 +500,21 @@ export class SnapshotStore {
   }
 
   /** Traffic series at a resolution, falling back to the default key (contract §2). */
-  async trafficBody(snap: Snapshot, gatewayId: string, portId: string, res: InsightResolution): Promise<Buffer> {
+  async trafficBody(
+    snap: Snapshot,
+    gatewayId: string,
+    portId: string,
+    res: InsightResolution,
+  ): Promise<Buffer> {
     const member = `${gatewayId}:${portId}`;
     if (!snap.insightMembers.has(member)) return ok(trafficBody(null, res));
     const cacheKey = `traffic|${res}|${member}`;
     const cached = snap.lazy.get(cacheKey);
     if (cached) return cached;
-    const [atRes, dflt] = await this.readValues([keys.insights(gatewayId, portId, res), keys.insights(gatewayId, portId)]);
+    const [atRes, dflt] = await this.readValues([
+      keys.insights(gatewayId, portId, res),
+      keys.insights(gatewayId, portId),
+    ]);
     const body = ok(trafficBody(parseInsight(atRes) ?? parseInsight(dflt), res));
     snap.lazy.set(cacheKey, body);
     return body;
@@ -558,7 +588,10 @@ export class SnapshotStore {
         );
       }
       if (snap.duplicateSeriesDropped) {
-        log.warn({ dropped: snap.duplicateSeriesDropped }, 'duplicate ports or peer paths in the data: extra series dropped');
+        log.warn(
+          { dropped: snap.duplicateSeriesDropped },
+          'duplicate ports or peer paths in the data: extra series dropped',
+        );
       }
       log.debug(
         {

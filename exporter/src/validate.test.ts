@@ -8,14 +8,17 @@ describe('input checks', () => {
       value: '00000000-0000-0000-1000-aabbcc000001',
     });
   });
-  it.each([[''], ['abc'], ['00000000-0000-0000-1000-aabbcc00000'], ['00000000-0000-0000-1000-aabbcc000001x'], [undefined]])(
-    'refuses gateway id %j without echoing it',
-    (v) => {
-      const r = checkGatewayId(v);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.error).toMatch(/^gateway_id must be a Mist device id/);
-    },
-  );
+  it.each([
+    [''],
+    ['abc'],
+    ['00000000-0000-0000-1000-aabbcc00000'],
+    ['00000000-0000-0000-1000-aabbcc000001x'],
+    [undefined],
+  ])('refuses gateway id %j without echoing it', (v) => {
+    const r = checkGatewayId(v);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/^gateway_id must be a Mist device id/);
+  });
   it('checks MACs', () => {
     expect(checkMac('AABBCC000001')).toEqual({ ok: true, value: 'aabbcc000001' });
     expect(checkMac('aa:bb:cc:00:00:01').ok).toBe(false);
@@ -27,7 +30,10 @@ describe('input checks', () => {
     }
     expect(checkPortId('')).toEqual({ ok: false, error: 'port id is missing' });
     expect(checkPortId('a\nb')).toEqual({ ok: false, error: 'port id must not contain control characters' });
-    expect(checkPortId('x'.repeat(129))).toEqual({ ok: false, error: 'port id must be at most 128 characters' });
+    expect(checkPortId('x'.repeat(129))).toEqual({
+      ok: false,
+      error: 'port id must be at most 128 characters',
+    });
   });
   it('site filter: absent or empty means none; one UUID otherwise', () => {
     expect(checkSiteFilter(undefined)).toEqual({ ok: true, value: null });

@@ -15,7 +15,10 @@ export type Checked = { ok: true; value: string } | { ok: false; error: string }
 
 export function checkGatewayId(v: unknown, name = 'gateway_id'): Checked {
   if (typeof v !== 'string' || !UUID_PATTERN.test(v)) {
-    return { ok: false, error: `${name} must be a Mist device id (a UUID like 00000000-0000-0000-1000-aabbcc000001)` };
+    return {
+      ok: false,
+      error: `${name} must be a Mist device id (a UUID like 00000000-0000-0000-1000-aabbcc000001)`,
+    };
   }
   return { ok: true, value: v.toLowerCase() };
 }
@@ -37,11 +40,16 @@ export function checkPortId(v: unknown): Checked {
 }
 
 /** `site_id` query: optional (absent or empty means no filter), else one UUID. */
-export function checkSiteFilter(v: unknown): { ok: true; value: string | null } | { ok: false; error: string } {
+export function checkSiteFilter(
+  v: unknown,
+): { ok: true; value: string | null } | { ok: false; error: string } {
   if (v === undefined || v === '') return { ok: true, value: null };
   if (typeof v !== 'string') return { ok: false, error: 'site_id must be given at most once' };
   if (!UUID_PATTERN.test(v)) {
-    return { ok: false, error: 'site_id must be a Mist site id (a UUID like a1b2c3d4-0000-4000-8000-000000000001)' };
+    return {
+      ok: false,
+      error: 'site_id must be a Mist site id (a UUID like a1b2c3d4-0000-4000-8000-000000000001)',
+    };
   }
   return { ok: true, value: v.toLowerCase() };
 }

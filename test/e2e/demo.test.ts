@@ -24,12 +24,24 @@ interface Demo {
 /** `npm run demo` in its own process group, like a shell job: a SIGINT to the group is Ctrl-C. */
 function startDemo(extra: Record<string, string>): Demo {
   const env: NodeJS.ProcessEnv = { ...process.env, DEMO_SIZE: 'S', WORKER_INTERVAL: '20' };
-  for (const k of ['REDIS_URL', 'MIST_API_TOKEN', 'MIST_APITOKEN', 'MIST_HOST', 'SIM_SIZE', 'STALE_THRESHOLD']) {
+  for (const k of [
+    'REDIS_URL',
+    'MIST_API_TOKEN',
+    'MIST_APITOKEN',
+    'MIST_HOST',
+    'SIM_SIZE',
+    'STALE_THRESHOLD',
+  ]) {
     delete env[k];
   }
   delete env.LOG_LEVEL;
   Object.assign(env, extra);
-  const proc = spawn('npm', ['run', 'demo'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn('npm', ['run', 'demo'], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const take = (d: Buffer) => {
     out += String(d);
@@ -82,9 +94,11 @@ async function cleanUp(d: Demo | undefined): Promise<void> {
   const pid = d?.proc.pid;
   if (!pid || liveGroupMembers(pid).length === 0) return;
   process.kill(-pid, 'SIGINT');
-  await waitFor(() => liveGroupMembers(pid).length === 0, { timeoutMs: 15_000, what: 'demo exit' }).catch(() => {
-    process.kill(-pid, 'SIGKILL');
-  });
+  await waitFor(() => liveGroupMembers(pid).length === 0, { timeoutMs: 15_000, what: 'demo exit' }).catch(
+    () => {
+      process.kill(-pid, 'SIGKILL');
+    },
+  );
 }
 
 describe('npm run demo (simulator, own Redis)', () => {
@@ -120,7 +134,10 @@ describe('npm run demo (simulator, own Redis)', () => {
     };
     expect(gateways.map((g) => g.id).sort()).toEqual(truth.gateways.map((g) => g.id).sort());
     expect(gateways.some((g) => g.ports.length > 0)).toBe(true);
-    await waitFor(() => /\[demo\] data is in: 20 gateways/.test(demo.out()), { timeoutMs: 10_000, what: 'data line' });
+    await waitFor(() => /\[demo\] data is in: 20 gateways/.test(demo.out()), {
+      timeoutMs: 10_000,
+      what: 'data line',
+    });
     expect(demo.out()).toMatch(/\[collector\] phase done: ports \(items=\d+ calls=\d+/);
     expect(demo.out()).toMatch(/\[collector\] cycle finished \(seconds=[\d.]+ core_calls=\d+/);
   });
@@ -203,8 +220,8 @@ describe('npm run demo with a bad setting', () => {
     const demo = startDemo({ DEMO_SIZE: 'XXL' });
     const code = await new Promise<number | null>((r) => demo.proc.once('exit', (c) => r(c)));
     await demo.closed;
-    expect(code).not.toBe(0);
+    expect(code).toBe(2);
     const lines = demo.out().trim().split('\n');
-    expect(lines).toEqual(['demo: DEMO_SIZE must be one of S, L, XL, got "XXL"']);
+    expect(lines).toEqual(['demo: configuration error: DEMO_SIZE must be one of S, L, XL, got "XXL"']);
   });
 });

@@ -44,7 +44,8 @@ describe('envelope and headers', () => {
       expect(r.json.success).toBe(true);
       expect(r.json).toHaveProperty('data');
       expect(r.headers['x-content-type-options']).toBe('nosniff');
-      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['cache-control']).toBe('no-store');
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(r.headers['x-data-stale']).toBeUndefined();
     }
   });
@@ -52,6 +53,20 @@ describe('envelope and headers', () => {
     const r = await t.app.inject({ method: 'HEAD', url: '/api/gateways' });
     expect(r.statusCode).toBe(200);
     expect(r.body).toBe('');
+  });
+});
+
+describe('home page', () => {
+  it('links Grafana, the API and /metrics, with a strict CSP', async () => {
+    const r = await get(t.app, '/');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(r.headers['x-frame-options']).toBe('DENY');
+    expect(r.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline'/);
+    for (const href of ['http://localhost:3000', '/metrics', '/api/gateways', '/openapi.json', '/health']) {
+      expect(r.body).toContain(`href="${href}"`);
+    }
+    expect(r.body).toContain('Example Retail');
   });
 });
 
@@ -86,7 +101,20 @@ describe('org, sites, templates, gateways', () => {
     const r = await get(t.app, '/api/gateways');
     expect(r.json.data).toEqual(org.gateways);
     const gw = r.json.data[1];
-    for (const f of ['id', 'mac', 'name', 'site_id', 'site_name', 'model', 'status', 'ip', 'uptime', 'ports', 'num_ports', '_basic_only']) {
+    for (const f of [
+      'id',
+      'mac',
+      'name',
+      'site_id',
+      'site_name',
+      'model',
+      'status',
+      'ip',
+      'uptime',
+      'ports',
+      'num_ports',
+      '_basic_only',
+    ]) {
       expect(gw).toHaveProperty(f);
     }
   });
@@ -104,7 +132,9 @@ describe('VPN peers', () => {
   it('/api/vpn-peers/all: keyed by <id>-<mac>, only keys that exist', async () => {
     const r = await get(t.app, '/api/vpn-peers/all');
     expect(Object.keys(r.json.data).sort()).toEqual(Object.keys(org.vpnPeers).sort());
-    expect(r.json.data[`${GW.store1.id}-${GW.store1.mac}`]).toEqual(org.vpnPeers[`${GW.store1.id}-${GW.store1.mac}`]);
+    expect(r.json.data[`${GW.store1.id}-${GW.store1.mac}`]).toEqual(
+      org.vpnPeers[`${GW.store1.id}-${GW.store1.mac}`],
+    );
   });
   it('/api/vpn-peers/<id>/<mac>: the envelope', async () => {
     const r = await get(t.app, `/api/vpn-peers/${GW.store1.id}/${GW.store1.mac}`);
@@ -139,8 +169,14 @@ describe('insights', () => {
     expect((await get(t.app, `/api/insights/${GW.store1.id}/ge-0%2F0%2F0`)).json.data).toEqual(want);
   });
   it('a port without series, or whose keys are gone: {} (200)', async () => {
-    expect((await get(t.app, `/api/insights/${GW.store1.id}/ge-0/0/2`)).json).toEqual({ success: true, data: {} });
-    expect((await get(t.app, `/api/insights/${GW.hub.id}/ge-0/0/1`)).json).toEqual({ success: true, data: {} });
+    expect((await get(t.app, `/api/insights/${GW.store1.id}/ge-0/0/2`)).json).toEqual({
+      success: true,
+      data: {},
+    });
+    expect((await get(t.app, `/api/insights/${GW.hub.id}/ge-0/0/1`)).json).toEqual({
+      success: true,
+      data: {},
+    });
   });
   it('an unknown gateway: 404', async () => {
     const r = await get(t.app, `/api/insights/${UNKNOWN_GW.id}/ge-0/0/0`);
@@ -196,7 +232,15 @@ describe('traffic', () => {
     const r = await get(t.app, traffic(GW.store1.id, 'ge-0/0/2', '?duration=6h'));
     expect(r.json).toEqual({
       success: true,
-      data: { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution: '6h', interval: 0 },
+      data: {
+        timestamps: [],
+        rx_bps: [],
+        tx_bps: [],
+        rx_bytes: 0,
+        tx_bytes: 0,
+        resolution: '6h',
+        interval: 0,
+      },
     });
   });
   it('an unknown gateway: 404', async () => {
@@ -246,7 +290,12 @@ describe('status, cache-stats, token-status', () => {
 describe('rate limit past its reset time', () => {
   it('reads {is_limited:false} and leaves the key in Redis (the exporter never writes)', async () => {
     const c = redis.client();
-    await c.set(keys.rateLimit(), JSON.stringify({ is_limited: true, reset_time: org.now - 5, total_tokens: 1 }), 'EX', 3600);
+    await c.set(
+      keys.rateLimit(),
+      JSON.stringify({ is_limited: true, reset_time: org.now - 5, total_tokens: 1 }),
+      'EX',
+      3600,
+    );
     await c.incr(keys.generation());
     await new Promise((r) => setTimeout(r, 80));
     const r = await get(t.app, '/api/token-status');

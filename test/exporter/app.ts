@@ -62,5 +62,6 @@ export async function get(app: FastifyInstance, url: string, headers: Record<str
   const r = await app.inject({ method: 'GET', url, headers });
   let json: unknown;
   if (String(r.headers['content-type'] ?? '').startsWith('application/json')) json = JSON.parse(r.body);
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk JSON bodies of many shapes
   return { status: r.statusCode, headers: r.headers, body: r.body, raw: r.rawPayload, json: json as any };
 }

@@ -35,7 +35,11 @@ describe('malformed input: 4xx, JSON, clear message', () => {
     [`/api/insights/${gw.id}/ge%000`, 400, /^port id must not contain control characters$/],
     [`/api/gateway/${gw.id}/port/ge-0/0/0/traffic?duration=1h%3BDROP`, 400, /^duration must be one of/],
     [`/api/gateway/${gw.id}/port/ge-0/0/0/traffic?duration=%3Cscript%3E`, 400, /^duration must be one of/],
-    [`/api/gateway/${gw.id}/port/ge-0/0/0/traffic?duration=1h&duration=6h`, 400, /^duration must be given at most once$/],
+    [
+      `/api/gateway/${gw.id}/port/ge-0/0/0/traffic?duration=1h&duration=6h`,
+      400,
+      /^duration must be given at most once$/,
+    ],
     [`/api/gateway/${gw.id}/port/ge-0/0/0/traffic?duration=%ZZ`, 400, /^duration must be one of/],
     [`/api/gateway/${gw.id}/port/ge-0/0/0/other`, 404, /^Not found/],
     [`/api/gateway/${gw.id}/port//traffic`, 400, /^port id is missing$/],
@@ -66,7 +70,10 @@ describe('malformed input: 4xx, JSON, clear message', () => {
   });
 
   it('a hostile port id is looked up, not reflected', async () => {
-    const r = await get(t.app, `/api/insights/${gw.id}/${encodeURIComponent('<script>alert(1)</script>"\\')}`);
+    const r = await get(
+      t.app,
+      `/api/insights/${gw.id}/${encodeURIComponent('<script>alert(1)</script>"\\')}`,
+    );
     expect(r).toMatchObject({ status: 200, json: { success: true, data: {} } });
   });
 });
@@ -80,7 +87,9 @@ describe('fuzzing: no input produces a 5xx or a non-JSON API error', () => {
   const route = fc.oneof(
     fc.tuple(segment, segment).map(([a, b]) => `/api/vpn-peers/${a}/${b}`),
     fc.tuple(segment, segment).map(([a, b]) => `/api/insights/${a}/${b}`),
-    fc.tuple(segment, segment, segment).map(([a, b, d]) => `/api/gateway/${a}/port/${b}/traffic?duration=${d}`),
+    fc
+      .tuple(segment, segment, segment)
+      .map(([a, b, d]) => `/api/gateway/${a}/port/${b}/traffic?duration=${d}`),
     segment.map((s) => `/api/gateways?site_id=${s}`),
     segment.map((s) => `/api/${s}`),
   );

@@ -9,7 +9,7 @@ import { METRICS } from '../../common/src/metric-names.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { get, startTestApp, type TestApp } from './app.js';
-import { parseMetrics, samplesOf, valueOf } from './parse-metrics.js';
+import { parseMetrics, samplesOf, sampleValue } from './parse-metrics.js';
 import { promtoolCheck } from './promtool-check.js';
 
 let sim: TestSimulator;
@@ -30,7 +30,10 @@ function collectOnce(env: Record<string, string>): Promise<{ code: number | null
 }
 
 beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimulator({ size: 'S', seed: 5 }), startRedis({ appendonly: false })]);
+  [sim, redis] = await Promise.all([
+    startSimulator({ size: 'S', seed: 5 }),
+    startRedis({ appendonly: false }),
+  ]);
   const run = await collectOnce({ ...sim.env, REDIS_URL: redis.url, LOG_LEVEL: 'warn' });
   if (run.code !== 0) throw new Error(`collector --once failed (${run.code}): ${run.stderr}`);
   truth = await sim.control.org();
@@ -42,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('simulator -> collector -> Redis -> exporter', () => {
-  it('health is healthy and the org is the simulator\'s', async () => {
+  it("health is healthy and the org is the simulator's", async () => {
     expect((await get(t.app, '/health')).json).toMatchObject({ status: 'healthy', cache_valid: true });
     const org = (await get(t.app, '/api/organization')).json.data;
     expect(org).toMatchObject({ org_id: truth.org_id, org_name: truth.org_name });
@@ -65,13 +68,18 @@ describe('simulator -> collector -> Redis -> exporter', () => {
       for (const p of g.ports) expect(wan.map((w) => w.port_id)).toContain(p.port_id);
     }
     const site = truth.sites[0].id;
-    const bySite = (await get(t.app, `/api/gateways?site_id=${site}`)).json.data as Array<{ site_id: string }>;
+    const bySite = (await get(t.app, `/api/gateways?site_id=${site}`)).json.data as Array<{
+      site_id: string;
+    }>;
     expect(bySite.length).toBe(truth.gateways.filter((g) => g.site_id === site).length);
   });
 
   it('every route answers 200 with the envelope', async () => {
     const spoke = truth.gateways.find((g) => !g.hub && truth.peer_paths.some((p) => p.mac === g.mac))!;
-    const insights = (await get(t.app, '/api/insights/all')).json.data as Record<string, Record<string, unknown>>;
+    const insights = (await get(t.app, '/api/insights/all')).json.data as Record<
+      string,
+      Record<string, unknown>
+    >;
     const [gwWithSeries, ports] = Object.entries(insights)[0] ?? [spoke.id, { 'ge-0/0/0': {} }];
     const port = Object.keys(ports)[0];
     const urls = [
@@ -108,17 +116,21 @@ describe('simulator -> collector -> Redis -> exporter', () => {
     const p = parseMetrics(r.body);
     // Families that only exist in particular states: bad stored values, an active rate limit.
     const conditional: string[] = [METRICS.exporterInvalidValues, METRICS.rateLimitReset];
-    const missing = Object.values(METRICS).filter((m) => !conditional.includes(m) && samplesOf(p, m).length === 0);
+    const missing = Object.values(METRICS).filter(
+      (m) => !conditional.includes(m) && samplesOf(p, m).length === 0,
+    );
     expect(missing).toEqual([]);
     expect(samplesOf(p, METRICS.gatewayConnected)).toHaveLength(truth.gateways.length);
     for (const g of truth.gateways) {
-      expect(valueOf(p, METRICS.gatewayConnected, { gateway_id: g.id })).toBe(g.status === 'connected' ? 1 : 0);
+      expect(sampleValue(p, METRICS.gatewayConnected, { gateway_id: g.id })).toBe(
+        g.status === 'connected' ? 1 : 0,
+      );
     }
     const upPaths = truth.peer_paths.filter((x) => x.up).length;
     const upSeries = samplesOf(p, METRICS.peerPathUp).filter((s) => s.value === 1).length;
     expect(upSeries).toBeGreaterThan(0);
     expect(upSeries).toBeLessThanOrEqual(upPaths);
-    expect(valueOf(p, METRICS.exporterRedisUp)).toBe(1);
-    expect(valueOf(p, METRICS.orgInfo, { org_id: truth.org_id })).toBe(1);
+    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(1);
+    expect(sampleValue(p, METRICS.orgInfo, { org_id: truth.org_id })).toBe(1);
   });
 });

@@ -95,8 +95,14 @@ function path(peer: string, peerPort: string, extra: Partial<PeerPath> = {}): Pe
   };
 }
 
-function series(start: number, interval: number, rx: Array<number | null>, tx: Array<number | null>): Insight {
-  const bytes = (xs: Array<number | null>) => Math.floor(xs.reduce<number>((a, b) => a + (b ?? 0) * interval, 0) / 8);
+function series(
+  start: number,
+  interval: number,
+  rx: Array<number | null>,
+  tx: Array<number | null>,
+): Insight {
+  const bytes = (xs: Array<number | null>) =>
+    Math.floor(xs.reduce<number>((a, b) => a + (b ?? 0) * interval, 0) / 8);
   return {
     timestamps: rx.map((_, i) => start + i * interval),
     rx_bps: rx,
@@ -218,7 +224,12 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
   const t0 = now - 3600;
   return {
     now,
-    org: { org_id: ORG_ID, org_name: 'Example Retail', created_time: 1_600_000_000, updated_time: 1_760_000_000 },
+    org: {
+      org_id: ORG_ID,
+      org_name: 'Example Retail',
+      created_time: 1_600_000_000,
+      updated_time: 1_760_000_000,
+    },
     sites: [
       { id: SITE.hub, name: 'DC 1', org_id: ORG_ID, timezone: 'America/Chicago' },
       { id: SITE.store1, name: 'Store 0001', gatewaytemplate_id: TEMPLATE_ID, org_id: ORG_ID },
@@ -270,7 +281,9 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
         success: true,
         total_peers: 1,
         peers_by_port: {
-          'ge-0/0/0': [path(HOSTILE, 'ge-0/0/0', { latency: 80, loss: 2.5, jitter: 15, mos: 3.7, mtu: 1350 })],
+          'ge-0/0/0': [
+            path(HOSTILE, 'ge-0/0/0', { latency: 80, loss: 2.5, jitter: 15, mos: 3.7, mtu: 1350 }),
+          ],
         },
       },
     },
@@ -308,7 +321,13 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       timestamp: now - 30,
       details: { description: 'done', duration_seconds: 12.5, gateways_count: 4 },
     },
-    rateLimit: { is_limited: true, reset_time: now + 1800, tokens_exhausted: 1, total_tokens: 2, timestamp: now - 60 },
+    rateLimit: {
+      is_limited: true,
+      reset_time: now + 1800,
+      tokens_exhausted: 1,
+      total_tokens: 2,
+      timestamp: now - 60,
+    },
     collectorStats: {
       instance: 'collector-1',
       started_at: now - 7200,
@@ -325,9 +344,30 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       },
       last_success: now - 30,
       phases: {
-        org_sites: { status: 'ok', duration_seconds: 0.4, last_success: now - 42, last_error: null, items: 4, calls: 2 },
-        gateways: { status: 'ok', duration_seconds: 0.8, last_success: now - 41, last_error: null, items: 4, calls: 1 },
-        ports: { status: 'ok', duration_seconds: 2.1, last_success: now - 39, last_error: null, items: 7, calls: 3 },
+        org_sites: {
+          status: 'ok',
+          duration_seconds: 0.4,
+          last_success: now - 42,
+          last_error: null,
+          items: 4,
+          calls: 2,
+        },
+        gateways: {
+          status: 'ok',
+          duration_seconds: 0.8,
+          last_success: now - 41,
+          last_error: null,
+          items: 4,
+          calls: 1,
+        },
+        ports: {
+          status: 'ok',
+          duration_seconds: 2.1,
+          last_success: now - 39,
+          last_error: null,
+          items: 7,
+          calls: 3,
+        },
         vpn_peers: {
           status: 'error',
           duration_seconds: 1.5,
@@ -336,7 +376,14 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
           items: 0,
           calls: 2,
         },
-        insights: { status: 'skipped', duration_seconds: 0, last_success: now - 300, last_error: null, items: 0, calls: 0 },
+        insights: {
+          status: 'skipped',
+          duration_seconds: 0,
+          last_success: now - 300,
+          last_error: null,
+          items: 0,
+          calls: 0,
+        },
       },
       api: {
         calls_total: {
@@ -444,7 +491,10 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
       ...Object.entries(org.vpnPeers).map(([m, e]): [string, string | null] => [m, JSON.stringify(e)]),
       ...org.danglingVpnMembers.map((m): [string, string | null] => [m, null]),
     ],
-    templates: Object.entries(org.templates).map(([id, t]): [string, string | null] => [id, JSON.stringify(t)]),
+    templates: Object.entries(org.templates).map(([id, t]): [string, string | null] => [
+      id,
+      JSON.stringify(t),
+    ]),
     profilesPresent: Object.keys(org.profiles).length,
     insightMembers: [...Object.keys(org.insights), ...org.danglingInsightMembers],
     insightsPresent: Object.values(org.insights).filter((r) => r.default).length,

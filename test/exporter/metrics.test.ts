@@ -11,7 +11,7 @@ import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { fixtureOrg, GW, HOSTILE, STORE2_NAME, writeFixture } from './fixtures.js';
-import { parseMetrics, samplesOf, valueOf } from './parse-metrics.js';
+import { parseMetrics, samplesOf, sampleValue } from './parse-metrics.js';
 import { promtoolCheck } from './promtool-check.js';
 import { SIZE_L, syntheticOrg } from './synthetic-org.js';
 
@@ -36,7 +36,9 @@ describe('families', () => {
     const p = parseMetrics(r.body);
     // Only present when stored values are unusable: covered by missing-data.test.ts.
     const conditional: string[] = [METRICS.exporterInvalidValues];
-    const missing = Object.values(METRICS).filter((m) => p.types[m] === undefined && !conditional.includes(m));
+    const missing = Object.values(METRICS).filter(
+      (m) => p.types[m] === undefined && !conditional.includes(m),
+    );
     expect(missing).toEqual([]);
     for (const m of Object.values(METRICS)) {
       if (!conditional.includes(m)) expect(samplesOf(p, m).length, m).toBeGreaterThan(0);
@@ -96,8 +98,12 @@ describe('gzip', () => {
     const plain = await get(t.app, '/metrics');
     expect(plain.headers['content-encoding']).toBeUndefined();
     const strip = (s: string) => s.split('\n').filter((l) => !/_seconds |_bytes |process_|_age_/.test(l));
-    expect(strip(text).filter((l) => l.startsWith('mist_wan'))).toEqual(strip(plain.body).filter((l) => l.startsWith('mist_wan')));
-    expect(Object.keys(parseMetrics(text).types).sort()).toEqual(Object.keys(parseMetrics(plain.body).types).sort());
+    expect(strip(text).filter((l) => l.startsWith('mist_wan'))).toEqual(
+      strip(plain.body).filter((l) => l.startsWith('mist_wan')),
+    );
+    expect(Object.keys(parseMetrics(text).types).sort()).toEqual(
+      Object.keys(parseMetrics(plain.body).types).sort(),
+    );
   });
 });
 
@@ -131,6 +137,6 @@ describe('a real Prometheus scrape', () => {
     await new Promise((r) => setTimeout(r, 2500));
     const again = await prom.query('scrape_samples_scraped{job="exporter"}');
     expect(Number(again[0].value[1])).toBe(ours);
-    expect(valueOf(parseMetrics((await get(t.app, '/metrics')).body), METRICS.exporterRedisUp)).toBe(1);
+    expect(sampleValue(parseMetrics((await get(t.app, '/metrics')).body), METRICS.exporterRedisUp)).toBe(1);
   });
 });

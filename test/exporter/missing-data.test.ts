@@ -8,7 +8,7 @@ import { METRICS } from '../../common/src/metric-names.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { fixtureOrg, GW, writeFixture } from './fixtures.js';
-import { parseMetrics, valueOf } from './parse-metrics.js';
+import { parseMetrics, sampleValue } from './parse-metrics.js';
 import { promtoolCheck } from './promtool-check.js';
 
 let redis: RedisHandle;
@@ -35,7 +35,10 @@ describe('empty Redis (collector not started yet)', () => {
       [
         '/api/gateways',
         404,
-        { success: false, error: 'No gateway data in cache. Please wait for the collector to populate data.' },
+        {
+          success: false,
+          error: 'No gateway data in cache. Please wait for the collector to populate data.',
+        },
       ],
       ['/api/templates', 200, { success: true, data: {} }],
       ['/api/vpn-peers/all', 200, { success: true, data: {} }],
@@ -47,7 +50,15 @@ describe('empty Redis (collector not started yet)', () => {
         200,
         {
           success: true,
-          data: { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution: '7d', interval: 0 },
+          data: {
+            timestamps: [],
+            rx_bps: [],
+            tx_bps: [],
+            rx_bytes: 0,
+            tx_bytes: 0,
+            resolution: '7d',
+            interval: 0,
+          },
         },
       ],
     ];
@@ -56,7 +67,12 @@ describe('empty Redis (collector not started yet)', () => {
       expect([url, r.status, r.json]).toEqual([url, status, body]);
     }
     const stats = await get(t.app, '/api/cache-stats');
-    expect(stats.json.data).toMatchObject({ gateways_count: 0, has_gateways: false, last_update: null, worker_status: null });
+    expect(stats.json.data).toMatchObject({
+      gateways_count: 0,
+      has_gateways: false,
+      last_update: null,
+      worker_status: null,
+    });
     const status = await get(t.app, '/api/status');
     expect(status.json.data).toMatchObject({ cache_valid: false, loading_phase: null });
     const token = await get(t.app, '/api/token-status');
@@ -74,8 +90,8 @@ describe('empty Redis (collector not started yet)', () => {
     expect(m.status).toBe(200);
     expect(promtoolCheck(m.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(m.body);
-    expect(valueOf(p, METRICS.cacheKeyPresent, { key: keys.gateways() })).toBe(0);
-    expect(valueOf(p, METRICS.exporterRedisUp)).toBe(1);
+    expect(sampleValue(p, METRICS.cacheKeyPresent, { key: keys.gateways() })).toBe(0);
+    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(1);
   });
 });
 
@@ -96,9 +112,13 @@ describe('corrupt values', () => {
     const m = await get(t.app, '/metrics');
     expect(promtoolCheck(m.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(m.body);
-    expect(valueOf(p, METRICS.exporterInvalidValues, { key: keys.gateways() })).toBe(1);
-    expect(valueOf(p, METRICS.exporterInvalidValues, { key: keys.vpnPeers(GW.store2.id, GW.store2.mac) })).toBe(1);
-    const warn = t.logs().find((l) => l.msg === 'some values in Redis are unusable and are treated as missing');
+    expect(sampleValue(p, METRICS.exporterInvalidValues, { key: keys.gateways() })).toBe(1);
+    expect(
+      sampleValue(p, METRICS.exporterInvalidValues, { key: keys.vpnPeers(GW.store2.id, GW.store2.mac) }),
+    ).toBe(1);
+    const warn = t
+      .logs()
+      .find((l) => l.msg === 'some values in Redis are unusable and are treated as missing');
     expect(warn).toBeDefined();
   });
   it('a corrupt series answers {} / empty arrays', async () => {
@@ -107,7 +127,10 @@ describe('corrupt values', () => {
     await c.set(keys.insights(GW.store1.id, 'ge-0/0/0'), '{"timestamps": 5}', 'EX', 900);
     await c.set(keys.insights(GW.store1.id, 'ge-0/0/0', '1h'), 'garbage', 'EX', 900);
     t = await startTestApp({ redisUrl: redis.url });
-    expect((await get(t.app, `/api/insights/${GW.store1.id}/ge-0/0/0`)).json).toEqual({ success: true, data: {} });
+    expect((await get(t.app, `/api/insights/${GW.store1.id}/ge-0/0/0`)).json).toEqual({
+      success: true,
+      data: {},
+    });
     const tr = await get(t.app, `/api/gateway/${GW.store1.id}/port/ge-0/0/0/traffic?duration=1h`);
     expect(tr.json.data).toMatchObject({ timestamps: [], interval: 0, resolution: '1h' });
     const all = await get(t.app, '/api/insights/all');

@@ -57,18 +57,29 @@ export function parseMetrics(text: string): ParsedMetrics {
     }
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{.*\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`bad sample line: ${line}`);
-    const value = m[3] === '+Inf' ? Number.POSITIVE_INFINITY : m[3] === '-Inf' ? Number.NEGATIVE_INFINITY : Number(m[3]);
+    const value =
+      m[3] === '+Inf' ? Number.POSITIVE_INFINITY : m[3] === '-Inf' ? Number.NEGATIVE_INFINITY : Number(m[3]);
     samples.push({ name: m[1], labels: m[2] ? parseLabels(m[2].slice(1, -1), line) : {}, value });
   }
   return { samples, types, help };
 }
 
 /** Samples of one family, optionally filtered by a subset of labels. */
-export function samplesOf(p: ParsedMetrics, name: string, labels: Record<string, string> = {}): ParsedSample[] {
-  return p.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+export function samplesOf(
+  p: ParsedMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): ParsedSample[] {
+  return p.samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }
 
-export function valueOf(p: ParsedMetrics, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  p: ParsedMetrics,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const s = samplesOf(p, name, labels);
   if (s.length > 1) throw new Error(`${s.length} samples of ${name} match ${JSON.stringify(labels)}`);
   return s[0]?.value;

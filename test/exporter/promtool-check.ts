@@ -21,7 +21,10 @@ export interface PromtoolVerdict {
 
 export function promtoolCheck(text: string): PromtoolVerdict {
   const r = promtool(['check', 'metrics'], text);
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${r.stdout}\n${r.stderr}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const problems = lines.filter((l) => !KNOWN_UNIT_LINT.includes(l));
   const onlyKnown = problems.length === 0 && (r.code === 0 || r.code === 3);
   return { code: onlyKnown ? 0 : r.code, problems };

@@ -9,7 +9,7 @@ import { waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { fixtureOrg, GW, writeFixture } from './fixtures.js';
-import { parseMetrics, samplesOf, valueOf } from './parse-metrics.js';
+import { parseMetrics, samplesOf, sampleValue } from './parse-metrics.js';
 
 let redis: RedisHandle | undefined;
 let t: TestApp | undefined;
@@ -40,7 +40,11 @@ describe('Redis goes down, then comes back', () => {
 
     const health = await get(app, '/health');
     expect(health.status).toBe(503);
-    expect(health.json).toMatchObject({ status: 'unhealthy', redis: 'unreachable', error: 'Redis is unreachable' });
+    expect(health.json).toMatchObject({
+      status: 'unhealthy',
+      redis: 'unreachable',
+      error: 'Redis is unreachable',
+    });
 
     const gws = await get(app, '/api/gateways');
     expect(gws.status).toBe(200);
@@ -63,9 +67,9 @@ describe('Redis goes down, then comes back', () => {
     const m = await get(app, '/metrics');
     expect(m.status).toBe(200);
     const p = parseMetrics(m.body);
-    expect(valueOf(p, METRICS.exporterRedisUp)).toBe(0);
+    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(0);
     expect(samplesOf(p, METRICS.wanPortUp)).toHaveLength(7);
-    expect(valueOf(p, METRICS.exporterRedisErrors)).toBeGreaterThan(0);
+    expect(sampleValue(p, METRICS.exporterRedisErrors)).toBeGreaterThan(0);
 
     // one warning for the outage, not one per request
     for (let i = 0; i < 5; i++) {
@@ -81,7 +85,7 @@ describe('Redis goes down, then comes back', () => {
     const after = await get(app, '/api/gateways');
     expect(after.status).toBe(200);
     expect(after.headers['x-data-stale']).toBeUndefined();
-    expect(valueOf(parseMetrics((await get(app, '/metrics')).body), METRICS.exporterRedisUp)).toBe(1);
+    expect(sampleValue(parseMetrics((await get(app, '/metrics')).body), METRICS.exporterRedisUp)).toBe(1);
     expect((await get(app, traffic6h)).json.data.resolution).toBe('6h');
     expect(t.logs().some((l) => l.msg === 'Redis reachable again')).toBe(true);
   });
@@ -105,10 +109,10 @@ describe('Redis goes down, then comes back', () => {
       /^Redis is unreachable and the last data the exporter holds is 23\d s old, past the data TTL of 180 s$/,
     );
     const p = parseMetrics((await get(t.app, '/metrics')).body);
-    expect(valueOf(p, METRICS.exporterRedisUp)).toBe(0);
+    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(0);
     // data families are withdrawn rather than served as if current; the age keeps telling the story
     expect(samplesOf(p, METRICS.wanPortUp)).toEqual([]);
-    expect(valueOf(p, METRICS.cacheAge)).toBeGreaterThan(200);
+    expect(sampleValue(p, METRICS.cacheAge)).toBeGreaterThan(200);
   });
 });
 
@@ -126,7 +130,7 @@ describe('the exporter starts while Redis is down', () => {
     });
     const m = await get(t.app, '/metrics');
     expect(m.status).toBe(200);
-    expect(valueOf(parseMetrics(m.body), METRICS.exporterRedisUp)).toBe(0);
+    expect(sampleValue(parseMetrics(m.body), METRICS.exporterRedisUp)).toBe(0);
     expect((await get(t.app, '/')).status).toBe(200);
 
     await redis.restart();

@@ -60,7 +60,8 @@ describe('requests within the refresh interval', () => {
     t = await startTestApp({ redisUrl: redis.url, env: { EXPORTER_REFRESH_MS: '60000' } });
     await get(t.app, '/api/gateways'); // first request: the one check and load
     await admin.config('RESETSTAT');
-    for (let i = 0; i < 20; i++) for (const url of ROUTES) expect((await get(t.app, url)).status).toBeLessThan(300);
+    for (let i = 0; i < 20; i++)
+      for (const url of ROUTES) expect((await get(t.app, url)).status).toBeLessThan(300);
     expect(await commandCounts()).toEqual({});
   });
 });

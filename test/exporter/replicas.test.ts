@@ -19,11 +19,22 @@ beforeAll(async () => {
   redis = await startRedis({ own: true });
   const admin = redis.client();
   await writeFixture(admin, fixtureOrg());
-  await admin.call('ACL', 'SETUSER', 'exporter', 'on', `>${PASSWORD}`, '~mist:*', '+@read', '+@connection', '-@write');
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'exporter',
+    'on',
+    `>${PASSWORD}`,
+    '~mist:*',
+    '+@read',
+    '+@connection',
+    '-@write',
+  );
   const url = new URL(redis.url);
   url.username = 'exporter';
   url.password = PASSWORD;
-  for (let i = 0; i < 3; i++) apps.push(await startTestApp({ redisUrl: url.toString(), env: { EXPORTER_REFRESH_MS: '50' } }));
+  for (let i = 0; i < 3; i++)
+    apps.push(await startTestApp({ redisUrl: url.toString(), env: { EXPORTER_REFRESH_MS: '50' } }));
 });
 afterAll(async () => {
   for (const a of apps) await a.close();
@@ -77,10 +88,13 @@ describe('replicas with a read-only Redis user', () => {
     await admin.set(keys.org(), JSON.stringify(org), 'EX', 900);
     await bumpGeneration(admin);
     for (const a of apps) {
-      await waitFor(async () => (await get(a.app, '/api/organization')).json.data.org_name === 'Replica Check', {
-        what: 'replica reload',
-        timeoutMs: 5000,
-      });
+      await waitFor(
+        async () => (await get(a.app, '/api/organization')).json.data.org_name === 'Replica Check',
+        {
+          what: 'replica reload',
+          timeoutMs: 5000,
+        },
+      );
     }
   });
 

@@ -37,9 +37,18 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 describe('configuration errors', () => {
   it.each([
-    [{ PORT: 'http' }, 'exporter: configuration error: PORT must be a whole number between 0 and 65535, got "http"'],
-    [{ REDIS_URL: 'localhost:6379' }, /^exporter: configuration error: REDIS_URL must be a URL like redis:\/\/host:6379/],
-    [{ EXPORTER_REFRESH_MS: '5' }, /^exporter: configuration error: EXPORTER_REFRESH_MS must be a whole number of milliseconds between 50 and 60000, got "5"$/],
+    [
+      { PORT: 'http' },
+      'exporter: configuration error: PORT must be a whole number between 0 and 65535, got "http"',
+    ],
+    [
+      { REDIS_URL: 'localhost:6379' },
+      /^exporter: configuration error: REDIS_URL must be a URL like redis:\/\/host:6379/,
+    ],
+    [
+      { EXPORTER_REFRESH_MS: '5' },
+      /^exporter: configuration error: EXPORTER_REFRESH_MS must be a whole number of milliseconds between 50 and 60000, got "5"$/,
+    ],
   ])('%j: one line on stderr, exit code 2', (extra, line) => {
     const r = spawnSync(TSX, [SERVER], { env: env(extra), encoding: 'utf8', timeout: 30_000 });
     expect(r.status).toBe(2);
@@ -87,7 +96,10 @@ describe('running', () => {
       out += String(d);
     });
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/health`)).ok, { what: 'exporter /health', timeoutMs: 30_000 });
+    await waitFor(async () => (await fetch(`${base}/health`)).ok, {
+      what: 'exporter /health',
+      timeoutMs: 30_000,
+    });
     const gws = (await (await fetch(`${base}/api/gateways`)).json()) as { data: unknown[] };
     expect(gws.data).toHaveLength(4);
     const metrics = await fetch(`${base}/metrics`);
@@ -96,7 +108,10 @@ describe('running', () => {
     const exited = new Promise<number | null>((r) => proc?.once('exit', (code) => r(code)));
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const started = lines.find((l) => l.msg === `exporter listening on http://127.0.0.1:${port}`);
     expect(JSON.stringify(started?.config)).toContain('redis://exp:***@127.0.0.1');
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));

@@ -52,7 +52,12 @@ export function syntheticOrg(size: SyntheticSize, now = Math.floor(Date.now() / 
     const isHub = i < hubs;
     const sid = siteId(isHub ? 0 : i);
     if (isHub ? i === 0 : true) {
-      sites.push({ id: sid, name: isHub ? 'DC' : `Store ${String(i).padStart(4, '0')}`, gatewaytemplate_id: TEMPLATE_ID, org_id: ORG_ID });
+      sites.push({
+        id: sid,
+        name: isHub ? 'DC' : `Store ${String(i).padStart(4, '0')}`,
+        gatewaytemplate_id: TEMPLATE_ID,
+        org_id: ORG_ID,
+      });
     }
     const names = ['ge-0/0/0', 'ge-0/0/1', 'ge-0/0/2', 'ge-0/0/3.100'];
     const ports: WanPort[] = names.map((name, p) => ({
@@ -81,7 +86,10 @@ export function syntheticOrg(size: SyntheticSize, now = Math.floor(Date.now() / 
       address_mode: p === 1 ? 'Static' : 'Dynamic',
       port_usage: 'wan',
       wan_type: p === 2 ? 'lte' : 'broadband',
-      servp_info: { org: ['Example ISP A', 'Example ISP B', 'Example LTE', 'Example ISP A'][p], asn: `AS6450${p}` },
+      servp_info: {
+        org: ['Example ISP A', 'Example ISP B', 'Example LTE', 'Example ISP A'][p],
+        asn: `AS6450${p}`,
+      },
     }));
     gateways.push({
       id: gwId(i),

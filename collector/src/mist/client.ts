@@ -266,7 +266,7 @@ export class MistClient implements MistApi {
       this.pool.markExhausted(tok.index, wait);
       this.counters.rate_limited_total[tok.label] = (this.counters.rate_limited_total[tok.label] ?? 0) + 1;
       this.opts.logger?.warn(
-        { operation: op, token: tok.label, retry_after_ms: wait },
+        { operation: op, token_label: tok.label, retry_after_ms: wait },
         'Mist answered 429, rotating token',
       );
       this.hadLimits = true;
@@ -278,7 +278,7 @@ export class MistClient implements MistApi {
       // This token is wrong or deleted: never use it again; another token may still work.
       this.pool.markInvalid(tok.index);
       this.opts.logger?.error(
-        { operation: op, token: tok.label },
+        { operation: op, token_label: tok.label },
         'Mist rejected a token (401); not using it again',
       );
       if (this.pool.validCount() > 0) return ROTATE;

@@ -12,13 +12,15 @@ export function renderCache(d: MetaData, ctx: IdentityLookup, w: ExpositionWrite
     METRICS.cacheKeyPresent,
     'gauge',
     '1 if the Redis key exists, per contract key.',
-    Object.entries(d.presence).map(([key, present]): Sample => [labelSet([LABELS.key], [key]), present ? 1 : 0]),
+    Object.entries(d.presence).map(
+      ([key, present]): Sample => [labelSet([LABELS.key], [key]), present ? 1 : 0],
+    ),
   );
   if (d.lastUpdate !== null) {
     w.family(
       METRICS.cacheLastUpdate,
       'gauge',
-      'Unix time of the collector\'s last write (mist:metadata:last_update).',
+      "Unix time of the collector's last write (mist:metadata:last_update).",
       [['', d.lastUpdate]],
     );
   }
@@ -40,7 +42,7 @@ export function renderCache(d: MetaData, ctx: IdentityLookup, w: ExpositionWrite
     w.family(
       METRICS.insightsPortLastSuccess,
       'gauge',
-      'Unix time at which the WAN port\'s traffic series were last fetched from Mist.',
+      "Unix time at which the WAN port's traffic series were last fetched from Mist.",
       samples,
     );
   }
@@ -68,6 +70,8 @@ export function renderCacheDynamic(
     METRICS.cacheKeyTtl,
     'gauge',
     'Seconds before the Redis data key expires unless the collector rewrites it.',
-    Object.entries(d.ttlMs).map(([key, ms]): Sample => [labelSet([LABELS.key], [key]), ms3(Math.max(0, ms / 1000 - elapsed))]),
+    Object.entries(d.ttlMs).map(
+      ([key, ms]): Sample => [labelSet([LABELS.key], [key]), ms3(Math.max(0, ms / 1000 - elapsed))],
+    ),
   );
 }

@@ -70,17 +70,22 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
   w.family(
     METRICS.collectorCycleDuration,
     'gauge',
-    'Wall time of the collector\'s last complete cycle in seconds.',
+    "Wall time of the collector's last complete cycle in seconds.",
     single(duration),
   );
   if (!st) return;
   w.family(
     METRICS.collectorLastSuccess,
     'gauge',
-    'Unix time of the collector\'s last successful cycle.',
+    "Unix time of the collector's last successful cycle.",
     single(st.last_success),
   )
-    .family(METRICS.collectorCycles, 'counter', 'Collector cycles run since the collector started.', single(st.cycles_total))
+    .family(
+      METRICS.collectorCycles,
+      'counter',
+      'Collector cycles run since the collector started.',
+      single(st.cycles_total),
+    )
     .family(
       METRICS.collectorCycleFailures,
       'counter',
@@ -100,25 +105,25 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
   w.family(
     METRICS.collectorPhaseUp,
     'gauge',
-    '1 if the collector phase\'s last run succeeded (or was skipped on purpose), 0 if it failed.',
+    "1 if the collector phase's last run succeeded (or was skipped on purpose), 0 if it failed.",
     byPhase((p) => (p.status === 'error' ? 0 : 1)),
   )
     .family(
       METRICS.collectorPhaseDuration,
       'gauge',
-      'Wall time of the collector phase\'s last run in seconds.',
+      "Wall time of the collector phase's last run in seconds.",
       byPhase((p) => p.duration_seconds),
     )
     .family(
       METRICS.collectorPhaseLastSuccess,
       'gauge',
-      'Unix time of the collector phase\'s last successful run.',
+      "Unix time of the collector phase's last successful run.",
       byPhase((p) => p.last_success),
     )
     .family(
       METRICS.collectorPhaseItems,
       'gauge',
-      'Items (gateways, ports, paths, series) produced by the collector phase\'s last successful run.',
+      "Items (gateways, ports, paths, series) produced by the collector phase's last successful run.",
       byPhase((p) => p.items),
     );
 
@@ -134,7 +139,12 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
   // error or 429 is an increase Prometheus can see (a series that appears at 1 shows no increase).
   const operations = Object.keys(obj(api.calls_total));
   const tokenLabels = (Array.isArray(st.tokens) ? st.tokens.filter(isObject) : []).map((t) => text(t.label));
-  w.family(METRICS.apiCalls, 'counter', 'Mist API calls made by the collector, per operation and token.', calls)
+  w.family(
+    METRICS.apiCalls,
+    'counter',
+    'Mist API calls made by the collector, per operation and token.',
+    calls,
+  )
     .family(
       METRICS.apiRateLimited,
       'counter',
@@ -147,7 +157,12 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
       'Mist API calls that failed after retries, per operation.',
       numbersBy(LABELS.operation, api.errors_total, operations),
     )
-    .family(METRICS.apiRetries, 'counter', 'Mist API calls retried by the collector.', single(api.retries_total))
+    .family(
+      METRICS.apiRetries,
+      'counter',
+      'Mist API calls retried by the collector.',
+      single(api.retries_total),
+    )
     .family(
       METRICS.apiBadRecords,
       'counter',
@@ -169,7 +184,12 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
     'gauge',
     'Mist API calls counted against the token in its current hourly window.',
     byToken((t) => t.requests),
-  ).family(METRICS.apiTokenLimit, 'gauge', 'Hourly Mist API call limit of the token.', byToken((t) => t.limit));
+  ).family(
+    METRICS.apiTokenLimit,
+    'gauge',
+    'Hourly Mist API call limit of the token.',
+    byToken((t) => t.limit),
+  );
 
   const budget = obj(st.budget);
   w.family(
@@ -178,7 +198,12 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
     'Mist API calls per hour the collector allows itself (tokens x limit x API_BUDGET_SHARE).',
     single(budget.calls_per_hour),
   )
-    .family(METRICS.apiBudgetUsed, 'gauge', 'Mist API calls made in the trailing hour, all tokens.', single(budget.used_last_hour))
+    .family(
+      METRICS.apiBudgetUsed,
+      'gauge',
+      'Mist API calls made in the trailing hour, all tokens.',
+      single(budget.used_last_hour),
+    )
     .family(
       METRICS.apiBudgetInsights,
       'gauge',
@@ -187,7 +212,12 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
     );
 
   const ins = obj(st.insights);
-  w.family(METRICS.insightsPorts, 'gauge', 'WAN ports whose traffic series the collector maintains.', single(ins.ports_total))
+  w.family(
+    METRICS.insightsPorts,
+    'gauge',
+    'WAN ports whose traffic series the collector maintains.',
+    single(ins.ports_total),
+  )
     .family(
       METRICS.insightsFreshPorts,
       'gauge',
@@ -197,13 +227,17 @@ export function renderCollector(d: MetaData, w: ExpositionWriter): void {
     .family(
       METRICS.insightsRefreshPeriod,
       'gauge',
-      'Target seconds between two refreshes of one port\'s traffic series (from the API budget).',
+      "Target seconds between two refreshes of one port's traffic series (from the API budget).",
       single(ins.refresh_period_seconds),
     );
 }
 
 /** Families that depend on the clock: computed per scrape. */
-export function renderCollectorDynamic(d: SnapshotMeta | null, nowSeconds: number, w: ExpositionWriter): void {
+export function renderCollectorDynamic(
+  d: SnapshotMeta | null,
+  nowSeconds: number,
+  w: ExpositionWriter,
+): void {
   const rl = d?.rateLimit ?? null;
   if (d) {
     const limited = effectiveRateLimit(rl, nowSeconds).is_limited === true;
@@ -217,7 +251,7 @@ export function renderCollectorDynamic(d: SnapshotMeta | null, nowSeconds: numbe
       w.family(
         METRICS.rateLimitReset,
         'gauge',
-        'Unix time at which Mist\'s rate limit is expected to reset.',
+        "Unix time at which Mist's rate limit is expected to reset.",
         single(rl?.reset_time),
       );
     }
@@ -226,12 +260,9 @@ export function renderCollectorDynamic(d: SnapshotMeta | null, nowSeconds: numbe
   if (!st) return;
   const updated = finite(st.updated_at);
   if (updated !== null) {
-    w.family(
-      METRICS.collectorStatsAge,
-      'gauge',
-      'Seconds since the collector last wrote its statistics.',
-      [['', ms3(Math.max(0, nowSeconds - updated))]],
-    );
+    w.family(METRICS.collectorStatsAge, 'gauge', 'Seconds since the collector last wrote its statistics.', [
+      ['', ms3(Math.max(0, nowSeconds - updated))],
+    ]);
   }
   const tokens = Array.isArray(st.tokens) ? st.tokens.filter(isObject) : [];
   w.family(
@@ -248,11 +279,8 @@ export function renderCollectorDynamic(d: SnapshotMeta | null, nowSeconds: numbe
   if (oldest !== null) {
     // The stored age was true when the stats were written; it has grown since.
     const grown = oldest + (updated !== null ? Math.max(0, nowSeconds - updated) : 0);
-    w.family(
-      METRICS.insightsOldestAge,
-      'gauge',
-      'Age in seconds of the stalest WAN port traffic series.',
-      [['', ms3(grown)]],
-    );
+    w.family(METRICS.insightsOldestAge, 'gauge', 'Age in seconds of the stalest WAN port traffic series.', [
+      ['', ms3(grown)],
+    ]);
   }
 }

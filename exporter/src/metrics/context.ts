@@ -53,7 +53,5 @@ export function metricsContext(d: Pick<SnapshotData, 'org' | 'sites' | 'gateways
 
 /** Identity for a gateway id that may be absent from `mist:gateways` (ids only then). */
 export function identityFor(ctx: IdentityLookup, gatewayId: string, mac = ''): GatewayIdentity {
-  return (
-    ctx.byId.get(gatewayId) ?? { orgId: ctx.orgId, siteId: '', site: '', gatewayId, gateway: mac, mac }
-  );
+  return ctx.byId.get(gatewayId) ?? { orgId: ctx.orgId, siteId: '', site: '', gatewayId, gateway: mac, mac };
 }

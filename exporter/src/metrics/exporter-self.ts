@@ -20,7 +20,7 @@ const startTimeSeconds = Math.round(Date.now() / 1000 - process.uptime());
 
 export function renderExporterSelf(s: ExporterSelfState, w: ExpositionWriter): void {
   const one = (v: number | null): Sample[] => (v === null ? [] : [['', v]]);
-  w.family(METRICS.exporterRedisUp, 'gauge', '1 if the exporter\'s last Redis operation succeeded.', [
+  w.family(METRICS.exporterRedisUp, 'gauge', "1 if the exporter's last Redis operation succeeded.", [
     ['', s.redisUp ? 1 : 0],
   ])
     .family(
@@ -42,7 +42,9 @@ export function renderExporterSelf(s: ExporterSelfState, w: ExpositionWriter): v
       one(s.snapshotAgeSeconds),
     )
     .family(METRICS.exporterSnapshotLoads, 'counter', 'Snapshot reloads from Redis.', [['', s.loadsTotal]])
-    .family(METRICS.exporterSnapshotLoadErrors, 'counter', 'Snapshot reloads that failed.', [['', s.loadErrorsTotal]])
+    .family(METRICS.exporterSnapshotLoadErrors, 'counter', 'Snapshot reloads that failed.', [
+      ['', s.loadErrorsTotal],
+    ])
     .family(METRICS.exporterRedisErrors, 'counter', 'Failed Redis operations.', [['', s.redisErrorsTotal]])
     .family(
       METRICS.exporterInvalidValues,

@@ -13,7 +13,7 @@ import {
 } from './exposition.js';
 
 /** The reader side of the format: undo the three escapes of a label value. */
-function unescape(v: string): string {
+function unescapeLabel(v: string): string {
   return v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 }
 
@@ -38,7 +38,7 @@ describe('escapeLabelValue', () => {
         expect(e).not.toMatch(/(^|[^\\])(\\\\)*"/);
         // biome-ignore lint/suspicious/noControlCharactersInRegex: the property under test
         const expected = s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '\uFFFD');
-        expect(unescape(e)).toBe(expected);
+        expect(unescapeLabel(e)).toBe(expected);
       }),
     );
   });

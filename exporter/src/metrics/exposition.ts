@@ -12,6 +12,7 @@ export const MAX_LABEL_VALUE_LENGTH = 1024;
 
 // Characters that need work: the three escapes of the format, plus control characters (other than
 // \n) which the format does not forbid but which no label reader expects.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const NEEDS_WORK = /[\\"\n\u0000-\u001f\u007f]/;
 
 /** Escape a label value: backslash, double quote and newline; other control characters become U+FFFD. */
@@ -50,7 +51,11 @@ export function labelSet(names: readonly string[], values: readonly LabelValue[]
 }
 
 /** Append more labels to a set made by labelSet. */
-export function extendLabelSet(base: string, names: readonly string[], values: readonly LabelValue[]): string {
+export function extendLabelSet(
+  base: string,
+  names: readonly string[],
+  values: readonly LabelValue[],
+): string {
   const extra = labelSet(names, values);
   if (!extra) return base;
   if (!base) return extra;

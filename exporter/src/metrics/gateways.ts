@@ -37,7 +37,10 @@ export function renderGateways(
     ]);
   }
   const org = labelSet([LABELS.orgId], [ctx.orgId]);
-  if (d.sites) w.family(METRICS.orgSites, 'gauge', 'Number of sites in the organization.', [[org, d.sites.value.length]]);
+  if (d.sites)
+    w.family(METRICS.orgSites, 'gauge', 'Number of sites in the organization.', [
+      [org, d.sites.value.length],
+    ]);
   w.family(METRICS.orgGatewayTemplates, 'gauge', 'Gateway templates held in the config cache.', [
     [org, d.templates.length],
   ]).family(METRICS.orgDeviceProfiles, 'gauge', 'Device profiles (hub profiles) held in the config cache.', [

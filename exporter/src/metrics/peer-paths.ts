@@ -58,7 +58,12 @@ export function renderPeerPaths(vpnPeers: VpnPeerEntry[], ctx: IdentityLookup, w
   }
   const quality = (r: PathRow, field: string, factor: number) =>
     r.measured ? scaled(r.path[field], factor) : null;
-  w.family(METRICS.peerPathUp, 'gauge', '1 if the VPN peer path is up.', samples(rows, (r) => flag(r.path.up)))
+  w.family(
+    METRICS.peerPathUp,
+    'gauge',
+    '1 if the VPN peer path is up.',
+    samples(rows, (r) => flag(r.path.up)),
+  )
     .family(
       METRICS.peerPathActive,
       'gauge',

@@ -1,10 +1,24 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
-import { fixtureOrg, fixtureRawRead, GW, HOSTILE, ORG_ID, SITE, STORE2_NAME } from '../../../test/exporter/fixtures.js';
-import { parseMetrics, samplesOf, valueOf } from '../../../test/exporter/parse-metrics.js';
+import {
+  fixtureOrg,
+  fixtureRawRead,
+  GW,
+  HOSTILE,
+  ORG_ID,
+  SITE,
+  STORE2_NAME,
+} from '../../../test/exporter/fixtures.js';
+import { parseMetrics, samplesOf, sampleValue } from '../../../test/exporter/parse-metrics.js';
 import { parseSnapshot } from '../data.js';
-import { renderDynamicMetrics, renderSections, renderStaticMetrics, SECTIONS, sectionInput } from './render.js';
+import {
+  renderDynamicMetrics,
+  renderSections,
+  renderStaticMetrics,
+  SECTIONS,
+  sectionInput,
+} from './render.js';
 
 const NOW = 2_000_000_000;
 const self = {
@@ -48,20 +62,25 @@ describe('WAN port families', () => {
     expect(s.value).toBe(1e9); // 1000 Mbps
   });
   it('up / enabled for up, down and disabled ports', () => {
-    expect(valueOf(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/0' })).toBe(1);
-    expect(valueOf(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/2' })).toBe(0);
-    expect(valueOf(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/2' })).toBe(1);
-    expect(valueOf(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/3' })).toBe(0);
+    expect(sampleValue(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/0' })).toBe(1);
+    expect(sampleValue(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/2' })).toBe(0);
+    expect(sampleValue(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/2' })).toBe(1);
+    expect(sampleValue(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/3' })).toBe(0);
   });
   it('rates and byte counters', () => {
-    expect(valueOf(p, METRICS.wanPortRxRate, { ...store1, port: 'ge-0/0/0' })).toBe(5_200_000);
-    expect(valueOf(p, METRICS.wanPortTxRate, { ...store1, port: 'ge-0/0/0' })).toBe(800_000);
-    expect(valueOf(p, METRICS.wanPortRxBytes, { ...store1, port: 'ge-0/0/0' })).toBe(123_456_789);
+    expect(sampleValue(p, METRICS.wanPortRxRate, { ...store1, port: 'ge-0/0/0' })).toBe(5_200_000);
+    expect(sampleValue(p, METRICS.wanPortTxRate, { ...store1, port: 'ge-0/0/0' })).toBe(800_000);
+    expect(sampleValue(p, METRICS.wanPortRxBytes, { ...store1, port: 'ge-0/0/0' })).toBe(123_456_789);
     expect(p.types[METRICS.wanPortTxBytes]).toBe('counter');
   });
   it('info series holds the descriptive labels, VLAN from config or sub-interface name', () => {
     const [vlan] = samplesOf(p, METRICS.wanPortInfo, { ...store1, port: 'ge-0/0/1.20' });
-    expect(vlan.labels).toMatchObject({ [LABELS.vlanId]: '20', ip: '198.51.100.10', netmask: '29', gateway_ip: '198.51.100.9' });
+    expect(vlan.labels).toMatchObject({
+      [LABELS.vlanId]: '20',
+      ip: '198.51.100.10',
+      netmask: '29',
+      gateway_ip: '198.51.100.9',
+    });
     const [cfg] = samplesOf(p, METRICS.wanPortInfo, { ...store1, port: 'ge-0/0/3' });
     expect(cfg.labels[LABELS.vlanId]).toBe('30');
     const [ovr] = samplesOf(p, METRICS.wanPortInfo, { ...store1, port: 'ge-0/0/0' });
@@ -75,7 +94,7 @@ describe('WAN port families', () => {
   });
   it('a gateway without ports has no port series but has gateway series', () => {
     expect(samplesOf(p, METRICS.wanPortUp, { gateway_id: GW.basic.id })).toEqual([]);
-    expect(valueOf(p, METRICS.gatewayConnected, { gateway_id: GW.basic.id })).toBe(1);
+    expect(sampleValue(p, METRICS.gatewayConnected, { gateway_id: GW.basic.id })).toBe(1);
     // uptime unknown (null) -> no sample rather than a wrong 0
     expect(samplesOf(p, METRICS.gatewayUptime, { gateway_id: GW.basic.id })).toEqual([]);
   });
@@ -87,13 +106,13 @@ describe('peer path families', () => {
   const down = { gateway_id: GW.store1.id, port: 'ge-0/0/0', peer_port: 'ge-0/0/1' };
   const noQuality = { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' };
   it('converts units: ms -> s, percent -> ratio', () => {
-    expect(valueOf(p, METRICS.peerPathLatency, up)).toBeCloseTo(0.0225, 10);
-    expect(valueOf(p, METRICS.peerPathJitter, up)).toBeCloseTo(0.0012, 10);
-    expect(valueOf(p, METRICS.peerPathLoss, up)).toBe(0);
-    expect(valueOf(p, METRICS.peerPathMos, up)).toBe(4.4);
-    expect(valueOf(p, METRICS.peerPathUptime, up)).toBe(360_000);
-    expect(valueOf(p, METRICS.peerPathMtu, up)).toBe(1400);
-    expect(valueOf(p, METRICS.peerPathLoss, { gateway_id: GW.store2.id })).toBeCloseTo(0.025, 10);
+    expect(sampleValue(p, METRICS.peerPathLatency, up)).toBeCloseTo(0.0225, 10);
+    expect(sampleValue(p, METRICS.peerPathJitter, up)).toBeCloseTo(0.0012, 10);
+    expect(sampleValue(p, METRICS.peerPathLoss, up)).toBe(0);
+    expect(sampleValue(p, METRICS.peerPathMos, up)).toBe(4.4);
+    expect(sampleValue(p, METRICS.peerPathUptime, up)).toBe(360_000);
+    expect(sampleValue(p, METRICS.peerPathMtu, up)).toBe(1400);
+    expect(sampleValue(p, METRICS.peerPathLoss, { gateway_id: GW.store2.id })).toBeCloseTo(0.025, 10);
   });
   it('labels a path by local gateway/port and peer router/port', () => {
     const [s] = samplesOf(p, METRICS.peerPathUp, up);
@@ -111,15 +130,21 @@ describe('peer path families', () => {
     });
   });
   it('a down path: up 0, loss 1, no made-up latency/jitter/MOS', () => {
-    expect(valueOf(p, METRICS.peerPathUp, down)).toBe(0);
-    expect(valueOf(p, METRICS.peerPathActive, down)).toBe(0);
-    expect(valueOf(p, METRICS.peerPathLoss, down)).toBe(1);
+    expect(sampleValue(p, METRICS.peerPathUp, down)).toBe(0);
+    expect(sampleValue(p, METRICS.peerPathActive, down)).toBe(0);
+    expect(sampleValue(p, METRICS.peerPathLoss, down)).toBe(1);
     expect(samplesOf(p, METRICS.peerPathLatency, down)).toEqual([]);
     expect(samplesOf(p, METRICS.peerPathMos, down)).toEqual([]);
   });
   it('a path without quality figures has state but no quality series', () => {
-    expect(valueOf(p, METRICS.peerPathUp, noQuality)).toBe(1);
-    for (const m of [METRICS.peerPathLatency, METRICS.peerPathLoss, METRICS.peerPathJitter, METRICS.peerPathMos, METRICS.peerPathMtu]) {
+    expect(sampleValue(p, METRICS.peerPathUp, noQuality)).toBe(1);
+    for (const m of [
+      METRICS.peerPathLatency,
+      METRICS.peerPathLoss,
+      METRICS.peerPathJitter,
+      METRICS.peerPathMos,
+      METRICS.peerPathMtu,
+    ]) {
       expect(samplesOf(p, m, noQuality)).toEqual([]);
     }
   });
@@ -128,7 +153,11 @@ describe('peer path families', () => {
       o.gateways = o.gateways.filter((g) => g.id !== GW.store2.id);
     });
     const [s] = samplesOf(q, METRICS.peerPathUp, { gateway_id: GW.store2.id });
-    expect(s.labels).toMatchObject({ site: '', gateway: GW.store2.mac, peer_router: HOSTILE.replace('\u0007', '\uFFFD') });
+    expect(s.labels).toMatchObject({
+      site: '',
+      gateway: GW.store2.mac,
+      peer_router: HOSTILE.replace('\u0007', '\uFFFD'),
+    });
   });
 });
 
@@ -145,27 +174,35 @@ describe('duplicate series', () => {
 describe('gateway and org families', () => {
   const { p } = render();
   it('connected, uptime, info', () => {
-    expect(valueOf(p, METRICS.gatewayConnected, { gateway_id: GW.store2.id })).toBe(0);
-    expect(valueOf(p, METRICS.gatewayUptime, { gateway_id: GW.hub.id })).toBe(864_000);
+    expect(sampleValue(p, METRICS.gatewayConnected, { gateway_id: GW.store2.id })).toBe(0);
+    expect(sampleValue(p, METRICS.gatewayUptime, { gateway_id: GW.hub.id })).toBe(864_000);
     const [info] = samplesOf(p, METRICS.gatewayInfo, { gateway_id: GW.hub.id });
-    expect(info.labels).toMatchObject({ mac: GW.hub.mac, model: 'SRX1500', version: '23.4R2', ip: '203.0.113.1', status: 'connected' });
+    expect(info.labels).toMatchObject({
+      mac: GW.hub.mac,
+      model: 'SRX1500',
+      version: '23.4R2',
+      ip: '203.0.113.1',
+      status: 'connected',
+    });
   });
   it('org info and counts', () => {
     expect(samplesOf(p, METRICS.orgInfo)[0].labels).toEqual({ org_id: ORG_ID, org_name: 'Example Retail' });
-    expect(valueOf(p, METRICS.orgSites)).toBe(4);
-    expect(valueOf(p, METRICS.orgGatewayTemplates)).toBe(1);
-    expect(valueOf(p, METRICS.orgDeviceProfiles)).toBe(1);
+    expect(sampleValue(p, METRICS.orgSites)).toBe(4);
+    expect(sampleValue(p, METRICS.orgGatewayTemplates)).toBe(1);
+    expect(sampleValue(p, METRICS.orgDeviceProfiles)).toBe(1);
   });
 });
 
 describe('cache and collector families', () => {
   const { p } = render();
   it('freshness', () => {
-    expect(valueOf(p, METRICS.cacheAge)).toBe(30);
-    expect(valueOf(p, METRICS.cacheLastUpdate)).toBe(NOW - 30);
-    expect(valueOf(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(1);
-    expect(valueOf(p, METRICS.cacheKeyTtl, { key: 'mist:gateways' })).toBe(899);
-    expect(valueOf(p, METRICS.insightsPortLastSuccess, { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' })).toBe(NOW - 600);
+    expect(sampleValue(p, METRICS.cacheAge)).toBe(30);
+    expect(sampleValue(p, METRICS.cacheLastUpdate)).toBe(NOW - 30);
+    expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(1);
+    expect(sampleValue(p, METRICS.cacheKeyTtl, { key: 'mist:gateways' })).toBe(899);
+    expect(
+      sampleValue(p, METRICS.insightsPortLastSuccess, { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' }),
+    ).toBe(NOW - 600);
   });
   it('collector state sets, phases, calls, tokens, budget', () => {
     expect(samplesOf(p, METRICS.collectorStatus).map((s) => [s.labels.status, s.value])).toEqual([
@@ -173,42 +210,44 @@ describe('cache and collector families', () => {
       ['idle', 1],
       ['error', 0],
     ]);
-    expect(valueOf(p, METRICS.collectorLoadingPhase, { phase: 'complete' })).toBe(1);
-    expect(valueOf(p, METRICS.collectorPhaseUp, { phase: 'vpn_peers' })).toBe(0);
-    expect(valueOf(p, METRICS.collectorPhaseUp, { phase: 'insights' })).toBe(1);
-    expect(valueOf(p, METRICS.apiCalls, { operation: 'listOrgDevicesStats', token: 'token2' })).toBe(4);
-    expect(valueOf(p, METRICS.apiRateLimited, { token: 'token1' })).toBe(2);
-    expect(valueOf(p, METRICS.apiTokenExhausted, { token: 'token1' })).toBe(1);
-    expect(valueOf(p, METRICS.apiTokenExhausted, { token: 'token2' })).toBe(0);
-    expect(valueOf(p, METRICS.rateLimited)).toBe(1);
-    expect(valueOf(p, METRICS.rateLimitReset)).toBe(NOW + 1800);
-    expect(valueOf(p, METRICS.collectorStatsAge)).toBe(30);
-    expect(valueOf(p, METRICS.insightsOldestAge)).toBe(630);
-    expect(valueOf(p, METRICS.apiBudget)).toBe(8000);
+    expect(sampleValue(p, METRICS.collectorLoadingPhase, { phase: 'complete' })).toBe(1);
+    expect(sampleValue(p, METRICS.collectorPhaseUp, { phase: 'vpn_peers' })).toBe(0);
+    expect(sampleValue(p, METRICS.collectorPhaseUp, { phase: 'insights' })).toBe(1);
+    expect(sampleValue(p, METRICS.apiCalls, { operation: 'listOrgDevicesStats', token: 'token2' })).toBe(4);
+    expect(sampleValue(p, METRICS.apiRateLimited, { token: 'token1' })).toBe(2);
+    expect(sampleValue(p, METRICS.apiTokenExhausted, { token: 'token1' })).toBe(1);
+    expect(sampleValue(p, METRICS.apiTokenExhausted, { token: 'token2' })).toBe(0);
+    expect(sampleValue(p, METRICS.rateLimited)).toBe(1);
+    expect(sampleValue(p, METRICS.rateLimitReset)).toBe(NOW + 1800);
+    expect(sampleValue(p, METRICS.collectorStatsAge)).toBe(30);
+    expect(sampleValue(p, METRICS.insightsOldestAge)).toBe(630);
+    expect(sampleValue(p, METRICS.apiBudget)).toBe(8000);
   });
   it('rate limit over once reset_time has passed', () => {
     const { p: q } = render((o) => {
       o.rateLimit = { is_limited: true, reset_time: NOW - 1 };
     });
-    expect(valueOf(q, METRICS.rateLimited)).toBe(0);
+    expect(sampleValue(q, METRICS.rateLimited)).toBe(0);
     expect(samplesOf(q, METRICS.rateLimitReset)).toEqual([]);
   });
   it('an unknown worker status gets its own series', () => {
     const { p: q } = render((o) => {
       o.workerStatus = { status: 'using_cache' as 'idle', details: {} };
     });
-    expect(valueOf(q, METRICS.collectorStatus, { status: 'using_cache' })).toBe(1);
+    expect(sampleValue(q, METRICS.collectorStatus, { status: 'using_cache' })).toBe(1);
   });
   it('without collector_stats the collector families are absent, the cycle duration comes from worker_status', () => {
     const org = fixtureOrg(NOW);
     const raw = fixtureRawRead(org);
     raw.scalars.collectorStats = null;
     const d = parseSnapshot(raw);
-    const q = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self));
-    expect(valueOf(q, METRICS.collectorCycleDuration)).toBe(12.5);
+    const q = parseMetrics(
+      renderStaticMetrics(d).text + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self),
+    );
+    expect(sampleValue(q, METRICS.collectorCycleDuration)).toBe(12.5);
     expect(samplesOf(q, METRICS.apiCalls)).toEqual([]);
     expect(samplesOf(q, METRICS.collectorStatsAge)).toEqual([]);
-    expect(valueOf(q, METRICS.cacheKeyPresent, { key: 'mist:metadata:collector_stats' })).toBe(0);
+    expect(sampleValue(q, METRICS.cacheKeyPresent, { key: 'mist:metadata:collector_stats' })).toBe(0);
   });
 });
 
@@ -221,22 +260,28 @@ describe('static and dynamic parts', () => {
   it('an empty snapshot renders without throwing', () => {
     const raw = fixtureRawRead(fixtureOrg());
     for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
-    Object.assign(raw, { vpnPeers: [], templates: [], insightMembers: [], insightsPresent: 0, profilesPresent: 0 });
+    Object.assign(raw, {
+      vpnPeers: [],
+      templates: [],
+      insightMembers: [],
+      insightsPresent: 0,
+      profilesPresent: 0,
+    });
     const d = parseSnapshot(raw);
     const p = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, 0, 0, self));
-    expect(valueOf(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
-    expect(valueOf(p, METRICS.exporterRedisUp)).toBe(1);
+    expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
+    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(1);
   });
 });
 
 describe('collector counters start at zero', () => {
   it('every known operation and token has an errors / 429 / bad-records series, 0 when none happened', () => {
     const { p } = render();
-    expect(valueOf(p, METRICS.apiErrors, { operation: 'listOrgDevicesStats' })).toBe(0);
-    expect(valueOf(p, METRICS.apiErrors, { operation: 'searchOrgPeerPathStats' })).toBe(1);
-    expect(valueOf(p, METRICS.apiBadRecords, { operation: 'listOrgDevicesStats' })).toBe(0);
-    expect(valueOf(p, METRICS.apiBadRecords, { operation: 'searchOrgSwOrGwPorts' })).toBe(1);
-    expect(valueOf(p, METRICS.apiRateLimited, { token: 'token2' })).toBe(0);
+    expect(sampleValue(p, METRICS.apiErrors, { operation: 'listOrgDevicesStats' })).toBe(0);
+    expect(sampleValue(p, METRICS.apiErrors, { operation: 'searchOrgPeerPathStats' })).toBe(1);
+    expect(sampleValue(p, METRICS.apiBadRecords, { operation: 'listOrgDevicesStats' })).toBe(0);
+    expect(sampleValue(p, METRICS.apiBadRecords, { operation: 'searchOrgSwOrGwPorts' })).toBe(1);
+    expect(sampleValue(p, METRICS.apiRateLimited, { token: 'token2' })).toBe(0);
   });
 });
 

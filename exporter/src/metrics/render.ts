@@ -78,7 +78,12 @@ async function compress(w: ExpositionWriter): Promise<RenderedSection> {
     bytes += plain.length;
     members.push(await gzipAsync(plain, { level: 6 }));
   }
-  return { gzip: Buffer.concat(members), bytes, families: w.families(), duplicatesDropped: w.duplicatesDropped };
+  return {
+    gzip: Buffer.concat(members),
+    bytes,
+    families: w.families(),
+    duplicatesDropped: w.duplicatesDropped,
+  };
 }
 
 /** Render the named sections of a snapshot, compressed. */
@@ -92,7 +97,11 @@ export async function renderSections(
 }
 
 /** Every static family as one text (tests and tools; the exporter uses renderSections). */
-export function renderStaticMetrics(d: SnapshotData): { text: string; families: string[]; duplicatesDropped: number } {
+export function renderStaticMetrics(d: SnapshotData): {
+  text: string;
+  families: string[];
+  duplicatesDropped: number;
+} {
   const input = sectionInput(d);
   let text = '';
   const families: string[] = [];

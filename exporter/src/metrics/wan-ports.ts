@@ -6,7 +6,15 @@
 import { LABELS, METRICS, WAN_PORT_LABELS } from '../../../common/src/metric-names.js';
 import { type Json, portObjects } from '../data.js';
 import type { MetricsContext } from './context.js';
-import { type ExpositionWriter, extendLabelSet, finite, flag, labelSet, type Sample, text } from './exposition.js';
+import {
+  type ExpositionWriter,
+  extendLabelSet,
+  finite,
+  flag,
+  labelSet,
+  type Sample,
+  text,
+} from './exposition.js';
 
 const INFO_LABELS = [
   LABELS.ip,
@@ -82,7 +90,12 @@ export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
     const n = finite(v);
     return n === null ? null : n * 1e6;
   };
-  w.family(METRICS.wanPortUp, 'gauge', '1 if the WAN port is physically up (Mist port stats).', samples(rows, (p) => flag(p.up)))
+  w.family(
+    METRICS.wanPortUp,
+    'gauge',
+    '1 if the WAN port is physically up (Mist port stats).',
+    samples(rows, (p) => flag(p.up)),
+  )
     .family(
       METRICS.wanPortEnabled,
       'gauge',

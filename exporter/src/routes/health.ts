@@ -1,9 +1,9 @@
 /** `/health` (no envelope, contract §2): healthy / degraded 200, unhealthy 503. */
 import type { FastifyInstance } from 'fastify';
-import { JSON_TYPE } from '../envelope.js';
 import { evaluateHealth } from '../health.js';
 import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { RouteDeps } from './deps.js';
+import { sendJson } from './respond.js';
 
 export function registerHealthRoute(app: FastifyInstance, { store, config, now }: RouteDeps): void {
   app.get('/health', { schema: ROUTE_SCHEMAS.health }, async (_req, reply) => {
@@ -14,6 +14,6 @@ export function registerHealthRoute(app: FastifyInstance, { store, config, now }
       nowSeconds: now() / 1000,
       staleThresholdSeconds: config.staleThreshold,
     });
-    return reply.code(code).header('content-type', JSON_TYPE).send(Buffer.from(JSON.stringify(body)));
+    return sendJson(reply, code, Buffer.from(JSON.stringify(body)));
   });
 }

@@ -3,6 +3,17 @@ import type { FastifyInstance } from 'fastify';
 import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { RouteDeps } from './deps.js';
 
+/** The only HTML answer: inline style allowed, nothing else; never framed; no referrer leaks. */
+const HTML_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -20,7 +31,9 @@ const API_LINKS: Array<[string, string]> = [
 ];
 
 export function homePage(grafanaUrl: string, orgName: string | null, version: string): string {
-  const links = API_LINKS.map(([href, label]) => `<li><a href="${escapeHtml(href)}">${escapeHtml(href)}</a> ${escapeHtml(label)}</li>`).join('\n');
+  const links = API_LINKS.map(
+    ([href, label]) => `<li><a href="${escapeHtml(href)}">${escapeHtml(href)}</a> ${escapeHtml(label)}</li>`,
+  ).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Mist Circuit Stats exporter</title>
 <style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}code{background:#eee;padding:0 .2rem}</style>
@@ -46,8 +59,7 @@ export function registerHomeRoute(app: FastifyInstance, { store, config, version
     // The page must answer even with Redis down: only use what the store already holds.
     const org = store.current?.data.org?.value.org_name;
     return reply
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+      .headers(HTML_HEADERS)
       .send(homePage(config.grafanaUrl, typeof org === 'string' ? org : null, version));
   });
 }

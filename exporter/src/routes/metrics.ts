@@ -15,6 +15,12 @@ import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { RouteDeps } from './deps.js';
 
 export const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const METRICS_HEADERS = {
+  'content-type': METRICS_TYPE,
+  vary: 'accept-encoding',
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+};
 
 function sendParts(reply: FastifyReply, parts: Buffer[]): FastifyReply {
   const length = parts.reduce((n, p) => n + p.length, 0);
@@ -52,7 +58,7 @@ export function registerMetricsRoute(app: FastifyInstance, { store, version, now
         invalidValues: snap?.invalidByKey ?? {},
       }),
     );
-    reply.header('content-type', METRICS_TYPE).header('vary', 'accept-encoding');
+    reply.headers(METRICS_HEADERS);
     const accept = req.headers['accept-encoding'];
     if (typeof accept === 'string' && /\bgzip\b/i.test(accept)) {
       // Two gzip members: the static part compressed once per generation, the dynamic part now.

@@ -37,7 +37,11 @@ export function registerInsightRoutes(app: FastifyInstance, { store }: RouteDeps
     const params = req.params as Record<string, string>;
     const rest = params['*'] ?? '';
     if (!rest.endsWith(TRAFFIC_SUFFIX)) {
-      return sendError(reply, 404, 'Not found: the route is /api/gateway/<gateway_id>/port/<port_id>/traffic');
+      return sendError(
+        reply,
+        404,
+        'Not found: the route is /api/gateway/<gateway_id>/port/<port_id>/traffic',
+      );
     }
     const gw = checkGatewayId(params.gateway_id);
     if (!gw.ok) return sendError(reply, 400, gw.error);
