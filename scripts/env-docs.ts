@@ -3,8 +3,8 @@
  * every variable's name, default and meaning:
  *
  *   npx tsx scripts/env-docs.ts            Markdown tables (for the README), one per component
- *   npx tsx scripts/env-docs.ts --write    regenerate .env.example
- *   npx tsx scripts/env-docs.ts --check    exit 1 if .env.example is out of date
+ *   npx tsx scripts/env-docs.ts --write    regenerate .env.example and the README's configuration tables
+ *   npx tsx scripts/env-docs.ts --check    exit 1 if either is out of date
  *
  * .env.example also says, per variable, how docker-compose.yml uses it (read from the compose file):
  * passed from .env, set by the compose file itself, or only read by `npm run ...`.
@@ -21,6 +21,9 @@ import { simulatorSchema } from '../common/src/config/simulator.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENV_EXAMPLE = join(REPO, '.env.example');
+export const README = join(REPO, 'README.md');
+const README_START = '<!-- generated:env-docs (npx tsx scripts/env-docs.ts --write) -->';
+const README_END = '<!-- end:env-docs -->';
 
 type Schema = Record<string, VarSpec<unknown>>;
 
@@ -184,15 +187,30 @@ export function renderMarkdown(): string {
   return `${[...sections, `### Docker Compose\n\nRead by docker-compose.yml only.\n\n${compose}`].join('\n\n')}\n`;
 }
 
+/** README.md with the text between the env-docs markers replaced by renderMarkdown(). */
+export function renderReadme(readme: string = readFileSync(README, 'utf8')): string {
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start)
+    throw new Error(`README.md lacks the markers ${README_START} ... ${README_END}`);
+  return `${readme.slice(0, start + README_START.length)}\n${renderMarkdown()}${readme.slice(end)}`;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   await runMain('env-docs', async () => {
     const arg = process.argv[2];
     if (arg === '--write') {
       writeFileSync(ENV_EXAMPLE, renderEnvExample());
-      process.stdout.write(`wrote ${ENV_EXAMPLE}\n`);
+      writeFileSync(README, renderReadme());
+      process.stdout.write(`wrote ${ENV_EXAMPLE} and the configuration tables of ${README}\n`);
     } else if (arg === '--check') {
       if (readFileSync(ENV_EXAMPLE, 'utf8') !== renderEnvExample()) {
         throw new Error('.env.example is out of date: run npx tsx scripts/env-docs.ts --write');
+      }
+      if (readFileSync(README, 'utf8') !== renderReadme()) {
+        throw new Error(
+          'README.md configuration tables are out of date: run npx tsx scripts/env-docs.ts --write',
+        );
       }
     } else if (arg === undefined) {
       process.stdout.write(renderMarkdown());

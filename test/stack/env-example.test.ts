@@ -9,14 +9,24 @@ import {
   COMPONENTS,
   COMPOSE_VARS,
   ENV_EXAMPLE,
+  README,
   renderEnvExample,
   renderMarkdown,
+  renderReadme,
 } from '../../scripts/env-docs.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const text = readFileSync(ENV_EXAMPLE, 'utf8');
 /** Names on `NAME=` lines, commented out or not. */
 const listed = new Set([...text.matchAll(/^(?:# )?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+
+describe('README.md configuration tables', () => {
+  it('are the ones the schemas give (npx tsx scripts/env-docs.ts --write)', () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(readme).toBe(renderReadme(readme));
+    expect(readme).toContain(renderMarkdown());
+  });
+});
 
 describe('.env.example', () => {
   it('is up to date with the schemas and docker-compose.yml (npx tsx scripts/env-docs.ts --write)', () => {
