@@ -109,7 +109,13 @@ await runMain('demo', async () => {
     // Redis
     let redisUrl = process.env.REDIS_URL;
     if (redisUrl) {
-      say(`[demo] using REDIS_URL (${new URL(redisUrl).host})`);
+      let host: string;
+      try {
+        host = new URL(redisUrl).host;
+      } catch {
+        throw new ConfigError('REDIS_URL must be a URL like redis://host:6379');
+      }
+      say(`[demo] using REDIS_URL (${host})`);
     } else {
       say('[demo] starting redis-server in a temp dir (set REDIS_URL to use your own)...');
       const started = await startRedis({ own: true, appendonly: false }).catch((e: unknown) => {
@@ -139,15 +145,12 @@ await runMain('demo', async () => {
       mistEnv = { MIST_HOST: sim.url, MIST_API_TOKEN: 'sim-token-1', MIST_ORG_ID: undefined };
     }
 
-    // Collector. Its data freshness skip must not swallow the demo's short interval (.tmp/bugs-e2e.md #1).
-    const staleThreshold =
-      process.env.STALE_THRESHOLD ?? String(Math.max(1, Math.floor(Number(workerInterval) / 2)));
+    // Collector
     const collector = spawnComponent('collector', {
       env: {
         ...mistEnv,
         REDIS_URL: redisUrl,
         WORKER_INTERVAL: workerInterval,
-        STALE_THRESHOLD: staleThreshold,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       },
       onLine: (line) => {
@@ -244,7 +247,7 @@ await runMain('demo', async () => {
   } catch (e) {
     if (e instanceof StackStopped) return; // a signal arrived while starting: its handler finishes
     await stack.stop();
-    throw new Error(errorMessage(e));
+    throw e;
   }
   // Stopped by a signal: the handler exits once everything is down.
   if (stack.stopping) await new Promise(() => {});

@@ -14,6 +14,7 @@ import type { Logger } from '../../common/src/log.js';
 import { type Collector, type CycleOutcome, FatalError } from './collector.js';
 import type { Lease } from './lease.js';
 import { AbortedError } from './mist/errors.js';
+import { isRedisFull, REDIS_FULL, redisFailure } from './redis-errors.js';
 
 /** Sleep that ends early (without error) when `signal` aborts. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -98,7 +99,8 @@ export async function runSchedule(
       try {
         holds = await lease.acquire();
       } catch (e) {
-        log.warn({ error: errorMessage(e) }, 'cannot reach Redis for the lease; retrying');
+        if (isRedisFull(e)) log.error({ error: errorMessage(e) }, `${REDIS_FULL} (cannot take the lease)`);
+        else log.warn({ error: errorMessage(e) }, 'cannot reach Redis for the lease; retrying');
         await pause(Math.min(leaseMs / 2, 5000), signal);
         continue;
       }
@@ -158,7 +160,7 @@ export async function runSchedule(
               nextDue = now();
               continue; // lease lost: the loop finds out who holds it now
             }
-            log.error({ error: errorMessage(e) }, 'cycle failed');
+            log.error({ error: redisFailure(e) }, 'cycle failed');
             nextDue = started + intervalMs;
           }
         }

@@ -93,7 +93,10 @@ export class Session {
         // A 429 here says nothing about the token's validity: keep it, it is marked exhausted.
         if (e instanceof RateLimitedError) continue;
         if (e instanceof MistHttpError && (e.status === 401 || e.status === 403)) {
-          this.log.error({ token_label: `token${i + 1}`, status: e.status }, 'Mist token rejected at start-up');
+          this.log.error(
+            { token_label: `token${i + 1}`, status: e.status },
+            'Mist token rejected at start-up',
+          );
           continue;
         }
         throw e;

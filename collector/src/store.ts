@@ -25,6 +25,7 @@ import type {
   WorkerStatus,
 } from '../../common/src/types.js';
 import type { ConfigObject, InventoryRow } from './mist/payloads.js';
+import { isRedisFull, REDIS_FULL } from './redis-errors.js';
 
 type Multi = ReturnType<Redis['multi']>;
 
@@ -52,9 +53,15 @@ export interface StoredState extends ConfigCaches {
 }
 
 async function exec(m: Multi): Promise<void> {
-  const res = await m.exec();
+  let res: Awaited<ReturnType<Multi['exec']>>;
+  try {
+    res = await m.exec();
+  } catch (e) {
+    if (isRedisFull(e)) throw new Error(REDIS_FULL);
+    throw e;
+  }
   if (!res) throw new Error('redis: transaction aborted');
-  for (const [err] of res) if (err) throw new Error(`redis: ${err.message}`);
+  for (const [err] of res) if (err) throw new Error(isRedisFull(err) ? REDIS_FULL : `redis: ${err.message}`);
 }
 
 function parse<T>(raw: string | null): T | null {

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Start redis-server with the ACL users of mist-circuit-stats, passwords from the environment:
-#   default    disabled (no unauthenticated access)
+#   default    no password, so nobody can log in as it (no unauthenticated access); it holds the
+#              collector's rights only because Redis replays the AOF as this user and re-checks
+#              MULTI/EXEC against its rights: `user default off` silently dropped every transaction
+#              (all of the collector's writes) on restart (redis/redis#14541)
 #   collector  REDIS_COLLECTOR_PASSWORD: read-write on mist:* keys, no admin commands
 #   exporter   REDIS_EXPORTER_PASSWORD:  read-only on mist:* keys
 # Usage: start.sh [extra redis-server options...]
@@ -36,7 +39,7 @@ umask 077
 # Collector: everything on its keys except admin/dangerous commands (KEYS, FLUSHALL, CONFIG, DEBUG...).
 # Exporter: read commands on its keys, plus connection and subscribe commands; no writes, no PUBLISH.
 cat >"$acl" <<ACL
-user default off
+user default on resetpass ~mist:* &* +@all -@dangerous
 user collector on >$REDIS_COLLECTOR_PASSWORD ~mist:* &* +@all -@dangerous +info
 user exporter on >$REDIS_EXPORTER_PASSWORD ~mist:* &* -@all +@read +@connection +@pubsub -publish -spublish -@dangerous +info
 ACL

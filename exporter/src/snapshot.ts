@@ -47,6 +47,8 @@ import {
 } from './metrics/render.js';
 import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
 
+const INSIGHTS_ALL = 'insights-all';
+
 export interface Body {
   code: number;
   body: Buffer;
@@ -224,7 +226,8 @@ export class Snapshot {
   readonly insightMembers: Set<string>;
   /** Bodies read lazily from Redis for this generation (series, per-site gateway lists). */
   readonly lazy: ByteLru;
-  insightsAll: Promise<Buffer> | null = null;
+  /** A running build of the `/api/insights/all` body, shared by concurrent requests. */
+  insightsAllBuild: Promise<Buffer> | null = null;
   loadDurationMs = 0;
 
   /**
@@ -461,29 +464,40 @@ export class SnapshotStore {
     }
   }
 
-  /** Default insight series of every indexed port: `{gateway: {port: series}}`, built once per snapshot. */
+  /**
+   * Default insight series of every indexed port: `{gateway: {port: series}}`. Built on demand
+   * (concurrent requests share one build) and kept within the EXPORTER_CACHE_MB budget like every
+   * lazily read body: an L org's is ~20 MB.
+   */
   insightsAll(snap: Snapshot): Promise<Buffer> {
-    if (!snap.insightsAll) {
+    const cached = snap.lazy.get(INSIGHTS_ALL);
+    if (cached) return Promise.resolve(cached);
+    if (!snap.insightsAllBuild) {
       const ports = snap.data.insightPorts;
-      snap.insightsAll = this.readValues(ports.map((p) => keys.insights(p.gatewayId, p.portId))).then(
-        (values) => {
-          const byGateway = new Map<string, Array<[string, string]>>();
-          ports.forEach((p, i) => {
-            const raw = values[i];
-            if (parseInsight(raw) === null) return;
-            const list = byGateway.get(p.gatewayId) ?? [];
-            if (list.length === 0) byGateway.set(p.gatewayId, list);
-            list.push([p.portId, raw as string]);
-          });
-          return okRaw(rawObject([...byGateway].map(([gw, list]) => [gw, rawObject(list)] as const)));
+      const build = this.readValues(ports.map((p) => keys.insights(p.gatewayId, p.portId))).then((values) => {
+        const byGateway = new Map<string, Array<[string, string]>>();
+        ports.forEach((p, i) => {
+          const raw = values[i];
+          if (parseInsight(raw) === null) return;
+          const list = byGateway.get(p.gatewayId) ?? [];
+          if (list.length === 0) byGateway.set(p.gatewayId, list);
+          list.push([p.portId, raw as string]);
+        });
+        const body = okRaw(rawObject([...byGateway].map(([gw, list]) => [gw, rawObject(list)] as const)));
+        snap.lazy.set(INSIGHTS_ALL, body);
+        return body;
+      });
+      snap.insightsAllBuild = build;
+      build.then(
+        () => {
+          snap.insightsAllBuild = null;
+        },
+        () => {
+          snap.insightsAllBuild = null;
         },
       );
-      // A failed read must not stick: the next request tries again.
-      snap.insightsAll.catch(() => {
-        snap.insightsAll = null;
-      });
     }
-    return snap.insightsAll;
+    return snap.insightsAllBuild;
   }
 
   /** `/api/insights/<gw>/<port>`: the default series or `{}`. */

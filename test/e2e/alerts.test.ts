@@ -164,8 +164,6 @@ beforeAll(async () => {
       MIST_ORG_ID: undefined,
       REDIS_URL: redis.url,
       WORKER_INTERVAL: String(WORKER_INTERVAL),
-      // Below the interval, or the collector skips its own fresh data (.tmp/bugs-e2e.md #1).
-      STALE_THRESHOLD: String(WORKER_INTERVAL / 2),
       MIST_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'info',
     },

@@ -90,6 +90,7 @@ async function moveTheTruth(): Promise<{ mac: string; port: string; up: boolean;
 async function status() {
   const r = await exporter.get('/api/status');
   expect(r.status).toBe(200);
+  // biome-ignore lint/suspicious/noExplicitAny: assertions walk the status details of many shapes
   return r.json.data.stats.worker_status as { status: string; details: Record<string, any> };
 }
 

@@ -23,9 +23,9 @@ import {
   type ExporterProc,
   exporterCaughtUp,
   metric,
-  type ProdRedis,
   type Proc,
   Procs,
+  type ProdRedis,
   startCollector,
   startExporterProc,
   startProdRedis,
@@ -111,7 +111,6 @@ it('SIGKILL mid-cycle, restart from the AOF: whole transactions only, nothing lo
   const afterKill = await waitFor(() => dumpAll(r), { what: 'a dump after the restart' });
   await sim.control.clearFaults();
 
-  console.log("SIZES", before.size, afterKill.size, redis.log().slice(-4000));
   expect(unreadableValues(afterKill)).toEqual([]);
   expect(indexProblems(afterKill)).toEqual([]);
   expect(lostKeys(before, afterKill)).toEqual([]);

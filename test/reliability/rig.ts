@@ -246,7 +246,7 @@ export async function dumpAll(r: Redis): Promise<Map<string, string>> {
       else if (type === 'set') v = (await r.smembers(k)).sort();
       else if (type === 'hash') v = await r.hgetall(k);
       else if (type === 'list') v = await r.lrange(k, 0, -1);
-      else if (type === 'zset') v = await r.zrange(k, 0, -1, 'WITHSCORES');
+      else if (type === 'zset') v = await r.zrange(k, '0', '-1', 'WITHSCORES');
       else if (type === 'none') continue;
       else v = `<${type}>`;
       out.set(k, typeof v === 'string' ? v : JSON.stringify(v));
@@ -316,6 +316,7 @@ export interface ExporterProc {
   url: string;
   proc: Proc;
   pid: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests walk JSON bodies of many shapes
   get(path: string): Promise<{ status: number; headers: Headers; body: string; json: any }>;
   metrics(): Promise<ParsedMetrics>;
 }
@@ -349,6 +350,7 @@ export async function startExporterProc(
     const body = await res.text();
     let json: unknown;
     if ((res.headers.get('content-type') ?? '').startsWith('application/json')) json = JSON.parse(body);
+    // biome-ignore lint/suspicious/noExplicitAny: see ExporterProc.get
     return { status: res.status, headers: res.headers, body, json: json as any };
   };
   return {

@@ -168,3 +168,14 @@ describe('maskConfig hides URL passwords', () => {
     expect(JSON.stringify(masked)).not.toContain('s3cret-pw');
   });
 });
+
+describe('errors never echo a password inside a URL', () => {
+  it('a wrong REDIS_URL or MIST_HOST with credentials is quoted with the password masked', () => {
+    expect(() => loadExporterConfig({ REDIS_URL: 'redis://user:hunter2-secret@host:notaport' })).toThrow(
+      'REDIS_URL must be a URL like redis://host:6379 or rediss://user:password@host:6379/0, got "redis://user:***@host:notaport"',
+    );
+    expect(() =>
+      loadCollectorConfig({ MIST_API_TOKEN: 't', MIST_HOST: 'https://me:hunter2-secret@api.mist.com' }),
+    ).toThrow(/got "https:\/\/me:\*\*\*@api\.mist\.com"$/);
+  });
+});

@@ -69,7 +69,10 @@ export function loadConfig<S extends Record<string, VarSpec<unknown>>>(
       out[key] = spec.parse(found.raw);
     } catch (e) {
       if (!(e instanceof InvalidValue)) throw e;
-      const got = spec.secret ? `a value of ${found.raw.length} characters` : JSON.stringify(found.raw);
+      // A URL's password is masked even when the URL itself is wrong (REDIS_URL, MIST_HOST).
+      const got = spec.secret
+        ? `a value of ${found.raw.length} characters`
+        : JSON.stringify(maskUrlPassword(found.raw));
       throw new ConfigError(`${found.from} ${e.message}, got ${got}`);
     }
   }

@@ -15,6 +15,8 @@ import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { RouteDeps } from './deps.js';
 
 export const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+/** The dynamic part is a few KB: a tiny zlib state is plenty and keeps per-scrape native memory small. */
+const DYNAMIC_GZIP = { level: 1, memLevel: 1, windowBits: 9 } as const;
 const METRICS_HEADERS = {
   'content-type': METRICS_TYPE,
   vary: 'accept-encoding',
@@ -62,7 +64,9 @@ export function registerMetricsRoute(app: FastifyInstance, { store, version, now
     const accept = req.headers['accept-encoding'];
     if (typeof accept === 'string' && /\bgzip\b/i.test(accept)) {
       // Two gzip members: the static part compressed once per generation, the dynamic part now.
-      const parts = servable ? [...snap.metricsGzip, gzipSync(dynamic)] : [gzipSync(dynamic)];
+      const parts = servable
+        ? [...snap.metricsGzip, gzipSync(dynamic, DYNAMIC_GZIP)]
+        : [gzipSync(dynamic, DYNAMIC_GZIP)];
       return sendParts(reply.header('content-encoding', 'gzip'), parts);
     }
     if (!servable) return sendParts(reply, [dynamic]);

@@ -1,0 +1,115 @@
+/**
+ * The exporter as compose runs it: connected to Redis (deploy/redis/start.sh) as the read-only
+ * `exporter` ACL user. It serves what the collector wrote, and a write through its own connection
+ * (the very client it reads with) is refused, so a compromised exporter cannot alter what Prometheus
+ * and the dashboards see. Nobody gets in as Redis' `default` user (which holds rights only for the
+ * AOF replay, see start.sh). test/stack/redis-acl.test.ts checks the users' rights with fresh clients.
+ */
+import { connect } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadExporterConfig } from '../../common/src/config/exporter.js';
+import { keys } from '../../common/src/keys.js';
+import { createLogger } from '../../common/src/log.js';
+import { buildApp } from '../../exporter/src/app.js';
+import { createRedisClient } from '../../exporter/src/redis-client.js';
+import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { collectOnce, dumpAll, Procs, type ProdRedis, startProdRedis } from '../reliability/rig.js';
+
+const procs = new Procs();
+let sim: TestSimulator;
+let redis: ProdRedis;
+let app: FastifyInstance;
+let own: Redis;
+
+beforeAll(async () => {
+  [sim, redis] = await Promise.all([startSimulator({ size: 'S', seed: 31 }), startProdRedis(procs)]);
+  procs.onStop(() => sim.stop());
+  const run = await collectOnce(procs, { ...sim.env, REDIS_URL: redis.collectorUrl, LOG_LEVEL: 'warn' });
+  expect(run.code, run.error).toBe(0);
+  const config = loadExporterConfig({ REDIS_URL: redis.exporterUrl, LOG_LEVEL: 'silent' });
+  const logger = createLogger('exporter', { level: 'silent' });
+  own = createRedisClient(config.redisUrl, logger);
+  app = await buildApp({ config, logger, redis: own });
+  await app.ready();
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  own?.disconnect();
+  await procs.stopAll();
+});
+
+/** Inline commands over a raw socket, one reply line each: nothing between the test and Redis. */
+function raw(port: number, commands: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const replies: string[] = [];
+    let buf = '';
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      buf += String(d);
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        replies.push(buf.slice(0, i));
+        buf = buf.slice(i + 2);
+      }
+      if (replies.length === commands.length) {
+        sock.end();
+        resolve(replies);
+      } else if (replies.length < commands.length) sock.write(`${commands[replies.length]}\r\n`);
+    });
+    sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
+  });
+}
+
+describe('the exporter on the read-only ACL user', () => {
+  it('serves what the collector wrote', async () => {
+    const truth = await sim.control.org();
+    const r = await app.inject({ method: 'GET', url: '/api/gateways' });
+    expect(r.statusCode).toBe(200);
+    expect((JSON.parse(r.body).data as unknown[]).length).toBe(truth.gateways.length);
+    const h = await app.inject({ method: 'GET', url: '/health' });
+    expect(JSON.parse(h.body)).toMatchObject({ status: 'healthy', redis: 'connected' });
+    const m = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(m.statusCode).toBe(200);
+    expect(m.body).toMatch(/^mist_exporter_redis_up 1$/m);
+  });
+
+  it('a write through its own connection is refused, and nothing changed', async () => {
+    const c = own;
+    const before = await dumpAll(redis.client());
+    const refused = [
+      () => c.set(keys.gateways(), '[]'),
+      () => c.del(keys.gateways()),
+      () => c.incr(keys.generation()),
+      () => c.expire(keys.gateways(), 1),
+      () => c.sadd(keys.vpnPeersIndex(), 'x'),
+      () => c.set(keys.collectorLease(), 'intruder', 'PX', 60_000),
+      () => c.publish('mist', 'x'),
+      () => c.eval("return redis.call('SET', KEYS[1], 'x')", 1, keys.gateways()),
+      () => c.flushall(),
+      () => c.config('SET', 'appendonly', 'no'),
+      () => c.set('other:key', '1'),
+    ];
+    for (const write of refused) await expect(write()).rejects.toThrow(/NOPERM/);
+    // Reads still work on the same connection.
+    expect(await c.exists(keys.gateways())).toBe(1);
+    expect(await dumpAll(redis.client())).toEqual(before);
+  });
+
+  it("nobody gets in as Redis' default user, with any password or none", async () => {
+    const replies = await raw(redis.port, [
+      `GET ${keys.gateways()}`,
+      'AUTH default ""',
+      'AUTH default nopass',
+      'AUTH x',
+      `SET ${keys.gateways()} x`,
+    ]);
+    expect(replies[0]).toMatch(/^-NOAUTH/);
+    expect(replies[1]).toMatch(/^-WRONGPASS/);
+    expect(replies[2]).toMatch(/^-WRONGPASS/);
+    expect(replies[3]).toMatch(/^-WRONGPASS/);
+    expect(replies[4]).toMatch(/^-NOAUTH/);
+  });
+});
