@@ -554,9 +554,14 @@ export class Collector {
     } catch (e) {
       this.log.warn({ error: errorMessage(e) }, 'could not read the insights index');
     }
+    // Calls made this hour by someone else (a previous process of ours, a restarted or replaced
+    // collector), as /self/usage reported them: counted as non-core, so a restart within the hour
+    // does not spend the hour's insights share a second time.
+    const ownLastHour = this.client.usedLastHour();
+    const foreign = Math.max(0, this.client.pool.requestsThisWindow() - ownLastHour);
     const plan = this.insights.plan(ports, this.budget, {
-      lastHour: this.client.usedLastHour(),
-      nonCoreLastHour: this.nonCore.lastHour(this.now()),
+      lastHour: ownLastHour + foreign,
+      nonCoreLastHour: this.nonCore.lastHour(this.now()) + foreign,
       coreReserve: core,
     });
     await this.phase('insights', signal, outcome, async (ctx) => {

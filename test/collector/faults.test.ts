@@ -259,3 +259,38 @@ describe('pagination over several pages (custom shape)', () => {
     await rig.sim.control.clearFaults();
   });
 });
+
+describe('a restart within the hour', () => {
+  let rig: Rig;
+  const cols: TestCollector[] = [];
+  beforeAll(async () => {
+    // A small hourly limit so that the first process's insights burst is most of the hour's budget.
+    rig = await startRig({ size: 'S', rateLimit: 150 });
+  });
+  afterAll(async () => {
+    for (const c of cols) await c.close();
+    await rig?.stop();
+  });
+
+  it('a new process counts the calls the previous one made this hour (/self/usage): no second burst, no 429', async () => {
+    const first = await collector(rig);
+    cols.push(first);
+    expect((await first.cycle()).ok).toBe(true);
+    const insightsOp = 'getSiteInsightMetricsForGateway';
+    const afterFirst = await rig.sim.control.stats();
+    // The first process's burst covers only part of the org's series: the rest are due.
+    expect(afterFirst.by_operation[insightsOp]).toBeGreaterThan(10);
+
+    const second = await collector(rig);
+    cols.push(second);
+    const outcome = await second.cycle();
+    const afterSecond = await rig.sim.control.stats();
+    expect(outcome.ok, JSON.stringify(outcome.errors)).toBe(true);
+    expect(afterSecond.by_status['429'] ?? 0).toBe(0);
+    // The hour's insights share was spent by the first process: the second fetches none this hour.
+    const secondInsights = (afterSecond.by_operation[insightsOp] ?? 0) - afterFirst.by_operation[insightsOp];
+    expect(secondInsights).toBe(0);
+    // Both processes together stay inside API_BUDGET_SHARE (0.8) of the hourly limit.
+    expect(afterSecond.total).toBeLessThanOrEqual(150 * 0.8);
+  });
+});

@@ -170,6 +170,17 @@ export class TokenPool {
     return { count, until };
   }
 
+  /** Calls counted against the valid tokens in their current windows (ours and, after /self/usage, anyone's). */
+  requestsThisWindow(): number {
+    const now = this.now();
+    let sum = 0;
+    for (const t of this.tokens) {
+      this.roll(t, now);
+      if (!t.invalid) sum += t.requests;
+    }
+    return sum;
+  }
+
   validCount(): number {
     return this.tokens.filter((t) => !t.invalid).length;
   }
