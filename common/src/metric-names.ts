@@ -44,9 +44,11 @@ export const METRICS = {
   wanPortUp: 'mist_wan_port_up',
   /** 1 if the port is enabled in config (not `disabled`). */
   wanPortEnabled: 'mist_wan_port_enabled',
-  wanPortSpeed: 'mist_wan_port_speed_bits_per_second',
-  wanPortRxRate: 'mist_wan_port_receive_bits_per_second',
-  wanPortTxRate: 'mist_wan_port_transmit_bits_per_second',
+  /** Link speed in bytes per second (Mist Mbps * 1e6 / 8): promtool's base unit; dashboards chart it * 8 as bps. */
+  wanPortSpeed: 'mist_wan_port_speed_bytes_per_second',
+  /** Last known rates in bytes per second (Mist rx_bps / tx_bps divided by 8); dashboards chart them * 8 as bps. */
+  wanPortRxRate: 'mist_wan_port_receive_bytes_per_second',
+  wanPortTxRate: 'mist_wan_port_transmit_bytes_per_second',
   /** Cumulative since the device's last reboot (a counter that may reset). */
   wanPortRxBytes: 'mist_wan_port_receive_bytes_total',
   wanPortTxBytes: 'mist_wan_port_transmit_bytes_total',

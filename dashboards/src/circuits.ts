@@ -23,7 +23,7 @@ import {
   UP_DOWN,
   VARIABLES,
 } from './common.js';
-import { by, sel } from './promql.js';
+import { bitsOf, by, sel } from './promql.js';
 import { AVAILABILITY } from './thresholds.js';
 
 const M = METRICS;
@@ -66,7 +66,7 @@ const legend = `{{${L.site}}} / {{${L.gateway}}} / {{${L.port}}}`;
 export function circuitsDashboard(): Dashboard {
   const downNow = `(${up} == 0) and ${PORT_MATCH} (${enabled})`;
   const changes = ofEnabled(`changes(${up}[$__range])`);
-  const rate = `${sel(M.wanPortRxRate, ...F)} + ${sel(M.wanPortTxRate, ...F)}`;
+  const rate = bitsOf(`${sel(M.wanPortRxRate, ...F)} + ${sel(M.wanPortTxRate, ...F)}`);
   return finalize(
     dashboard(
       UIDS.circuits,
@@ -176,7 +176,7 @@ export function circuitsDashboard(): Dashboard {
         barGauge(
           'Busiest circuits (mean RX+TX over the range)',
           {
-            expr: `topk($topn, ${perCircuit(`avg_over_time(${sel(M.wanPortRxRate, ...F)}[$__range]) + avg_over_time(${sel(M.wanPortTxRate, ...F)}[$__range])`)})`,
+            expr: `topk($topn, ${perCircuit(bitsOf(`avg_over_time(${sel(M.wanPortRxRate, ...F)}[$__range]) + avg_over_time(${sel(M.wanPortTxRate, ...F)}[$__range])`))})`,
             legend,
           },
           { unit: 'bps' },

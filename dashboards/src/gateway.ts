@@ -24,7 +24,7 @@ import {
   VARIABLES,
   valueMap,
 } from './common.js';
-import { by, sel, withInfo } from './promql.js';
+import { bitsOf, by, sel, withInfo } from './promql.js';
 import { PEER_QUALITY } from './thresholds.js';
 
 const M = METRICS;
@@ -111,7 +111,7 @@ export const PORT_TABLE: Column[] = [
     expr: portValue('max', `increase(${sel(M.wanPortTxBytes, G, P)}[$__range])`),
     unit: 'bytes',
   },
-  { title: 'Speed', expr: portValue('max', sel(M.wanPortSpeed, G, P)), unit: 'bps' },
+  { title: 'Speed', expr: portValue('max', bitsOf(sel(M.wanPortSpeed, G, P))), unit: 'bps' },
   { title: 'WAN type', label: L.wanType },
   { title: 'ISP', label: L.isp },
 ];
@@ -212,8 +212,8 @@ export function gatewayDashboard(): Dashboard {
         timeseries(
           'Traffic rate',
           [
-            { expr: sel(M.wanPortRxRate, G, P), legend: `{{${L.port}}} RX` },
-            { expr: sel(M.wanPortTxRate, G, P), legend: `{{${L.port}}} TX` },
+            { expr: bitsOf(sel(M.wanPortRxRate, G, P)), legend: `{{${L.port}}} RX` },
+            { expr: bitsOf(sel(M.wanPortTxRate, G, P)), legend: `{{${L.port}}} TX` },
           ],
           { unit: 'bps', legendCalcs: ['mean', 'max', 'lastNotNull'], min: 0 },
         ),

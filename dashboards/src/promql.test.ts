@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { metricNamesIn, regexEscape, sel, substituteVariables, withInfo } from './promql.js';
+import { bitsOf, metricNamesIn, regexEscape, sel, substituteVariables, withInfo } from './promql.js';
 
 describe('sel', () => {
   it('builds a selector and drops falsy matchers', () => {
     expect(sel('m')).toBe('m');
     expect(sel('m', 'a="1"', false, undefined, 'b=~"x"')).toBe('m{a="1", b=~"x"}');
+  });
+});
+
+describe('bitsOf', () => {
+  it('multiplies the whole bytes expression by 8', () => {
+    expect(bitsOf('a + b')).toBe('8 * (a + b)');
+    expect(metricNamesIn(bitsOf('a_bytes_per_second + b_bytes_per_second'))).toEqual([
+      'a_bytes_per_second',
+      'b_bytes_per_second',
+    ]);
   });
 });
 

@@ -14,6 +14,9 @@ export const re = (label: string, value: string): string => `${label}=~"${value}
 /** `label="value"`. */
 export const eq = (label: string, value: string): string => `${label}="${value}"`;
 
+/** Bits from a bytes expression: the exporter stores rates in bytes (promtool's base unit), panels show bps. */
+export const bitsOf = (bytesExpr: string): string => `8 * (${bytesExpr})`;
+
 export const list = (labels: readonly string[]): string => labels.join(', ');
 export const by = (labels: readonly string[]): string => `by (${list(labels)})`;
 export const on = (labels: readonly string[]): string => `on (${list(labels)})`;

@@ -61,6 +61,12 @@ describe('promtool check metrics', () => {
     const bad = '# TYPE x_total gauge\nx_total 1\nno_help_metric{a="b"} 1\n';
     expect(promtoolCheck(bad).problems.length).toBeGreaterThan(0);
     expect(promtoolCheck('garbage line {').code).not.toBe(0);
+    // The unit lint is not set aside any more: a bits name is a finding like any other.
+    const bits = '# HELP x_bits_per_second Rate.\n# TYPE x_bits_per_second gauge\nx_bits_per_second 1\n';
+    expect(promtoolCheck(bits)).toEqual({
+      code: 3,
+      problems: ['x_bits_per_second use base unit "bytes" instead of "bits"'],
+    });
   });
 
   it('finds nothing on an L org (1000 gateways, 4000 ports, ~8000 paths)', async () => {

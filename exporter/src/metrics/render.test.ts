@@ -59,7 +59,7 @@ describe('WAN port families', () => {
       wan_type: 'broadband',
       isp: 'Example ISP A',
     });
-    expect(s.value).toBe(1e9); // 1000 Mbps
+    expect(s.value).toBe(125_000_000); // 1000 Mbps = 1e9 bit/s = 1.25e8 byte/s
   });
   it('up / enabled for up, down and disabled ports', () => {
     expect(sampleValue(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/0' })).toBe(1);
@@ -68,8 +68,8 @@ describe('WAN port families', () => {
     expect(sampleValue(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/3' })).toBe(0);
   });
   it('rates and byte counters', () => {
-    expect(sampleValue(p, METRICS.wanPortRxRate, { ...store1, port: 'ge-0/0/0' })).toBe(5_200_000);
-    expect(sampleValue(p, METRICS.wanPortTxRate, { ...store1, port: 'ge-0/0/0' })).toBe(800_000);
+    expect(sampleValue(p, METRICS.wanPortRxRate, { ...store1, port: 'ge-0/0/0' })).toBe(650_000); // rx_bps 5.2e6 / 8
+    expect(sampleValue(p, METRICS.wanPortTxRate, { ...store1, port: 'ge-0/0/0' })).toBe(100_000); // tx_bps 8e5 / 8
     expect(sampleValue(p, METRICS.wanPortRxBytes, { ...store1, port: 'ge-0/0/0' })).toBe(123_456_789);
     expect(p.types[METRICS.wanPortTxBytes]).toBe('counter');
   });

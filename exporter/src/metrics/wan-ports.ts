@@ -86,9 +86,14 @@ export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
       ]);
     }
   }
-  const mbps = (v: unknown) => {
+  // Bytes are promtool's base unit; Mist reports speed in Mbps and rates in bits per second.
+  const mbpsToBytes = (v: unknown) => {
     const n = finite(v);
-    return n === null ? null : n * 1e6;
+    return n === null ? null : (n * 1e6) / 8;
+  };
+  const bpsToBytes = (v: unknown) => {
+    const n = finite(v);
+    return n === null ? null : n / 8;
   };
   w.family(
     METRICS.wanPortUp,
@@ -105,20 +110,20 @@ export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
     .family(
       METRICS.wanPortSpeed,
       'gauge',
-      'Negotiated link speed of the WAN port in bits per second (Mist reports Mbps).',
-      samples(rows, (p) => mbps(p.speed)),
+      'Negotiated link speed of the WAN port in bytes per second (Mist reports Mbps).',
+      samples(rows, (p) => mbpsToBytes(p.speed)),
     )
     .family(
       METRICS.wanPortRxRate,
       'gauge',
-      'Last known receive rate of the WAN port in bits per second (Mist port stats).',
-      samples(rows, (p) => finite(p.rx_bps)),
+      'Last known receive rate of the WAN port in bytes per second (Mist rx_bps / 8).',
+      samples(rows, (p) => bpsToBytes(p.rx_bps)),
     )
     .family(
       METRICS.wanPortTxRate,
       'gauge',
-      'Last known transmit rate of the WAN port in bits per second (Mist port stats).',
-      samples(rows, (p) => finite(p.tx_bps)),
+      'Last known transmit rate of the WAN port in bytes per second (Mist tx_bps / 8).',
+      samples(rows, (p) => bpsToBytes(p.tx_bps)),
     )
     .family(
       METRICS.wanPortRxBytes,
