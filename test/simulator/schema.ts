@@ -8,12 +8,24 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { DEVIATIONS } from '../../simulator/src/deviations.js';
 
-const SHARED = new URL('../../../shared/mist-api/', import.meta.url);
+/** The spec lives in shared/ beside the repository (as in CI); MIST_OPENAPI_DIR overrides it. */
+const SHARED = process.env.MIST_OPENAPI_DIR
+  ? new URL(`file://${process.env.MIST_OPENAPI_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../../../shared/mist-api/', import.meta.url);
 
 type Json = Record<string, unknown>;
 
 function load(name: string): Json {
-  return JSON.parse(readFileSync(new URL(name, SHARED), 'utf8')) as Json;
+  const file = new URL(name, SHARED);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(
+      `${file.pathname} not found: the Mist OpenAPI files are read from shared/mist-api/ beside the repository (or set MIST_OPENAPI_DIR)`,
+    );
+  }
+  return JSON.parse(text) as Json;
 }
 
 function rewriteRefs(node: unknown, docId: string): unknown {
