@@ -182,9 +182,7 @@ export async function runEndToEnd(size: SizeName, opts: EndToEndOptions = {}): P
     log(
       `  cold cycle: ${coldCycle.calls} calls, ${coldCycle.cycleSeconds} s, peak RSS ${coldCycle.peakRssMb} MB`,
     );
-    // A new hour for the second run: a restarted collector does not yet subtract what the previous
-    // process spent this hour (.tmp/bugs-e2e.md #2); this figure is about the cycle, not the budget.
-    sim.resetStats({ rateLimits: true });
+    // Same hour: the new process counts what the previous one spent (/self/usage) and stays in budget.
     const warmCycle = await runCollectorOnce(env, sim);
     log(
       `  warm cycle: ${warmCycle.calls} calls, ${warmCycle.cycleSeconds} s, peak RSS ${warmCycle.peakRssMb} MB`,
