@@ -9,9 +9,9 @@ import {
   barGauge,
   type Column,
   dashboard,
-  dashboardUrl,
   FILTER,
   finalize,
+  GATEWAY_LINK_COLUMN,
   higherIsBetter,
   row,
   stat,
@@ -42,11 +42,7 @@ const perCircuit = (expr: string) => `max ${by(KEY)} (${expr})`;
 
 const CIRCUIT_COLUMNS: Column[] = [
   { title: 'Site', label: L.site },
-  {
-    title: 'Gateway',
-    label: L.gateway,
-    link: { title: 'Gateway detail', url: dashboardUrl(UIDS.gateway, { gateway: `\${__value.raw}` }) },
-  },
+  GATEWAY_LINK_COLUMN,
   { title: 'Port', label: L.port },
   { title: 'WAN name', label: L.wanName },
   { title: 'ISP', label: L.isp },

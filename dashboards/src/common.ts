@@ -389,6 +389,13 @@ export interface Column {
   link?: { title: string; url: string };
 }
 
+/** The gateway name, linked to that gateway's dashboard. */
+export const GATEWAY_LINK_COLUMN: Column = {
+  title: 'Gateway',
+  label: LABELS.gateway,
+  link: { title: 'Gateway detail', url: dashboardUrl(UIDS.gateway, { gateway: `\${__value.raw}` }) },
+};
+
 const refId = (i: number) => String.fromCharCode(65 + i);
 
 /**

@@ -7,9 +7,9 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '../../common/src/metric-names.js';
 import {
   dashboard,
-  dashboardUrl,
   FILTER,
   finalize,
+  GATEWAY_LINK_COLUMN,
   lowerIsBetter,
   matchingSearch,
   namedStat,
@@ -169,14 +169,7 @@ export function overviewDashboard(): Dashboard {
           'Gateways',
           [
             { title: 'Site', label: L.site },
-            {
-              title: 'Gateway',
-              label: L.gateway,
-              link: {
-                title: 'Gateway detail',
-                url: dashboardUrl(UIDS.gateway, { gateway: `\${__value.raw}` }),
-              },
-            },
+            GATEWAY_LINK_COLUMN,
             { title: 'Model', label: L.model },
             {
               title: 'Status',

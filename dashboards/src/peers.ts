@@ -7,9 +7,9 @@ import { LABELS, METRICS } from '../../common/src/metric-names.js';
 import {
   type Column,
   dashboard,
-  dashboardUrl,
   FILTER,
   finalize,
+  GATEWAY_LINK_COLUMN,
   higherIsBetter,
   lowerIsBetter,
   row,
@@ -158,14 +158,7 @@ export function peersDashboard(): Dashboard {
           'Peer paths',
           [
             { title: 'Site', label: L.site },
-            {
-              title: 'Gateway',
-              label: L.gateway,
-              link: {
-                title: 'Gateway detail',
-                url: dashboardUrl(UIDS.gateway, { gateway: `\${__value.raw}` }),
-              },
-            },
+            GATEWAY_LINK_COLUMN,
             { title: 'Port', label: L.port },
             { title: 'VPN name', label: L.vpnName },
             { title: 'Peer router', label: L.peerRouter },

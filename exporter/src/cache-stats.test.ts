@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureOrg, fixtureRawRead } from '../../test/exporter/fixtures.js';
+import { emptyRawRead, fixtureOrg, fixtureRawRead } from '../../test/exporter/fixtures.js';
 import { cacheStats, cacheValid } from './cache-stats.js';
 import { parseSnapshot } from './data.js';
 
@@ -27,16 +27,7 @@ describe('cache-stats (contract §2 field names)', () => {
     });
   });
   it('an empty cache', () => {
-    const raw = fixtureRawRead(fixtureOrg());
-    for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
-    Object.assign(raw, {
-      vpnPeers: [],
-      templates: [],
-      insightMembers: [],
-      insightsPresent: 0,
-      profilesPresent: 0,
-    });
-    const d = parseSnapshot(raw);
+    const d = parseSnapshot(emptyRawRead());
     expect(cacheValid(d)).toBe(false);
     expect(cacheStats(d)).toMatchObject({
       gateways_count: 0,

@@ -4,24 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { get, startTestApp, type TestApp } from './app.js';
-import { type FixtureOrg, fixtureOrg, GW, SITE, TEMPLATE_ID, UNKNOWN_GW, writeFixture } from './fixtures.js';
+import { type FixtureApp, get, startFixtureApp } from './app.js';
+import { type FixtureOrg, fixtureOrg, GW, SITE, TEMPLATE_ID, UNKNOWN_GW } from './fixtures.js';
 
-let redis: RedisHandle;
-let t: TestApp;
+let t: FixtureApp;
 let org: FixtureOrg;
 
 beforeAll(async () => {
-  redis = await startRedis();
   org = fixtureOrg();
-  await writeFixture(redis.client(), org);
-  t = await startTestApp({ redisUrl: redis.url });
+  t = await startFixtureApp(org);
 });
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+afterAll(() => t?.close());
 
 const traffic = (gw: string, port: string, q = '') => `/api/gateway/${gw}/port/${port}/traffic${q}`;
 
@@ -289,7 +282,7 @@ describe('status, cache-stats, token-status', () => {
 
 describe('rate limit past its reset time', () => {
   it('reads {is_limited:false} and leaves the key in Redis (the exporter never writes)', async () => {
-    const c = redis.client();
+    const c = t.redis.client();
     await c.set(
       keys.rateLimit(),
       JSON.stringify({ is_limited: true, reset_time: org.now - 5, total_tokens: 1 }),

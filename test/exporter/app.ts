@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { type ExporterConfig, loadExporterConfig } from '../../common/src/config/exporter.js';
 import { createLogger } from '../../common/src/log.js';
 import { buildApp } from '../../exporter/src/app.js';
+import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { type FixtureOrg, fixtureOrg, writeFixture } from './fixtures.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -55,6 +57,30 @@ export async function startTestApp(opts: TestAppOptions): Promise<TestApp> {
         .map((l) => JSON.parse(l) as Record<string, unknown>),
     close: () => app.close(),
   };
+}
+
+export interface FixtureApp extends TestApp {
+  redis: RedisHandle;
+}
+
+/** A real Redis holding `org` (default: the hand-made org) and an app on it; close() stops both. */
+export async function startFixtureApp(org: FixtureOrg = fixtureOrg()): Promise<FixtureApp> {
+  const redis = await startRedis();
+  try {
+    await writeFixture(redis.client(), org);
+    const t = await startTestApp({ redisUrl: redis.url });
+    return {
+      ...t,
+      redis,
+      close: async () => {
+        await t.close();
+        await redis.stop();
+      },
+    };
+  } catch (e) {
+    await redis.stop();
+    throw e;
+  }
 }
 
 /** GET through app.inject, returning status, headers, text body and parsed JSON (if JSON). */

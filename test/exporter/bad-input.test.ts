@@ -4,22 +4,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { get, startTestApp, type TestApp } from './app.js';
-import { fixtureOrg, GW, HOSTILE, writeFixture } from './fixtures.js';
+import { type FixtureApp, get, startFixtureApp } from './app.js';
+import { GW, HOSTILE } from './fixtures.js';
 
-let redis: RedisHandle;
-let t: TestApp;
+let t: FixtureApp;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  await writeFixture(redis.client(), fixtureOrg());
-  t = await startTestApp({ redisUrl: redis.url });
+  t = await startFixtureApp();
 });
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+afterAll(() => t?.close());
 
 const gw = GW.store1;
 

@@ -500,3 +500,17 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
     insightsPresent: Object.values(org.insights).filter((r) => r.default).length,
   };
 }
+
+/** fixtureRawRead with every scalar null and every list empty (inventory flag and TTLs left as they are). */
+export function emptyRawRead(): RawRead {
+  const raw = fixtureRawRead(fixtureOrg());
+  for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
+  Object.assign(raw, {
+    vpnPeers: [],
+    templates: [],
+    insightMembers: [],
+    insightsPresent: 0,
+    profilesPresent: 0,
+  });
+  return raw;
+}

@@ -8,25 +8,18 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../../common/src/metric-names.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { get, startTestApp, type TestApp } from './app.js';
-import { fixtureOrg, GW, HOSTILE, STORE2_NAME, writeFixture } from './fixtures.js';
+import { type FixtureApp, get, startFixtureApp } from './app.js';
+import { GW, HOSTILE, STORE2_NAME } from './fixtures.js';
 import { parseMetrics, samplesOf, sampleValue } from './parse-metrics.js';
 import { promtoolCheck } from './promtool-check.js';
 import { SIZE_L, syntheticOrg } from './synthetic-org.js';
 
-let redis: RedisHandle;
-let t: TestApp;
+let t: FixtureApp;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  await writeFixture(redis.client(), fixtureOrg());
-  t = await startTestApp({ redisUrl: redis.url });
+  t = await startFixtureApp();
 });
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+afterAll(() => t?.close());
 
 describe('families', () => {
   it('every family of metric-names.ts is present for the hand-made org', async () => {
@@ -70,20 +63,16 @@ describe('promtool check metrics', () => {
   });
 
   it('finds nothing on an L org (1000 gateways, 4000 ports, ~8000 paths)', async () => {
-    const big = await startRedis();
-    let app: TestApp | undefined;
+    const big = await startFixtureApp(syntheticOrg({ ...SIZE_L, insights: 'none' }));
     try {
-      await writeFixture(big.client(), syntheticOrg({ ...SIZE_L, insights: 'none' }));
-      app = await startTestApp({ redisUrl: big.url });
-      const r = await get(app.app, '/metrics');
+      const r = await get(big.app, '/metrics');
       const p = parseMetrics(r.body);
       expect(samplesOf(p, METRICS.wanPortUp)).toHaveLength(4000);
       expect(samplesOf(p, METRICS.peerPathUp).length).toBeGreaterThanOrEqual(7900);
       expect(samplesOf(p, METRICS.gatewayConnected)).toHaveLength(1000);
       expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
     } finally {
-      await app?.close();
-      await big.stop();
+      await big.close();
     }
   });
 });

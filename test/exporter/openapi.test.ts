@@ -1,22 +1,14 @@
 /** The OpenAPI description matches the routes: every registered GET route is described, and only those. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentedPath } from '../../exporter/src/openapi.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { get, startTestApp, type TestApp } from './app.js';
-import { fixtureOrg, writeFixture } from './fixtures.js';
+import { type FixtureApp, get, startFixtureApp } from './app.js';
 
-let redis: RedisHandle;
-let t: TestApp;
+let t: FixtureApp;
 
 beforeAll(async () => {
-  redis = await startRedis();
-  await writeFixture(redis.client(), fixtureOrg());
-  t = await startTestApp({ redisUrl: redis.url });
+  t = await startFixtureApp();
 });
-afterAll(async () => {
-  await t?.close();
-  await redis?.stop();
-});
+afterAll(() => t?.close());
 
 /** `/api/x/:id` -> `/api/x/{id}` (OpenAPI path templating). */
 const toOpenApi = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');

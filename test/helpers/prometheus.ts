@@ -3,11 +3,12 @@
  * Binaries: PROMETHEUS_BIN / PROMTOOL_BIN / ALERTMANAGER_BIN, else PATH (Debian names the
  * Alertmanager binary `prometheus-alertmanager`).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, tempDir, waitFor, which } from './net.js';
+import { keepTail, stopProcess, waitReady } from './process.js';
 
 const INSTALL_HINT =
   'install it (Debian/Ubuntu: apt-get install -y prometheus prometheus-alertmanager) or set PROMETHEUS_BIN/PROMTOOL_BIN/ALERTMANAGER_BIN';
@@ -80,21 +81,32 @@ export interface PrometheusHandle {
   stop(): Promise<void>;
 }
 
-function exited(p: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) resolve();
-    else p.once('exit', () => resolve());
+/**
+ * Spawn a Prometheus-family server listening on `port` and wait for its /-/ready; if it never gets
+ * ready it is stopped, `dir` removed, and the error carries its log.
+ */
+async function startReadyServer(
+  what: string,
+  bin: string,
+  args: string[],
+  port: number,
+  dir: { remove: () => Promise<void> },
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const proc = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = keepTail(proc, 4000);
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(proc, log, async () => (await fetch(`${url}/-/ready`)).ok, {
+    timeoutMs: 30_000,
+    what: `${what} ready`,
+    cleanup: dir.remove,
   });
-}
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  p.kill('SIGTERM');
-  await Promise.race([exited(p), new Promise((r) => setTimeout(r, 5000))]);
-  if (p.exitCode === null && p.signalCode === null) {
-    p.kill('SIGKILL');
-    await exited(p);
-  }
+  return {
+    url,
+    async stop() {
+      await stopProcess(proc);
+      await dir.remove();
+    },
+  };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: Prometheus API bodies are checked by the callers.
@@ -127,8 +139,8 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
   };
   const configFile = join(dir.path, 'prometheus.yml');
   await writeFile(configFile, stringify(config));
-  let log = '';
-  const proc = spawn(
+  const { url, stop } = await startReadyServer(
+    'prometheus',
     bin,
     [
       `--config.file=${configFile}`,
@@ -137,22 +149,9 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
       '--web.enable-lifecycle',
       '--storage.tsdb.retention.time=1h',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    port,
+    dir,
   );
-  proc.stderr?.on('data', (d) => {
-    log = (log + String(d)).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => proc.exitCode === null && (await fetch(`${url}/-/ready`)).ok, {
-      timeoutMs: 30_000,
-      what: 'prometheus ready',
-    });
-  } catch (e) {
-    await stopProcess(proc);
-    await dir.remove();
-    throw new Error(`${String(e)}\n${log}`);
-  }
   const query = async (promql: string): Promise<Sample[]> => {
     const body = await getJson(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
     return body.data.result as Sample[];
@@ -173,10 +172,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
       const body = await getJson(`${url}/api/v1/alerts`);
       return body.data.alerts;
     },
-    async stop() {
-      await stopProcess(proc);
-      await dir.remove();
-    },
+    stop,
   };
 }
 
@@ -203,8 +199,8 @@ export async function startAlertmanager(configYaml?: string): Promise<Alertmanag
         receivers: [{ name: 'null' }],
       }),
   );
-  let log = '';
-  const proc = spawn(
+  const { url, stop } = await startReadyServer(
+    'alertmanager',
     bin,
     [
       `--config.file=${configFile}`,
@@ -213,22 +209,9 @@ export async function startAlertmanager(configYaml?: string): Promise<Alertmanag
       `--cluster.listen-address=127.0.0.1:${clusterPort}`,
       `--cluster.advertise-address=127.0.0.1:${clusterPort}`,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    port,
+    dir,
   );
-  proc.stderr?.on('data', (d) => {
-    log = (log + String(d)).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => proc.exitCode === null && (await fetch(`${url}/-/ready`)).ok, {
-      timeoutMs: 30_000,
-      what: 'alertmanager ready',
-    });
-  } catch (e) {
-    await stopProcess(proc);
-    await dir.remove();
-    throw new Error(`${String(e)}\n${log}`);
-  }
   return {
     address: `127.0.0.1:${port}`,
     url,
@@ -236,9 +219,6 @@ export async function startAlertmanager(configYaml?: string): Promise<Alertmanag
       const res = await fetch(`${url}/api/v2/alerts`);
       return (await res.json()) as Array<{ labels: Record<string, string>; status: { state: string } }>;
     },
-    async stop() {
-      await stopProcess(proc);
-      await dir.remove();
-    },
+    stop,
   };
 }

@@ -5,8 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, tempDir, waitFor, which } from './net.js';
+import { exited, stopProcess } from './process.js';
 
 export interface RedisHandle {
   url: string;
@@ -31,6 +34,8 @@ export interface RedisOptions {
   /** Ignore REDIS_URL and start an own server (needed for kill/restart tests). */
   own?: boolean;
 }
+
+const REPO = join(import.meta.dirname, '../..');
 
 let externalDb = 1;
 
@@ -141,11 +146,6 @@ async function startLocal(
       what: `redis-server on ${url}${stderr ? ` (${stderr.trim()})` : ''}`,
     });
   };
-  const exited = (p: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (p.exitCode !== null || p.signalCode !== null) resolve();
-      else p.once('exit', () => resolve());
-    });
   await launch();
   return {
     url,
@@ -171,11 +171,7 @@ async function startLocal(
       closeClients();
       const p = proc;
       proc = null;
-      if (p) {
-        p.kill('SIGTERM');
-        await Promise.race([exited(p), new Promise((r) => setTimeout(r, 3000))]);
-        if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-      }
+      if (p) await stopProcess(p, 3000);
       if (existsSync(dir.path)) await dir.remove();
     },
   };
@@ -217,4 +213,63 @@ async function startContainer(
       await c.stop();
     },
   };
+}
+
+/**
+ * Redis as compose runs it: deploy/redis/start.sh with deploy/redis/redis.conf (AOF, the ACL users
+ * with `passwords`), on 127.0.0.1:`port`, its data and ACL file in `dir`; stdout and stderr piped.
+ */
+export function spawnComposeRedis(
+  port: number,
+  dir: string,
+  passwords: Record<string, string>,
+  extraArgs: string[] = [],
+): ChildProcess {
+  return spawn(
+    'sh',
+    [
+      join(REPO, 'deploy/redis/start.sh'),
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        REDIS_CONF: join(REPO, 'deploy/redis/redis.conf'),
+        REDIS_ACL_FILE: join(dir, 'users.acl'),
+        ...passwords,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+}
+
+/**
+ * Inline commands over a raw TCP socket to 127.0.0.1:`port`, one after the other; resolves with
+ * each one-line reply. No client library logic between the test and what Redis answers.
+ */
+export function rawRedis(port: number, commands: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const replies: string[] = [];
+    let buf = '';
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      buf += String(d);
+      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
+        replies.push(buf.slice(0, i));
+        buf = buf.slice(i + 2);
+      }
+      if (replies.length === commands.length) {
+        sock.end();
+        resolve(replies);
+      } else if (replies.length < commands.length) sock.write(`${commands[replies.length]}\r\n`);
+    });
+    sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
+  });
 }

@@ -11,18 +11,18 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
 import type { CollectorStats, WorkerStatus } from '../../common/src/types.js';
 import { waitFor } from '../helpers/net.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
   dumpAll,
   type ExporterProc,
   exporterCaughtUp,
+  nextCycleMidPeers,
   Procs,
   type ProdRedis,
   startCollector,
-  startExporterProc,
-  startProdRedis,
+  startSimRedisExporter,
 } from './rig.js';
 
 const LEASE_SECONDS = 3;
@@ -38,13 +38,11 @@ const json = async <T>(key: string): Promise<T | null> => {
 };
 
 beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimulator({ size: 'S', seed: 13, frozenClock: true }),
-    startProdRedis(procs),
-  ]);
-  procs.onStop(() => sim.stop());
-  r = redis.client();
-  exporter = await startExporterProc(procs, redis.exporterUrl);
+  ({ sim, redis, r, exporter } = await startSimRedisExporter(procs, {
+    size: 'S',
+    seed: 13,
+    frozenClock: true,
+  }));
 }, 120_000);
 
 afterAll(() => procs.stopAll());
@@ -71,18 +69,12 @@ it('killed mid-cycle: whole phases stay in Redis, the standby takes over within 
   expect(await diffWithTruth(exporter, sim.control)).toEqual([]);
   const before = await dumpAll(r);
 
-  // The next cycle sees another org (time moved, a port went down) and a slow peer search.
-  await sim.control.advanceTime(100_000);
-  const t = await sim.control.org();
-  const gw = t.gateways.find((g) => g.status === 'connected' && !g.hub)!;
-  const port = gw.ports.find((p) => p.usage === 'wan' && p.up && !p.disabled)!;
-  await sim.control.setPortState({ mac: gw.mac }, port.port_id, false);
-  await sim.control.setFaults({ latency_ms: 6000, operations: ['searchOrgPeerPathStats'] });
-  await waitFor(async () => (await r.get(keys.gateways())) !== before.get(keys.gateways()), {
-    what: "col-a's next cycle writes mist:gateways",
-    timeoutMs: 30_000,
-    intervalMs: 50,
-  });
+  await nextCycleMidPeers(
+    sim.control,
+    r,
+    before.get(keys.gateways()),
+    "col-a's next cycle writes mist:gateways",
+  );
   expect((await json<WorkerStatus>(keys.workerStatus()))?.status).toBe('running');
   await a.handle.kill();
   const killedAt = Date.now();

@@ -15,7 +15,7 @@ import { keys } from '../../common/src/keys.js';
 import { METRICS } from '../../common/src/metric-names.js';
 import type { CollectorStats, WorkerStatus } from '../../common/src/types.js';
 import { sleep, waitFor } from '../helpers/net.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
@@ -23,12 +23,12 @@ import {
   type ExporterProc,
   exporterCaughtUp,
   metric,
+  nextCycleMidPeers,
   type Proc,
   Procs,
   type ProdRedis,
   startCollector,
-  startExporterProc,
-  startProdRedis,
+  startSimRedisExporter,
 } from './rig.js';
 
 const procs = new Procs();
@@ -56,13 +56,11 @@ async function cycleFinished(sinceMs: number, timeoutMs = 40_000): Promise<Colle
 }
 
 beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimulator({ size: 'S', seed: 11, frozenClock: true }),
-    startProdRedis(procs),
-  ]);
-  procs.onStop(() => sim.stop());
-  r = redis.client();
-  exporter = await startExporterProc(procs, redis.exporterUrl);
+  ({ sim, redis, r, exporter } = await startSimRedisExporter(procs, {
+    size: 'S',
+    seed: 11,
+    frozenClock: true,
+  }));
   collector = startCollector(procs, {
     ...sim.env,
     REDIS_URL: redis.collectorUrl,
@@ -81,19 +79,7 @@ it('SIGKILL mid-cycle, restart from the AOF: whole transactions only, nothing lo
   expect(await diffWithTruth(exporter, sim.control)).toEqual([]);
   const before = await dumpAll(r);
 
-  // The next cycle sees another org state (time moved, a port went down) and a slow peer search.
-  await sim.control.advanceTime(100_000);
-  const t = await sim.control.org();
-  const gw = t.gateways.find((g) => g.status === 'connected' && !g.hub)!;
-  const port = gw.ports.find((p) => p.usage === 'wan' && p.up && !p.disabled)!;
-  await sim.control.setPortState({ mac: gw.mac }, port.port_id, false);
-  await sim.control.setFaults({ latency_ms: 6000, operations: ['searchOrgPeerPathStats'] });
-
-  await waitFor(async () => (await r.get(keys.gateways())) !== before.get(keys.gateways()), {
-    what: 'the next cycle writes mist:gateways',
-    timeoutMs: 30_000,
-    intervalMs: 50,
-  });
+  await nextCycleMidPeers(sim.control, r, before.get(keys.gateways()), 'the next cycle writes mist:gateways');
   const newGateways = await r.get(keys.gateways());
   await sleep(1500); // appendfsync everysec: what was written a second ago is on disk
   expect((await json<WorkerStatus>(keys.workerStatus()))?.status).toBe('running');

@@ -5,23 +5,24 @@
  * the exporter (as the read-only `exporter` ACL user). Every process keeps its whole output, so
  * tests can grep it (tokens) and assert on what it said.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { keys } from '../../common/src/keys.js';
 import { METRICS } from '../../common/src/metric-names.js';
-import {
-  type ChildHandle,
-  ROOT,
-  spawnComponent,
-  spawnSimulator,
-  waitForHttp,
-} from '../../scripts/lib/proc.js';
+import { type ChildHandle, spawnComponent, spawnSimulator, waitForHttp } from '../../scripts/lib/proc.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { type ParsedMetrics, type ParsedSample, parseMetrics } from '../exporter/parse-metrics.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
-import { SimControl } from '../helpers/simulator.js';
+import { exited, stopProcess } from '../helpers/process.js';
+import { spawnComposeRedis } from '../helpers/redis.js';
+import {
+  SimControl,
+  type SimulatorOptions,
+  startSimulator,
+  type TestSimulator,
+} from '../helpers/simulator.js';
 
 export const REDIS_PASSWORDS = {
   REDIS_COLLECTOR_PASSWORD: 'collector-pw-reliability-0123',
@@ -128,10 +129,6 @@ export interface ProdRedis {
   stop(): Promise<void>;
 }
 
-function exited(p: ChildProcess): Promise<void> {
-  return new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
-}
-
 /** deploy/redis/start.sh with deploy/redis/redis.conf (AOF everysec, ACL users), on loopback. */
 export async function startProdRedis(procs: Procs, extraArgs: string[] = []): Promise<ProdRedis> {
   const dir = await tempDir('rel-redis');
@@ -140,28 +137,7 @@ export async function startProdRedis(procs: Procs, extraArgs: string[] = []): Pr
   let log = '';
   const clients: Redis[] = [];
   const launch = async () => {
-    const p = spawn(
-      'sh',
-      [
-        join(ROOT, 'deploy/redis/start.sh'),
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dir.path,
-        ...extraArgs,
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          REDIS_CONF: join(ROOT, 'deploy/redis/redis.conf'),
-          REDIS_ACL_FILE: join(dir.path, 'users.acl'),
-          ...REDIS_PASSWORDS,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const p = spawnComposeRedis(port, dir.path, REDIS_PASSWORDS, extraArgs);
     proc = p;
     const started = log.length;
     const keep = (d: unknown) => {
@@ -206,11 +182,7 @@ export async function startProdRedis(procs: Procs, extraArgs: string[] = []): Pr
       for (const c of clients.splice(0)) c.disconnect();
       const p = proc;
       proc = null;
-      if (p && p.exitCode === null && p.signalCode === null) {
-        p.kill('SIGTERM');
-        await Promise.race([exited(p), new Promise((r) => setTimeout(r, 3000))]);
-        if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-      }
+      if (p) await stopProcess(p, 3000);
       await dir.remove();
     },
   };
@@ -360,6 +332,56 @@ export async function startExporterProc(
     get,
     metrics: async () => parseMetrics((await get('/metrics')).body),
   };
+}
+
+// ---------- the usual set ----------
+
+export interface SimRedisExporter {
+  sim: TestSimulator;
+  redis: ProdRedis;
+  /** A client as the collector user. */
+  r: Redis;
+  exporter: ExporterProc;
+}
+
+/**
+ * The in-process simulator and compose's Redis (side by side), then the exporter as the read-only
+ * user; `procs.stopAll()` stops them all. The collector is the test's own business.
+ */
+export async function startSimRedisExporter(
+  procs: Procs,
+  simOpts: SimulatorOptions,
+  exporterEnv: Record<string, string> = {},
+): Promise<SimRedisExporter> {
+  const [sim, redis] = await Promise.all([startSimulator(simOpts), startProdRedis(procs)]);
+  procs.onStop(() => sim.stop());
+  const r = redis.client();
+  const exporter = await startExporterProc(procs, redis.exporterUrl, exporterEnv);
+  return { sim, redis, r, exporter };
+}
+
+/**
+ * Make the next cycle see another org (time moved, a port went down) and a slow peer search, and
+ * wait until it has written its new gateway list (`previous` is the list before): the peer phase
+ * is then still in flight, the moment a kill tests.
+ */
+export async function nextCycleMidPeers(
+  control: SimControl,
+  r: Redis,
+  previous: string | undefined,
+  what: string,
+): Promise<void> {
+  await control.advanceTime(100_000);
+  const t = await control.org();
+  const gw = t.gateways.find((g) => g.status === 'connected' && !g.hub)!;
+  const port = gw.ports.find((p) => p.usage === 'wan' && p.up && !p.disabled)!;
+  await control.setPortState({ mac: gw.mac }, port.port_id, false);
+  await control.setFaults({ latency_ms: 6000, operations: ['searchOrgPeerPathStats'] });
+  await waitFor(async () => (await r.get(keys.gateways())) !== previous, {
+    what,
+    timeoutMs: 30_000,
+    intervalMs: 50,
+  });
 }
 
 // ---------- comparing what is served with the simulator ----------

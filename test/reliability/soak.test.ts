@@ -13,7 +13,7 @@ import { METRICS } from '../../common/src/metric-names.js';
 import type { CollectorStats } from '../../common/src/types.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { waitFor } from '../helpers/net.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import type { TestSimulator } from '../helpers/simulator.js';
 import {
   diffWithTruth,
   type ExporterProc,
@@ -24,8 +24,7 @@ import {
   type ProdRedis,
   samples,
   startCollector,
-  startExporterProc,
-  startProdRedis,
+  startSimRedisExporter,
 } from './rig.js';
 
 const SOAK = process.env.SOAK === '1';
@@ -51,10 +50,11 @@ const stats = async () => {
 };
 
 beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimulator({ size: 'S', seed: 41 }), startProdRedis(procs)]);
-  procs.onStop(() => sim.stop());
-  r = redis.client();
-  exporter = await startExporterProc(procs, redis.exporterUrl, { LOG_LEVEL: 'warn' });
+  ({ sim, redis, r, exporter } = await startSimRedisExporter(
+    procs,
+    { size: 'S', seed: 41 },
+    { LOG_LEVEL: 'warn' },
+  ));
   collector = startCollector(procs, {
     ...sim.env,
     REDIS_URL: redis.collectorUrl,

@@ -5,7 +5,6 @@
  * and the dashboards see. Nobody gets in as Redis' `default` user (which holds rights only for the
  * AOF replay, see start.sh). test/stack/redis-acl.test.ts checks the users' rights with fresh clients.
  */
-import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { keys } from '../../common/src/keys.js';
 import { createLogger } from '../../common/src/log.js';
 import { buildApp } from '../../exporter/src/app.js';
 import { createRedisClient } from '../../exporter/src/redis-client.js';
+import { rawRedis } from '../helpers/redis.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { collectOnce, dumpAll, Procs, type ProdRedis, startProdRedis } from '../reliability/rig.js';
 
@@ -40,28 +40,6 @@ afterAll(async () => {
   own?.disconnect();
   await procs.stopAll();
 });
-
-/** Inline commands over a raw socket, one reply line each: nothing between the test and Redis. */
-function raw(port: number, commands: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    const replies: string[] = [];
-    let buf = '';
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += String(d);
-      for (let i = buf.indexOf('\r\n'); i >= 0; i = buf.indexOf('\r\n')) {
-        replies.push(buf.slice(0, i));
-        buf = buf.slice(i + 2);
-      }
-      if (replies.length === commands.length) {
-        sock.end();
-        resolve(replies);
-      } else if (replies.length < commands.length) sock.write(`${commands[replies.length]}\r\n`);
-    });
-    sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
-  });
-}
 
 describe('the exporter on the read-only ACL user', () => {
   it('serves what the collector wrote', async () => {
@@ -99,7 +77,7 @@ describe('the exporter on the read-only ACL user', () => {
   });
 
   it("nobody gets in as Redis' default user, with any password or none", async () => {
-    const replies = await raw(redis.port, [
+    const replies = await rawRedis(redis.port, [
       `GET ${keys.gateways()}`,
       'AUTH default ""',
       'AUTH default nopass',

@@ -4,12 +4,12 @@
  * nobody gets in without a password. Bad passwords stop the start with one line.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
+import { rawRedis } from '../helpers/redis.js';
 
 const REPO = join(import.meta.dirname, '../..');
 const START = join(REPO, 'deploy/redis/start.sh');
@@ -18,30 +18,6 @@ const PASSWORDS = {
   REDIS_COLLECTOR_PASSWORD: 'collector-pw-0123456789',
   REDIS_EXPORTER_PASSWORD: 'exporter-pw-0123456789',
 };
-
-/** Send inline commands one by one over TCP; returns each one-line reply. */
-function rawSession(port: number, commands: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    const replies: string[] = [];
-    let buf = '';
-    sock.on('error', reject);
-    sock.on('data', (d) => {
-      buf += String(d);
-      let i = buf.indexOf('\r\n');
-      while (i >= 0) {
-        replies.push(buf.slice(0, i));
-        buf = buf.slice(i + 2);
-        i = buf.indexOf('\r\n');
-      }
-      if (replies.length === commands.length) {
-        sock.end();
-        resolve(replies);
-      } else sock.write(`${commands[replies.length]}\r\n`);
-    });
-    sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
-  });
-}
 
 function runStart(env: Record<string, string>, dir: string) {
   return spawnSync('sh', [START, '--port', '0'], {
@@ -131,7 +107,7 @@ describe('redis start.sh', () => {
 
   it('refuses connections without the right password', async () => {
     // A raw socket: no client library logic between the test and what Redis answers.
-    const replies = await rawSession(port, [
+    const replies = await rawRedis(port, [
       `GET ${keys.lastUpdate()}`,
       'AUTH default x',
       'AUTH exporter not-the-password-123',

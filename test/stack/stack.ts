@@ -3,9 +3,11 @@
  * deploy/redis/start.sh (the compose ACL users), the exporter and one-shot collector runs as real
  * processes (tsx), and Prometheus range queries.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort, tempDir, waitFor } from '../helpers/net.js';
+import { freePort, tempDir } from '../helpers/net.js';
+import { keepTail, stopProcess, waitReady } from '../helpers/process.js';
+import { spawnComposeRedis } from '../helpers/redis.js';
 
 export const REPO = join(import.meta.dirname, '../..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
@@ -14,20 +16,6 @@ export const REDIS_PASSWORDS = {
   REDIS_COLLECTOR_PASSWORD: 'collector-pw-e2e-0123456789',
   REDIS_EXPORTER_PASSWORD: 'exporter-pw-e2e-0123456789',
 };
-
-function exited(p: ChildProcess): Promise<void> {
-  return new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
-}
-
-async function stop(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  p.kill('SIGTERM');
-  await Promise.race([exited(p), new Promise((r) => setTimeout(r, 5000))]);
-  if (p.exitCode === null && p.signalCode === null) {
-    p.kill('SIGKILL');
-    await exited(p);
-  }
-}
 
 export interface AclRedis {
   port: number;
@@ -42,43 +30,20 @@ export interface AclRedis {
 export async function startAclRedis(): Promise<AclRedis> {
   const dir = await tempDir('acl-redis');
   const port = await freePort();
-  let log = '';
-  const proc = spawn(
-    'sh',
-    [join(REPO, 'deploy/redis/start.sh'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        REDIS_CONF: join(REPO, 'deploy/redis/redis.conf'),
-        REDIS_ACL_FILE: join(dir.path, 'users.acl'),
-        ...REDIS_PASSWORDS,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  proc.stdout?.on('data', (d) => {
-    log = (log + String(d)).slice(-2000);
-  });
-  proc.stderr?.on('data', (d) => {
-    log = (log + String(d)).slice(-2000);
-  });
+  const proc = spawnComposeRedis(port, dir.path, REDIS_PASSWORDS);
+  const log = keepTail(proc, 2000);
   const url = (user: string, pw: string) => `redis://${user}:${pw}@127.0.0.1:${port}/0`;
-  try {
-    await waitFor(() => proc.exitCode === null && /Ready to accept connections/.test(log), {
-      timeoutMs: 15_000,
-      what: 'redis from deploy/redis/start.sh',
-    });
-  } catch (e) {
-    await stop(proc);
-    await dir.remove();
-    throw new Error(`${String(e)}\n${log}`);
-  }
+  await waitReady(proc, log, () => /Ready to accept connections/.test(log()), {
+    timeoutMs: 15_000,
+    what: 'redis from deploy/redis/start.sh',
+    cleanup: dir.remove,
+  });
   return {
     port,
     collectorUrl: url('collector', REDIS_PASSWORDS.REDIS_COLLECTOR_PASSWORD),
     exporterUrl: url('exporter', REDIS_PASSWORDS.REDIS_EXPORTER_PASSWORD),
     async stop() {
-      await stop(proc);
+      await stopProcess(proc);
       await dir.remove();
     },
   };
@@ -93,7 +58,6 @@ export interface Exporter {
 
 export async function startExporter(redisUrl: string): Promise<Exporter> {
   const port = await freePort();
-  let log = '';
   const proc = spawn(TSX, [join(REPO, 'exporter/src/server.ts')], {
     cwd: REPO,
     env: {
@@ -106,22 +70,13 @@ export async function startExporter(redisUrl: string): Promise<Exporter> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const keep = (d: unknown) => {
-    log = (log + String(d)).slice(-4000);
-  };
-  proc.stdout?.on('data', keep);
-  proc.stderr?.on('data', keep);
+  const log = keepTail(proc, 4000);
   const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => proc.exitCode === null && (await fetch(`${url}/health`)).status > 0, {
-      timeoutMs: 30_000,
-      what: 'exporter /health',
-    });
-  } catch (e) {
-    await stop(proc);
-    throw new Error(`${String(e)}\n${log}`);
-  }
-  return { address: `127.0.0.1:${port}`, url, stop: () => stop(proc) };
+  await waitReady(proc, log, async () => (await fetch(`${url}/health`)).status > 0, {
+    timeoutMs: 30_000,
+    what: 'exporter /health',
+  });
+  return { address: `127.0.0.1:${port}`, url, stop: () => stopProcess(proc) };
 }
 
 /** `npm run collector -- --once` as a real process; resolves with its exit code and output. */

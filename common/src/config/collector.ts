@@ -6,24 +6,14 @@ import {
   type Env,
   float,
   hostName,
-  InvalidValue,
   int,
-  list,
   loadConfig,
   logLevel,
   mistHost,
   redisUrl,
+  tokenList,
   uuid,
 } from './core.js';
-
-const tokens = list('tokens');
-function tokenList(raw: string): string[] {
-  const items = tokens(raw);
-  if (items.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
-    throw new InvalidValue('must be a comma-separated list of tokens of printable characters without spaces');
-  }
-  return items;
-}
 
 function allowInsecure(env: Env): boolean {
   const raw = env.MIST_ALLOW_INSECURE_HTTP?.trim();

@@ -156,6 +156,17 @@ export function list(what: string): (raw: string) => string[] {
   };
 }
 
+const tokens = list('tokens');
+
+/** Comma list of API tokens: printable ASCII, no spaces (shared by the collector and the simulator). */
+export function tokenList(raw: string): string[] {
+  const items = tokens(raw);
+  if (items.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
+    throw new InvalidValue('must be a comma-separated list of tokens of printable characters without spaces');
+  }
+  return items;
+}
+
 export function redisUrl(raw: string): string {
   let u: URL;
   try {

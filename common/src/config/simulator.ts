@@ -11,6 +11,7 @@ import {
   loadConfig,
   logLevel,
   oneOf,
+  tokenList,
   uuid,
 } from './core.js';
 
@@ -21,15 +22,6 @@ function share(raw: string): number {
     throw new InvalidValue('must be a number between 0 and 1');
   }
   return n;
-}
-
-const tokens = list('tokens');
-function tokenList(raw: string): string[] {
-  const items = tokens(raw);
-  if (items.some((t) => !/^[\x21-\x7e]+$/.test(t))) {
-    throw new InvalidValue('must be a comma-separated list of tokens of printable characters without spaces');
-  }
-  return items;
 }
 
 export const simulatorSchema = defineSchema({

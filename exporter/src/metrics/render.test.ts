@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LABELS, METRICS } from '../../../common/src/metric-names.js';
 import {
+  emptyRawRead,
   fixtureOrg,
   fixtureRawRead,
   GW,
@@ -258,16 +259,7 @@ describe('static and dynamic parts', () => {
     for (const f of st.families) expect(dynFamilies[f]).toBeUndefined();
   });
   it('an empty snapshot renders without throwing', () => {
-    const raw = fixtureRawRead(fixtureOrg());
-    for (const k of Object.keys(raw.scalars) as Array<keyof typeof raw.scalars>) raw.scalars[k] = null;
-    Object.assign(raw, {
-      vpnPeers: [],
-      templates: [],
-      insightMembers: [],
-      insightsPresent: 0,
-      profilesPresent: 0,
-    });
-    const d = parseSnapshot(raw);
+    const d = parseSnapshot(emptyRawRead());
     const p = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, 0, 0, self));
     expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
     expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(1);
