@@ -21,6 +21,8 @@ export interface SizeResults {
   e2eError?: string;
   exporter?: ExporterBenchResult;
   exporterError?: string;
+  /** Why the exporter figures are not from the standard run (e.g. a fallback to fewer connections). */
+  exporterNote?: string;
   /** Gateways of the synthetic org the exporter benchmark loads. */
   exporterGateways: number;
 }
@@ -532,8 +534,14 @@ export function renderReport(r: BenchResults): string {
     ].filter(Boolean),
   );
   if (r.simulatorError) failures.push(`simulator: ${r.simulatorError}`);
+  failures.push(...r.sizes.filter((x) => x.exporterNote).map((x) => `${x.size} exporter: ${x.exporterNote}`));
   if (failures.length > 0)
-    out.push('', '**Benchmarks that failed in this run:**', '', ...failures.map((f) => `- ${f}`));
+    out.push(
+      '',
+      '**Benchmarks that failed (or fell back) in this run:**',
+      '',
+      ...failures.map((f) => `- ${f}`),
+    );
 
   for (const x of r.sizes) {
     const org = x.e2e?.org ?? x.collector?.org;
@@ -542,7 +550,10 @@ export function renderReport(r: BenchResults): string {
       `## Size ${x.size}${org ? `: ${n(org.sites)} sites, ${n(org.gateways)} gateways, ${n(org.wanPorts)} WAN ports, ${n(org.peerPaths)} peer paths` : ''}`,
     );
     if (x.collector) out.push('', '### Collector', '', collectorSection(x.collector));
-    if (x.exporter) out.push('', '### Exporter under load', '', exporterSection(x.exporter));
+    if (x.exporter) {
+      out.push('', '### Exporter under load', '', exporterSection(x.exporter));
+      if (x.exporterNote) out.push('', `**${x.exporterNote}**`);
+    }
     if (x.e2e) out.push('', '### End to end', '', e2eSection(x.e2e));
   }
 

@@ -240,4 +240,26 @@ describe('renderReport', () => {
     expect(md).toContain('| L | 500 / 1,000 / 4 | 19,504 | 1,500 | 18,000 |');
     expect(md).not.toMatch(/undefined|NaN/);
   });
+
+  it('says when a part failed or fell back', () => {
+    const results: BenchResults = {
+      startedAt: '2026-01-02T03:04:05.000Z',
+      durationSeconds: 60,
+      command: 'npm run bench',
+      quick: false,
+      machine: { cpu: 'C', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', loadStart: 1, loadEnd: 1 },
+      tsxIdleRssMb: 70,
+      sizes: [
+        { size: 'L', exporterGateways: 1000, collectorError: 'simulator did not start (exit 1)' },
+        {
+          size: 'XL',
+          exporterGateways: 5000,
+          exporterNote: 'At 50 connections the exporter benchmark failed (x).',
+        },
+      ],
+    };
+    const md = renderReport(results);
+    expect(md).toContain('- L collector: simulator did not start (exit 1)');
+    expect(md).toContain('- XL exporter: At 50 connections the exporter benchmark failed (x).');
+  });
 });
