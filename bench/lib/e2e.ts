@@ -102,7 +102,9 @@ async function runCollectorOnce(
   let peak = 0;
   const sample = () => {
     try {
-      peak = Math.max(peak, memoryOf(child.proc.pid!).peakRssMb);
+      // A zombie (exited, not yet reaped) has no memory lines: NaN, skipped.
+      const m = memoryOf(child.proc.pid!).peakRssMb;
+      if (Number.isFinite(m)) peak = Math.max(peak, m);
     } catch {
       // exited
     }

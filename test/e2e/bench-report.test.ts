@@ -196,6 +196,25 @@ describe('growthRows', () => {
     expect(body.superlinear).toBe(false);
   });
 
+  it('says when the baseline grows as fast as the exporter (the cost of the bytes, not of the exporter)', () => {
+    const ex = (exporterRps: number, baselineRps: number, connections: number) =>
+      ({
+        ...exporter,
+        connections,
+        gateways: { ...exporter.gateways, exporterRps, baselineRps },
+      }) as ExporterBenchResult;
+    const a: SizeResults = { size: 'L', exporterGateways: 1000, exporter: ex(250, 250, 50) };
+    const b: SizeResults = { size: 'XL', exporterGateways: 5000, exporter: ex(25, 24, 10) };
+    const [mine, base] = growthRows(a, b);
+    expect(mine.figure).toBe('/api/gateways: time per request under load (1 / req/s, 50 vs 10 connections)');
+    expect(mine.superlinear).toBe(true);
+    expect(mine.note).toMatch(/baseline serving the same bytes grows as fast/);
+    expect(base.superlinear).toBe(true);
+    // a baseline that stays linear leaves the exporter's growth unexplained
+    const c: SizeResults = { size: 'XL', exporterGateways: 5000, exporter: ex(25, 50, 10) };
+    expect(growthRows(a, c)[0].note).toBeUndefined();
+  });
+
   it('does not judge figures under the noise floor', () => {
     const a: SizeResults = { size: 'L', exporterGateways: 1000, e2e: e2e(1000, 1, 100) };
     const b: SizeResults = { size: 'XL', exporterGateways: 5000, e2e: e2e(5000, 4, 100) };
