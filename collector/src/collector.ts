@@ -7,7 +7,9 @@
  *   then: configs -> ports (-> insights)  ‖  vpn_peers
  *
  * Each phase fetches, transforms (pure), and writes its whole result in one transaction, only on
- * success: a failed phase leaves the previous value in Redis and records its error.
+ * success: a failed phase leaves the previous value in Redis and records its error. What the UI and
+ * the exporter see of the cycle itself (worker_status, loading_phase, collector_stats) is written by
+ * cycle-report.ts.
  */
 
 import type { Redis } from 'ioredis';
@@ -17,16 +19,10 @@ import { errorMessage } from '../../common/src/errors.js';
 import { insightMember } from '../../common/src/keys.js';
 import type { Logger } from '../../common/src/log.js';
 import { dataTtlSeconds } from '../../common/src/ttl.js';
-import type {
-  CollectorPhase,
-  CollectorStats,
-  Gateway,
-  LoadingPhaseName,
-  PhaseStats,
-  Site,
-} from '../../common/src/types.js';
+import type { CollectorPhase, CollectorStats, Gateway, PhaseStats, Site } from '../../common/src/types.js';
 import { type Budget, CallWindow, computeBudget } from './budget.js';
 import { peerRowsFromStored, portRowsFromStored, statsRowsFromStored } from './carry-over.js';
+import { CycleReporter } from './cycle-report.js';
 import { buildGateway } from './enrich.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
 import { AbortedError, RateLimitedError } from './mist/errors.js';
@@ -44,8 +40,6 @@ import { Store } from './store.js';
 import { groupPeerPaths } from './transform.js';
 
 const CORE_PHASES: CollectorPhase[] = ['org_sites', 'gateways', 'ports', 'vpn_peers'];
-/** The UI's phase bar: org_sites, gateways, vpn_peers, ports, insights (then complete). */
-const TOTAL_PHASES = 5;
 
 export interface CollectorDeps {
   config: CollectorConfig;
@@ -68,8 +62,6 @@ export interface CycleOutcome {
   coreCalls: number;
   insightsCalls: number;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export { FatalError };
 
@@ -95,6 +87,8 @@ export class Collector {
   private readonly rateLimits: RateLimitMirror;
   /** Calls outside the core cycle (session checks, config fetches, insights) in the trailing hour. */
   private readonly nonCore = new CallWindow();
+  /** worker_status, loading_phase, last_update and collector_stats writes. */
+  private readonly report: CycleReporter;
 
   constructor(private readonly deps: CollectorDeps) {
     const { config } = deps;
@@ -151,6 +145,19 @@ export class Collector {
       },
     };
     this.budget = this.computeBudget();
+    this.report = new CycleReporter({
+      store: this.store,
+      log: this.log,
+      now: this.now,
+      stats: this.stats,
+      client: this.client,
+      rateLimits: this.rateLimits,
+      insights: this.insights,
+      badRecords: this.badRecords,
+      budgetShare: config.apiBudgetShare,
+      budget: () => this.budget,
+      gateways: () => this.gateways,
+    });
   }
 
   get instance(): string {
@@ -204,56 +211,8 @@ export class Collector {
     });
   }
 
-  // ---------- metadata ----------
-
-  private snapshotStats(): CollectorStats {
-    const s = this.stats;
-    s.updated_at = Math.floor(this.now() / 1000);
-    s.api = {
-      calls_total: structuredClone(this.client.counters.calls_total),
-      rate_limited_total: { ...this.client.counters.rate_limited_total },
-      errors_total: { ...this.client.counters.errors_total },
-      retries_total: this.client.counters.retries_total,
-      bad_records_total: { ...this.badRecords },
-    };
-    s.tokens = this.client.pool.stats();
-    s.budget = {
-      calls_per_hour: this.budget.callsPerHour,
-      share: this.deps.config.apiBudgetShare,
-      used_last_hour: this.client.usedLastHour(),
-      insights_calls_per_hour: this.budget.insightsPerHour,
-    };
-    const ports = insightPorts(this.gateways ?? []);
-    const f = this.insights.freshness(ports);
-    s.insights = {
-      ports_total: f.portsTotal,
-      ports_fresh: f.portsFresh,
-      oldest_age_seconds: f.oldestAgeSeconds,
-      refresh_period_seconds: f.basePeriod,
-      refreshed_last_cycle: this.insights.refreshedLastCycle,
-    };
-    return s;
-  }
-
-  async publishStats(): Promise<void> {
-    try {
-      await this.store.writeStats(this.snapshotStats());
-    } catch (e) {
-      this.log.warn({ error: errorMessage(e) }, 'could not write collector_stats');
-    }
-  }
-
-  private async loading(phase: LoadingPhaseName, details: Record<string, unknown>): Promise<void> {
-    try {
-      await this.store.writeLoadingPhase({
-        current_phase: phase,
-        total_phases: TOTAL_PHASES,
-        details,
-        timestamp: this.now() / 1000,
-      });
-    } catch (e) {
-      this.log.warn({ error: errorMessage(e) }, 'could not write loading_phase');
-    }
+  publishStats(): Promise<void> {
+    return this.report.publishStats();
   }
 
   // ---------- phases ----------
@@ -389,16 +348,7 @@ export class Collector {
       core_calls: 0,
       insights_calls: 0,
     };
-    await this.store.writeWorkerStatus({
-      status: 'running',
-      details: {
-        started: iso(t0),
-        mode: 'parallel',
-        instance: this.instance,
-        cycle: this.stats.cycles_total,
-      },
-    });
-    this.log.info({ cycle: this.stats.cycles_total }, 'cycle started');
+    await this.report.cycleStarted(t0);
 
     const session = { calls: 0 };
     try {
@@ -406,12 +356,7 @@ export class Collector {
     } catch (e) {
       if (e instanceof AbortedError) throw e;
       if (e instanceof FatalError) {
-        await this.store
-          .writeWorkerStatus({
-            status: 'error',
-            details: { error: e.message, timestamp: iso(this.now()), fatal: true },
-          })
-          .catch(() => {});
+        await this.report.fatal(e.message);
         throw e;
       }
       outcome.errors.session = errorMessage(e);
@@ -425,14 +370,14 @@ export class Collector {
 
     const [orgSites, gw] = await Promise.all([
       this.phase('org_sites', signal, outcome, async (ctx) => {
-        await this.loading('org_sites', { description: 'Loading organization and sites' });
+        await this.report.loading('org_sites', { description: 'Loading organization and sites' });
         const r = await fetchOrgSites(ctx);
         await this.store.writeOrgSites(r.org, r.sites);
         this.sites = r.sites;
         return { value: r, items: r.sites.length, details: { sites: r.sites.length } };
       }),
       this.phase('gateways', signal, outcome, async (ctx) => {
-        await this.loading('gateways', { description: 'Loading gateway list' });
+        await this.report.loading('gateways', { description: 'Loading gateway list' });
         const r = await fetchGateways(ctx);
         const rows = carryOverRows(r.rows, this.prevStatsRows, r.incomplete, (x) => x.id);
         // First run on an empty Redis: show the gateway list at once, ports follow.
@@ -466,7 +411,7 @@ export class Collector {
         };
       });
       const portsDone = this.phase('ports', signal, outcome, async (ctx) => {
-        await this.loading('ports', {
+        await this.report.loading('ports', {
           description: `Loading WAN ports of ${gw.rows.length} gateways`,
           total_gateways: gw.rows.length,
         });
@@ -498,7 +443,10 @@ export class Collector {
       const peersDone = cfg.skipEnrichment
         ? this.skipPhase('vpn_peers', 'SKIP_ENRICHMENT', outcome, false)
         : this.phase('vpn_peers', signal, outcome, async (ctx) => {
-            await this.loading('vpn_peers', { description: 'Loading VPN peer paths', total: gw.rows.length });
+            await this.report.loading('vpn_peers', {
+              description: 'Loading VPN peer paths',
+              total: gw.rows.length,
+            });
             const r = await fetchPeerPaths(ctx);
             const rows = carryOverRows(r.rows, this.prevPeerRows, r.incomplete, (p) =>
               [p.mac, p.port_id, p.peer_mac, p.peer_port_id, p.vpn_name].join('/'),
@@ -565,13 +513,13 @@ export class Collector {
       coreReserve: core,
     });
     await this.phase('insights', signal, outcome, async (ctx) => {
-      await this.loading('insights', {
+      await this.report.loading('insights', {
         description: `Insights 0/${plan.length}`,
         progress: 0,
         total: plan.length,
       });
       const r = await this.insights.run(ctx, ports, plan, this.store, (done, total) =>
-        this.loading('insights', { description: `Insights ${done}/${total}`, progress: done, total }),
+        this.report.loading('insights', { description: `Insights ${done}/${total}`, progress: done, total }),
       );
       if (r.rateLimited) outcome.rateLimitedUntil = r.rateLimited.resetAt;
       const error = r.rateLimited
@@ -618,86 +566,23 @@ export class Collector {
     };
     if (outcome.ok) this.stats.last_success = Math.floor(finished / 1000);
     else this.stats.cycle_failures_total++;
-    const gatewaysCount = (gateways ?? this.gateways ?? []).length;
-    const base = {
-      last_run: iso(finished),
-      duration_seconds: Math.round(outcome.durationSeconds * 1000) / 1000,
-      gateways_count: gatewaysCount,
-      mode: 'parallel',
-      instance: this.instance,
-      calls: outcome.coreCalls + outcome.insightsCalls,
-    };
-    const rateLimited =
-      outcome.rateLimitedUntil !== null ? { rate_limited_until: iso(outcome.rateLimitedUntil) } : {};
-    try {
-      await this.loading('complete', {
-        description: outcome.ok ? 'Cycle complete' : `Cycle finished with errors in ${failed.join(', ')}`,
-        duration_seconds: base.duration_seconds,
-        gateways_count: gatewaysCount,
-      });
-      if (coreFailed) {
-        const first = failed[0] as keyof CycleOutcome['errors'];
-        await this.store.writeWorkerStatus({
-          status: 'error',
-          details: {
-            error: `${first}: ${outcome.errors[first]}`,
-            timestamp: iso(finished),
-            degraded: true,
-            failed_phases: outcome.errors,
-            ...base,
-            ...rateLimited,
-          },
-        });
-      } else {
-        if (gateways) await this.store.writeLastUpdate();
-        await this.store.writeWorkerStatus({
-          status: 'idle',
-          details: {
-            ...base,
-            degraded: !outcome.ok,
-            ...(outcome.ok ? {} : { failed_phases: outcome.errors }),
-            ...rateLimited,
-          },
-        });
-      }
-    } catch (e) {
-      this.log.error({ error: errorMessage(e) }, 'could not write cycle status to Redis');
-    }
-    this.rateLimits.sync();
-    await this.publishStats();
-    this.log[outcome.ok ? 'info' : 'warn'](
-      {
-        ok: outcome.ok,
-        seconds: base.duration_seconds,
-        core_calls: outcome.coreCalls,
-        insights_calls: outcome.insightsCalls,
-        gateways: gatewaysCount,
-        errors: outcome.errors,
-      },
-      'cycle finished',
-    );
+    await this.report.cycleFinished({
+      outcome,
+      finished,
+      gatewaysCount: (gateways ?? this.gateways ?? []).length,
+      coreFailed,
+      freshGateways: gateways !== null,
+    });
     return outcome;
   }
 
   /** Written when a scheduled tick is skipped because the data is fresh (contract §1.6 using_cache). */
-  async reportUsingCache(ageSeconds: number): Promise<void> {
-    await this.store.writeWorkerStatus({
-      status: 'idle',
-      details: {
-        status: 'using_cache',
-        cache_age: Math.round(ageSeconds),
-        gateways_count: this.gateways?.length ?? 0,
-        last_check: iso(this.now()),
-        instance: this.instance,
-      },
-    });
+  reportUsingCache(ageSeconds: number): Promise<void> {
+    return this.report.usingCache(ageSeconds);
   }
 
   /** Written on SIGTERM. */
-  async reportStopped(interrupted: boolean): Promise<void> {
-    await this.store.writeWorkerStatus({
-      status: 'idle',
-      details: { stopped: iso(this.now()), interrupted_cycle: interrupted, instance: this.instance },
-    });
+  reportStopped(interrupted: boolean): Promise<void> {
+    return this.report.stopped(interrupted);
   }
 }

@@ -207,6 +207,17 @@ describe('docker-compose.dev.yml', () => {
       expect(s.build?.target, name).toBe('dev');
       expect(s.command?.slice(0, 2), name).toEqual(['node_modules/.bin/tsx', 'watch']);
       expect(existsSync(join(REPO, s.command?.[2] ?? '')), `${name}: ${s.command?.[2]}`).toBe(true);
+      // Sources only, read-only: node_modules stays the image's. A bind of the whole checkout (`.`)
+      // would hide it, and a nested volume under a read-only bind fails to start on a fresh clone.
+      const volumes = (s.volumes ?? []).map((v: unknown) =>
+        typeof v === 'string' ? v : `${(v as { source: string }).source}:${(v as { target: string }).target}`,
+      );
+      expect(volumes.length, name).toBeGreaterThan(0);
+      for (const v of volumes) expect(v, name).not.toMatch(/node_modules|^\.?\/?:|:\/app(:|$)/);
+      expect(
+        volumes.some((v: string) => v.includes('/app/common')),
+        name,
+      ).toBe(true);
     }
     expect(readFileSync(join(REPO, 'Dockerfile'), 'utf8')).toMatch(/^FROM deps AS dev$/m);
   });

@@ -1,0 +1,170 @@
+/**
+ * The end-of-cycle status logic against a fake store: which worker_status a cycle leaves, when
+ * last_update moves, and that a Redis failure there is logged, not thrown. The integration tests
+ * cover the happy paths against a real Redis; these cover the branches they do not reach.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { Logger } from '../../common/src/log.js';
+import type { CollectorStats } from '../../common/src/types.js';
+import type { CycleOutcome } from './collector.js';
+import { type CycleEnd, CycleReporter } from './cycle-report.js';
+import type { MistClient } from './mist/client.js';
+import { InsightsScheduler } from './phases/insights.js';
+import type { RateLimitMirror } from './rate-limit.js';
+import type { Store } from './store.js';
+
+const T = Date.UTC(2024, 0, 2, 3, 4, 5);
+
+function rig(opts: { failWrites?: boolean } = {}) {
+  const writes: [string, unknown][] = [];
+  const record =
+    (name: string) =>
+    async (v?: unknown): Promise<void> => {
+      if (opts.failWrites) throw new Error('redis down');
+      writes.push([name, v]);
+    };
+  const store = {
+    writeWorkerStatus: record('worker_status'),
+    writeLoadingPhase: record('loading_phase'),
+    writeLastUpdate: record('last_update'),
+    writeStats: record('collector_stats'),
+  } as unknown as Store;
+  const logs: [string, string][] = [];
+  const log = Object.fromEntries(
+    ['info', 'warn', 'error'].map((lvl) => [lvl, (_o: unknown, msg: string) => logs.push([lvl, msg])]),
+  ) as unknown as Logger;
+  const client = {
+    counters: { calls_total: {}, rate_limited_total: {}, errors_total: {}, retries_total: 0 },
+    pool: { stats: () => [] },
+    usedLastHour: () => 0,
+  } as unknown as MistClient;
+  const rateLimits = { sync: vi.fn() } as unknown as RateLimitMirror;
+  const stats = { instance: 'c1', cycles_total: 3 } as CollectorStats;
+  const reporter = new CycleReporter({
+    store,
+    log,
+    now: () => T,
+    stats,
+    client,
+    rateLimits,
+    insights: new InsightsScheduler(300, () => T),
+    badRecords: {},
+    budgetShare: 0.5,
+    budget: () => ({ callsPerHour: 100, insightsPerHour: 40 }) as never,
+    gateways: () => null,
+  });
+  const names = () => writes.map(([n]) => n);
+  const status = () =>
+    writes.find(([n]) => n === 'worker_status')?.[1] as { status: string; details: object };
+  return { reporter, writes, names, status, logs, rateLimits };
+}
+
+function end(errors: CycleOutcome['errors'], over: Partial<CycleEnd> = {}): CycleEnd {
+  const ok = Object.keys(errors).length === 0;
+  return {
+    outcome: {
+      ok,
+      errors,
+      rateLimitedUntil: null,
+      durationSeconds: 1.23456,
+      coreSeconds: 1,
+      coreCalls: 7,
+      insightsCalls: 2,
+    },
+    finished: T,
+    gatewaysCount: 4,
+    coreFailed: false,
+    freshGateways: true,
+    ...over,
+  };
+}
+
+describe('CycleReporter.cycleFinished', () => {
+  it('clean cycle: loading complete, last_update, idle, stats, in that order', async () => {
+    const r = rig();
+    await r.reporter.cycleFinished(end({}));
+    expect(r.names()).toEqual(['loading_phase', 'last_update', 'worker_status', 'collector_stats']);
+    expect(r.status()).toEqual({
+      status: 'idle',
+      details: {
+        last_run: '2024-01-02T03:04:05.000Z',
+        duration_seconds: 1.235,
+        gateways_count: 4,
+        mode: 'parallel',
+        instance: 'c1',
+        calls: 9,
+        degraded: false,
+      },
+    });
+    expect(r.rateLimits.sync).toHaveBeenCalledOnce();
+    expect(r.logs).toContainEqual(['info', 'cycle finished']);
+  });
+
+  it('core phase failed: worker_status error naming the first failure, last_update untouched', async () => {
+    const r = rig();
+    const errors = { ports: 'HTTP 503', insights: 'rate limited' };
+    await r.reporter.cycleFinished(end(errors, { coreFailed: true }));
+    expect(r.names()).not.toContain('last_update');
+    expect(r.status()).toMatchObject({
+      status: 'error',
+      details: { error: 'ports: HTTP 503', degraded: true, failed_phases: errors },
+    });
+    expect(r.writes[0]?.[1]).toMatchObject({
+      current_phase: 'complete',
+      details: { description: 'Cycle finished with errors in ports, insights' },
+    });
+    expect(r.logs).toContainEqual(['warn', 'cycle finished']);
+  });
+
+  it('only insights failed, gateways not refreshed: idle but degraded, no last_update', async () => {
+    const r = rig();
+    const e = end({ insights: 'boom' }, { freshGateways: false });
+    e.outcome.rateLimitedUntil = T + 60_000;
+    await r.reporter.cycleFinished(e);
+    expect(r.names()).not.toContain('last_update');
+    expect(r.status()).toMatchObject({
+      status: 'idle',
+      details: {
+        degraded: true,
+        failed_phases: { insights: 'boom' },
+        rate_limited_until: '2024-01-02T03:05:05.000Z',
+      },
+    });
+  });
+
+  it('Redis down: logged, not thrown, rate limit still synced', async () => {
+    const r = rig({ failWrites: true });
+    await expect(r.reporter.cycleFinished(end({}))).resolves.toBeUndefined();
+    expect(r.logs).toEqual([
+      ['warn', 'could not write loading_phase'],
+      ['error', 'could not write cycle status to Redis'],
+      ['warn', 'could not write collector_stats'],
+      ['info', 'cycle finished'],
+    ]);
+    expect(r.rateLimits.sync).toHaveBeenCalledOnce();
+  });
+});
+
+describe('CycleReporter worker_status outside cycles', () => {
+  it('stopped and using_cache propagate a Redis failure (their callers decide); fatal swallows it', async () => {
+    const r = rig({ failWrites: true });
+    await expect(r.reporter.stopped(true)).rejects.toThrow('redis down');
+    await expect(r.reporter.usingCache(12.6)).rejects.toThrow('redis down');
+    await expect(r.reporter.fatal('token rejected')).resolves.toBeUndefined();
+  });
+
+  it('using_cache details', async () => {
+    const r = rig();
+    await r.reporter.usingCache(12.6);
+    expect(r.status()).toEqual({
+      status: 'idle',
+      details: {
+        status: 'using_cache',
+        cache_age: 13,
+        gateways_count: 0,
+        last_check: '2024-01-02T03:04:05.000Z',
+        instance: 'c1',
+      },
+    });
+  });
+});
