@@ -19,7 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { keys } from '../common/src/keys.js';
+import { DATA_VERSION_FIELDS, keys } from '../common/src/keys.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { SIZE_L, type SyntheticSize, syntheticOrg } from '../test/exporter/synthetic-org.js';
 import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
@@ -171,6 +171,12 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
   try {
     const org = syntheticOrg(size);
     await writeFixture(redis.client(), org);
+    // Data versions as the collector keeps them, so reloads re-read only the groups written.
+    await redis.client().hset(keys.dataVersions(), {
+      [DATA_VERSION_FIELDS.orgSites]: 'bench-0',
+      [DATA_VERSION_FIELDS.gateways]: 'bench-0',
+      [DATA_VERSION_FIELDS.vpnPeers]: 'bench-0',
+    });
     const paths = Object.values(org.vpnPeers).reduce(
       (n, e) => n + Object.values(e.peers_by_port).reduce((m, l) => m + l.length, 0),
       0,
@@ -283,6 +289,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         // new port counters: the port, path and gateway sections must all be rebuilt
         for (const g of org.gateways) for (const p of g.ports) p.rx_bytes += 1000;
         m.set(keys.gateways(), JSON.stringify(org.gateways), 'EX', 900);
+        m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.gateways, `bench-${bumps}`);
       }
       m.set(keys.lastUpdate(), String(Date.now() / 1000)).incr(keys.generation());
       m.exec().catch(() => {});

@@ -1,10 +1,14 @@
 /**
  * Redis writes of the collector. Each method writes one phase's whole result in one MULTI (so a
  * reader never sees half of it), with its TTL, keeps the index sets in step (removing keys of
- * gateways and ports that left), and INCRs the generation counter in the same transaction.
+ * gateways and ports that left), and INCRs the generation counter in the same transaction. Writes of
+ * the large groups (org and sites, gateways, VPN peers) also give their group a new data version,
+ * so the exporter re-reads those values only when they were written.
  */
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
+  DATA_VERSION_FIELDS,
   type InsightResolution,
   insightKeysForPort,
   insightMember,
@@ -64,6 +68,9 @@ async function exec(m: Multi): Promise<void> {
   for (const [err] of res) if (err) throw new Error(isRedisFull(err) ? REDIS_FULL : `redis: ${err.message}`);
 }
 
+/** A data version no earlier write used, even after a FLUSHDB (a counter would start over). */
+const newDataVersion = (): string => randomUUID();
+
 function parse<T>(raw: string | null): T | null {
   if (raw === null) return null;
   try {
@@ -93,6 +100,7 @@ export class Store {
     if (org) m.set(keys.org(), JSON.stringify(org), 'EX', this.dataTtlSeconds);
     // An empty list is stored too: an org may really have no sites, and a stale list is worse.
     if (sites) m.set(keys.sites(), JSON.stringify(sites), 'EX', this.dataTtlSeconds);
+    m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.orgSites, newDataVersion());
     m.incr(keys.generation());
     await exec(m);
   }
@@ -114,6 +122,7 @@ export class Store {
       if (p) m.del(...insightKeysForPort(p.gatewayId, p.portId));
       m.srem(keys.insightsIndex(), member);
     }
+    m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.gateways, newDataVersion());
     m.incr(keys.generation());
     await exec(m);
     return gone.length;
@@ -136,6 +145,7 @@ export class Store {
       if (p) m.del(keys.vpnPeers(p.gatewayId, p.mac));
       m.srem(keys.vpnPeersIndex(), member);
     }
+    m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.vpnPeers, newDataVersion());
     m.incr(keys.generation());
     await exec(m);
     return gone.length;

@@ -36,6 +36,12 @@ export const keys = {
   // --- our additions ---
   /** INCR after every write batch; readers reload only when it moves. */
   generation: () => 'mist:metadata:generation',
+  /**
+   * HASH `{org_sites|gateways|vpn_peers: <token>}`: a new unique token in the same MULTI as each write
+   * of that group, so a reader re-reads the large values only when their group was written (most
+   * generation bumps are status writes). A missing field means "unknown": read it.
+   */
+  dataVersions: () => 'mist:metadata:data_versions',
   /** JSON CollectorStats (types.ts): calls, 429s, phase durations, budget, insights freshness. */
   collectorStats: () => 'mist:metadata:collector_stats',
   /** JSON `{ "<gateway_id>:<port_id>": <epoch seconds of last successful fetch> }`. */
@@ -50,6 +56,16 @@ export const keys = {
   templatesIndex: () => 'mist:index:templates',
   profilesIndex: () => 'mist:index:profiles',
   deviceConfigsIndex: () => 'mist:index:device_configs',
+} as const;
+
+/** Fields of `keys.dataVersions()`: the groups of large values written together. */
+export const DATA_VERSION_FIELDS = {
+  /** `mist:org` and `mist:sites`. */
+  orgSites: 'org_sites',
+  /** `mist:gateways`. */
+  gateways: 'gateways',
+  /** Every `mist:vpn_peers:*` key and their index set. */
+  vpnPeers: 'vpn_peers',
 } as const;
 
 /** Member of `vpnPeersIndex`: the key suffix `{id}-{mac}`. */

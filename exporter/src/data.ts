@@ -40,6 +40,10 @@ export interface RawRead {
   insightMembers: string[];
   /** How many indexed ports have a default insights key. */
   insightsPresent: number;
+  /** `mist:metadata:data_versions` as read (group -> version); empty when nothing wrote it. */
+  dataVersions: Record<string, string>;
+  /** Groups taken over from the previous read (their data version had not moved), not read again. */
+  reused: { orgSites: boolean; gateways: boolean; vpnPeers: boolean };
 }
 
 export interface Stored<T> {

@@ -1,10 +1,12 @@
 /**
- * Every Redis read of the exporter. Two pipelined round-trips per reload (scalars + index sets, then
- * the indexed values), one MGET per generation check, one MGET per series read. Never KEYS or SCAN:
- * the collector's index sets name every VPN, insight, template and profile key.
+ * Every Redis read of the exporter. Three pipelined round-trips per reload (data versions, scalars +
+ * index sets, then the indexed values), one MGET per generation check, one MGET per series read.
+ * Never KEYS or SCAN: the collector's index sets name every VPN, insight, template and profile key.
+ * The large groups (org and sites, gateways, VPN peers: tens of MB for thousands of gateways) are
+ * read again only when their data version moved; most generation bumps are status writes.
  */
 import type { Redis } from 'ioredis';
-import { keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
+import { DATA_VERSION_FIELDS, keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
 import { type RawRead, SCALAR_KEYS, SCALAR_NAMES, type ScalarName, TTL_KEYS } from './data.js';
 
 /** Keys per MGET/EXISTS command, so no single command blocks Redis for long. */
@@ -34,9 +36,40 @@ export async function readVersion(
   return { generation, lastUpdate };
 }
 
-export async function readSnapshotRaw(redis: Redis): Promise<RawRead> {
+/** What the previous read holds of the large groups, offered to the next read. */
+export interface ReuseOffer {
+  dataVersions: Record<string, string>;
+  org: string | null;
+  sites: string | null;
+  gateways: string | null;
+  vpnPeers: RawRead['vpnPeers'];
+}
+
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * One consistent-enough read of everything the snapshot serves. With `reuse`, a group whose data
+ * version is the one `reuse` was read at is taken from `reuse` instead of Redis; a reused key that no
+ * longer exists (expired) reads as missing, and VPN peers are reused only for the same index members.
+ */
+export async function readSnapshotRaw(redis: Redis, reuse: ReuseOffer | null = null): Promise<RawRead> {
+  const dataVersions = await redis.hgetall(keys.dataVersions());
+  const unchanged = (field: string) =>
+    reuse !== null && dataVersions[field] !== undefined && dataVersions[field] === reuse.dataVersions[field];
+  const reused = {
+    orgSites: unchanged(DATA_VERSION_FIELDS.orgSites),
+    gateways: unchanged(DATA_VERSION_FIELDS.gateways),
+    vpnPeers: unchanged(DATA_VERSION_FIELDS.vpnPeers),
+  };
+  type Reusable = 'org' | 'sites' | 'gateways';
+  const skip = new Set<Reusable>([
+    ...(reused.orgSites ? (['org', 'sites'] as const) : []),
+    ...(reused.gateways ? (['gateways'] as const) : []),
+  ]);
+  const readNames = SCALAR_NAMES.filter((n) => !skip.has(n as Reusable));
+
   const p1 = redis.pipeline();
-  p1.mget(...SCALAR_NAMES.map((n) => SCALAR_KEYS[n]));
+  p1.mget(...readNames.map((n) => SCALAR_KEYS[n]));
   p1.exists(keys.inventory());
   for (const k of TTL_KEYS) p1.pttl(k);
   p1.smembers(keys.vpnPeersIndex());
@@ -45,24 +78,32 @@ export async function readSnapshotRaw(redis: Redis): Promise<RawRead> {
   p1.smembers(keys.profilesIndex());
   const r1 = results(await p1.exec());
   const values = r1[0] as Array<string | null>;
+  const pttl = new Map(TTL_KEYS.map((k, i) => [k, r1[2 + i] as number]));
   const scalars = {} as Record<ScalarName, string | null>;
-  SCALAR_NAMES.forEach((n, i) => {
+  readNames.forEach((n, i) => {
     scalars[n] = values[i];
   });
+  for (const n of skip) {
+    // PTTL -2: the key is gone (expired or deleted) since the value was read.
+    scalars[n] = pttl.get(SCALAR_KEYS[n]) === -2 ? null : (reuse?.[n] ?? null);
+  }
   const ttlMs: Record<string, number> = {};
-  TTL_KEYS.forEach((k, i) => {
-    const ms = r1[2 + i] as number;
-    if (ms > 0) ttlMs[k] = ms;
-  });
+  for (const [k, ms] of pttl) if (ms > 0) ttlMs[k] = ms;
   const at = 2 + TTL_KEYS.length;
   const vpnMembers = (r1[at] as string[]).sort();
+  // The index is written in the same MULTI as the values: other members mean other values.
+  if (reused.vpnPeers && !sameList(vpnMembers, reuse?.vpnPeers.map(([m]) => m) ?? [])) {
+    reused.vpnPeers = false;
+  }
   const insightMembers = r1[at + 1] as string[];
   const templateIds = (r1[at + 2] as string[]).sort();
   const profileIds = r1[at + 3] as string[];
 
   // Members that do not parse are kept (parseSnapshot reports them) but not read.
   const vpnParsed = vpnMembers.map(parseVpnPeerMember);
-  const vpnKeys = vpnParsed.flatMap((p) => (p ? [keys.vpnPeers(p.gatewayId, p.mac)] : []));
+  const vpnKeys = reused.vpnPeers
+    ? []
+    : vpnParsed.flatMap((p) => (p ? [keys.vpnPeers(p.gatewayId, p.mac)] : []));
   const vpnChunks = chunks(vpnKeys);
   const templateChunks = chunks(templateIds.map((id) => keys.template(id)));
   const profileChunks = chunks(profileIds.map((id) => keys.profile(id)));
@@ -95,11 +136,16 @@ export async function readSnapshotRaw(redis: Redis): Promise<RawRead> {
     scalars,
     inventoryPresent: (r1[1] as number) === 1,
     ttlMs,
-    vpnPeers: vpnMembers.map((m, j) => [m, vpnParsed[j] ? (vpnValues[v++] ?? null) : null]),
+    vpnPeers:
+      reused.vpnPeers && reuse
+        ? reuse.vpnPeers
+        : vpnMembers.map((m, j) => [m, vpnParsed[j] ? (vpnValues[v++] ?? null) : null]),
     templates: templateIds.map((id, j) => [id, templateValues[j]]),
     profilesPresent,
     insightMembers,
     insightsPresent,
+    dataVersions,
+    reused,
   };
 }
 

@@ -45,7 +45,7 @@ import {
   type SectionInput,
   type SectionName,
 } from './metrics/render.js';
-import { readSnapshotRaw, readValues, readVersion } from './read-redis.js';
+import { type ReuseOffer, readSnapshotRaw, readValues, readVersion } from './read-redis.js';
 
 const INSIGHTS_ALL = 'insights-all';
 
@@ -229,6 +229,10 @@ export class Snapshot {
   /** A running build of the `/api/insights/all` body, shared by concurrent requests. */
   insightsAllBuild: Promise<Buffer> | null = null;
   loadDurationMs = 0;
+  /** The data versions this snapshot's large groups were read at (see read-redis.ts). */
+  readonly dataVersions: Record<string, string>;
+  /** When every group was last read from Redis rather than taken over (bounds how long reuse lasts). */
+  readonly fullReadAtMs: number;
 
   /**
    * Build from what Redis returned. With `prev`, the large groups whose stored text did not change
@@ -291,6 +295,15 @@ export class Snapshot {
     for (const n of SECTIONS) if (!names.includes(n)) this.sections[n] = prev?.sections[n];
     this.pending = { input: { meta, g, v, ctx }, names };
     this.data = meta;
+    this.dataVersions = read.dataVersions;
+    const anyReused = read.reused.orgSites || read.reused.gateways || read.reused.vpnPeers;
+    this.fullReadAtMs = anyReused && prev ? prev.fullReadAtMs : readAtMs;
+  }
+
+  /** What the next read may take over from this one instead of reading it again. */
+  reuseOffer(): ReuseOffer {
+    const [org, sites, gateways] = this.gp.sources;
+    return { dataVersions: this.dataVersions, org, sites, gateways, vpnPeers: this.pp.sources };
   }
 
   get organization(): Body {
@@ -571,15 +584,18 @@ export class SnapshotStore {
       this.lastConfirmedAtMs = now;
       return;
     }
-    await this.reload();
+    // Unchanged groups are taken over, but everything is read again at least every fullReloadMs:
+    // a key that expired or was written by something that keeps no data versions shows by then.
+    const reuse = cur && now - cur.fullReadAtMs < this.opts.fullReloadMs ? cur.reuseOffer() : null;
+    await this.reload(reuse);
   }
 
-  private async reload(): Promise<void> {
+  private async reload(reuse: ReuseOffer | null): Promise<void> {
     const started = performance.now();
     const readAt = this.now();
     let raw: Awaited<ReturnType<typeof readSnapshotRaw>>;
     try {
-      raw = await readSnapshotRaw(this.opts.redis);
+      raw = await readSnapshotRaw(this.opts.redis, reuse);
     } catch (e) {
       this.loadErrorsTotal++;
       this.markDown(e);
@@ -610,6 +626,7 @@ export class SnapshotStore {
       log.debug(
         {
           generation: data.generation,
+          reused: raw.reused,
           parsed: snap.parsed,
           ms: Math.round(snap.loadDurationMs),
           metrics_bytes: snap.metricsStaticBytes,

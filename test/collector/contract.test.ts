@@ -333,6 +333,17 @@ describe('metadata (§1.6)', () => {
   it('the generation counter moved with the writes', async () => {
     expect(Number(await rig.r.get(keys.generation()))).toBeGreaterThan(10);
   });
+  it('each large group carries a data version that only its own writes change', async () => {
+    const v1 = await rig.r.hgetall(keys.dataVersions());
+    expect(Object.keys(v1).sort()).toEqual(['gateways', 'org_sites', 'vpn_peers']);
+    expect(new Set(Object.values(v1)).size).toBe(3);
+    await col.c.store.writeWorkerStatus({ status: 'idle', details: {} });
+    expect(await rig.r.hgetall(keys.dataVersions())).toEqual(v1);
+    await col.c.store.writeGateways(gws, null);
+    const v2 = await rig.r.hgetall(keys.dataVersions());
+    expect(v2.gateways).not.toBe(v1.gateways);
+    expect({ ...v2, gateways: v1.gateways }).toEqual(v1);
+  });
 });
 
 describe('TTLs', () => {
@@ -353,6 +364,7 @@ describe('TTLs', () => {
       keys.lastUpdate(),
       keys.collectorStats(),
       keys.generation(),
+      keys.dataVersions(),
     ]) {
       expect(await rig.r.ttl(k), k).toBe(-1);
     }

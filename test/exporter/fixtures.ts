@@ -461,6 +461,8 @@ export async function writeFixture(redis: Redis, org: FixtureOrg, workerInterval
   m.set(keys.collectorStats(), JSON.stringify(org.collectorStats));
   m.set(keys.insightsFreshness(), JSON.stringify(org.insightsFreshness));
   m.set(keys.generation(), String(org.generation));
+  // A writer without data versions: the exporter reads every group again on each new generation.
+  m.del(keys.dataVersions());
   await m.exec();
 }
 
@@ -486,6 +488,8 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
       insightsFreshness: j(org.insightsFreshness),
     },
     inventoryPresent: true,
+    dataVersions: {},
+    reused: { orgSites: false, gateways: false, vpnPeers: false },
     ttlMs: { [keys.org()]: 900_000, [keys.gateways()]: 900_000 },
     vpnPeers: [
       ...Object.entries(org.vpnPeers).map(([m, e]): [string, string | null] => [m, JSON.stringify(e)]),

@@ -124,7 +124,9 @@ describe('what the exporter sends to Redis', () => {
     await sleep(70);
     for (const url of [...ROUTES, ...lazy]) await get(t.app, url);
     const used = Object.keys(await commandCounts()).sort();
-    expect(used.every((c) => ['exists', 'get', 'mget', 'pttl', 'smembers'].includes(c))).toBe(true);
+    expect(used.every((c) => ['exists', 'get', 'hgetall', 'mget', 'pttl', 'smembers'].includes(c))).toBe(
+      true,
+    );
     expect(used).toEqual(expect.arrayContaining(['mget', 'smembers', 'exists', 'pttl']));
   });
 });
