@@ -46,7 +46,7 @@ async function start(): Promise<TestApp> {
 }
 
 /** Let a check fall due (the app's clock moves; no sleeping) and GET. */
-async function after(ms: number, url: string) {
+async function later(ms: number, url: string) {
   clock += ms;
   return get((t as TestApp).app, url);
 }
@@ -70,19 +70,19 @@ describe('a new generation without a new data version', () => {
     );
     await bumpGeneration(admin);
     // The status write is seen; the unversioned gateway write is not.
-    expect((await after(60, '/api/status')).json.data.stats.worker_status.status).toBe('running');
-    expect(names(await after(60, '/api/gateways'))).toEqual(before);
+    expect((await later(60, '/api/status')).json.data.stats.worker_status.status).toBe('running');
+    expect(names(await later(60, '/api/gateways'))).toEqual(before);
 
     await admin.hset(keys.dataVersions(), F.gateways, 'v2');
     await bumpGeneration(admin);
-    expect(names(await after(60, '/api/gateways'))[0]).toBe('written-behind-its-back');
+    expect(names(await later(60, '/api/gateways'))[0]).toBe('written-behind-its-back');
   });
 
   it('still notices a reused key that is gone (expired or deleted)', async () => {
     await start();
     await admin.del(keys.gateways());
     await bumpGeneration(admin);
-    const r = await after(60, '/api/gateways');
+    const r = await later(60, '/api/gateways');
     expect(r.status).toBe(404);
     expect(r.json.error).toMatch(/No gateway data/);
   });
@@ -94,16 +94,16 @@ describe('a new generation without a new data version', () => {
     await admin.srem(keys.vpnPeersIndex(), member);
     await admin.del(keys.vpnPeers(GW.store1.id, GW.store1.mac));
     await bumpGeneration(admin);
-    expect(Object.keys((await after(60, '/api/vpn-peers/all')).json.data)).not.toContain(member);
+    expect(Object.keys((await later(60, '/api/vpn-peers/all')).json.data)).not.toContain(member);
   });
 
   it('reads everything again once the full-reload period (WORKER_INTERVAL) has passed', async () => {
     await start();
     await renameFirstGateway('seen-after-the-full-reload');
     await bumpGeneration(admin);
-    expect(names(await after(60, '/api/gateways'))[0]).not.toBe('seen-after-the-full-reload');
+    expect(names(await later(60, '/api/gateways'))[0]).not.toBe('seen-after-the-full-reload');
     await bumpGeneration(admin);
-    expect(names(await after(WORKER_INTERVAL * 1000, '/api/gateways'))[0]).toBe('seen-after-the-full-reload');
+    expect(names(await later(WORKER_INTERVAL * 1000, '/api/gateways'))[0]).toBe('seen-after-the-full-reload');
   });
 });
 
@@ -115,6 +115,6 @@ describe('a writer that keeps no data versions', () => {
     await get(t.app, '/api/gateways');
     await renameFirstGateway('unversioned-writer');
     await bumpGeneration(admin);
-    expect(names(await after(60, '/api/gateways'))[0]).toBe('unversioned-writer');
+    expect(names(await later(60, '/api/gateways'))[0]).toBe('unversioned-writer');
   });
 });
