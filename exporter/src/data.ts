@@ -96,6 +96,11 @@ export interface SnapshotData {
  */
 export type SnapshotMeta = Omit<SnapshotData, 'gateways' | 'sites' | 'templates' | 'vpnPeers'>;
 
+/** Same stored texts, in the same order (null = missing key): what decides that a read can be reused. */
+export function sameTexts(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 export function versionToken(generation: string | null, lastUpdate: string | null): string {
   return `${generation ?? '-'}|${lastUpdate ?? '-'}`;
 }

@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { DATA_VERSION_FIELDS, keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
-import { type RawRead, SCALAR_KEYS, SCALAR_NAMES, type ScalarName, TTL_KEYS } from './data.js';
+import { type RawRead, SCALAR_KEYS, SCALAR_NAMES, type ScalarName, sameTexts, TTL_KEYS } from './data.js';
 
 /** Keys per MGET/EXISTS command, so no single command blocks Redis for long. */
 const CHUNK = 500;
@@ -44,8 +44,6 @@ export interface ReuseOffer {
   gateways: string | null;
   vpnPeers: RawRead['vpnPeers'];
 }
-
-const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * One consistent-enough read of everything the snapshot serves. With `reuse`, a group whose data
@@ -92,7 +90,7 @@ export async function readSnapshotRaw(redis: Redis, reuse: ReuseOffer | null = n
   const at = 2 + TTL_KEYS.length;
   const vpnMembers = (r1[at] as string[]).sort();
   // The index is written in the same MULTI as the values: other members mean other values.
-  if (reused.vpnPeers && !sameList(vpnMembers, reuse?.vpnPeers.map(([m]) => m) ?? [])) {
+  if (reused.vpnPeers && !sameTexts(vpnMembers, reuse?.vpnPeers.map(([m]) => m) ?? [])) {
     reused.vpnPeers = false;
   }
   const insightMembers = r1[at + 1] as string[];

@@ -33,6 +33,7 @@ import {
   SCALAR_KEYS,
   type SnapshotData,
   type SnapshotMeta,
+  sameTexts,
   versionToken,
 } from './data.js';
 import { fail, ok, okRaw, rawObject } from './envelope.js';
@@ -137,10 +138,6 @@ interface PeerProducts {
   vpnByMember: Map<string, Buffer>;
   paths: number;
   invalid: Invalid[];
-}
-
-function sameSources(a: ReadonlyArray<string | null>, b: ReadonlyArray<string | null>): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function samePairs(a: RawRead['vpnPeers'], b: RawRead['vpnPeers']): boolean {
@@ -250,7 +247,7 @@ export class Snapshot {
     const s = read.scalars;
     const sources = [s.org, s.sites, s.gateways];
     const counts = `${meta.templates.length}|${meta.profilesCount}`;
-    const sameG = !!prev && sameSources(prev.gp.sources, sources);
+    const sameG = !!prev && sameTexts(prev.gp.sources, sources);
     const sameCounts = !!prev && prev.gp.counts === counts;
     const sameV = !!prev && samePairs(prev.pp.sources, read.vpnPeers);
 
