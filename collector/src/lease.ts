@@ -40,4 +40,10 @@ export class Lease {
   async holder(): Promise<string | null> {
     return this.redis.get(keys.collectorLease());
   }
+
+  /** Milliseconds until the current lease expires: 0 when there is none, Infinity without expiry. */
+  async remainingMs(): Promise<number> {
+    const ms = await this.redis.pttl(keys.collectorLease());
+    return ms === -1 ? Number.POSITIVE_INFINITY : Math.max(0, ms);
+  }
 }

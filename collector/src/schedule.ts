@@ -1,8 +1,9 @@
 /**
  * When cycles run: every WORKER_INTERVAL while this collector holds the lease; never while another
- * does (a standby makes no API call and checks the lease every half period, so it takes over within
- * two). Freshness rules (the reference's check never worked, contract §3.4): at start or take-over
- * with USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
+ * does (a standby makes no API call; it checks the lease every half period, or just after it would
+ * expire if that is sooner, so it takes over right after a dead holder's last renewal runs out).
+ * Freshness rules (the reference's check never worked, contract §3.4): at start or take-over with
+ * USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
  * STALE_THRESHOLD; on scheduled ticks with INCREMENTAL_REFRESH, the same holds only for data someone
  * else wrote since our last cycle (an operator's `--once`, a previous leader): our own data never
  * delays a tick, so cycles keep the WORKER_INTERVAL cadence the alert durations assume.
@@ -113,7 +114,10 @@ export async function runSchedule(
         }
         leader = false;
         announcedStandby = true;
-        await pause(leaseMs / 2, signal);
+        // Wake when the holder's lease would run out (a live holder renews it every third of the
+        // period before then), or at the latest in half a period: take-over follows expiry closely.
+        const left = await lease.remainingMs().catch(() => leaseMs / 2);
+        await pause(Math.min(leaseMs / 2, left + 50), signal);
         continue;
       }
       if (!leader) {

@@ -21,6 +21,7 @@ import type {
   Site,
   WorkerStatus,
 } from '../../common/src/types.js';
+import { clearOfHourEnd } from '../helpers/clock.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import { collector, json, type Rig, startRig, type TestCollector } from './harness.js';
 
@@ -34,6 +35,7 @@ let gws: Gateway[];
 let firstCalls: Record<string, number>;
 
 beforeAll(async () => {
+  await clearOfHourEnd(20); // the per-token counts of this hour must cover the whole cycle
   rig = await startRig({ size: 'S', seed: 7 });
   col = await collector(rig, { WORKER_INTERVAL: String(INTERVAL) });
   const outcome = await col.cycle();

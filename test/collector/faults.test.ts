@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
 import type { PeerEnvelope, RateLimitState } from '../../common/src/types.js';
+import { clearOfHourEnd } from '../helpers/clock.js';
 import {
   collector,
   collectorStats,
@@ -25,6 +26,7 @@ describe('tokens and 429', () => {
   let rig: Rig;
   let col: TestCollector;
   beforeAll(async () => {
+    await clearOfHourEnd(20); // an hour's spent budget must stay spent while the tests look at it
     rig = await startRig({ size: 'S', tokens: ['tok-alpha-1', 'tok-bravo-2'], rateLimit: 60 });
   });
   afterAll(async () => {
@@ -91,7 +93,7 @@ describe('every token exhausted', () => {
 
   it('fails the cycle with a clear status, keeps the data, writes rate_limit, and stops calling', async () => {
     const before = await dataKeys(rig.r);
-    await rig.sim.control.setFaults({ storm_429: true, retry_after_s: 2 });
+    await rig.sim.control.setFaults({ storm_429: true, retry_after_s: 5 }); // room for the second cycle below
     await rig.sim.control.reset();
     const outcome = await col.cycle();
     expect(outcome.ok).toBe(false);
@@ -119,7 +121,7 @@ describe('every token exhausted', () => {
 
   it('recovers after Retry-After and clears rate_limit', async () => {
     await rig.sim.control.clearFaults();
-    await new Promise((r) => setTimeout(r, 2100));
+    await new Promise((r) => setTimeout(r, 5100));
     const outcome = await col.cycle();
     expect(outcome.errors).toEqual({});
     expect(await rig.r.exists(keys.rateLimit())).toBe(0);
@@ -265,6 +267,7 @@ describe('a restart within the hour', () => {
   const cols: TestCollector[] = [];
   beforeAll(async () => {
     // A small hourly limit so that the first process's insights burst is most of the hour's budget.
+    await clearOfHourEnd(20); // both processes within one clock hour
     rig = await startRig({ size: 'S', rateLimit: 150 });
   });
   afterAll(async () => {

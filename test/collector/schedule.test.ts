@@ -129,7 +129,7 @@ describe('freshness rules', () => {
 
 describe('every token exhausted', () => {
   it('no crash and no retry loop: the schedule waits for the reset', async () => {
-    await rig.sim.control.setFaults({ storm_429: true });
+    await rig.sim.control.setFaults({ storm_429: true, retry_after_s: 3600 }); // not the hour's end: it may be seconds away
     const col = await make({ WORKER_INTERVAL: '10' });
     const r = schedule(col);
     await waitFor(async () => (await workerStatus(rig.r))?.status === 'error', { what: 'error status' });
@@ -199,6 +199,21 @@ describe('lease', () => {
     // b took over with fresh data: it waits (USE_CACHED_ON_STARTUP), so calls are not doubled.
     await sleep(500);
     expect(b.c.client.totalCalls()).toBe(0);
+  });
+
+  it("a standby takes over as soon as a dead holder's lease runs out, not a blind poll later", async () => {
+    // A holder that died right after renewing: its lease has 3 s left, nobody renews it.
+    await rig.r.set(keys.collectorLease(), 'dead-holder', 'PX', 3000);
+    const t0 = Date.now();
+    // A 10 s lease: checking only every half period, b would first look again about 5 s from now.
+    const b = await make({ LEASE_SECONDS: '10' }, 'col-b');
+    schedule(b);
+    await waitFor(async () => (await rig.r.get(keys.collectorLease())) === 'col-b', {
+      what: 'b takes over',
+      timeoutMs: 8000,
+      intervalMs: 20,
+    });
+    expect(Date.now() - t0).toBeLessThan(3000 + 1000);
   });
 
   it('a collector whose lease was taken abandons its cycle', async () => {

@@ -138,10 +138,20 @@ describe('npm run demo (simulator, own Redis)', () => {
       timeoutMs: 10_000,
       what: 'data line',
     });
-    // The progress line counts what the exporter serves (the first cycle's; the demo interval is longer).
-    const logged = /\[collector\] phase done: ports \(items=(\d+) calls=\d+/.exec(demo.out());
+    // The progress line counts what the exporter serves (the first cycle's; the demo interval is
+    // longer). Logs travel through pipes: a line may arrive after the exporter serves the data.
+    const logged = await waitFor(
+      () => /\[collector\] phase done: ports \(items=(\d+) calls=\d+/.exec(demo.out()),
+      {
+        timeoutMs: 10_000,
+        what: 'the ports progress line',
+      },
+    );
     expect(Number(logged?.[1])).toBe(gateways.reduce((n, g) => n + g.ports.length, 0));
-    expect(demo.out()).toMatch(/\[collector\] cycle finished \(seconds=[\d.]+ core_calls=\d+/);
+    await waitFor(() => /\[collector\] cycle finished \(seconds=[\d.]+ core_calls=\d+/.test(demo.out()), {
+      timeoutMs: 30_000,
+      what: 'the cycle-finished progress line',
+    });
   });
 
   it('stops every process it started on Ctrl-C and removes their temp dirs', async () => {

@@ -70,8 +70,10 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisHandle> 
 
   const ext = process.env.REDIS_URL;
   if (ext && !opts.own) {
-    // DBs 1..15 in turn; DB 0 is left to whoever owns that Redis.
-    const db = 1 + ((externalDb++ - 1) % 15);
+    // DB 0 is left to whoever owns that Redis; the two vitest workers (vitest.config.ts: maxWorkers 2)
+    // take DBs 1..7 and 8..14 in turn, so files running side by side never share or flush one DB.
+    const worker = (Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 2;
+    const db = 1 + worker * 7 + ((externalDb++ - 1) % 7);
     const u = new URL(ext);
     u.pathname = `/${db}`;
     const url = u.toString();

@@ -12,6 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '../../common/src/metric-names.js';
 import type { Faults } from '../../simulator/src/index.js';
+import { clearOfHourEnd } from '../helpers/clock.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import {
   collectOnce,
@@ -53,7 +54,9 @@ beforeAll(async () => {
     startProdRedis(procs),
   ]);
   procs.onStop(() => sim.stop());
-  env = { ...sim.env, REDIS_URL: redis.collectorUrl, MIST_TIMEOUT_MS: '300' };
+  // A generous timeout for the runs that must succeed (hundreds of calls on a loaded machine);
+  // the never-answering fault gets a short one in faultedRun.
+  env = { ...sim.env, REDIS_URL: redis.collectorUrl, MIST_TIMEOUT_MS: '2000' };
   exporter = await startExporterProc(procs, redis.exporterUrl);
   const first = await collectOnce(procs, env);
   expect(first.code, first.error).toBe(0);
@@ -99,7 +102,7 @@ async function faultedRun(faults: Partial<Faults>) {
   await sim.control.setFaults(faults);
   await sim.control.reset();
   try {
-    const run = await collectOnce(procs, env);
+    const run = await collectOnce(procs, faults.timeout_rate ? { ...env, MIST_TIMEOUT_MS: '300' } : env);
     const calls = await sim.control.stats();
     return { ...run, calls };
   } finally {
@@ -166,7 +169,9 @@ describe('a fault that fails every core phase: previous data served, status and 
   it('a 429 storm on every token: one call per token, rate limit published, then recovery', async () => {
     const before = await served();
     await moveTheTruth();
-    // Retry-After: the end of the clock hour, as Mist sends it.
+    // Retry-After: the end of the clock hour, as Mist sends it (so not in the hour's last seconds,
+    // where the collector would rightly wait for the reset and call again).
+    await clearOfHourEnd(15);
     const run = await faultedRun({ storm_429: true });
     expect(run.code).toBe(1);
     expect(run.error).toMatch(/rate limited, all 2 token\(s\) exhausted until \d{4}-.*Z$/);

@@ -376,7 +376,8 @@ export async function nextCycleMidPeers(
   const gw = t.gateways.find((g) => g.status === 'connected' && !g.hub)!;
   const port = gw.ports.find((p) => p.usage === 'wan' && p.up && !p.disabled)!;
   await control.setPortState({ mac: gw.mac }, port.port_id, false);
-  await control.setFaults({ latency_ms: 6000, operations: ['searchOrgPeerPathStats'] });
+  // 12 s: the peer write must not land while a test inspects Redis (callers time out at 15 s).
+  await control.setFaults({ latency_ms: 12_000, operations: ['searchOrgPeerPathStats'] });
   await waitFor(async () => (await r.get(keys.gateways())) !== previous, {
     what,
     timeoutMs: 30_000,

@@ -76,14 +76,18 @@ beforeAll(async () => {
     MIST_API_TOKEN: [WRONG, ...TOKENS].join(','),
     REDIS_URL: redis.collectorUrl,
     LOG_LEVEL: 'trace',
-    MIST_TIMEOUT_MS: '300',
+    MIST_TIMEOUT_MS: '2000', // the healthy runs must not time out on a loaded machine
   };
   exporter = await startExporterProc(procs, redis.exporterUrl, { LOG_LEVEL: 'trace' });
 
   expect((await once('healthy')).code).toBe(0);
   await once('429 storm', {}, { storm_429: true });
   await once('5xx', {}, { error_rate: 1 });
-  await once('timeouts', {}, { timeout_rate: 1, operations: ['listOrgDevicesStats'] });
+  await once(
+    'timeouts',
+    { MIST_TIMEOUT_MS: '300' },
+    { timeout_rate: 1, operations: ['listOrgDevicesStats'] },
+  );
   await once('malformed', {}, { malformed_rate: 1 });
   await once('bad records', {}, { invalid_record_rate: 0.5 });
   expect(

@@ -137,7 +137,8 @@ export function collectorSchema(env: Env = process.env) {
     },
     leaseSeconds: {
       name: 'LEASE_SECONDS',
-      description: 'Lease period of the active collector in Redis; a standby takes over within two',
+      description:
+        "Lease period of the active collector in Redis; a standby takes over when a dead holder's lease expires (within two periods)",
       default: 30,
       parse: int(2, 3600, 'seconds'),
     },
