@@ -10,7 +10,7 @@ import { type CollectorConfig, loadCollectorConfig } from '../../common/src/conf
 import { keys } from '../../common/src/keys.js';
 import { createLogger, type Logger } from '../../common/src/log.js';
 import type { CollectorStats, Gateway, WorkerStatus } from '../../common/src/types.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { readJson as json, type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type SimulatorOptions, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 
 export interface Rig {
@@ -84,10 +84,7 @@ export async function collector(rig: Rig, env: Record<string, string> = {}): Pro
   };
 }
 
-export async function json<T>(r: Redis, key: string): Promise<T | null> {
-  const v = await r.get(key);
-  return v === null ? null : (JSON.parse(v) as T);
-}
+export { json };
 
 export const gateways = (r: Redis) => json<Gateway[]>(r, keys.gateways());
 export const workerStatus = (r: Redis) => json<WorkerStatus>(r, keys.workerStatus());

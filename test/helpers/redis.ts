@@ -275,3 +275,9 @@ export function rawRedis(port: number, commands: string[]): Promise<string[]> {
     sock.on('connect', () => sock.write(`${commands[0]}\r\n`));
   });
 }
+
+/** A JSON value stored under `key` (null when the key is missing). */
+export async function readJson<T>(r: Redis, key: string): Promise<T | null> {
+  const v = await r.get(key);
+  return v === null ? null : (JSON.parse(v) as T);
+}

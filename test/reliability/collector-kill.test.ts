@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
 import type { CollectorStats, WorkerStatus } from '../../common/src/types.js';
 import { waitFor } from '../helpers/net.js';
+import { readJson } from '../helpers/redis.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
@@ -32,10 +33,7 @@ let redis: ProdRedis;
 let r: Redis;
 let exporter: ExporterProc;
 
-const json = async <T>(key: string): Promise<T | null> => {
-  const v = await r.get(key);
-  return v === null ? null : (JSON.parse(v) as T);
-};
+const json = <T>(key: string) => readJson<T>(r, key);
 
 beforeAll(async () => {
   ({ sim, redis, r, exporter } = await startSimRedisExporter(procs, {

@@ -14,6 +14,7 @@ import type { CollectorStats } from '../../common/src/types.js';
 import { memoryOf } from '../../scripts/lib/proc.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
 import { sleep, waitFor } from '../helpers/net.js';
+import { readJson } from '../helpers/redis.js';
 import {
   type ExporterProc,
   exporterCaughtUp,
@@ -38,10 +39,7 @@ let redis: ProdRedis;
 let r: Redis;
 let exporter: ExporterProc;
 
-const stats = async () => {
-  const v = await r.get(keys.collectorStats());
-  return v === null ? null : (JSON.parse(v) as CollectorStats);
-};
+const stats = () => readJson<CollectorStats>(r, keys.collectorStats());
 
 beforeAll(async () => {
   [sim, redis] = await Promise.all([startSimProc(procs, { size: 'L' }), startProdRedis(procs)]);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { keys } from '../../common/src/keys.js';
 import type { CollectorStats } from '../../common/src/types.js';
 import { sleep, waitFor } from '../helpers/net.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { type RedisHandle, readJson, startRedis } from '../helpers/redis.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import {
   diffWithTruth,
@@ -43,10 +43,7 @@ beforeAll(async () => {
 
 afterAll(() => procs.stopAll());
 
-const stats = async () => {
-  const v = await admin.get(keys.collectorStats());
-  return v === null ? null : (JSON.parse(v) as CollectorStats);
-};
+const stats = () => readJson<CollectorStats>(admin, keys.collectorStats());
 
 it('a full Redis: one clear error per cycle, no Mist calls it cannot store, no crash; recovers by itself', async () => {
   collector = startCollector(procs, { ...sim.env, REDIS_URL: redis.url, WORKER_INTERVAL: '10' });

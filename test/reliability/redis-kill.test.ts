@@ -15,6 +15,7 @@ import { keys } from '../../common/src/keys.js';
 import { METRICS } from '../../common/src/metric-names.js';
 import type { CollectorStats, WorkerStatus } from '../../common/src/types.js';
 import { sleep, waitFor } from '../helpers/net.js';
+import { readJson } from '../helpers/redis.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
@@ -38,10 +39,7 @@ let r: Redis;
 let exporter: ExporterProc;
 let collector: Proc;
 
-const json = async <T>(key: string): Promise<T | null> => {
-  const v = await r.get(key);
-  return v === null ? null : (JSON.parse(v) as T);
-};
+const json = <T>(key: string) => readJson<T>(r, key);
 
 /** A cycle that started after `sinceMs` has finished; returns its stats. */
 async function cycleFinished(sinceMs: number, timeoutMs = 40_000): Promise<CollectorStats> {

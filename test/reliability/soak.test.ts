@@ -13,6 +13,7 @@ import { METRICS } from '../../common/src/metric-names.js';
 import type { CollectorStats } from '../../common/src/types.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { waitFor } from '../helpers/net.js';
+import { readJson } from '../helpers/redis.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 import {
   diffWithTruth,
@@ -44,10 +45,7 @@ let r: Redis;
 let exporter: ExporterProc;
 let collector: Proc;
 
-const stats = async () => {
-  const v = await r.get(keys.collectorStats());
-  return v === null ? null : (JSON.parse(v) as CollectorStats);
-};
+const stats = () => readJson<CollectorStats>(r, keys.collectorStats());
 
 beforeAll(async () => {
   ({ sim, redis, r, exporter } = await startSimRedisExporter(
