@@ -147,7 +147,7 @@ describe('npm run demo (simulator, own Redis)', () => {
         what: 'the ports progress line',
       },
     );
-    expect(Number(logged?.[1])).toBe(gateways.reduce((n, g) => n + g.ports.length, 0));
+    expect(Number(logged[1])).toBe(gateways.reduce((n, g) => n + g.ports.length, 0));
     await waitFor(() => /\[collector\] cycle finished \(seconds=[\d.]+ core_calls=\d+/.test(demo.out()), {
       timeoutMs: 30_000,
       what: 'the cycle-finished progress line',

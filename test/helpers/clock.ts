@@ -3,10 +3,10 @@
  * an hour's budget and then checks it is still spent would fail when the hour turns in between:
  * such tests start clear of the hour's end.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from './net.js';
 
 /** Milliseconds until the next clock hour starts. */
-export function msToHourEnd(nowMs = Date.now()): number {
+function msToHourEnd(nowMs = Date.now()): number {
   return 3_600_000 - (nowMs % 3_600_000);
 }
 
