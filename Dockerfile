@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every component; docker-compose.yml picks the entry point:
-#   node dist/collector/src/main.js | node dist/exporter/src/server.js | node dist/simulator/src/main.js
+#   node collector/src/main.js | node exporter/src/server.js | node simulator/src/main.js
 # Stages: deps (all dependencies) -> build (tsc) ; prod-deps (runtime dependencies only) -> runtime.
 # `dev` (docker-compose.dev.yml) runs the TypeScript sources with tsx watch.
 
@@ -33,11 +33,12 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-# package.json: "type": "module" makes node load dist/*.js as ES modules.
+# package.json: "type": "module" makes node load the *.js as ES modules, and its "imports" map
+# (#common/* -> ./common/src/*) holds because dist/ is copied to the root with the source layout.
 COPY --chown=root:root package.json ./
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
-COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/dist ./
 # The code is owned by root and read-only for the `node` user (uid 1000) the processes run as.
 USER node
 EXPOSE 5000
-CMD ["node", "dist/exporter/src/server.js"]
+CMD ["node", "exporter/src/server.js"]

@@ -17,10 +17,10 @@
  * `runCollectorBenchmark(size)` returns the figures for bench/run.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { Collector } from '../collector/src/collector.js';
-import { loadCollectorConfig } from '../common/src/config/collector.js';
-import { createLogger } from '../common/src/log.js';
-import { type SizeName, startSimulator } from '../simulator/src/index.js';
+import { Collector } from '#collector/collector.js';
+import { loadCollectorConfig } from '#common/config/collector.js';
+import { createLogger } from '#common/log.js';
+import { type SizeName, startSimulator } from '#simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
 
 export interface CycleFigures {

@@ -11,7 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
-import { DATA_VERSION_FIELDS, keys } from '../common/src/keys.js';
+import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { syntheticOrg } from '../test/exporter/synthetic-org.js';
 import { freePort, sleep, waitFor } from '../test/helpers/net.js';

@@ -19,7 +19,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { DATA_VERSION_FIELDS, keys } from '../common/src/keys.js';
+import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { SIZE_L, type SyntheticSize, syntheticOrg } from '../test/exporter/synthetic-org.js';
 import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';

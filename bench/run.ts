@@ -15,8 +15,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SizeName } from '#simulator/index.js';
 import { memoryOf, ROOT, spawnTs } from '../scripts/lib/proc.js';
-import type { SizeName } from '../simulator/src/index.js';
 import type { SyntheticSize } from '../test/exporter/synthetic-org.js';
 import { finishMachineInfo, machineInfo } from './lib/machine.js';
 import type { PartName, PartOptions } from './lib/part.js';

@@ -13,7 +13,7 @@
  * `runSimulatorBenchmark()` returns the figures for bench/run.ts.
  */
 import { fileURLToPath } from 'node:url';
-import { type SizeName, startSimulator } from '../simulator/src/index.js';
+import { type SizeName, startSimulator } from '#simulator/index.js';
 
 export interface TimedFigure {
   medianMs: number;

@@ -12,10 +12,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { runMain } from '../common/src/cli.js';
-import { ConfigError } from '../common/src/config/core.js';
-import { errorMessage } from '../common/src/errors.js';
-import { ALERT_CONFIG } from '../dashboards/src/alerts/config.js';
+import { runMain } from '#common/cli.js';
+import { ConfigError } from '#common/config/core.js';
+import { errorMessage } from '#common/errors.js';
+import { ALERT_CONFIG } from '#dashboards/alerts/config.js';
 import { freePort } from '../test/helpers/net.js';
 import {
   alertmanagerBinary,

@@ -13,11 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { runMain } from '../common/src/cli.js';
-import { collectorSchema } from '../common/src/config/collector.js';
-import { schemaTable, type VarSpec } from '../common/src/config/core.js';
-import { exporterSchema } from '../common/src/config/exporter.js';
-import { simulatorSchema } from '../common/src/config/simulator.js';
+import { runMain } from '#common/cli.js';
+import { collectorSchema } from '#common/config/collector.js';
+import { schemaTable, type VarSpec } from '#common/config/core.js';
+import { exporterSchema } from '#common/config/exporter.js';
+import { simulatorSchema } from '#common/config/simulator.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENV_EXAMPLE = join(REPO, '.env.example');

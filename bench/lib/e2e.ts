@@ -6,9 +6,9 @@
  * of every API route and /metrics (sequential requests, as a dashboard or a scraper makes them).
  */
 import { request } from 'undici';
+import { type SizeName, startSimulator } from '#simulator/index.js';
 import { type ChildHandle, memoryOf, spawnComponent, tail, waitForHttp } from '../../scripts/lib/proc.js';
 import { Stack } from '../../scripts/lib/stack.js';
-import { type SizeName, startSimulator } from '../../simulator/src/index.js';
 import { freePort } from '../../test/helpers/net.js';
 import { startRedis } from '../../test/helpers/redis.js';
 import { mb, median, parseRedisInfo, percentile, round } from './stats.js';

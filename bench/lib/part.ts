@@ -9,7 +9,7 @@
  * and exits 1. Progress goes to stderr.
  */
 import { writeFileSync } from 'node:fs';
-import type { SizeName } from '../../simulator/src/index.js';
+import type { SizeName } from '#simulator/index.js';
 import type { SyntheticSize } from '../../test/exporter/synthetic-org.js';
 import { runCollectorBenchmark } from '../collector.js';
 import { runExporterBenchmark } from '../exporter.js';

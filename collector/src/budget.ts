@@ -3,7 +3,7 @@
  * they are the expensive part: they get what the hourly budget leaves after the core cycles, each
  * resolution is refreshed no more often than it gains a point, and the stalest series go first.
  */
-import { INSIGHT_RESOLUTIONS, type InsightResolution } from '../../common/src/keys.js';
+import { INSIGHT_RESOLUTIONS, type InsightResolution } from '#common/keys.js';
 
 /** Window and bucket of each stored resolution (contract §3.2 table). */
 export const RESOLUTION_SPEC: Record<

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PeerEnvelope } from '../../common/src/types.js';
+import type { PeerEnvelope } from '#common/types.js';
 import { peerRowsFromStored, portRowsFromStored, statsRowsFromStored } from './carry-over.js';
 import type { ConfigObject, DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
 import { enrichGateways, groupRowsByGateway } from './phases/ports.js';

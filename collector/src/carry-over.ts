@@ -6,8 +6,8 @@
  * stored gateway is the device-stats row plus the contract's fields, its WAN ports carry the
  * port-search fields, and each peer envelope lists the paths of one gateway by local port.
  */
-import { parseVpnPeerMember } from '../../common/src/keys.js';
-import type { Gateway, PeerEnvelope, WanPort } from '../../common/src/types.js';
+import { parseVpnPeerMember } from '#common/keys.js';
+import type { Gateway, PeerEnvelope, WanPort } from '#common/types.js';
 import type { DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
 
 /** Fields buildGateway adds to the device-stats row. */

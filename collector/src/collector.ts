@@ -14,12 +14,12 @@
 
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
-import type { CollectorConfig } from '../../common/src/config/collector.js';
-import { errorMessage } from '../../common/src/errors.js';
-import { insightMember } from '../../common/src/keys.js';
-import type { Logger } from '../../common/src/log.js';
-import { dataTtlSeconds } from '../../common/src/ttl.js';
-import type { CollectorPhase, CollectorStats, Gateway, PhaseStats, Site } from '../../common/src/types.js';
+import type { CollectorConfig } from '#common/config/collector.js';
+import { errorMessage } from '#common/errors.js';
+import { insightMember } from '#common/keys.js';
+import type { Logger } from '#common/log.js';
+import { dataTtlSeconds } from '#common/ttl.js';
+import type { CollectorPhase, CollectorStats, Gateway, PhaseStats, Site } from '#common/types.js';
 import { type Budget, CallWindow, computeBudget } from './budget.js';
 import { peerRowsFromStored, portRowsFromStored, statsRowsFromStored } from './carry-over.js';
 import { CycleReporter } from './cycle-report.js';

@@ -4,8 +4,8 @@
  * cover the happy paths against a real Redis; these cover the branches they do not reach.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Logger } from '../../common/src/log.js';
-import type { CollectorStats } from '../../common/src/types.js';
+import type { Logger } from '#common/log.js';
+import type { CollectorStats } from '#common/types.js';
 import type { CycleOutcome } from './collector.js';
 import { type CycleEnd, CycleReporter } from './cycle-report.js';
 import type { MistClient } from './mist/client.js';

@@ -4,9 +4,9 @@
  * reads as fetch/transform/write; the collector owns the state, this only formats and writes it.
  * Progress and stats writes are best effort: a Redis hiccup there must not fail a cycle.
  */
-import { errorMessage } from '../../common/src/errors.js';
-import type { Logger } from '../../common/src/log.js';
-import type { CollectorStats, Gateway, LoadingPhaseName } from '../../common/src/types.js';
+import { errorMessage } from '#common/errors.js';
+import type { Logger } from '#common/log.js';
+import type { CollectorStats, Gateway, LoadingPhaseName } from '#common/types.js';
 import type { Budget } from './budget.js';
 import type { CycleOutcome } from './collector.js';
 import type { MistClient } from './mist/client.js';

@@ -13,7 +13,7 @@
  * - configured WAN ports that report no stats are listed, down;
  * - runtime `wan_name` is used when the config has none; `rx_bps`/`tx_bps` come from the port search.
  */
-import type { Gateway, WanPort } from '../../common/src/types.js';
+import type { Gateway, WanPort } from '#common/types.js';
 import type {
   ConfigObject,
   DeviceStatsRow,

@@ -4,7 +4,7 @@
  * the owner atomically (Lua), so a collector never extends or drops someone else's lease.
  */
 import type { Redis } from 'ioredis';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;

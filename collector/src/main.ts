@@ -5,11 +5,11 @@
  */
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
-import { runMain } from '../../common/src/cli.js';
-import { collectorSchema, loadCollectorConfig } from '../../common/src/config/collector.js';
-import { maskConfig, schemaTable } from '../../common/src/config/core.js';
-import { errorMessage } from '../../common/src/errors.js';
-import { createLogger } from '../../common/src/log.js';
+import { runMain } from '#common/cli.js';
+import { collectorSchema, loadCollectorConfig } from '#common/config/collector.js';
+import { maskConfig, schemaTable } from '#common/config/core.js';
+import { errorMessage } from '#common/errors.js';
+import { createLogger } from '#common/log.js';
 import { Collector } from './collector.js';
 import { Lease } from './lease.js';
 import { runOnce, runSchedule } from './schedule.js';

@@ -3,9 +3,9 @@
  * any token is exhausted, with the real reset time (Retry-After or the token's window), deleted as
  * soon as every token works again, never left to the reader to clean up.
  */
-import { errorMessage } from '../../common/src/errors.js';
-import type { Logger } from '../../common/src/log.js';
-import type { RateLimitState } from '../../common/src/types.js';
+import { errorMessage } from '#common/errors.js';
+import type { Logger } from '#common/log.js';
+import type { RateLimitState } from '#common/types.js';
 import type { TokenPool } from './mist/token-pool.js';
 import type { Store } from './store.js';
 

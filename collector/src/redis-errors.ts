@@ -3,7 +3,7 @@
  * `noeviction`, or nothing left to evict) answers every write with `OOM command not allowed...`, and
  * inside MULTI with a bare `EXECABORT ...previous errors`: neither says what an operator must do.
  */
-import { errorMessage } from '../../common/src/errors.js';
+import { errorMessage } from '#common/errors.js';
 
 export const REDIS_FULL =
   'Redis is full (maxmemory): it refuses writes; raise maxmemory or free memory, the collector retries by itself';

@@ -8,10 +8,12 @@
  * else wrote since our last cycle (an operator's `--once`, a previous leader): our own data never
  * delays a tick, so cycles keep the WORKER_INTERVAL cadence the alert durations assume.
  * When every token is rate limited, nothing runs before the reset.
+ * The loop is our own rather than a cron library: intervals are in seconds, not calendar slots, and
+ * every wake-up depends on the lease and the budget, which a cron expression cannot express.
  */
-import type { CollectorConfig } from '../../common/src/config/collector.js';
-import { errorMessage } from '../../common/src/errors.js';
-import type { Logger } from '../../common/src/log.js';
+import type { CollectorConfig } from '#common/config/collector.js';
+import { errorMessage } from '#common/errors.js';
+import type { Logger } from '#common/log.js';
 import { type Collector, type CycleOutcome, FatalError } from './collector.js';
 import type { Lease } from './lease.js';
 import { AbortedError } from './mist/errors.js';

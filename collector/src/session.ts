@@ -3,8 +3,8 @@
  * org when MIST_ORG_ID is unset, from the first privilege with scope "org"), and each token's real
  * usage and limit from /self/usage once an hour.
  */
-import { errorMessage } from '../../common/src/errors.js';
-import type { Logger } from '../../common/src/log.js';
+import { errorMessage } from '#common/errors.js';
+import type { Logger } from '#common/log.js';
 import type { MistClient } from './mist/client.js';
 import { AbortedError, MistHttpError, RateLimitedError } from './mist/errors.js';
 import type { MistSelf } from './mist/payloads.js';

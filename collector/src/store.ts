@@ -15,8 +15,8 @@ import {
   keys,
   parseInsightMember,
   parseVpnPeerMember,
-} from '../../common/src/keys.js';
-import { CONFIG_CACHE_TTL_SECONDS, RATE_LIMIT_TTL_SECONDS } from '../../common/src/ttl.js';
+} from '#common/keys.js';
+import { CONFIG_CACHE_TTL_SECONDS, RATE_LIMIT_TTL_SECONDS } from '#common/ttl.js';
 import type {
   CollectorStats,
   Gateway,
@@ -27,7 +27,7 @@ import type {
   RateLimitState,
   Site,
   WorkerStatus,
-} from '../../common/src/types.js';
+} from '#common/types.js';
 import type { ConfigObject, InventoryRow } from './mist/payloads.js';
 import { isRedisFull, REDIS_FULL } from './redis-errors.js';
 

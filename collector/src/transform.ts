@@ -2,8 +2,8 @@
  * Pure transforms of org-wide Mist payloads into contract values: org summary, peer-path envelopes
  * (contract §1.4) and insight series (§1.3). Enrichment of gateways lives in enrich.ts.
  */
-import { vpnPeerMember } from '../../common/src/keys.js';
-import type { Insight, OrgSummary, PeerEnvelope, PeerPath } from '../../common/src/types.js';
+import { vpnPeerMember } from '#common/keys.js';
+import type { Insight, OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
 import type { InsightBody, MistOrg, PeerPathRow } from './mist/payloads.js';
 import { isObject, str } from './mist/payloads.js';
 

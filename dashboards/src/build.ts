@@ -6,7 +6,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMain } from '../../common/src/cli.js';
+import { runMain } from '#common/cli.js';
 import { DASHBOARD_DIR, renderAll } from './render.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -11,10 +11,10 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { ExporterConfig } from '../../common/src/config/exporter.js';
-import { errorMessage } from '../../common/src/errors.js';
-import { createLogger, type Logger } from '../../common/src/log.js';
-import { dataTtlSeconds } from '../../common/src/ttl.js';
+import type { ExporterConfig } from '#common/config/exporter.js';
+import { errorMessage } from '#common/errors.js';
+import { createLogger, type Logger } from '#common/log.js';
+import { dataTtlSeconds } from '#common/ttl.js';
 import { documentedPath, ROUTE_SCHEMAS } from './openapi.js';
 import { createRedisClient, waitReady } from './redis-client.js';
 import { registerInsightRoutes } from './routes/api/insights.js';

@@ -3,7 +3,7 @@
  * against the reference: `insights_count` counts ports with series (not one key per resolution), and
  * nothing here needs KEYS: the counts come from the index sets read with the snapshot.
  */
-import type { CacheStats, WorkerStatus } from '../../common/src/types.js';
+import type { CacheStats, WorkerStatus } from '#common/types.js';
 import {
   gatewayObjects,
   type MetaData,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 import { fixtureOrg, fixtureRawRead, GW } from '../../test/exporter/fixtures.js';
 import { gatewayObjects, parseSnapshot, peerPaths, versionToken } from './data.js';
 

@@ -5,7 +5,7 @@
  * promises, is treated as missing for the metrics and reported (its key lands in `invalid`), so one
  * corrupt key never takes the whole exporter down.
  */
-import { keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
+import { keys, parseInsightMember, parseVpnPeerMember } from '#common/keys.js';
 
 export type Json = Record<string, unknown>;
 

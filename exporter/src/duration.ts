@@ -4,7 +4,7 @@
  * anything that is not a duration at all is refused, so a typo or a hostile string gets a 400 instead
  * of a silently different answer.
  */
-import { DEFAULT_INSIGHT_RESOLUTION, type InsightResolution } from '../../common/src/keys.js';
+import { DEFAULT_INSIGHT_RESOLUTION, type InsightResolution } from '#common/keys.js';
 
 const MAPPING: Record<string, InsightResolution> = {
   '1h': '1h',

@@ -6,7 +6,7 @@
  * read again only when their data version moved; most generation bumps are status writes.
  */
 import type { Redis } from 'ioredis';
-import { DATA_VERSION_FIELDS, keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
+import { DATA_VERSION_FIELDS, keys, parseInsightMember, parseVpnPeerMember } from '#common/keys.js';
 import { type RawRead, SCALAR_KEYS, SCALAR_NAMES, type ScalarName, sameTexts, TTL_KEYS } from './data.js';
 
 /** Keys per MGET/EXISTS command, so no single command blocks Redis for long. */

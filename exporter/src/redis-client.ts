@@ -5,8 +5,8 @@
  * recovery at its next generation check.
  */
 import { Redis } from 'ioredis';
-import { errorMessage } from '../../common/src/errors.js';
-import type { Logger } from '../../common/src/log.js';
+import { errorMessage } from '#common/errors.js';
+import type { Logger } from '#common/log.js';
 
 export function createRedisClient(url: string, logger: Logger): Redis {
   const redis = new Redis(url, {

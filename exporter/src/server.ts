@@ -4,11 +4,11 @@
  * and shut down cleanly on SIGTERM/SIGINT (in-flight requests finish, then Redis is closed).
  */
 
-import { runMain } from '../../common/src/cli.js';
-import { maskConfig } from '../../common/src/config/core.js';
-import { exporterSchema, loadExporterConfig } from '../../common/src/config/exporter.js';
-import { errorMessage } from '../../common/src/errors.js';
-import { createLogger } from '../../common/src/log.js';
+import { runMain } from '#common/cli.js';
+import { maskConfig } from '#common/config/core.js';
+import { exporterSchema, loadExporterConfig } from '#common/config/exporter.js';
+import { errorMessage } from '#common/errors.js';
+import { createLogger } from '#common/log.js';
 import { buildApp } from './app.js';
 import { createRedisClient, redactUrl } from './redis-client.js';
 

@@ -10,9 +10,9 @@
  * writes to Redis.
  */
 import type { Redis } from 'ioredis';
-import { errorMessage } from '../../common/src/errors.js';
-import { type InsightResolution, keys } from '../../common/src/keys.js';
-import type { Logger } from '../../common/src/log.js';
+import { errorMessage } from '#common/errors.js';
+import { type InsightResolution, keys } from '#common/keys.js';
+import type { Logger } from '#common/log.js';
 import {
   cacheValid,
   composeCacheStats,

@@ -5,8 +5,8 @@
  *   // MIST_HOST=sim.url, MIST_API_TOKEN=sim-token-1, MIST_ORG_ID=sim.org.id
  *   await sim.stop();
  */
-import type { LogLevel } from '../../common/src/config/core.js';
-import { createLogger, type Logger } from '../../common/src/log.js';
+import type { LogLevel } from '#common/config/core.js';
+import { createLogger, type Logger } from '#common/log.js';
 import { CallStats, type CallStatsSnapshot } from './call-stats.js';
 import { SimClock } from './clock.js';
 import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';

@@ -3,10 +3,10 @@
  * stdout line is the base URL; logs go to stderr. SIGTERM/SIGINT stop it cleanly.
  */
 
-import { runMain } from '../../common/src/cli.js';
-import { maskConfig } from '../../common/src/config/core.js';
-import { loadSimulatorConfig, simulatorSchema } from '../../common/src/config/simulator.js';
-import { createLogger } from '../../common/src/log.js';
+import { runMain } from '#common/cli.js';
+import { maskConfig } from '#common/config/core.js';
+import { loadSimulatorConfig, simulatorSchema } from '#common/config/simulator.js';
+import { createLogger } from '#common/log.js';
 import { startSimulator } from './index.js';
 
 await runMain('simulator', async () => {

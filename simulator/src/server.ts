@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../../common/src/log.js';
+import type { Logger } from '#common/log.js';
 import type { CallStats } from './call-stats.js';
 import type { SimClock } from './clock.js';
 import { handleControl } from './control.js';

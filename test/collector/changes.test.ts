@@ -3,8 +3,8 @@
  * config-refresh schedule), gateways added and removed, ports, gateways and paths going down.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSIGHT_RESOLUTIONS, insightMember, keys, vpnPeerMember } from '../../common/src/keys.js';
-import type { PeerEnvelope } from '../../common/src/types.js';
+import { INSIGHT_RESOLUTIONS, insightMember, keys, vpnPeerMember } from '#common/keys.js';
+import type { PeerEnvelope } from '#common/types.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import { collector, gateways, json, type Rig, startRig, type TestCollector } from './harness.js';
 

@@ -3,14 +3,8 @@
  * reference contract (§1, §2.3, §2.4) and the simulator's ground truth (GET /__sim/org).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  INSIGHT_RESOLUTIONS,
-  insightMember,
-  keys,
-  parseVpnPeerMember,
-  vpnPeerMember,
-} from '../../common/src/keys.js';
-import { CONFIG_CACHE_TTL_SECONDS } from '../../common/src/ttl.js';
+import { INSIGHT_RESOLUTIONS, insightMember, keys, parseVpnPeerMember, vpnPeerMember } from '#common/keys.js';
+import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type {
   CollectorStats,
   Gateway,
@@ -20,7 +14,7 @@ import type {
   PeerEnvelope,
   Site,
   WorkerStatus,
-} from '../../common/src/types.js';
+} from '#common/types.js';
 import { clearOfHourEnd } from '../helpers/clock.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import { collector, json, type Rig, startRig, type TestCollector } from './harness.js';

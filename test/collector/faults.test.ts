@@ -4,8 +4,8 @@
  * replaced by worse, the status says what went wrong, and the next good cycle recovers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import type { PeerEnvelope, RateLimitState } from '../../common/src/types.js';
+import { keys } from '#common/keys.js';
+import type { PeerEnvelope, RateLimitState } from '#common/types.js';
 import { clearOfHourEnd } from '../helpers/clock.js';
 import {
   collector,

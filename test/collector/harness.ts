@@ -5,11 +5,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { Collector } from '../../collector/src/collector.js';
-import { type CollectorConfig, loadCollectorConfig } from '../../common/src/config/collector.js';
-import { keys } from '../../common/src/keys.js';
-import { createLogger, type Logger } from '../../common/src/log.js';
-import type { CollectorStats, Gateway, WorkerStatus } from '../../common/src/types.js';
+import { Collector } from '#collector/collector.js';
+import { type CollectorConfig, loadCollectorConfig } from '#common/config/collector.js';
+import { keys } from '#common/keys.js';
+import { createLogger, type Logger } from '#common/log.js';
+import type { CollectorStats, Gateway, WorkerStatus } from '#common/types.js';
 import { readJson as json, type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type SimulatorOptions, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 

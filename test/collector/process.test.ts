@@ -3,7 +3,7 @@
  * process taking over from one that was killed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 import { waitFor } from '../helpers/net.js';
 import {
   gateways,

@@ -3,9 +3,9 @@
  * is exhausted, and the lease between two collectors.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Lease } from '../../collector/src/lease.js';
-import { runSchedule } from '../../collector/src/schedule.js';
-import { keys } from '../../common/src/keys.js';
+import { Lease } from '#collector/lease.js';
+import { runSchedule } from '#collector/schedule.js';
+import { keys } from '#common/keys.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { collector, type Rig, startRig, type TestCollector, workerStatus } from './harness.js';
 

@@ -14,9 +14,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { LABELS, METRICS } from '../../common/src/metric-names.js';
-import { ALERT_CONFIG } from '../../dashboards/src/alerts/config.js';
-import { type AlertConfig, buildAlertGroups } from '../../dashboards/src/alerts/rules.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
+import { ALERT_CONFIG } from '#dashboards/alerts/config.js';
+import { type AlertConfig, buildAlertGroups } from '#dashboards/alerts/rules.js';
+import type { OrgTruth } from '#simulator/index.js';
 import {
   type ChildHandle,
   ROOT,
@@ -26,7 +27,6 @@ import {
   waitForHttp,
 } from '../../scripts/lib/proc.js';
 import { Stack } from '../../scripts/lib/stack.js';
-import type { OrgTruth } from '../../simulator/src/index.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import {

@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '#simulator/index.js';
 import { ROOT } from '../../scripts/lib/proc.js';
-import { type Simulator, startSimulator } from '../../simulator/src/index.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { descendantsOf, liveGroupMembers, type ProcInfo, processTable } from './procs.js';

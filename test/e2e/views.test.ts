@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrgTruth } from '../../simulator/src/index.js';
+import type { OrgTruth } from '#simulator/index.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
 import { apiView, diffViews, metricsView, truthView, viewSize } from './views.js';
 

@@ -4,8 +4,8 @@
  * `/metrics`. Facts: which gateways exist and are connected, which WAN ports exist, are enabled and
  * up, and which VPN peer paths exist and are up. `diffViews` lists every disagreement.
  */
-import { LABELS, METRICS } from '../../common/src/metric-names.js';
-import type { OrgTruth } from '../../simulator/src/index.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
+import type { OrgTruth } from '#simulator/index.js';
 import type { ParsedMetrics } from '../exporter/parse-metrics.js';
 
 export interface OrgView {

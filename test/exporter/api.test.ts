@@ -3,7 +3,7 @@
  * (contract §2), and the quirks fixed on purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 import { type FixtureApp, get, startFixtureApp } from './app.js';
 import { type FixtureOrg, fixtureOrg, GW, SITE, TEMPLATE_ID, UNKNOWN_GW } from './fixtures.js';
 

@@ -4,9 +4,9 @@
  */
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { type ExporterConfig, loadExporterConfig } from '../../common/src/config/exporter.js';
-import { createLogger } from '../../common/src/log.js';
-import { buildApp } from '../../exporter/src/app.js';
+import { type ExporterConfig, loadExporterConfig } from '#common/config/exporter.js';
+import { createLogger } from '#common/log.js';
+import { buildApp } from '#exporter/app.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type FixtureOrg, fixtureOrg, writeFixture } from './fixtures.js';
 

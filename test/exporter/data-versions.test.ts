@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_VERSION_FIELDS as F, keys } from '../../common/src/keys.js';
+import { DATA_VERSION_FIELDS as F, keys } from '#common/keys.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { bumpGeneration, fixtureOrg, GW, writeFixture } from './fixtures.js';

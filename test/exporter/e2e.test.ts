@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../../common/src/metric-names.js';
+import { METRICS } from '#common/metric-names.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { get, startTestApp, type TestApp } from './app.js';

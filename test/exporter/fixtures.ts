@@ -6,8 +6,8 @@
  * HTML), a series with gaps, a series without `interval`, index members whose keys are gone.
  */
 import type { Redis } from 'ioredis';
-import { insightMember, keys, vpnPeerMember } from '../../common/src/keys.js';
-import { dataTtlSeconds } from '../../common/src/ttl.js';
+import { insightMember, keys, vpnPeerMember } from '#common/keys.js';
+import { dataTtlSeconds } from '#common/ttl.js';
 import type {
   CollectorStats,
   Gateway,
@@ -20,8 +20,8 @@ import type {
   Site,
   WanPort,
   WorkerStatus,
-} from '../../common/src/types.js';
-import type { RawRead } from '../../exporter/src/data.js';
+} from '#common/types.js';
+import type { RawRead } from '#exporter/data.js';
 
 export const ORG_ID = '9f1c2a00-1111-4a4a-8888-0123456789ab';
 export const SITE = {

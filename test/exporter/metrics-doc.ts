@@ -6,12 +6,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { schemaTable } from '../../common/src/config/core.js';
-import { exporterSchema } from '../../common/src/config/exporter.js';
-import { keys } from '../../common/src/keys.js';
-import { METRICS } from '../../common/src/metric-names.js';
-import { parseSnapshot } from '../../exporter/src/data.js';
-import { renderDynamicMetrics, renderStaticMetrics } from '../../exporter/src/metrics/render.js';
+import { schemaTable } from '#common/config/core.js';
+import { exporterSchema } from '#common/config/exporter.js';
+import { keys } from '#common/keys.js';
+import { METRICS } from '#common/metric-names.js';
+import { parseSnapshot } from '#exporter/data.js';
+import { renderDynamicMetrics, renderStaticMetrics } from '#exporter/metrics/render.js';
 import { fixtureOrg, fixtureRawRead } from './fixtures.js';
 import { parseMetrics } from './parse-metrics.js';
 

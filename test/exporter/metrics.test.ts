@@ -6,7 +6,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../../common/src/metric-names.js';
+import { METRICS } from '#common/metric-names.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
 import { type FixtureApp, get, startFixtureApp } from './app.js';
 import { GW, HOSTILE, STORE2_NAME } from './fixtures.js';

@@ -3,8 +3,8 @@
  * still answers with the contract's status codes and a clear message, and /metrics stays valid.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import { METRICS } from '../../common/src/metric-names.js';
+import { keys } from '#common/keys.js';
+import { METRICS } from '#common/metric-names.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { fixtureOrg, GW, writeFixture } from './fixtures.js';

@@ -1,6 +1,6 @@
 /** The OpenAPI description matches the routes: every registered GET route is described, and only those. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedPath } from '../../exporter/src/openapi.js';
+import { documentedPath } from '#exporter/openapi.js';
 import { type FixtureApp, get, startFixtureApp } from './app.js';
 
 let t: FixtureApp;

@@ -1,7 +1,7 @@
 /** exporter/README.md's reference tables match the code (metric names, types, labels, help; env vars). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../../common/src/metric-names.js';
+import { METRICS } from '#common/metric-names.js';
 import { README, refreshedReadme } from './metrics-doc.js';
 
 describe('exporter/README.md', () => {

@@ -3,8 +3,8 @@
  * each works with a read-only Redis user (ACL: read commands only), proving the exporter never writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import { METRICS } from '../../common/src/metric-names.js';
+import { keys } from '#common/keys.js';
+import { METRICS } from '#common/metric-names.js';
 import { waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';

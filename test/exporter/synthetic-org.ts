@@ -4,7 +4,7 @@
  * 4 WAN ports each (one a VLAN sub-interface), 2 peer paths per spoke port (one per hub), insights.
  * Built on the hand-made fixture so both share one writer.
  */
-import type { Gateway, Insight, PeerEnvelope, PeerPath, WanPort } from '../../common/src/types.js';
+import type { Gateway, Insight, PeerEnvelope, PeerPath, WanPort } from '#common/types.js';
 import { type FixtureOrg, fixtureOrg, ORG_ID, TEMPLATE_ID } from './fixtures.js';
 
 export interface SyntheticSize {

@@ -14,7 +14,7 @@ import {
   type Simulator,
   type SimulatorOptions,
   startSimulator as startSim,
-} from '../../simulator/src/index.js';
+} from '#simulator/index.js';
 
 export type { Faults, OrgTruth, Simulator, SimulatorOptions };
 

@@ -8,8 +8,8 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import type { CollectorStats, WorkerStatus } from '../../common/src/types.js';
+import { keys } from '#common/keys.js';
+import type { CollectorStats, WorkerStatus } from '#common/types.js';
 import { waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';
 import type { TestSimulator } from '../helpers/simulator.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 import { type Dump, indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 
 const GW1 = '00000000-0000-0000-1000-000000000001';

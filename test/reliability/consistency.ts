@@ -9,7 +9,7 @@
  *   (all `before` or all `after`: never half of the peer envelopes new and half old);
  * - keep every index set equal to the keys it indexes.
  */
-import { keys, parseInsightMember, parseVpnPeerMember } from '../../common/src/keys.js';
+import { keys, parseInsightMember, parseVpnPeerMember } from '#common/keys.js';
 
 export type Dump = Map<string, string>;
 

@@ -8,9 +8,9 @@
 import autocannon from 'autocannon';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import { METRICS } from '../../common/src/metric-names.js';
-import type { CollectorStats } from '../../common/src/types.js';
+import { keys } from '#common/keys.js';
+import { METRICS } from '#common/metric-names.js';
+import type { CollectorStats } from '#common/types.js';
 import { memoryOf } from '../../scripts/lib/proc.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
 import { sleep, waitFor } from '../helpers/net.js';

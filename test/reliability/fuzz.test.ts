@@ -8,9 +8,9 @@
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExporterConfig } from '../../common/src/config/exporter.js';
-import { createLogger } from '../../common/src/log.js';
-import { buildApp } from '../../exporter/src/app.js';
+import { loadExporterConfig } from '#common/config/exporter.js';
+import { createLogger } from '#common/log.js';
+import { buildApp } from '#exporter/app.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { collectOnce, Procs, type ProdRedis, startProdRedis } from './rig.js';
 

@@ -10,8 +10,8 @@
  * (test/collector/faults.test.ts covers the same faults in-process, against Redis only.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '../../common/src/metric-names.js';
-import type { Faults } from '../../simulator/src/index.js';
+import { METRICS } from '#common/metric-names.js';
+import type { Faults } from '#simulator/index.js';
 import { clearOfHourEnd } from '../helpers/clock.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import {

@@ -6,8 +6,8 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import type { CollectorStats } from '../../common/src/types.js';
+import { keys } from '#common/keys.js';
+import type { CollectorStats } from '#common/types.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { type RedisHandle, readJson, startRedis } from '../helpers/redis.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';

@@ -8,9 +8,9 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
-import { METRICS } from '../../common/src/metric-names.js';
-import type { CollectorStats } from '../../common/src/types.js';
+import { keys } from '#common/keys.js';
+import { METRICS } from '#common/metric-names.js';
+import type { CollectorStats } from '#common/types.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';

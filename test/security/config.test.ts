@@ -8,10 +8,10 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectorSchema } from '../../common/src/config/collector.js';
-import { InvalidValue, type VarSpec } from '../../common/src/config/core.js';
-import { exporterSchema } from '../../common/src/config/exporter.js';
-import { simulatorSchema } from '../../common/src/config/simulator.js';
+import { collectorSchema } from '#common/config/collector.js';
+import { InvalidValue, type VarSpec } from '#common/config/core.js';
+import { exporterSchema } from '#common/config/exporter.js';
+import { simulatorSchema } from '#common/config/simulator.js';
 import { type Component, spawnComponent } from '../../scripts/lib/proc.js';
 import { freePort } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';

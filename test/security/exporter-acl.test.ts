@@ -8,11 +8,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadExporterConfig } from '../../common/src/config/exporter.js';
-import { keys } from '../../common/src/keys.js';
-import { createLogger } from '../../common/src/log.js';
-import { buildApp } from '../../exporter/src/app.js';
-import { createRedisClient } from '../../exporter/src/redis-client.js';
+import { loadExporterConfig } from '#common/config/exporter.js';
+import { keys } from '#common/keys.js';
+import { createLogger } from '#common/log.js';
+import { buildApp } from '#exporter/app.js';
+import { createRedisClient } from '#exporter/redis-client.js';
 import { rawRedis } from '../helpers/redis.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { collectOnce, dumpAll, Procs, type ProdRedis, startProdRedis } from '../reliability/rig.js';

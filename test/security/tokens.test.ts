@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Faults } from '../../simulator/src/index.js';
+import type { Faults } from '#simulator/index.js';
 import { freePort } from '../helpers/net.js';
 import {
   collectOnce,

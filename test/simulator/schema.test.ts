@@ -3,7 +3,7 @@
  * apart from the deviations listed once in simulator/src/deviations.ts, each of which is needed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVIATIONS } from '../../simulator/src/deviations.js';
+import { DEVIATIONS } from '#simulator/deviations.js';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { errorsText, type SpecValidator, specValidator } from './schema.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { DEVIATIONS } from '../../simulator/src/deviations.js';
+import { DEVIATIONS } from '#simulator/deviations.js';
 
 /** The spec lives in shared/ beside the repository (as in CI); MIST_OPENAPI_DIR overrides it. */
 const SHARED = process.env.MIST_OPENAPI_DIR

@@ -7,9 +7,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { collectorSchema } from '../../common/src/config/collector.js';
-import { exporterSchema } from '../../common/src/config/exporter.js';
-import { simulatorSchema } from '../../common/src/config/simulator.js';
+import { collectorSchema } from '#common/config/collector.js';
+import { exporterSchema } from '#common/config/exporter.js';
+import { simulatorSchema } from '#common/config/simulator.js';
 import { tempDir, which } from '../helpers/net.js';
 
 const REPO = join(import.meta.dirname, '../..');

@@ -9,12 +9,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '../../common/src/metric-names.js';
-import { EXPORTER_JOB } from '../../dashboards/src/common.js';
-import { type DashboardQuery, queriesOf, variableQueryAsPromQL } from '../../dashboards/src/inspect.js';
-import { regexEscape, substituteVariables } from '../../dashboards/src/promql.js';
-import { DASHBOARD_DIR, RULES_FILE } from '../../dashboards/src/render.js';
-import { type Simulator, startSimulator } from '../../simulator/src/index.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
+import { EXPORTER_JOB } from '#dashboards/common.js';
+import { type DashboardQuery, queriesOf, variableQueryAsPromQL } from '#dashboards/inspect.js';
+import { regexEscape, substituteVariables } from '#dashboards/promql.js';
+import { DASHBOARD_DIR, RULES_FILE } from '#dashboards/render.js';
+import { type Simulator, startSimulator } from '#simulator/index.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
 import {
   type AclRedis,

@@ -6,7 +6,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { RULE_TESTS_FILE, RULES_FILE } from '../../dashboards/src/render.js';
+import { RULE_TESTS_FILE, RULES_FILE } from '#dashboards/render.js';
 import { tempDir } from '../helpers/net.js';
 import { amtool, promtool } from '../helpers/prometheus.js';
 

@@ -7,12 +7,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { METRICS } from '../../common/src/metric-names.js';
-import { writeAll } from '../../dashboards/src/build.js';
-import { PROMETHEUS_SERIES, PROVISIONED_DATASOURCE_UID, UIDS } from '../../dashboards/src/common.js';
-import { queriesOf } from '../../dashboards/src/inspect.js';
-import { metricNamesIn } from '../../dashboards/src/promql.js';
-import { DASHBOARD_DIR, RULES_FILE } from '../../dashboards/src/render.js';
+import { METRICS } from '#common/metric-names.js';
+import { writeAll } from '#dashboards/build.js';
+import { PROMETHEUS_SERIES, PROVISIONED_DATASOURCE_UID, UIDS } from '#dashboards/common.js';
+import { queriesOf } from '#dashboards/inspect.js';
+import { metricNamesIn } from '#dashboards/promql.js';
+import { DASHBOARD_DIR, RULES_FILE } from '#dashboards/render.js';
 import { tempDir } from '../helpers/net.js';
 
 const REPO = join(import.meta.dirname, '../..');

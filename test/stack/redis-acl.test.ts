@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys } from '../../common/src/keys.js';
+import { keys } from '#common/keys.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import { rawRedis } from '../helpers/redis.js';
 

@@ -4,7 +4,7 @@
  * malformed bodies with bounded exponential backoff, and counts calls per operationId and token label.
  */
 import { Pool } from 'undici';
-import type { Logger } from '../../../common/src/log.js';
+import type { Logger } from '#common/log.js';
 import { AbortedError, MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
 import { type PickedToken, TokenPool } from './token-pool.js';
 

@@ -3,7 +3,7 @@
  * and until when it is known exhausted. Pure apart from the injected clock; tokens are only ever
  * referred to by their label (`token1..n`) outside this file and the HTTP header.
  */
-import type { TokenStats } from '../../../common/src/types.js';
+import type { TokenStats } from '#common/types.js';
 
 const HOUR_MS = 3_600_000;
 

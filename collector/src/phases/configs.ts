@@ -9,8 +9,8 @@
  * So a steady-state cycle makes no config call at all.
  */
 
-import { errorMessage } from '../../../common/src/errors.js';
-import type { Site } from '../../../common/src/types.js';
+import { errorMessage } from '#common/errors.js';
+import type { Site } from '#common/types.js';
 import { deviceProfileId, gatewayTemplateId } from '../enrich.js';
 import { listAll } from '../mist/paginate.js';
 import type { ConfigObject, DeviceStatsRow, InventoryRow } from '../mist/payloads.js';

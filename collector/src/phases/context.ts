@@ -1,5 +1,5 @@
 /** What every phase gets: the API, the org, a cancel signal, its own call counter and helpers. */
-import type { Logger } from '../../../common/src/log.js';
+import type { Logger } from '#common/log.js';
 import type { MistApi } from '../mist/client.js';
 
 export interface PhaseContext {

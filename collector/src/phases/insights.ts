@@ -5,11 +5,11 @@
  * most this cycle's allowance. Results are written in batches as they arrive.
  */
 
-import { errorMessage } from '../../../common/src/errors.js';
-import type { InsightResolution } from '../../../common/src/keys.js';
-import { INSIGHT_RESOLUTIONS, insightMember } from '../../../common/src/keys.js';
-import { insightsTtlSeconds } from '../../../common/src/ttl.js';
-import type { Gateway } from '../../../common/src/types.js';
+import { errorMessage } from '#common/errors.js';
+import type { InsightResolution } from '#common/keys.js';
+import { INSIGHT_RESOLUTIONS, insightMember } from '#common/keys.js';
+import { insightsTtlSeconds } from '#common/ttl.js';
+import type { Gateway } from '#common/types.js';
 import {
   type Budget,
   cycleAllowance,

@@ -1,5 +1,5 @@
 /** Phase org_sites: getOrg + listOrgSites -> `mist:org`, `mist:sites`. */
-import type { OrgSummary, Site } from '../../../common/src/types.js';
+import type { OrgSummary, Site } from '#common/types.js';
 import { listAll } from '../mist/paginate.js';
 import type { MistOrg } from '../mist/payloads.js';
 import { isObject } from '../mist/payloads.js';

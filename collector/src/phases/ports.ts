@@ -2,7 +2,7 @@
  * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
  * gateway with its configs -> the `mist:gateways` array.
  */
-import type { Gateway, Site } from '../../../common/src/types.js';
+import type { Gateway, Site } from '#common/types.js';
 import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
 import { searchAll } from '../mist/paginate.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';

@@ -2,7 +2,7 @@
  * Cache freshness: which contract keys exist, when the collector last wrote, how long data keys have
  * left before they expire, and per WAN port when its traffic series were last fetched.
  */
-import { LABELS, METRICS } from '../../../common/src/metric-names.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
 import type { MetaData, SnapshotMeta } from '../data.js';
 import { type IdentityLookup, identityFor } from './context.js';
 import { type ExpositionWriter, labelSet, ms3, type Sample } from './exposition.js';

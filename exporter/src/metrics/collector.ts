@@ -5,8 +5,8 @@
  * are simply absent and `mist_cache_key_present` says which key is missing.
  * `renderCollector` is per snapshot; `renderCollectorDynamic` holds what depends on the clock.
  */
-import { LABELS, METRICS } from '../../../common/src/metric-names.js';
-import type { LoadingPhaseName } from '../../../common/src/types.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
+import type { LoadingPhaseName } from '#common/types.js';
 import { isObject, type Json, type MetaData, type SnapshotMeta } from '../data.js';
 import { effectiveRateLimit } from '../rate-limit.js';
 import { type ExpositionWriter, finite, labelSet, ms3, type Sample, text } from './exposition.js';

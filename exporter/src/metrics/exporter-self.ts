@@ -1,5 +1,5 @@
 /** The exporter's own health: Redis reachability, snapshot state, load counters, process figures. */
-import { LABELS, METRICS } from '../../../common/src/metric-names.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
 import { type ExpositionWriter, labelSet, type Sample } from './exposition.js';
 
 export interface ExporterSelfState {

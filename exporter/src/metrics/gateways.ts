@@ -1,5 +1,5 @@
 /** Gateway and org families: connection state, uptime, an `_info` series, org-level counts. */
-import { GATEWAY_LABELS, LABELS, METRICS } from '../../../common/src/metric-names.js';
+import { GATEWAY_LABELS, LABELS, METRICS } from '#common/metric-names.js';
 import type { GatewayData, MetaData } from '../data.js';
 import type { MetricsContext } from './context.js';
 import { type ExpositionWriter, extendLabelSet, finite, labelSet, type Sample, text } from './exposition.js';

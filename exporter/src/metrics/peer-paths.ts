@@ -4,7 +4,7 @@
  * ratio. Quality is left out when it was not measured: fields absent, or latency, jitter and MOS all 0
  * (the contract's defaults, which a real path never reports); a 0 there would look like a perfect link.
  */
-import { METRICS, PEER_PATH_LABELS } from '../../../common/src/metric-names.js';
+import { METRICS, PEER_PATH_LABELS } from '#common/metric-names.js';
 import { type Json, peerPaths, type VpnPeerEntry } from '../data.js';
 import { type IdentityLookup, identityFor } from './context.js';
 import { type ExpositionWriter, finite, flag, labelSet, type Sample, text } from './exposition.js';

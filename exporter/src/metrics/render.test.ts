@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '../../../common/src/metric-names.js';
+import { LABELS, METRICS } from '#common/metric-names.js';
 import {
   emptyRawRead,
   fixtureOrg,

@@ -3,7 +3,7 @@
  * only (WAN_PORT_LABELS); addresses, config type, override and description go to one `_info` series
  * per port so that a DHCP renewal does not start new value series.
  */
-import { LABELS, METRICS, WAN_PORT_LABELS } from '../../../common/src/metric-names.js';
+import { LABELS, METRICS, WAN_PORT_LABELS } from '#common/metric-names.js';
 import { type Json, portObjects } from '../data.js';
 import type { MetricsContext } from './context.js';
 import {

@@ -1,5 +1,5 @@
-import type { ExporterConfig } from '../../../common/src/config/exporter.js';
-import type { Logger } from '../../../common/src/log.js';
+import type { ExporterConfig } from '#common/config/exporter.js';
+import type { Logger } from '#common/log.js';
 import type { SnapshotStore } from '../snapshot.js';
 
 export interface RouteDeps {

@@ -1,6 +1,6 @@
 /** `/api/vpn-peers/all` and `/api/vpn-peers/<gateway_id>/<mac>` (contract §2). */
 import type { FastifyInstance } from 'fastify';
-import { vpnPeerMember } from '../../../../common/src/keys.js';
+import { vpnPeerMember } from '#common/keys.js';
 import { fail, okRaw } from '../../envelope.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';
 import { checkGatewayId, checkMac } from '../../validate.js';
