@@ -4,20 +4,19 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mergeFaults, NO_FAULTS } from './faults.js';
-import { HttpError, readJson, sendJson } from './http.js';
+import { HttpError, readJson, SimInputError, sendJson } from './http.js';
 import {
   addGateway,
-  findPort,
   gatewayByRef,
   patchConfig,
   removeGateway,
-  SimInputError,
   setGatewayStatus,
   setPathsUp,
   setPortUp,
-} from './org.js';
+} from './org-change.js';
+import { findPort } from './org-state.js';
 import { OPERATION_IDS } from './routes/index.js';
-import type { ServerState } from './server.js';
+import type { ServerState } from './state.js';
 import { orgTruth } from './truth.js';
 
 type Body = Record<string, unknown>;

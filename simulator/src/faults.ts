@@ -4,7 +4,7 @@
  * Decisions come from a seeded PRNG, so a run with the same seed and calls is repeatable.
  */
 
-import { SimInputError } from './org.js';
+import { SimInputError } from './http.js';
 import type { Rng } from './rng.js';
 
 export interface Faults {

@@ -55,3 +55,13 @@ export async function readJson(req: IncomingMessage, maxBytes = 1 << 20): Promis
     throw new HttpError(400, `JSON parse error - ${(e as Error).message.split('\n')[0]}`);
   }
 }
+
+/** Bad input to the control API or a model change: answered `{"detail": message}` with `status`. */
+export class SimInputError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}

@@ -11,13 +11,14 @@ import { CallStats, type CallStatsSnapshot } from './call-stats.js';
 import { SimClock } from './clock.js';
 import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';
 import type { SimOrg } from './model.js';
-import { buildOrg } from './org.js';
+import { buildOrg } from './org-build.js';
 import { RateLimiter } from './rate-limit.js';
 import { hash32, Rng, uuidFrom } from './rng.js';
 import type { TokenInfo } from './routes/context.js';
 import { OPERATION_IDS } from './routes/index.js';
-import { type ServerState, SimServer } from './server.js';
+import { SimServer } from './server.js';
 import { type OrgShape, resolveShape, type SizeName } from './shapes.js';
+import type { ServerState } from './state.js';
 import { type OrgTruth, orgTruth } from './truth.js';
 
 export type { CallStatsSnapshot } from './call-stats.js';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { buildOrg } from './org-build.js';
 import {
   addGateway,
-  buildOrg,
-  effectivePortConfig,
   patchConfig,
-  pathUp,
   removeGateway,
   setGatewayStatus,
   setPathsUp,
   setPortUp,
-} from './org.js';
+} from './org-change.js';
+import { effectivePortConfig } from './org-ports.js';
+import { pathUp } from './org-state.js';
 import { portCounters } from './runtime.js';
 import { resolveShape, SIZES } from './shapes.js';
 import { orgTruth } from './truth.js';

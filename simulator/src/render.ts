@@ -3,7 +3,7 @@
  * fresh object, so fault injection may mutate it). Deliberate deviations are listed in deviations.ts.
  */
 import type { SimConfigObject, SimGateway, SimOrg, SimPath, SimPathEnd, SimPort, SimSite } from './model.js';
-import { pathUp } from './org.js';
+import { pathUp } from './org-state.js';
 import { hash32 } from './rng.js';
 import {
   addressMode,

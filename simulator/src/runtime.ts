@@ -3,7 +3,7 @@
  * functions of the state and `now`, shared by the Mist renderers and the ground-truth view.
  */
 import type { SimGateway, SimOrg, SimPath, SimPort } from './model.js';
-import { findPort, pathUp, portRunning } from './org.js';
+import { findPort, pathUp, portRunning } from './org-state.js';
 import { prefixLength } from './port-config.js';
 import { unit } from './rng.js';
 import { rateAt, upIntegral } from './traffic.js';

@@ -5,31 +5,11 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '#common/log.js';
-import type { CallStats } from './call-stats.js';
-import type { SimClock } from './clock.js';
 import { handleControl } from './control.js';
-import { corruptBody, type Faults, faultsApply } from './faults.js';
+import { corruptBody, faultsApply } from './faults.js';
 import { DETAIL, HttpError, sendBody, sendJson } from './http.js';
-import type { SimOrg } from './model.js';
-import type { RateLimiter } from './rate-limit.js';
-import type { Rng } from './rng.js';
-import type { TokenInfo } from './routes/context.js';
 import { matchRoute } from './routes/index.js';
-
-export interface ServerState {
-  org: SimOrg;
-  clock: SimClock;
-  limiter: RateLimiter;
-  stats: CallStats;
-  faults: Faults;
-  /** Fixed latency added to every Mist call (not a fault: DELETE /__sim/faults keeps it). */
-  baseLatencyMs: number;
-  retryAfter: boolean;
-  tokens: Map<string, TokenInfo>;
-  rng: Rng;
-  log: Logger;
-}
+import type { ServerState } from './state.js';
 
 const HTML_5XX: Record<number, string> = {
   502: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>',

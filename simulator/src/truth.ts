@@ -4,7 +4,7 @@
  * address_mode before template type).
  */
 import type { SimOrg, SimPort } from './model.js';
-import { pathUp } from './org.js';
+import { pathUp } from './org-state.js';
 import { addressMode, portAddress } from './runtime.js';
 
 export interface TruthPort {

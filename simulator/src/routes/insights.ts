@@ -5,7 +5,7 @@
  */
 import { HttpError } from '../http.js';
 import type { SimGateway, SimOrg, SimPort } from '../model.js';
-import { findPort } from '../org.js';
+import { findPort } from '../org-state.js';
 import { unit } from '../rng.js';
 import { parseDuration, resolveWindow } from '../time-params.js';
 import { coveredSeconds, isDownAt, rateAt, upIntegral } from '../traffic.js';

@@ -1,0 +1,90 @@
+/** VPN peer paths: from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
+import type { SimGateway, SimOrg, SimPath, SimPort, WanKind } from './model.js';
+import { hash32, Rng } from './rng.js';
+
+const DAY = 86400;
+
+export function kindMatch(spoke: WanKind, hub: WanKind): boolean {
+  return spoke === 'MPLS' ? hub === 'MPLS' : hub === 'INET';
+}
+
+export function wanPortsOf(gw: SimGateway): SimPort[] {
+  return gw.ports.filter((p) => p.usage === 'wan' && !p.disabled);
+}
+
+export function addPath(
+  org: SimOrg,
+  spoke: SimGateway,
+  sp: SimPort,
+  hub: SimGateway,
+  hp: SimPort,
+  rank: number,
+  now: number,
+) {
+  const r = new Rng(hash32(`path|${org.seed}|${spoke.mac}|${sp.port_id}|${hub.mac}|${hp.port_id}`));
+  const s = org.shape;
+  const base = sp.kind === 'LTE' ? r.float(40, 110) : sp.kind === 'MPLS' ? r.float(5, 30) : r.float(10, 60);
+  const path: SimPath = {
+    seq: org.nextPathSeq++,
+    spoke: { mac: spoke.mac, port_id: sp.port_id },
+    hub: { mac: hub.mac, port_id: hp.port_id },
+    up: !r.chance(s.pathsDownShare),
+    up_since: Math.max(spoke.boot_time, now - r.int(60, 30 * DAY)),
+    rank,
+    quality: !r.chance(s.pathsWithoutQualityShare),
+    vpn_name: null,
+    hop_count: null,
+    latency: base,
+    jitter: r.float(0.5, sp.kind === 'LTE' ? 15 : 6),
+    loss: r.chance(0.7) ? 0 : r.float(0, 3),
+    mtu: sp.kind === 'LTE' ? 1360 : 1400,
+  };
+  if (!r.chance(0.05)) {
+    path.vpn_name = `${hub.name.toUpperCase()}-${hp.wan_name || hp.port_id}`;
+    path.hop_count = 1;
+  }
+  org.paths.push(path);
+  for (const mac of [spoke.mac, hub.mac]) {
+    const list = org.pathsByMac.get(mac);
+    if (list) list.push(path);
+    else org.pathsByMac.set(mac, [path]);
+  }
+}
+
+/** Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
+export function connectSpoke(org: SimOrg, gw: SimGateway, now: number) {
+  const hubs = org.gateways.filter((h) => h.hub);
+  if (hubs.length === 0) return;
+  wanPortsOf(gw).forEach((sp, j) => {
+    const cands: Array<{ hub: SimGateway; port: SimPort; key: [number, number, number] }> = [];
+    hubs.forEach((_, hi) => {
+      const hub = hubs[(gw.index + j + hi) % hubs.length];
+      const wan = wanPortsOf(hub);
+      const matching = wan.filter((p) => kindMatch(sp.kind, p.kind));
+      const pool = matching.length > 0 ? matching : wan;
+      pool.forEach((_, pi) => {
+        const port = pool[(pi + gw.index + j) % pool.length];
+        cands.push({ hub, port, key: [matching.length > 0 ? 0 : 1, pi, hi] });
+      });
+    });
+    cands.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+    cands.slice(0, org.shape.pathsPerSpokePort).forEach((c, rank) => {
+      addPath(org, gw, sp, c.hub, c.port, rank, now);
+    });
+  });
+}
+
+export function removePaths(org: SimOrg, drop: (p: SimPath) => boolean): number {
+  const before = org.paths.length;
+  org.paths = org.paths.filter((p) => !drop(p));
+  if (org.paths.length === before) return 0;
+  org.pathsByMac.clear();
+  for (const p of org.paths) {
+    for (const mac of [p.spoke.mac, p.hub.mac]) {
+      const list = org.pathsByMac.get(mac);
+      if (list) list.push(p);
+      else org.pathsByMac.set(mac, [p]);
+    }
+  }
+  return before - org.paths.length;
+}
