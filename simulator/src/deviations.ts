@@ -1,86 +1,69 @@
 /**
- * Every place where the simulator deliberately answers something openapi-subset.json /
- * openapi-alternatives.json would reject, with the reason (REFERENCE.md §6). Listed once, here;
- * the schema tests apply `patch` to the spec's component schemas and validate strictly otherwise.
+ * Every place where the simulator deliberately answers something the schemas in simulator/schemas/
+ * do not describe, with why that is harmless. Listed once, here; the schema tests check that each
+ * entry is real (without it, or without the field, some answer would differ from the schemas) and
+ * validate strictly otherwise. docs/mist-api.md has the spec facts behind each one.
  */
 
-type Schemas = Record<string, Record<string, unknown>>;
+/** The schema files by name (`stats.json`...), as parsed JSON. */
+export type SchemaDocs = Record<string, Record<string, unknown>>;
 
 export interface Deviation {
   id: string;
   operations: string[];
   what: string;
-  reason: string;
-  /** Widen the spec's component schemas to accept exactly this deviation. */
-  patch: (schemas: Schemas) => void;
+  harmless: string;
+  /** Answers the schemas reject: widen (a copy of) the schemas to accept exactly this. */
+  widen?: (docs: SchemaDocs) => void;
+  /** Fields the simulator sends that the schemas do not declare (open objects accept them unseen). */
+  extraFields?: string[];
 }
 
-/** The properties of a component schema; a throwaway object when this document lacks it. */
-function props(schemas: Schemas, name: string): Record<string, unknown> {
-  const s = schemas[name];
-  if (!s) return {};
-  if (typeof s.properties !== 'object') throw new Error(`deviation: schema ${name} has no properties`);
-  return s.properties as Record<string, unknown>;
+/** A `$defs` entry of a schema file; throws when the file or the entry is missing. */
+function def(docs: SchemaDocs, file: string, name: string): Record<string, unknown> {
+  const defs = docs[file]?.$defs as Record<string, Record<string, unknown>> | undefined;
+  const d = defs?.[name];
+  if (!d) throw new Error(`deviation: ${file} has no $defs/${name}`);
+  return d;
 }
 
 export const DEVIATIONS: Deviation[] = [
   {
-    id: 'insights-shape',
+    id: 'insights-null-points',
     operations: ['getSiteInsightMetricsForGateway'],
-    what: 'one top-level array per requested metric (rx_bps, tx_bps, ...) with null points; `results` holds a copy of the first metric and may contain nulls',
-    reason:
-      'the spec has a single `results` array, which cannot carry several metrics; clients of the live API read per-metric arrays with nulls (REFERENCE.md §4.15, §6.1, OBSERVED)',
-    patch: (s) => {
-      const m = s.response_device_metrics ?? {};
-      m.additionalProperties = { type: 'array', items: { type: ['number', 'null'] } };
-      props(s, 'response_device_metrics').results = {
-        type: 'array',
-        items: { type: ['number', 'string', 'null'] },
-      };
+    what: '`results` (and the per-metric arrays) hold `null` for buckets without data: the current incomplete one, while the gateway was offline, ~1% missing samples',
+    harmless:
+      'the response schema allows only integers and strings, yet the spec’s own insight-metric catalogue example shows null points (`[18, null, 15]`); a client must treat null as a gap, which is what this exercises',
+    widen: (docs) => {
+      const props = def(docs, 'insights.json', 'getSiteInsightMetricsForGateway').properties as Record<
+        string,
+        Record<string, unknown>
+      >;
+      props.results = { type: 'array', items: { type: ['integer', 'string', 'null'] } };
     },
   },
   {
-    id: 'port-usage-wan',
-    operations: ['searchOrgSwOrGwPorts', 'searchSiteSwOrGwPorts', 'listOrgDevicesStats'],
-    what: '`port_usage: "wan"` on gateway WAN ports (port search rows and device-stats `ports[]`)',
-    reason:
-      'the 2511 enum is ["lan"] only, yet real gateway ports report "wan" and clients filter on it; 2606 makes it a free string (REFERENCE.md §6.2)',
-    patch: (s) => {
-      if (s.stats_switch_port_port_usage) s.stats_switch_port_port_usage.enum = ['lan', 'wan'];
-    },
+    id: 'insights-per-metric-arrays',
+    operations: ['getSiteInsightMetricsForGateway'],
+    what: 'one top-level array per requested metric (`rx_bps`, `tx_bps`, ...) beside `results` (a copy of the first metric)',
+    harmless:
+      'the spec’s single `results` array cannot carry two metrics and no version says how a multi-metric answer looks; the application this project re-implements reads per-metric arrays from the live API. The spec’s `rt` and `results` are sent too, so a client reading those works',
+    extraFields: ['rx_bps', 'tx_bps'],
   },
   {
-    id: 'vpn-name-hop-count',
+    id: 'peer-vpn-name-hop-count',
     operations: ['searchOrgPeerPathStats', 'listOrgDevicesStats'],
-    what: '`vpn_name` (string) and `hop_count` (integer) on most peer paths',
-    reason:
-      'in no spec version, but read (with defaults) by the application being re-implemented; present on most paths and absent on some so collectors must not require them (REFERENCE.md §4.8, §6.4)',
-    patch: (s) => {
-      for (const name of ['vpn_peer_stat', 'stats_gateway_vpn_peer']) {
-        const p = props(s, name);
-        p.vpn_name = { type: 'string' };
-        p.hop_count = { type: 'integer' };
-      }
-    },
-  },
-  {
-    id: 'search-site-devices-if-stat',
-    operations: ['searchSiteDevices'],
-    what: '`if_stat` (shaped like device stats if_stat) on gateway results when `stats=true`',
-    reason:
-      '`gateway_search` has no if_stat, but the live API returns it with stats=true and clients read DHCP WAN addresses from it (REFERENCE.md §4.14, §6.5, OBSERVED)',
-    patch: (s) => {
-      props(s, 'gateway_search').if_stat = { $ref: '#/components/schemas/if_stat' };
-    },
+    what: '`vpn_name` (string) and `hop_count` (integer) on most peer paths, absent on ~5%',
+    harmless:
+      'in no spec version (2509 to 2606), but read, with defaults, by the application this project re-implements; absent on some paths so that a client must not require them',
+    extraFields: ['vpn_name', 'hop_count'],
   },
   {
     id: 'device-gatewaytemplate-id',
     operations: ['getSiteDevice', 'listSiteDevices'],
-    what: '`gatewaytemplate_id` on some gateway device configs (HA clusters and a few spokes)',
-    reason:
-      '`device_gateway` does not list it, but the application being re-implemented reads the device-level template id before the site one (reference-contract.md §2.3, rule 2)',
-    patch: (s) => {
-      props(s, 'device_gateway').gatewaytemplate_id = { type: 'string', format: 'uuid' };
-    },
+    what: '`gatewaytemplate_id` on the device config of HA clusters and ~5% of spokes',
+    harmless:
+      'the device config schema does not list it (2511 or 2606); the application this project re-implements reads it before the site’s `gatewaytemplate_id`. A client that ignores it falls back to the site’s template',
+    extraFields: ['gatewaytemplate_id'],
   },
 ];

@@ -24,6 +24,10 @@ export interface SimSite {
   address: string;
   lat: number;
   lng: number;
+  /** Id of the site's setting object (getSiteSetting). */
+  setting_id: string;
+  /** The site's own variables (site setting `vars`). */
+  vars: Record<string, string>;
   created_time: number;
   modified_time: number;
 }
@@ -134,6 +138,8 @@ export interface SimOrg {
   shape: ResolvedShape;
   created_time: number;
   modified_time: number;
+  /** Variables every site inherits (they appear in getSiteSettingDerived, under the site's own). */
+  vars: Record<string, string>;
   sites: SimSite[];
   templates: SimConfigObject[];
   profiles: SimConfigObject[];

@@ -74,6 +74,7 @@ export function buildOrg(opts: BuildOptions): SimOrg {
     shape,
     created_time: created,
     modified_time: created + 86400,
+    vars: { DNS1: '8.8.8.8', DNS2: '1.1.1.1' },
     sites: [],
     templates: [],
     profiles: [],
@@ -130,6 +131,13 @@ export function buildOrg(opts: BuildOptions): SimOrg {
       address: `${100 + (i % 900)} Main St, ${city.name}, ${city.region}`,
       lat: Math.round((city.lat + siteRng.float(-0.2, 0.2)) * 1e6) / 1e6,
       lng: Math.round((city.lng + siteRng.float(-0.2, 0.2)) * 1e6) / 1e6,
+      setting_id: uuidFrom('sitesetting', seed, i),
+      // A few sites override an inherited variable, so the derived setting shows which one wins.
+      vars: {
+        SITE_CODE: dc ? `DC${i + 1}` : `BR${pad(i + 1, 4)}`,
+        LAN_PREFIX: `10.${(i >> 8) & 255}.${i & 255}.0/24`,
+        ...(i % 7 === 3 ? { DNS1: '9.9.9.9' } : {}),
+      },
       created_time: created + 10_000 + i * 60,
       modified_time: created + 20_000 + i * 60,
     };

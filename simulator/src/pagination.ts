@@ -1,5 +1,5 @@
 /**
- * The two Mist pagination styles (REFERENCE.md §2): list endpoints (array body, `limit`/`page`,
+ * The two Mist pagination styles (docs/mist-api.md): list endpoints (array body, `limit`/`page`,
  * `X-Page-*` headers) and search endpoints (`{results, limit, start, end, total, next}` with a
  * host-relative `next` carrying a `search_after` cursor). Default limit 100, capped at 1000.
  */

@@ -1,7 +1,7 @@
 /**
  * Gateway `port_config` helpers: the key syntax Mist uses (ranges `ge-0/0/1-5`, comma lists
  * `ge-0/0/0,ge-1/0/0`, VLAN units `ge-0/0/2.20`) and the per-port shallow merge of device-level
- * overrides over a template or device profile (reference-contract.md §2.3).
+ * overrides over a template or device profile.
  */
 
 export interface PortIpConfig {

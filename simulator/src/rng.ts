@@ -58,7 +58,7 @@ export function uuidFrom(...parts: Array<string | number>): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Mist device ids embed the MAC: `00000000-0000-0000-1000-<mac12>` (REFERENCE.md §1.3). */
+/** Mist device ids embed the MAC: `00000000-0000-0000-1000-<mac12>` (as in the spec's examples). */
 export function deviceIdFromMac(mac: string): string {
   return `00000000-0000-0000-1000-${mac}`;
 }

@@ -1,7 +1,7 @@
 /** Each fault knob, set at start and at run time, applied only where asked and never to /__sim. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { errorsText, specValidator } from './schema.js';
+import { errorsText, schemaValidator } from './schema.js';
 
 let sim: TestSimulator | undefined;
 afterEach(async () => {
@@ -92,20 +92,24 @@ describe('fault knobs', () => {
     }
   });
 
-  it('invalid_record_rate makes records violate the schema', async () => {
+  it('invalid_record_rate breaks records: lists then violate the schemas', async () => {
     sim = await startSimulator({ faults: { invalid_record_rate: 1 } });
-    const V = specValidator();
+    const V = schemaValidator();
+    const o = `/api/v1/orgs/${sim.org.id}`;
     const cases: Array<[string, string]> = [
-      ['listOrgDevicesStats', `/api/v1/orgs/${sim.org.id}/stats/devices?type=gateway`],
-      ['searchOrgPeerPathStats', `/api/v1/orgs/${sim.org.id}/stats/vpn_peers/search`],
-      ['getOrg', `/api/v1/orgs/${sim.org.id}`],
+      ['listOrgDevicesStats', `${o}/stats/devices?type=gateway`],
+      ['searchOrgSwOrGwPorts', `${o}/stats/ports/search?device_type=gateway`],
+      ['searchOrgPeerPathStats', `${o}/stats/vpn_peers/search`],
     ];
     for (const [op, path] of cases) {
       const body = await (await sim.get(path)).json();
       const v = V.forOperation(op);
       expect(v(body), `${op}: ${errorsText(v, 1)}`).toBe(false);
     }
+    // A single object is broken too (some kinds, e.g. an absurd name, are values a schema allows).
+    const broken = await (await sim.get(o)).json();
     await sim.control.clearFaults();
+    expect(broken).not.toEqual(await (await sim.get(o)).json());
     for (const [op, path] of cases) expect(V.forOperation(op)(await (await sim.get(path)).json())).toBe(true);
   });
 

@@ -1,96 +1,107 @@
 /**
- * Response validation against openapi-subset.json / openapi-alternatives.json the way
- * VALIDATING.md describes (Ajv 2020, strict off, formats on), with the documented deviations
- * (simulator/src/deviations.ts) applied to the component schemas and nothing else relaxed.
+ * Validation of Mist answers against the project's own schemas (simulator/schemas/, JSON Schema
+ * 2020-12, ajv in strict mode with formats), with the documented deviations
+ * (simulator/src/deviations.ts) applied and nothing else relaxed.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { DEVIATIONS } from '#simulator/deviations.js';
+import { DEVIATIONS, type SchemaDocs } from '#simulator/deviations.js';
 
-/** The spec lives in shared/ beside the repository (as in CI); MIST_OPENAPI_DIR overrides it. */
-const SHARED = process.env.MIST_OPENAPI_DIR
-  ? new URL(`file://${process.env.MIST_OPENAPI_DIR.replace(/\/?$/, '/')}`)
-  : new URL('../../../shared/mist-api/', import.meta.url);
+const DIR = new URL('../../simulator/schemas/', import.meta.url);
+
+export interface OperationEntry {
+  path: string;
+  paging: 'none' | 'list' | 'search';
+  schema: string;
+  spec?: string;
+}
+
+export interface OperationsIndex {
+  spec: string;
+  base: string;
+  files: string[];
+  operations: Record<string, OperationEntry>;
+}
 
 type Json = Record<string, unknown>;
 
-function load(name: string): Json {
-  const file = new URL(name, SHARED);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(
-      `${file.pathname} not found: the Mist OpenAPI files are read from shared/mist-api/ beside the repository (or set MIST_OPENAPI_DIR)`,
-    );
-  }
-  return JSON.parse(text) as Json;
+function readJson<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(name, DIR), 'utf8')) as T;
 }
 
-function rewriteRefs(node: unknown, docId: string): unknown {
-  if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, docId));
-  if (node && typeof node === 'object') {
-    const out: Json = {};
-    for (const [k, v] of Object.entries(node)) {
-      out[k] =
-        k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `${docId}${v}` : rewriteRefs(v, docId);
-    }
-    return out;
-  }
-  return node;
+export const OPERATIONS: OperationsIndex = readJson('operations.json');
+
+/** The schema files, freshly parsed (callers may change their copy). */
+export function schemaDocs(): SchemaDocs {
+  return Object.fromEntries(OPERATIONS.files.map((f) => [f, readJson<Json>(f)]));
 }
 
-export interface SpecValidator {
-  /** Validator of the 200 response of an operationId; throws if the operation is unknown. */
+export interface SchemaValidator {
+  /** Validator of the 200 answer of an operationId; throws if the operation has no schema. */
   forOperation(operationId: string): ValidateFunction;
-  operationIds(): string[];
 }
 
-/** `deviations: false` validates against the spec as published; `omit` leaves out one deviation. */
-export function specValidator(opts: { deviations?: boolean; omit?: string } = {}): SpecValidator {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+/** `deviations: false` validates against the schemas as written; `omit` leaves out one deviation. */
+export function schemaValidator(opts: { deviations?: boolean; omit?: string } = {}): SchemaValidator {
+  const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
   // ajv-formats is CommonJS: its default export arrives as the module object under NodeNext.
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2020,
   ) => void;
   addFormats(ajv);
-  const docs: Array<{ id: string; spec: Json }> = [
-    { id: 'subset', spec: load('openapi-subset.json') },
-    { id: 'alt', spec: load('openapi-alternatives.json') },
-  ];
-  const ops = new Map<string, { doc: string; schema: unknown }>();
-  for (const { id, spec } of docs) {
-    const components = structuredClone(spec.components) as Json;
-    if (opts.deviations !== false) {
-      for (const d of DEVIATIONS) if (d.id !== opts.omit) d.patch(components.schemas as Record<string, Json>);
-    }
-    ajv.addSchema({ $id: id, components: rewriteRefs(components, id) });
-    const responses = components.responses as Json;
-    for (const item of Object.values(spec.paths as Json)) {
-      for (const op of Object.values(item as Json)) {
-        const o = op as Json;
-        if (typeof o?.operationId !== 'string' || ops.has(o.operationId)) continue;
-        let r = (o.responses as Json)['200'] as Json;
-        if (typeof r.$ref === 'string') r = responses[r.$ref.split('/').pop() as string] as Json;
-        const schema = ((r.content as Json)['application/json'] as Json).schema;
-        ops.set(o.operationId, { doc: id, schema: rewriteRefs(schema, id) });
-      }
-    }
+  const docs = schemaDocs();
+  if (opts.deviations !== false) {
+    for (const d of DEVIATIONS) if (d.id !== opts.omit) d.widen?.(docs);
   }
+  for (const doc of Object.values(docs)) ajv.addSchema(doc);
   const cache = new Map<string, ValidateFunction>();
   return {
-    operationIds: () => [...ops.keys()],
     forOperation(operationId) {
       const cached = cache.get(operationId);
       if (cached) return cached;
-      const op = ops.get(operationId);
-      if (!op) throw new Error(`no operation ${operationId} in the OpenAPI files`);
-      const v = ajv.compile(op.schema as Json);
+      const op = OPERATIONS.operations[operationId];
+      if (!op) throw new Error(`no schema for ${operationId} in simulator/schemas/operations.json`);
+      const v = ajv.compile({ $ref: `${OPERATIONS.base}${op.schema}` });
       cache.set(operationId, v);
       return v;
     },
   };
+}
+
+/**
+ * Every property name the schema of `operationId` declares, at any depth (following `$ref`s across
+ * the files): what an open object accepts knowingly rather than unseen.
+ */
+export function declaredFields(operationId: string): Set<string> {
+  const docs = schemaDocs();
+  const out = new Set<string>();
+  const seen = new Set<unknown>();
+  const resolve = (ref: string, file: string): [unknown, string] => {
+    const [target, pointer = ''] = ref.split('#');
+    const f = target ? target.replace(OPERATIONS.base, '') : file;
+    let node: unknown = docs[f];
+    for (const part of pointer.split('/').filter(Boolean)) node = (node as Json)[part];
+    return [node, f];
+  };
+  const walk = (node: unknown, file: string) => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, file);
+      return;
+    }
+    const o = node as Json;
+    if (typeof o.$ref === 'string') walk(...resolve(o.$ref, file));
+    if (o.properties && typeof o.properties === 'object') {
+      for (const k of Object.keys(o.properties)) out.add(k);
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== '$ref') walk(v, file);
+  };
+  const op = OPERATIONS.operations[operationId];
+  if (!op) throw new Error(`no schema for ${operationId} in simulator/schemas/operations.json`);
+  walk(...resolve(op.schema, ''));
+  return out;
 }
 
 /** Short readable list of ajv errors. */

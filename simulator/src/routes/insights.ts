@@ -1,6 +1,7 @@
 /**
- * getSiteInsightMetricsForGateway in the shape clients read (REFERENCE.md §4.15, OBSERVED): one
- * array per requested metric at the top level, `rt` bucket times, nulls for missing samples.
+ * getSiteInsightMetricsForGateway: the spec's `rt` (bucket times) and `results` (the first metric), plus
+ * one array per requested metric at the top level as clients of the live API read it
+ * (docs/mist-api.md); nulls for missing samples.
  * Values are the traffic model's bucket averages, so they agree with counters and port rates.
  */
 import { HttpError } from '../http.js';

@@ -2,14 +2,8 @@
 import { HttpError } from '../http.js';
 import type { SimGateway } from '../model.js';
 import { listPage, searchPage } from '../pagination.js';
-import {
-  deviceSearchRecord,
-  inventoryRecord,
-  orgRecord,
-  profileRecord,
-  siteRecord,
-  templateRecord,
-} from '../render.js';
+import { inventoryRecord, orgRecord, profileRecord, siteRecord, templateRecord } from '../render-config.js';
+import { deviceSearchRecord } from '../render-stats.js';
 import { resolveWindow } from '../time-params.js';
 import { GATEWAY_TYPES, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
 

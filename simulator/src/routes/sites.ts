@@ -1,11 +1,22 @@
-/** Site-level resources: device config, device list and search, port search. */
+/** Site-level resources: site settings, device config, device list and search, port search. */
 import { listPage, searchPage } from '../pagination.js';
-import { deviceConfigRecord, deviceSearchRecord } from '../render.js';
+import { deviceConfigRecord, siteSettingRecord } from '../render-config.js';
+import { deviceSearchRecord } from '../render-stats.js';
 import { boolParam, GATEWAY_TYPES, type MistRoute, requireSite, siteGateway } from './context.js';
 import { filterGateways, gatewaySearchRows, windowInt } from './orgs.js';
 import { portSearch } from './stats.js';
 
 export const siteRoutes: MistRoute[] = [
+  {
+    operationId: 'getSiteSetting',
+    path: '/api/v1/sites/{site_id}/setting',
+    handler: (ctx) => ({ body: siteSettingRecord(ctx.org, requireSite(ctx), false) }),
+  },
+  {
+    operationId: 'getSiteSettingDerived',
+    path: '/api/v1/sites/{site_id}/setting/derived',
+    handler: (ctx) => ({ body: siteSettingRecord(ctx.org, requireSite(ctx), true) }),
+  },
   {
     operationId: 'searchSiteDevices',
     path: '/api/v1/sites/{site_id}/devices/search',

@@ -1,7 +1,7 @@
 /** Org-wide stats: device stats (list), port search and peer-path search (search envelopes). */
 import type { SimGateway, SimOrg, SimPath, SimPathEnd, SimPort } from '../model.js';
 import { listPage, searchPage } from '../pagination.js';
-import { type DeviceStatsField, deviceStatsRecord, peerRow, portRow } from '../render.js';
+import { type DeviceStatsField, deviceStatsRecord, peerRow, portRow } from '../render-stats.js';
 import { resolveWindow } from '../time-params.js';
 import { boolParam, enumParam, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
 import { filterGateways, windowInt } from './orgs.js';
