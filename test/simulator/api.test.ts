@@ -155,6 +155,25 @@ describe('pagination, defaults and errors', () => {
     expect(post.status).toBe(405);
   });
 
+  it('site settings hold the site vars; the derived setting adds the inherited ones, the site winning', async () => {
+    let overriding = 0;
+    for (const site of sim.org.sites) {
+      const own = await (await sim.get(`/api/v1/sites/${site.id}/setting`)).json();
+      const derived = await (await sim.get(`/api/v1/sites/${site.id}/setting/derived`)).json();
+      expect(own.site_id).toBe(site.id);
+      expect(own.vars).toEqual(site.vars);
+      expect(derived.vars).toEqual({ ...sim.org.vars, ...site.vars });
+      expect(Object.keys(derived.vars).length).toBeGreaterThan(Object.keys(own.vars).length);
+      if (own.vars.DNS1 !== undefined) {
+        overriding++;
+        expect(derived.vars.DNS1).toBe(own.vars.DNS1);
+        expect(derived.vars.DNS1).not.toBe(sim.org.vars.DNS1);
+      }
+    }
+    expect(overriding).toBeGreaterThan(0);
+    expect((await sim.get('/api/v1/sites/00000000-0000-0000-0000-000000000000/setting')).status).toBe(404);
+  });
+
   it('getSelf names an org-scope privilege on the org; usage reports the token budget', async () => {
     const self = await (await sim.get('/api/v1/self', 'tok-b')).json();
     expect(self.privileges).toEqual([expect.objectContaining({ scope: 'org', org_id: sim.org.id })]);
