@@ -37,6 +37,7 @@ const HELP = {
     'GET /__sim/stats',
     'POST /__sim/reset[?rate_limits=1]',
     'GET /__sim/org',
+    'GET /__sim/known-issues',
     'POST /__sim/gateways/status {gateway_id|mac, status}',
     'POST /__sim/ports/state {gateway_id|mac, port_id, up}',
     'POST /__sim/peer-paths/state {mac, port_id?, peer_mac?, up}',
@@ -72,6 +73,9 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       }
       case 'GET /__sim/org':
         out = orgTruth(s.org);
+        break;
+      case 'GET /__sim/known-issues':
+        out = { profile: s.org.profile, issues: s.org.knownIssues };
         break;
       case 'POST /__sim/gateways/status': {
         const gw = gatewayByRef(s.org, body);

@@ -12,6 +12,7 @@ import { SimClock } from './clock.js';
 import { type Faults, mergeFaults, NO_FAULTS } from './faults.js';
 import type { SimOrg } from './model.js';
 import { buildOrg } from './org-build.js';
+import { type KnownIssue, PROFILES, type Profile } from './profiles.js';
 import { RateLimiter } from './rate-limit.js';
 import { hash32, Rng, uuidFrom } from './rng.js';
 import type { TokenInfo } from './routes/context.js';
@@ -25,6 +26,8 @@ export type { CallStatsSnapshot } from './call-stats.js';
 export type { Faults } from './faults.js';
 export { NO_FAULTS } from './faults.js';
 export type { SimGateway, SimOrg, SimPath, SimPort, SimSite } from './model.js';
+export type { KnownIssue, Profile } from './profiles.js';
+export { PROFILES } from './profiles.js';
 export type { OrgShape, SizeName } from './shapes.js';
 export { SIZES } from './shapes.js';
 export type { OrgTruth, TruthGateway, TruthPath, TruthPort } from './truth.js';
@@ -32,6 +35,8 @@ export { OPERATION_IDS };
 
 export interface SimulatorOptions {
   size?: SizeName | OrgShape;
+  /** `realistic` (default) or `demo`: the same org, healthy but for a few named known issues. */
+  profile?: Profile;
   /** Default 1. */
   seed?: number;
   /** Accepted tokens (org tokens with read privilege on the org). Default ['sim-token-1']. */
@@ -70,6 +75,8 @@ export interface Simulator {
   clock: SimClock;
   /** The /__sim/org ground truth. */
   truth(): OrgTruth;
+  /** The demo profile's deliberate problems (`GET /__sim/known-issues`); empty when realistic. */
+  knownIssues(): KnownIssue[];
   stats(): CallStatsSnapshot;
   resetStats(opts?: { rateLimits?: boolean }): void;
   faults(): Faults;
@@ -93,7 +100,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const log =
     opts.logger ??
     createLogger('simulator', { level: opts.logLevel ?? 'silent', destination: process.stderr });
-  const org = buildOrg({ shape, seed, orgId: opts.orgId, now: clock.now() });
+  const profile = opts.profile ?? 'realistic';
+  if (!PROFILES.includes(profile))
+    throw new Error(`profile must be one of ${PROFILES.join(', ')}, got ${profile}`);
+  const org = buildOrg({ shape, seed, profile, orgId: opts.orgId, now: clock.now() });
 
   const tokenMap = new Map<string, TokenInfo>();
   tokens.forEach((t, i) => {
@@ -131,6 +141,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     tokens: [...tokens],
     clock,
     truth: () => orgTruth(state.org),
+    knownIssues: () => structuredClone(state.org.knownIssues),
     stats: () => state.stats.snapshot(),
     resetStats: (o = {}) => {
       state.stats.reset();

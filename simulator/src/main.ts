@@ -15,6 +15,7 @@ await runMain('simulator', async () => {
   const started = Date.now();
   const sim = await startSimulator({
     size: cfg.size,
+    profile: cfg.profile,
     seed: cfg.seed,
     orgId: cfg.orgId,
     tokens: cfg.tokens,
@@ -43,6 +44,7 @@ await runMain('simulator', async () => {
     {
       config: maskConfig(simulatorSchema, cfg),
       org_id: org.id,
+      profile: org.profile,
       sites: org.sites.length,
       gateways: org.gateways.length,
       peer_path_rows: org.paths.length * 2,
@@ -50,6 +52,9 @@ await runMain('simulator', async () => {
     },
     `simulator listening on ${sim.url}`,
   );
+  for (const issue of sim.knownIssues()) {
+    log.info({ known_issue: issue.kind, expected_alerts: issue.alerts }, `known issue: ${issue.text}`);
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'stopping');

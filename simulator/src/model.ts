@@ -1,5 +1,6 @@
 /** The simulator's live state: what the org is right now. Routes render Mist payloads from it. */
 import type { PortConfigMap } from './port-config.js';
+import type { KnownIssue, Profile } from './profiles.js';
 import type { ResolvedShape } from './shapes.js';
 import type { Interval, TrafficParams } from './traffic.js';
 
@@ -123,6 +124,8 @@ export interface SimPath {
   /** Rank among the spoke port's paths: rank 0 is the active one. */
   rank: number;
   quality: boolean;
+  /** Quality without the 5-minute wobble (a demo's known issue stays on the same side of a threshold). */
+  steady?: boolean;
   vpn_name: string | null;
   hop_count: number | null;
   latency: number;
@@ -136,6 +139,9 @@ export interface SimOrg {
   name: string;
   seed: number;
   shape: ResolvedShape;
+  profile: Profile;
+  /** The demo profile's deliberate problems (empty for the realistic profile). */
+  knownIssues: KnownIssue[];
   created_time: number;
   modified_time: number;
   /** Variables every site inherits (they appear in getSiteSettingDerived, under the site's own). */

@@ -18,6 +18,7 @@ import type { SimConfigObject, SimGateway, SimOrg, SimSite } from './model.js';
 import { connectSpoke } from './org-paths.js';
 import { applyConfig } from './org-ports.js';
 import { mergePortConfig, type PortConfigMap } from './port-config.js';
+import { addDemoIssues, type Profile, profileShape } from './profiles.js';
 import { deviceIdFromMac, hash32, hex, Rng, unit, uuidFrom } from './rng.js';
 import type { ResolvedShape } from './shapes.js';
 import { markDown } from './traffic.js';
@@ -41,6 +42,8 @@ export interface SpokeFlags {
 
 export interface BuildOptions {
   shape: ResolvedShape;
+  /** Default realistic. */
+  profile?: Profile;
   seed: number;
   orgId?: string;
   now: number;
@@ -65,13 +68,17 @@ function siteLayout(org: SimOrg, site: SimSite): SiteLayout {
 }
 
 export function buildOrg(opts: BuildOptions): SimOrg {
-  const { shape, seed, now } = opts;
+  const { seed, now } = opts;
+  const profile = opts.profile ?? 'realistic';
+  const shape = profileShape(opts.shape, profile);
   const created = 1_600_000_000 + Math.floor(unit(seed, 'created') * 5e7);
   const org: SimOrg = {
     id: opts.orgId ?? uuidFrom('org', seed),
     name: `Simulated Org ${seed}`,
     seed,
     shape,
+    profile,
+    knownIssues: [],
     created_time: created,
     modified_time: created + 86400,
     vars: { DNS1: '8.8.8.8', DNS2: '1.1.1.1' },
@@ -189,6 +196,7 @@ export function buildOrg(opts: BuildOptions): SimOrg {
   if (shape.pathsDownShare > 0 && org.paths.length > 0 && !org.paths.some((p) => !p.up)) {
     org.paths[Math.floor(org.paths.length / 3)].up = false;
   }
+  if (profile === 'demo') org.knownIssues = addDemoIssues(org, now);
   return org;
 }
 

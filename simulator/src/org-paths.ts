@@ -1,5 +1,6 @@
 /** VPN peer paths: from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
 import type { SimGateway, SimOrg, SimPath, SimPort, WanKind } from './model.js';
+import { profileQuality } from './profiles.js';
 import { hash32, Rng } from './rng.js';
 
 const DAY = 86400;
@@ -39,6 +40,7 @@ export function addPath(
     loss: r.chance(0.7) ? 0 : r.float(0, 3),
     mtu: sp.kind === 'LTE' ? 1360 : 1400,
   };
+  Object.assign(path, profileQuality(org.profile, path));
   if (!r.chance(0.05)) {
     path.vpn_name = `${hub.name.toUpperCase()}-${hp.wan_name || hp.port_id}`;
     path.hop_count = 1;

@@ -72,11 +72,17 @@ export interface PathQuality {
 /** Quality of an up path, moving every 5 minutes; null when the path reports none. */
 export function pathQuality(org: SimOrg, path: SimPath, now: number): PathQuality | null {
   if (!path.quality) return null;
+  if (path.steady) return quality(path.latency, path.jitter, path.loss);
   const bucket = Math.floor(now / 300);
   const latency = round2(path.latency * (0.85 + 0.3 * unit(org.seed, 'lat', path.seq, bucket)));
   const jitter = round2(path.jitter * (0.7 + 0.6 * unit(org.seed, 'jit', path.seq, bucket)));
   const loss =
     path.loss === 0 ? 0 : round2(Math.min(100, path.loss * (0.5 + unit(org.seed, 'loss', path.seq, bucket))));
+  return quality(latency, jitter, loss);
+}
+
+/** A MOS estimate from latency (ms), jitter (ms) and loss (%), like a voice-quality score: 1 to 4.5. */
+function quality(latency: number, jitter: number, loss: number): PathQuality {
   const mos = round2(Math.max(1, Math.min(4.5, 4.45 - latency / 120 - jitter / 40 - loss * 0.35)));
   return { latency, jitter, loss, mos };
 }

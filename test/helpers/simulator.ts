@@ -10,13 +10,15 @@
 import {
   type CallStatsSnapshot,
   type Faults,
+  type KnownIssue,
   type OrgTruth,
+  type Profile,
   type Simulator,
   type SimulatorOptions,
   startSimulator as startSim,
 } from '#simulator/index.js';
 
-export type { Faults, OrgTruth, Simulator, SimulatorOptions };
+export type { Faults, KnownIssue, OrgTruth, Profile, Simulator, SimulatorOptions };
 
 export type GatewayRef = { gateway_id: string } | { mac: string };
 
@@ -54,6 +56,9 @@ export class SimControl {
   }
   org(): Promise<OrgTruth> {
     return this.call('GET', '/org');
+  }
+  knownIssues(): Promise<{ profile: Profile; issues: KnownIssue[] }> {
+    return this.call('GET', '/known-issues');
   }
   setGatewayStatus(ref: GatewayRef, status: 'connected' | 'disconnected') {
     return this.call<{ ok: true; id: string; mac: string; status: string }>('POST', '/gateways/status', {

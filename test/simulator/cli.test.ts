@@ -81,6 +81,23 @@ describe('npm run simulator', () => {
     }
   });
 
+  it('SIM_PROFILE=demo names its known issues at start and serves them on /__sim/known-issues', async () => {
+    const r = run({ SIM_PROFILE: 'demo' }, true);
+    child = r.proc;
+    const url = await r.firstLine;
+    const { issues } = (await (await fetch(`${url}/__sim/known-issues`)).json()) as {
+      issues: Array<{ text: string }>;
+    };
+    expect(issues).toHaveLength(3);
+    for (const i of issues) {
+      for (let t = Date.now(); !r.stderr().includes(i.text) && Date.now() - t < 10_000; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(r.stderr()).toContain(`known issue: ${i.text}`);
+    }
+    expect(r.stderr()).toContain('"profile":"demo"');
+  });
+
   it('stops with one clear line and exit code 2 on bad config', async () => {
     const r = run({ SIM_ERROR_RATE: '1.5' });
     child = r.proc;

@@ -43,6 +43,13 @@ export const simulatorSchema = defineSchema({
     default: 'S' as const,
     parse: oneOf<'S' | 'L' | 'XL'>(['S', 'L', 'XL'], { s: 'S', l: 'L', xl: 'XL' }),
   },
+  profile: {
+    name: 'SIM_PROFILE',
+    description:
+      'realistic (random failures, as tests and benchmarks use) or demo (the same org healthy, with a few known issues listed by GET /__sim/known-issues)',
+    default: 'realistic' as const,
+    parse: oneOf<'realistic' | 'demo'>(['realistic', 'demo']),
+  },
   seed: {
     name: 'SIM_SEED',
     description: 'Seed of the synthetic org: the same seed and size give the same org',
@@ -118,7 +125,7 @@ export const simulatorSchema = defineSchema({
   invalidRecordRate: {
     name: 'SIM_INVALID_RECORD_RATE',
     description:
-      'Fault: share of records that violate the schema (missing id, wrong type, unknown enum, huge string)',
+      'Fault: share of records broken: a missing id or mac, a wrong type, an out-of-vocabulary value or a huge string',
     default: 0,
     parse: share,
   },
