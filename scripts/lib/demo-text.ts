@@ -47,9 +47,29 @@ export function collectorProgress(line: string): string | null {
   return `${prefix}${head}${extras ? ` (${extras})` : ''}`;
 }
 
+/**
+ * The WAN ports a collector log line says it has just written: the `items` of the end of a ports
+ * phase (done, or finished with errors); null for any other line.
+ */
+export function portsWritten(line: string): number | null {
+  try {
+    const o = JSON.parse(line) as Record<string, unknown>;
+    const ended = o.msg === 'phase done' || o.msg === 'phase finished with errors';
+    return ended && o.phase === 'ports' && typeof o.items === 'number' ? o.items : null;
+  } catch {
+    return null;
+  }
+}
+
 interface GatewayLike {
   status?: unknown;
   ports?: Array<{ up?: unknown; enabled?: unknown }>;
+}
+
+/** WAN ports in /api/gateways data. */
+export function portCount(data: unknown): number {
+  if (!Array.isArray(data)) return 0;
+  return (data as GatewayLike[]).reduce((n, g) => n + (Array.isArray(g.ports) ? g.ports.length : 0), 0);
 }
 
 /** "20 gateways (18 connected), 44 WAN ports (3 down)" for /api/gateways data; null while it is empty. */

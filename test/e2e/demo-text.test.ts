@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { collectorProgress, orgSummary, pickCircuit, type TruthLike } from '../../scripts/lib/demo-text.js';
+import { PRESS_CTRL_C, summaryLines } from '../../scripts/lib/demo-summary.js';
+import {
+  collectorProgress,
+  orgSummary,
+  pickCircuit,
+  portCount,
+  portsWritten,
+  type TruthLike,
+} from '../../scripts/lib/demo-text.js';
+import { printedUrls } from './demo-run.js';
 
 const line = (o: Record<string, unknown>) => JSON.stringify({ level: 30, time: 1, name: 'collector', ...o });
 
@@ -36,6 +45,73 @@ describe('collectorProgress', () => {
     expect(collectorProgress('collector: MIST_API_TOKEN is required')).toBe(
       'collector: MIST_API_TOKEN is required',
     );
+  });
+});
+
+describe('portsWritten', () => {
+  it('reads the WAN port count at the end of a ports phase, with errors or not', () => {
+    expect(portsWritten(line({ msg: 'phase done', phase: 'ports', items: 44 }))).toBe(44);
+    expect(portsWritten(line({ msg: 'phase finished with errors', phase: 'ports', items: 40 }))).toBe(40);
+    expect(portsWritten(line({ msg: 'phase done', phase: 'ports', items: 0 }))).toBe(0);
+  });
+
+  it('is null for any other line', () => {
+    expect(portsWritten(line({ msg: 'phase done', phase: 'gateways', items: 20 }))).toBeNull();
+    expect(portsWritten(line({ msg: 'phase failed; previous data kept', phase: 'ports' }))).toBeNull();
+    expect(portsWritten(line({ msg: 'loading', phase: 'ports', items: 3 }))).toBeNull();
+    expect(portsWritten('not json')).toBeNull();
+  });
+});
+
+describe('portCount', () => {
+  it('counts WAN ports over gateways, none for a gateway without a list', () => {
+    expect(portCount([{ ports: [{}, {}] }, { ports: [] }, {}])).toBe(2);
+    expect(portCount({ error: 'x' })).toBe(0);
+  });
+});
+
+describe('summaryLines', () => {
+  const base = {
+    exporterUrl: 'http://127.0.0.1:5000',
+    prometheusPage: 'http://127.0.0.1:9090/classic/alerts',
+    alertmanagerUrl: 'http://127.0.0.1:9093',
+    simulatorUrl: 'http://127.0.0.1:4000',
+    tryIt: "curl -s -X POST http://127.0.0.1:4000/__sim/ports/state -d '{}'",
+    workerIntervalSeconds: '60',
+  };
+
+  it('puts each URL behind its label, one line starting with Prometheus, POST only before the command', () => {
+    const text = summaryLines({
+      ...base,
+      grafana: {
+        url: 'http://127.0.0.1:3001',
+        dashboards: [{ title: 'Mist WAN / Overview', url: 'http://127.0.0.1:3001/d/mist-overview' }],
+      },
+    }).join('\n');
+    expect(text.match(/^Prometheus.*$/gm)).toEqual([
+      'Prometheus        http://127.0.0.1:9090/classic/alerts  (try the query mist_wan_port_up == 0)',
+    ]);
+    expect(text).toMatch(/^exporter home {5}http:\/\/127\.0\.0\.1:5000\/$/m);
+    expect(text).toMatch(/^Grafana {11}http:\/\/127\.0\.0\.1:3001\/ /m);
+    expect(text).toMatch(/^ {2}Mist WAN \/ Overview {2}http:\/\/127\.0\.0\.1:3001\/d\/mist-overview$/m);
+    expect(text).toMatch(new RegExp(`^${PRESS_CTRL_C}`, 'm'));
+    // /api/gateways is a 404 until the first data: it has its own line later.
+    expect(text).not.toContain('/api/gateways');
+    expect(printedUrls(text).post).toEqual(['http://127.0.0.1:4000/__sim/ports/state']);
+  });
+
+  it('says how to get Grafana when it was not started, and what is missing', () => {
+    const text = summaryLines({
+      ...base,
+      prometheusPage: null,
+      alertmanagerUrl: null,
+      simulatorUrl: null,
+      tryIt: null,
+      grafana: { notStarted: 'not installed here' },
+    }).join('\n');
+    expect(text).toMatch(/^Grafana {11}not installed here; `docker compose --profile demo up` runs/m);
+    expect(text).toMatch(/^Prometheus {8}not installed \(/m);
+    expect(printedUrls(text).get.every((u) => u.startsWith('http://127.0.0.1:5000/'))).toBe(true);
   });
 });
 

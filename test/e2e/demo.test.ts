@@ -1,104 +1,45 @@
 /**
- * `npm run demo` as a new user runs it: it prints its URLs, serves the simulator's org through the
- * exporter, and Ctrl-C (SIGINT to its whole process group, as a terminal sends it) stops every process
- * it started and removes their temp dirs. With MIST_API_TOKEN and REDIS_URL it uses what it is given
- * (here a simulator standing in for the Mist cloud) and leaves that Redis alone.
+ * `npm run demo` as a new user runs it: it prints its URLs (each answers), serves the simulator's org
+ * through the exporter and says "data is in" only once the WAN ports are served, and Ctrl-C (SIGINT to
+ * its whole process group, as a terminal sends it) stops every process it started and removes its temp
+ * dirs. With MIST_API_TOKEN and REDIS_URL it uses what it is given (here a simulator standing in for
+ * the Mist cloud) and leaves that Redis alone. Other signals: demo-signals.test.ts; Grafana:
+ * demo-grafana.test.ts.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '#simulator/index.js';
-import { ROOT } from '../../scripts/lib/proc.js';
+import { COMPOSE_HINT } from '../../scripts/lib/demo-summary.js';
+import { findGrafana } from '../../scripts/lib/grafana.js';
+import type { ProcInfo } from '../../scripts/lib/proc.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { descendantsOf, liveGroupMembers, type ProcInfo, processTable } from './procs.js';
+import {
+  cleanUp,
+  type Demo,
+  demoProcesses,
+  expectAllAnswer,
+  expectNothingLeft,
+  printedUrls,
+  startDemo,
+  tempRootOf,
+  waitAllGone,
+  waitForOutput,
+} from './demo-run.js';
 
-interface Demo {
-  proc: ChildProcess;
-  out: () => string;
-  /** stdout and stderr closed: the demo and everything holding its output are gone. */
-  closed: Promise<void>;
-  url: (label: string) => string | undefined;
-}
+type Gateway = { id: string; ports: unknown[] };
 
-/** `npm run demo` in its own process group, like a shell job: a SIGINT to the group is Ctrl-C. */
-function startDemo(extra: Record<string, string>): Demo {
-  const env: NodeJS.ProcessEnv = { ...process.env, DEMO_SIZE: 'S', WORKER_INTERVAL: '20' };
-  for (const k of [
-    'REDIS_URL',
-    'MIST_API_TOKEN',
-    'MIST_APITOKEN',
-    'MIST_HOST',
-    'SIM_SIZE',
-    'STALE_THRESHOLD',
-  ]) {
-    delete env[k];
-  }
-  delete env.LOG_LEVEL;
-  Object.assign(env, extra);
-  const proc = spawn('npm', ['run', 'demo'], {
-    cwd: ROOT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const take = (d: Buffer) => {
-    out += String(d);
-  };
-  proc.stdout?.on('data', take);
-  proc.stderr?.on('data', take);
-  const closed = Promise.all([
-    new Promise<void>((r) => proc.stdout?.once('close', () => r())),
-    new Promise<void>((r) => proc.stderr?.once('close', () => r())),
-  ]).then(() => {});
-  return {
-    proc,
-    out: () => out,
-    closed,
-    url: (label) => new RegExp(`^\\s+${label}\\s+(http://127\\.0\\.0\\.1:\\d+)`, 'm').exec(out)?.[1],
-  };
-}
+/** Longer than the demo takes to start everything and print its summary. */
+const PORTS_LATENCY_MS = 15_000;
 
-async function waitForUrls(d: Demo): Promise<void> {
-  await waitFor(() => /Press Ctrl-C to stop/.test(d.out()) || d.proc.exitCode !== null, {
-    timeoutMs: 90_000,
-    what: 'the demo printing its URLs',
-  });
-  expect(d.proc.exitCode, d.out()).toBeNull();
-}
-
-async function gatewaysServed(exporterUrl: string): Promise<Array<{ id: string; ports: unknown[] }>> {
+async function gatewaysServed(exporterUrl: string): Promise<Gateway[]> {
   return waitFor(
     async () => {
       const res = await fetch(`${exporterUrl}/api/gateways`);
-      const b = (await res.json()) as { data?: Array<{ id: string; ports: unknown[] }> };
+      const b = (await res.json()) as { data?: Gateway[] };
       // The first cycle on an empty Redis shows the gateway list before its ports: wait for both.
       return res.ok && b.data?.some((g) => g.ports.length > 0) ? b.data : null;
     },
     { timeoutMs: 60_000, what: '/api/gateways with WAN ports' },
-  );
-}
-
-/** Ctrl-C, then wait until no process of the demo's group is left. */
-async function interrupt(d: Demo): Promise<void> {
-  process.kill(-d.proc.pid!, 'SIGINT');
-  await waitFor(() => liveGroupMembers(d.proc.pid!).length === 0, {
-    timeoutMs: 30_000,
-    what: 'every process of the demo to exit',
-  });
-  await d.closed;
-}
-
-/** For afterAll: a failed test must not leave a demo running (Ctrl-C first: it removes temp dirs). */
-async function cleanUp(d: Demo | undefined): Promise<void> {
-  const pid = d?.proc.pid;
-  if (!pid || liveGroupMembers(pid).length === 0) return;
-  process.kill(-pid, 'SIGINT');
-  await waitFor(() => liveGroupMembers(pid).length === 0, { timeoutMs: 15_000, what: 'demo exit' }).catch(
-    () => {
-      process.kill(-pid, 'SIGKILL');
-    },
   );
 }
 
@@ -108,81 +49,77 @@ describe('npm run demo (simulator, own Redis)', () => {
 
   beforeAll(async () => {
     demo = startDemo({ PORT: String(await freePort()) });
-    await waitForUrls(demo);
+    await waitForOutput(demo);
     exporterUrl = demo.url('exporter home') ?? '';
-  }, 120_000);
+  }, 150_000);
   afterAll(() => cleanUp(demo));
 
-  it('prints the URLs of every part, and each answers', async () => {
+  it('prints the URL of every part, and every URL it prints answers a GET with 2xx', async () => {
     expect(exporterUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const urls = {
-      exporter: `${exporterUrl}/health`,
-      prometheus: `${demo.url('Prometheus')}/-/ready`,
-      alertmanager: `${demo.url('Alertmanager')}/-/ready`,
-      simulator: `${demo.url('Mist simulator')}/__sim/stats`,
-    };
-    for (const [name, url] of Object.entries(urls)) {
-      const res = await fetch(url);
-      expect([name, res.status]).toEqual([name, 200]);
-    }
-    expect(demo.out()).toMatch(/curl -s -X POST http:\/\/127\.0\.0\.1:\d+\/__sim\/ports\/state/);
+    await waitForOutput(demo, /data is in/);
+    for (const label of ['Prometheus', 'Alertmanager', 'Mist simulator'])
+      expect(demo.url(label)).toBeDefined();
+    // Exactly one line starts with "Prometheus": the UI link, whatever the UI (demo-prometheus-ui.test.ts).
+    expect(demo.out().match(/^Prometheus\s+http:\/\/\S+/gm)).toHaveLength(1);
+    const { get, post } = printedUrls(demo.out());
+    expect(get).toEqual(
+      expect.arrayContaining([`${exporterUrl}/`, `${exporterUrl}/api/gateways`, `${exporterUrl}/metrics`]),
+    );
+    await expectAllAnswer(get);
+    expect(post).toEqual([`${demo.url('Mist simulator')}/__sim/ports/state`]);
+    if (!findGrafana()) expect(demo.out()).toContain(COMPOSE_HINT);
   });
 
-  it('shows collector progress and serves the simulator org on /api/gateways', async () => {
+  it('shows collector progress, serves the simulator org, and says "data is in" only with the ports', async () => {
     const gateways = await gatewaysServed(exporterUrl);
     const truth = (await (await fetch(`${demo.url('Mist simulator')}/__sim/org`)).json()) as {
       gateways: Array<{ id: string }>;
     };
     expect(gateways.map((g) => g.id).sort()).toEqual(truth.gateways.map((g) => g.id).sort());
-    await waitFor(() => /\[demo\] data is in: 20 gateways/.test(demo.out()), {
-      timeoutMs: 10_000,
-      what: 'data line',
-    });
-    // The progress line counts what the exporter serves (the first cycle's; the demo interval is
-    // longer). Logs travel through pipes: a line may arrive after the exporter serves the data.
-    const logged = await waitFor(
-      () => /\[collector\] phase done: ports \(items=(\d+) calls=\d+/.exec(demo.out()),
+    const served = gateways.reduce((n, g) => n + g.ports.length, 0);
+    const dataIn = await waitFor(
+      () => /^\[demo\] data is in: 20 gateways .*?, (\d+) WAN ports.* -> (\S+)$/m.exec(demo.out()),
       {
-        timeoutMs: 10_000,
-        what: 'the ports progress line',
+        timeoutMs: 30_000,
+        what: 'the data-is-in line',
       },
     );
-    expect(Number(logged[1])).toBe(gateways.reduce((n, g) => n + g.ports.length, 0));
+    expect([Number(dataIn[1]), dataIn[2]]).toEqual([served, `${exporterUrl}/api/gateways`]);
+    // The progress line counts what the exporter serves (the first cycle's; the demo interval is
+    // longer), and it comes before the data-is-in line.
+    const out = demo.out();
+    const logged = /\[collector\] phase done: ports \(items=(\d+) calls=\d+/.exec(out);
+    expect(Number(logged?.[1])).toBe(served);
+    expect(out.indexOf(logged![0])).toBeLessThan(out.indexOf('[demo] data is in'));
     await waitFor(() => /\[collector\] cycle finished \(seconds=[\d.]+ core_calls=\d+/.test(demo.out()), {
       timeoutMs: 30_000,
       what: 'the cycle-finished progress line',
     });
   });
 
-  it('stops every process it started on Ctrl-C and removes their temp dirs', async () => {
-    const started: ProcInfo[] = descendantsOf(demo.proc.pid!);
+  it('stops every process it started on Ctrl-C and removes its temp dirs', async () => {
+    const started: ProcInfo[] = demoProcesses(demo);
     const names = started.map((p) => p.cmd).join('\n');
     for (const part of [
       'redis-server',
       'prometheus ',
       'alertmanager',
+      'scripts/demo.ts',
       'simulator/src/main.ts',
       'collector/src/main.ts',
       'exporter/src/server.ts',
     ]) {
       expect(names).toContain(part);
     }
-    // prometheus and alertmanager name their dirs in their arguments; redis-server runs in its dir
-    const redisPid = started.find((p) => p.cmd.includes('redis-server'))!.pid;
-    const where = `${names}\n${readlinkSync(`/proc/${redisPid}/cwd`)}`;
-    const tempDirs = [...new Set([...where.matchAll(/\/tmp\/mcs-[a-z]+-[A-Za-z0-9]{6}/g)].map((m) => m[0]))];
-    expect(tempDirs).toHaveLength(3);
+    const tempRoot = tempRootOf(demo);
 
-    await interrupt(demo);
-    // Nothing escaped the process group either: every process seen running is gone.
-    const alive = processTable().filter(
-      (p) => p.state !== 'Z' && started.some((s) => s.pid === p.pid && s.cmd === p.cmd),
-    );
-    expect(alive).toEqual([]);
-    expect(demo.out()).toMatch(/\[demo\] SIGINT: stopping/);
+    process.kill(-demo.proc.pid!, 'SIGINT');
+    await waitAllGone(demo, started);
+    expectNothingLeft(demo, started, tempRoot);
+    expect(demo.out()).toMatch(/\[demo\] SIGINT: stopping everything/);
     expect(demo.out()).toMatch(/\[demo\] stopped\./);
-    expect(demo.out()).not.toMatch(/could not stop/);
-    for (const d of tempDirs) expect(existsSync(d), d).toBe(false);
+    // Ctrl-C reaches the demo twice (from the terminal and through npm): that is one signal, not a kill.
+    expect(demo.out()).not.toMatch(/killing what is left/);
   });
 });
 
@@ -194,14 +131,16 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
   beforeAll(async () => {
     // The "Mist cloud": a simulator the demo did not start, reached through MIST_HOST.
     [cloud, redis] = await Promise.all([startSimulator({ size: 'S', seed: 4 }), startRedis({ own: true })]);
+    // A slow port search: the first cycle serves the gateway list long before their ports.
+    cloud.setFaults({ latency_ms: PORTS_LATENCY_MS, operations: ['searchOrgSwOrGwPorts'] });
     demo = startDemo({
       PORT: String(await freePort()),
       MIST_API_TOKEN: cloud.tokens[0],
       MIST_HOST: cloud.url,
       REDIS_URL: redis.url,
     });
-    await waitForUrls(demo);
-  }, 120_000);
+    await waitForOutput(demo);
+  }, 150_000);
   afterAll(async () => {
     await cleanUp(demo);
     await Promise.all([cloud?.stop(), redis?.stop()]);
@@ -211,17 +150,27 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
     expect(demo.out()).toContain('[demo] MIST_API_TOKEN is set: collecting from the real Mist API');
     expect(demo.out()).toContain(`[demo] using REDIS_URL (${new URL(redis.url).host})`);
     expect(demo.out()).not.toContain('Mist simulator');
-    const names = descendantsOf(demo.proc.pid!)
-      .map((p) => p.cmd)
-      .join('\n');
+    const started = demoProcesses(demo);
+    const names = started.map((p) => p.cmd).join('\n');
     expect(names).not.toContain('simulator/src/main.ts');
     expect(names).not.toContain('redis-server');
     const gateways = await gatewaysServed(demo.url('exporter home')!);
     expect(gateways.map((g) => g.id).sort()).toEqual(cloud.org.gateways.map((g) => g.id).sort());
     expect(cloud.stats().total).toBeGreaterThan(0);
+    // "data is in" waited for the slow ports: it counts what is served, after the ports phase ended.
+    const served = gateways.reduce((n, g) => n + g.ports.length, 0);
+    const dataIn = await waitFor(() => /^\[demo\] data is in: .*?, (\d+) WAN ports/m.exec(demo.out()), {
+      timeoutMs: 30_000,
+      what: 'the data-is-in line',
+    });
+    expect(Number(dataIn[1])).toBe(served);
+    const out = demo.out();
+    expect(out.indexOf('[collector] phase done: ports')).toBeGreaterThan(-1);
+    expect(out.indexOf('[collector] phase done: ports')).toBeLessThan(out.indexOf('[demo] data is in'));
     expect(demo.out()).not.toContain(cloud.tokens[0]);
 
-    await interrupt(demo);
+    process.kill(-demo.proc.pid!, 'SIGINT');
+    await waitAllGone(demo, started);
     expect(await redis.client().dbsize()).toBeGreaterThan(0); // its Redis is still up, data kept
     expect((await fetch(`${cloud.url}/__sim/stats`)).status).toBe(200);
   });

@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendantsOf, liveGroupMembers, parseStat, processTable, stillAlive } from './procs.js';
+import {
+  descendantsOf,
+  liveGroupMembers,
+  parseStat,
+  processTable,
+  spawnProcess,
+  stillAlive,
+  stopProcess,
+} from '../../scripts/lib/proc.js';
 
 describe('parseStat', () => {
   it('reads pid, state, ppid and pgid after a command name holding spaces and parentheses', () => {
@@ -28,5 +36,25 @@ describe('the process table', () => {
     }
     expect(stillAlive([pid])).toEqual([]);
     expect(liveGroupMembers(pid)).toEqual([]);
+  });
+});
+
+describe('spawnProcess and stopProcess', () => {
+  it('stop() ends a process that ignores SIGTERM with SIGKILL after the grace period', async () => {
+    const child = spawnProcess('stubborn', 'sh', [
+      '-c',
+      'trap "" TERM; echo ready; while :; do sleep 1; done',
+    ]);
+    await new Promise<void>((r) => child.proc.stdout?.once('data', () => r()));
+    expect(await child.stop(300)).toBe('SIGKILL');
+    expect(stillAlive([child.proc.pid!])).toEqual([]);
+  });
+
+  it('a binary that cannot start exits at once, saying so, and stopping it does not hang', async () => {
+    const child = spawnProcess('missing', '/nonexistent/binary', []);
+    expect(await child.exited).toBe(-1);
+    expect(child.output()).toMatch(/cannot start \/nonexistent\/binary: .*ENOENT/);
+    await stopProcess(child.proc);
+    expect(await child.stop()).toBe(-1);
   });
 });

@@ -7,8 +7,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { keepTail, stopProcess, waitReady } from '../../scripts/lib/proc.js';
 import { freePort, tempDir, waitFor, which } from './net.js';
-import { keepTail, stopProcess, waitReady } from './process.js';
 
 const INSTALL_HINT =
   'install it (Debian/Ubuntu: apt-get install -y prometheus prometheus-alertmanager) or set PROMETHEUS_BIN/PROMTOOL_BIN/ALERTMANAGER_BIN';

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { exited, stopProcess } from '../../scripts/lib/proc.js';
 import { freePort, tempDir, waitFor, which } from './net.js';
-import { exited, stopProcess } from './process.js';
 
 export interface RedisHandle {
   url: string;

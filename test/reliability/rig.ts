@@ -11,11 +11,17 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { keys } from '#common/keys.js';
 import { METRICS } from '#common/metric-names.js';
-import { type ChildHandle, spawnComponent, spawnSimulator, waitForHttp } from '../../scripts/lib/proc.js';
+import {
+  type ChildHandle,
+  exited,
+  spawnComponent,
+  spawnSimulator,
+  stopProcess,
+  waitForHttp,
+} from '../../scripts/lib/proc.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { type ParsedMetrics, type ParsedSample, parseMetrics } from '../exporter/parse-metrics.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
-import { exited, stopProcess } from '../helpers/process.js';
 import { spawnComposeRedis } from '../helpers/redis.js';
 import {
   SimControl,

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { keepTail, stopProcess, waitReady } from '../../scripts/lib/proc.js';
 import { freePort, tempDir } from '../helpers/net.js';
-import { keepTail, stopProcess, waitReady } from '../helpers/process.js';
 import { spawnComposeRedis } from '../helpers/redis.js';
 
 export const REPO = join(import.meta.dirname, '../..');

@@ -1,0 +1,78 @@
+/**
+ * The block the demo prints once everything is up: one line per thing to open, label first, so a
+ * reader (or a script) finds a URL by its label. Every http:// URL in it answers a GET; the one that
+ * takes a POST is printed with POST in front of it.
+ */
+import type { GrafanaHandle } from './grafana.js';
+
+export const PRESS_CTRL_C = 'Press Ctrl-C to stop';
+
+export interface DemoLinks {
+  exporterUrl: string;
+  /** The Prometheus UI page to open (see prometheus-ui.ts); null when Prometheus is not installed. */
+  prometheusPage: string | null;
+  alertmanagerUrl: string | null;
+  /** Grafana when started, else why not. */
+  grafana: GrafanaHandle | { notStarted: string };
+  simulatorUrl: string | null;
+  /** A command that takes a circuit of the simulator down (tryItCommand). */
+  tryIt: string | null;
+  workerIntervalSeconds: string;
+}
+
+const row = (label: string, text: string) => `${label.padEnd(18)}${text}`;
+
+export const COMPOSE_HINT =
+  '`docker compose --profile demo up` runs the whole stack with Grafana and these dashboards (port 3000)';
+
+export function summaryLines(l: DemoLinks): string[] {
+  const e = l.exporterUrl;
+  const lines = [
+    '',
+    'mist-circuit-stats demo is running:',
+    row('exporter home', `${e}/`),
+    // /api/gateways answers 404 until the first data: it is printed on the "data is in" line.
+    row('JSON API', `${e}/api/status  (the gateways: on the "data is in" line below)`),
+    row('OpenAPI', `${e}/openapi.json`),
+    row('metrics', `${e}/metrics`),
+  ];
+  if (l.prometheusPage) {
+    lines.push(row('Prometheus', `${l.prometheusPage}  (try the query mist_wan_port_up == 0)`));
+    if (l.alertmanagerUrl) {
+      lines.push(
+        row('Alertmanager', `${l.alertmanagerUrl}/  (alerts as JSON: ${l.alertmanagerUrl}/api/v2/alerts)`),
+      );
+    }
+  } else {
+    lines.push(
+      row(
+        'Prometheus',
+        'not installed (Debian/Ubuntu: apt-get install -y prometheus prometheus-alertmanager)',
+      ),
+    );
+  }
+  if ('notStarted' in l.grafana) {
+    lines.push(row('Grafana', `${l.grafana.notStarted}; ${COMPOSE_HINT}`));
+  } else {
+    lines.push(row('Grafana', `${l.grafana.url}/  (no login needed to view)`));
+    const width = Math.max(...l.grafana.dashboards.map((d) => d.title.length)) + 2;
+    for (const d of l.grafana.dashboards) lines.push(`  ${d.title.padEnd(width)}${d.url}`);
+  }
+  if (l.simulatorUrl) {
+    const s = l.simulatorUrl;
+    lines.push(
+      row('Mist simulator', `${s}/__sim/org  (its ground truth; API calls so far: ${s}/__sim/stats)`),
+    );
+    if (l.tryIt) {
+      lines.push(
+        `Take a circuit down (the next cycle, within ${l.workerIntervalSeconds} s, shows it):`,
+        `  ${l.tryIt}`,
+      );
+    }
+  }
+  lines.push(
+    `${PRESS_CTRL_C}: it stops everything started here (so does kill -INT or -TERM of npm or of this node process).`,
+    '',
+  );
+  return lines;
+}
