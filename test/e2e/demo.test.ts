@@ -7,10 +7,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readlinkSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '#simulator/index.js';
 import { ROOT } from '../../scripts/lib/proc.js';
+import { test } from '../helpers/fixtures.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { descendantsOf, liveGroupMembers, type ProcInfo, processTable } from './procs.js';
 
 interface Demo {
@@ -186,14 +185,14 @@ describe('npm run demo (simulator, own Redis)', () => {
   });
 });
 
+// The "Mist cloud" and the Redis given to the demo: a simulator and a Redis it did not start.
+test.override('simOptions', { size: 'S', seed: 4 });
+test.override('redisOptions', { own: true });
+
 describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
   let demo: Demo;
-  let cloud: Simulator;
-  let redis: RedisHandle;
 
-  beforeAll(async () => {
-    // The "Mist cloud": a simulator the demo did not start, reached through MIST_HOST.
-    [cloud, redis] = await Promise.all([startSimulator({ size: 'S', seed: 4 }), startRedis({ own: true })]);
+  test.beforeAll(async ({ sim: cloud, redis }) => {
     demo = startDemo({
       PORT: String(await freePort()),
       MIST_API_TOKEN: cloud.tokens[0],
@@ -202,12 +201,12 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
     });
     await waitForUrls(demo);
   }, 120_000);
-  afterAll(async () => {
-    await cleanUp(demo);
-    await Promise.all([cloud?.stop(), redis?.stop()]);
-  });
+  test.afterAll(() => cleanUp(demo));
 
-  it('collects from MIST_HOST into REDIS_URL, starts no simulator or Redis, and leaves them running', async () => {
+  test('collects from MIST_HOST into REDIS_URL, starts no simulator or Redis, and leaves them running', async ({
+    sim: cloud,
+    redis,
+  }) => {
     expect(demo.out()).toContain('[demo] MIST_API_TOKEN is set: collecting from the real Mist API');
     expect(demo.out()).toContain(`[demo] using REDIS_URL (${new URL(redis.url).host})`);
     expect(demo.out()).not.toContain('Mist simulator');

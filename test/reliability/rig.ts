@@ -17,12 +17,7 @@ import { type ParsedMetrics, type ParsedSample, parseMetrics } from '../exporter
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import { exited, stopProcess } from '../helpers/process.js';
 import { spawnComposeRedis } from '../helpers/redis.js';
-import {
-  SimControl,
-  type SimulatorOptions,
-  startSimulator,
-  type TestSimulator,
-} from '../helpers/simulator.js';
+import { SimControl } from '../helpers/simulator.js';
 
 export const REDIS_PASSWORDS = {
   REDIS_COLLECTOR_PASSWORD: 'collector-pw-reliability-0123',
@@ -57,7 +52,7 @@ function capture(start: (onLine: (l: string) => void) => ChildHandle): Proc {
   };
 }
 
-/** Every process a test started, stopped in afterAll/afterEach by `stopAll`. */
+/** Every process a test started, stopped by `stopAll` (the `procs` fixture calls it after the file). */
 export class Procs {
   private readonly all: Proc[] = [];
   private readonly cleanups: Array<() => Promise<void>> = [];
@@ -332,32 +327,6 @@ export async function startExporterProc(
     get,
     metrics: async () => parseMetrics((await get('/metrics')).body),
   };
-}
-
-// ---------- the usual set ----------
-
-export interface SimRedisExporter {
-  sim: TestSimulator;
-  redis: ProdRedis;
-  /** A client as the collector user. */
-  r: Redis;
-  exporter: ExporterProc;
-}
-
-/**
- * The in-process simulator and compose's Redis (side by side), then the exporter as the read-only
- * user; `procs.stopAll()` stops them all. The collector is the test's own business.
- */
-export async function startSimRedisExporter(
-  procs: Procs,
-  simOpts: SimulatorOptions,
-  exporterEnv: Record<string, string> = {},
-): Promise<SimRedisExporter> {
-  const [sim, redis] = await Promise.all([startSimulator(simOpts), startProdRedis(procs)]);
-  procs.onStop(() => sim.stop());
-  const r = redis.client();
-  const exporter = await startExporterProc(procs, redis.exporterUrl, exporterEnv);
-  return { sim, redis, r, exporter };
 }
 
 /**
