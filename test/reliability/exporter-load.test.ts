@@ -55,7 +55,7 @@ test.beforeAll(async ({ prodRedis, procs }) => {
     timeoutMs: 150_000,
     intervalMs: 500,
   });
-  await exporterCaughtUp(exporter, r);
+  await exporterCaughtUp(exporter, r, 60_000);
 }, 240_000);
 
 interface Check {

@@ -367,8 +367,12 @@ export async function diffWithTruth(exporter: ExporterProc, control: SimControl)
   return diffViews(truthView(truth), apiView(gws.json.data, peers.json.data), ['simulator', 'exporter']);
 }
 
-/** Wait until the exporter has loaded a generation at least `min` (it polls every EXPORTER_REFRESH_MS). */
-export async function exporterCaughtUp(exporter: ExporterProc, redis: Redis): Promise<void> {
+/** Wait until the exporter serves the generation Redis holds now (each check reads all of /metrics). */
+export async function exporterCaughtUp(
+  exporter: ExporterProc,
+  redis: Redis,
+  timeoutMs = 15_000,
+): Promise<void> {
   const gen = Number((await redis.get(keys.generation())) ?? 0);
   await waitFor(
     async () => {
@@ -376,7 +380,7 @@ export async function exporterCaughtUp(exporter: ExporterProc, redis: Redis): Pr
       const s = m.samples.find((x) => x.name === METRICS.exporterSnapshotGeneration);
       return s !== undefined && s.value >= gen;
     },
-    { what: `exporter at generation ${gen}`, timeoutMs: 15_000, intervalMs: 100 },
+    { what: `exporter at generation ${gen}`, timeoutMs, intervalMs: 100 },
   );
 }
 
