@@ -27,6 +27,9 @@
  * File fixtures are set up in the hook or test that first names them (under `hookTimeout` in a
  * `beforeAll`), and torn down after the file's `afterAll` hooks. Only file fixtures reach
  * `test.beforeAll`/`test.afterAll`; test fixtures reach tests and `test.beforeEach`/`afterEach`.
+ * A test that needs a simulator or a Redis of its own (a fresh org for each test) still calls
+ * `startSimulator`/`startRedis` itself. Vitest reads a fixture's dependencies from the pattern of its
+ * first parameter, which must destructure, hence `({}, ...)` below.
  */
 import { test as base } from 'vitest';
 import { Procs, startProdRedis } from '../reliability/rig.js';
