@@ -46,7 +46,7 @@ export interface CollectorBenchResult {
   insights: { refreshPeriodSeconds: number; portsFresh: number; portsTotal: number };
   /** 2 + ceil(S/1000) + ceil(G/1000) + S*(1+enrichment) + G + G*P*4, enrichment = 4 (see below). */
   referenceFullCycleCalls: number;
-  /** coreCallsMax/coreSecondsMax are checked for the L org only (the targets). */
+  /** coreCallsMax/coreSecondsMax are checked for the L org only (the targets were set for it). */
   targets: { coreCallsMax: number; coreSecondsMax: number; hourlyMax: number };
   ok: boolean;
 }
@@ -59,7 +59,7 @@ export interface CollectorBenchOptions {
 }
 
 /**
- * The reference's own estimate (original README, "API Call Volume Estimate") for S sites, G
+ * The reference's own estimate (docs/contract.md#the-references-api-cost) for S sites, G
  * gateways and P WAN ports each: per site one port search plus its enrichment (for each of the two
  * gateways of a site, getSiteDevice and searchSiteDevices: 4), one peer search per gateway and four
  * insight calls per port. About 19,500 for L.
@@ -174,7 +174,7 @@ export async function runCollectorBenchmark(
     const stats = c.stats;
     const reference = referenceCycleCalls(org.sites, org.gateways, org.wanPorts / org.gateways);
     const targets = { coreCallsMax: 30, coreSecondsMax: 5, hourlyMax: 0.8 * 5000 };
-    // The core targets are the issue's, set for the L org; the hourly budget holds for any size.
+    // The core targets were set for the L org; the hourly budget holds for any size.
     const coreOk =
       size !== 'L' ||
       (steadyCycle.coreCalls <= targets.coreCallsMax && steadyCycle.coreSeconds < targets.coreSecondsMax);

@@ -40,7 +40,7 @@ export interface BenchResults {
   simulatorError?: string;
 }
 
-/** Targets of issue 7 (the same for every size; they were set for L). */
+/** Targets (the same for every size; they were set for L). */
 export const TARGETS = {
   coreCallsMax: 30,
   coreSecondsMax: 5,
@@ -75,9 +75,9 @@ const table = (head: string[], rows: string[][]) =>
   ].join('\n');
 
 /**
- * The reference design's estimate (original README) for one full cycle: 2 + ceil(S/1000) +
- * ceil(G/1000) + S*(1+enrichment) + G + G*P*4, with enrichment = 2 G/S: per site, for each of its
- * gateways one getSiteDevice (M7) and one searchSiteDevices (M10); templates and profiles cached.
+ * The reference design's estimate for one full cycle (docs/contract.md#the-references-api-cost):
+ * 2 + ceil(S/1000) + ceil(G/1000) + S*(1+enrichment) + G + G*P*4, with enrichment = 2 G/S: per site,
+ * for each of its gateways one device config and one device search; templates and profiles cached.
  */
 export function referenceFullCycle(sites: number, gateways: number, portsPerGateway: number): number {
   const enrichment = (2 * gateways) / sites;
@@ -91,7 +91,7 @@ export function referenceFullCycle(sites: number, gateways: number, portsPerGate
   );
 }
 
-/** The reference's scheduled cycle (contract 3.3: the ports pass only): one port search per site, one searchSiteDevices per gateway. */
+/** The reference's scheduled cycle (the ports pass only, docs/contract.md#the-references-api-cost): one port search per site, one device search per gateway. */
 export const referenceScheduledCycle = (sites: number, gateways: number) => sites + gateways;
 
 export interface TargetRow {
@@ -515,9 +515,9 @@ function referenceSection(sizes: SizeResults[]): string {
       ];
     });
   return [
-    'The reference design\'s own estimate (original README, "API Call Volume Estimate") for one full cycle: 2 + ceil(S/1000) + ceil(G/1000) + S x (1 + enrichment) + G + G x P x 4, for S sites, G gateways and P WAN ports per gateway.',
+    "The reference design's own estimate ([docs/contract.md](docs/contract.md#the-references-api-cost)) for one full cycle: 2 + ceil(S/1000) + ceil(G/1000) + S x (1 + enrichment) + G + G x P x 4, for S sites, G gateways and P WAN ports per gateway.",
     '',
-    '**Assumption for "enrichment"**: per site, one getSiteDevice (M7) and one searchSiteDevices (M10) for each of its gateways, i.e. enrichment = 2 G/S (templates and device profiles counted as cached). Its scheduled cycle (contract 3.3, every WORKER_INTERVAL) re-runs only the ports pass: S port searches + G searchSiteDevices (device configs cached); per hour that is 3600 / WORKER_INTERVAL of them. Ours: measured by the collector benchmark above (100 ms latency, WORKER_INTERVAL=300, one token).',
+    '**Assumption for "enrichment"**: per site, one getSiteDevice and one searchSiteDevices for each of its gateways, i.e. enrichment = 2 G/S (templates and device profiles counted as cached). Its scheduled cycle (every WORKER_INTERVAL) re-runs only the ports pass: S port searches + G searchSiteDevices (device configs cached); per hour that is 3600 / WORKER_INTERVAL of them. Ours: measured by the collector benchmark above (100 ms latency, WORKER_INTERVAL=300, one token).',
     '',
     table(
       [
@@ -555,7 +555,7 @@ export function renderReport(r: BenchResults): string {
     '',
     '## Targets',
     '',
-    "Issue 7's targets were set for the L org (1,000 gateways); S and XL are held to the same numbers to show where they stop holding. Every target also has its figure in the size sections below.",
+    'The targets were set for the L org (1,000 gateways); S and XL are held to the same numbers to show where they stop holding. Every target also has its figure in the size sections below.',
     '',
     table(
       ['Size', 'Figure', 'Measured', 'Target', 'Baseline (same run)', 'Met'],

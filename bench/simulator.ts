@@ -4,7 +4,7 @@
  * Figures per size: start time (build the org and listen), one page of 1,000 device stats with
  * `fields=*` (first page: it holds the hubs and their thousands of peer rows), the same page
  * without fields, and full walks of the port search and the peer-path search through `next`
- * (pages, rows, total time). Targets (issue 3): L starts in < 5 s; a 1,000-row device-stats page
+ * (pages, rows, total time). Targets: L starts in < 5 s; a 1,000-row device-stats page
  * with fields=* answers well under 1 s (we take < 500 ms at the median).
  *
  *   npx tsx bench/simulator.ts           # L and XL, 5 runs per figure

@@ -1,7 +1,7 @@
 /**
  * Quality thresholds shared by the dashboards (cell colours) and the alert rules, in base units.
- * The peer path colours are the reference UI's (reference-contract.md §5): green below `good`, yellow
- * below `bad`, red from `bad` on; MOS is the other way round (higher is better).
+ * The peer path colours are the reference UI's (docs/contract.md#peer-path-colours): green below
+ * `good`, yellow below `bad`, red from `bad` on; MOS is the other way round (higher is better).
  */
 export const PEER_QUALITY = {
   /** Latency < 50 ms green, < 100 ms yellow. */

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { stringify } from 'yaml';
 import { LABELS, METRICS } from '#common/metric-names.js';
 import { ALERT_CONFIG } from '#dashboards/alerts/config.js';
@@ -28,6 +28,7 @@ import {
 } from '../../scripts/lib/proc.js';
 import { Stack } from '../../scripts/lib/stack.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
+import { test } from '../helpers/fixtures.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import {
   type AlertmanagerHandle,
@@ -36,7 +37,6 @@ import {
   startAlertmanager,
   startPrometheus,
 } from '../helpers/prometheus.js';
-import { startRedis } from '../helpers/redis.js';
 import { SimControl } from '../helpers/simulator.js';
 import { apiView, diffViews, metricsView, type OrgView, truthView, viewSize } from './views.js';
 
@@ -147,11 +147,10 @@ async function until<T>(
   }
 }
 
-beforeAll(async () => {
+test.override('redisOptions', { own: true, appendonly: false });
+
+test.beforeAll(async ({ redis }) => {
   const dir = await stack.track('temp dir', await tempDir('e2e-alerts'), (d) => d.remove());
-  const redis = await stack.track('redis', await startRedis({ own: true, appendonly: false }), (r) =>
-    r.stop(),
-  );
   const s = await spawnSimulator({ SIM_SIZE: 'S', SIM_SEED: '11', SIM_LOG_LEVEL: 'warn' });
   await stack.track('simulator', s.handle, (h) => h.stop(5000));
   sim = new SimControl(s.url);
@@ -207,7 +206,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
+test.afterAll(async () => {
   const problems = await stack.stop();
   expect(problems).toEqual([]);
 });
@@ -240,7 +239,7 @@ function pickTargets(t: OrgTruth) {
 }
 
 describe('simulator -> collector -> Redis -> exporter -> Prometheus -> Alertmanager', () => {
-  it('data appears in Prometheus: every gateway, WAN port and peer path of the org', async () => {
+  test('data appears in Prometheus: every gateway, WAN port and peer path of the org', async () => {
     const want = viewSize(truthView(truth));
     expect(want.gateways).toBe(20);
     const count = async (metric: string) => {
@@ -266,7 +265,7 @@ describe('simulator -> collector -> Redis -> exporter -> Prometheus -> Alertmana
     );
   });
 
-  it('the JSON API and /metrics agree with each other and with the simulator', async () => {
+  test('the JSON API and /metrics agree with each other and with the simulator', async () => {
     const t = await expectViewsAgree();
     const size = viewSize(t);
     // The S org has something down of each kind, so "agree" covers down as well as up.
@@ -275,7 +274,7 @@ describe('simulator -> collector -> Redis -> exporter -> Prometheus -> Alertmana
     expect([...t.gateways.values()].filter((c) => !c).length).toBeGreaterThan(0);
   });
 
-  it('a WAN port, a peer path and a gateway going down fire their alerts, in Prometheus and Alertmanager', async () => {
+  test('a WAN port, a peer path and a gateway going down fire their alerts, in Prometheus and Alertmanager', async () => {
     const { a, b, c } = pickTargets(truth);
     for (const alert of ['WanCircuitDown', 'VpnPeerPathDown', 'GatewayDisconnected']) {
       expect(await inPrometheus(alert, { [L.gatewayId]: a.id })).toEqual([]);
@@ -330,7 +329,7 @@ describe('simulator -> collector -> Redis -> exporter -> Prometheus -> Alertmana
     expect(t.gateways.get(c.id)).toBe(false);
   });
 
-  it('coming back resolves them, in Prometheus and Alertmanager', async () => {
+  test('coming back resolves them, in Prometheus and Alertmanager', async () => {
     const { a, b, c } = pickTargets(truth);
     await sim.setPortState({ gateway_id: a.id }, a.port, true);
     await sim.setPeerPaths({ mac: b.mac, port_id: b.port }, true);
@@ -360,7 +359,7 @@ describe('simulator -> collector -> Redis -> exporter -> Prometheus -> Alertmana
     expect(t.ports.get(`${a.id}|${a.port}`)).toEqual({ up: true, enabled: true });
   });
 
-  it('killing the collector fires MistDataStale, then CollectorNotRunning, which inhibits it', async () => {
+  test('killing the collector fires MistDataStale, then CollectorNotRunning, which inhibits it', async () => {
     expect(await inPrometheus('MistDataStale')).toEqual([]);
     await collector.kill();
     const t0 = Date.now();

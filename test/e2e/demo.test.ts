@@ -7,12 +7,13 @@
  * demo-grafana.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '#simulator/index.js';
+import type { Simulator } from '#simulator/index.js';
 import { COMPOSE_HINT } from '../../scripts/lib/demo-summary.js';
 import { findGrafana } from '../../scripts/lib/grafana.js';
 import type { ProcInfo } from '../../scripts/lib/proc.js';
+import { test } from '../helpers/fixtures.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import type { RedisHandle } from '../helpers/redis.js';
 import {
   cleanUp,
   type Demo,
@@ -123,14 +124,17 @@ describe('npm run demo (simulator, own Redis)', () => {
   });
 });
 
+// The "Mist cloud" and the Redis given to the demo: a simulator and a Redis it did not start.
+test.override('simOptions', { size: 'S', seed: 4 });
+test.override('redisOptions', { own: true });
+
 describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
   let demo: Demo;
   let cloud: Simulator;
   let redis: RedisHandle;
 
-  beforeAll(async () => {
-    // The "Mist cloud": a simulator the demo did not start, reached through MIST_HOST.
-    [cloud, redis] = await Promise.all([startSimulator({ size: 'S', seed: 4 }), startRedis({ own: true })]);
+  test.beforeAll(async ({ sim, redis: givenRedis }) => {
+    [cloud, redis] = [sim, givenRedis];
     // A slow port search: the first cycle serves the gateway list long before their ports.
     cloud.setFaults({ latency_ms: PORTS_LATENCY_MS, operations: ['searchOrgSwOrGwPorts'] });
     demo = startDemo({
@@ -141,10 +145,7 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
     });
     await waitForOutput(demo);
   }, 150_000);
-  afterAll(async () => {
-    await cleanUp(demo);
-    await Promise.all([cloud?.stop(), redis?.stop()]);
-  });
+  test.afterAll(() => cleanUp(demo));
 
   it('collects from MIST_HOST into REDIS_URL, starts no simulator or Redis, and leaves them running', async () => {
     expect(demo.out()).toContain('[demo] MIST_API_TOKEN is set: collecting from the real Mist API');

@@ -1,16 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { keys } from '#common/keys.js';
+import type { Gateway } from '#common/types.js';
+import { test } from '../helpers/fixtures.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { readJson } from '../helpers/redis.js';
+
+// One own redis-server for the file (kill/restart need it), AOF on for the restart test.
+test.override('redisOptions', { own: true, appendonly: true });
+test.override('simOptions', { size: 'S', seed: 3 });
 
 describe('test helper: real redis-server', () => {
-  let redis: RedisHandle | undefined;
-  afterEach(async () => {
-    await redis?.stop();
-  });
-
-  it('writes, reads, and keeps data across a SIGKILL restart through the AOF', async () => {
-    redis = await startRedis({ own: true, appendonly: true });
+  test('writes, reads, and keeps data across a SIGKILL restart through the AOF', async ({ redis }) => {
     const c = redis.client();
     await c.set('mist:test', '{"a":1}');
     expect(await c.get('mist:test')).toBe('{"a":1}');
@@ -21,9 +22,24 @@ describe('test helper: real redis-server', () => {
     expect(await c2.get('mist:test')).toBe('{"a":1}');
   });
 
-  it('gives each test an isolated, empty keyspace', async () => {
-    redis = await startRedis();
-    expect(await redis.client().dbsize()).toBe(0);
+  test('gives each test that asks for emptyRedis an empty keyspace', async ({ emptyRedis }) => {
+    // The test above left mist:test behind.
+    expect(await emptyRedis.client().dbsize()).toBe(0);
+  });
+});
+
+describe('test helper: in-process collector on the simulator', () => {
+  test('one cycle writes the simulator org to the Redis of the file', async ({
+    sim,
+    emptyRedis,
+    collector,
+  }) => {
+    const col = await collector();
+    expect((await col.cycle()).ok).toBe(true);
+    const gateways = await readJson<Gateway[]>(emptyRedis.client(), keys.gateways());
+    expect(gateways?.map((g) => g.id).sort()).toEqual(
+      (await sim.control.org()).gateways.map((g) => g.id).sort(),
+    );
   });
 });
 

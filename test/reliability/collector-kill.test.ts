@@ -6,46 +6,33 @@
  * start.sh) are real processes; the simulator's clock is frozen (see consistency.ts).
  * (test/collector/process.test.ts covers the take-over from a collector killed between cycles.)
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
 import type { CollectorStats, WorkerStatus } from '#common/types.js';
+import { test } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';
-import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
   dumpAll,
-  type ExporterProc,
   exporterCaughtUp,
   nextCycleMidPeers,
-  Procs,
-  type ProdRedis,
   startCollector,
-  startSimRedisExporter,
+  startExporterProc,
 } from './rig.js';
 
 const LEASE_SECONDS = 3;
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: ProdRedis;
-let r: Redis;
-let exporter: ExporterProc;
+test.override('simOptions', { size: 'S', seed: 13, frozenClock: true });
 
-const json = <T>(key: string) => readJson<T>(r, key);
-
-beforeAll(async () => {
-  ({ sim, redis, r, exporter } = await startSimRedisExporter(procs, {
-    size: 'S',
-    seed: 13,
-    frozenClock: true,
-  }));
-}, 120_000);
-
-afterAll(() => procs.stopAll());
-
-it('killed mid-cycle: whole phases stay in Redis, the standby takes over within two lease periods', async () => {
+test('killed mid-cycle: whole phases stay in Redis, the standby takes over within two lease periods', async ({
+  sim,
+  prodRedis: redis,
+  procs,
+}) => {
+  const r = redis.client();
+  const json = <T>(key: string) => readJson<T>(r, key);
+  const exporter = await startExporterProc(procs, redis.exporterUrl);
   const env = {
     ...sim.env,
     REDIS_URL: redis.collectorUrl,

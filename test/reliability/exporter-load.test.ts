@@ -7,25 +7,23 @@
  */
 import autocannon from 'autocannon';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
 import { METRICS } from '#common/metric-names.js';
 import type { CollectorStats } from '#common/types.js';
 import { memoryOf } from '../../scripts/lib/proc.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';
+import { test } from '../helpers/fixtures.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';
 import {
   type ExporterProc,
   exporterCaughtUp,
   metric,
-  Procs,
-  type ProdRedis,
   type SimProc,
   samples,
   startCollector,
   startExporterProc,
-  startProdRedis,
   startSimProc,
 } from './rig.js';
 
@@ -33,36 +31,32 @@ const SOAK = process.env.SOAK === '1';
 const LOAD_SECONDS = SOAK ? 60 : 15;
 const GATEWAYS = 1000;
 
-const procs = new Procs();
 let sim: SimProc;
-let redis: ProdRedis;
 let r: Redis;
 let exporter: ExporterProc;
 
 const stats = () => readJson<CollectorStats>(r, keys.collectorStats());
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimProc(procs, { size: 'L' }), startProdRedis(procs)]);
-  r = redis.client();
+test.beforeAll(async ({ prodRedis, procs }) => {
+  sim = await startSimProc(procs, { size: 'L' });
+  r = prodRedis.client();
   // Cycles every 10 s; a budget share so small that insights get nothing (the load is the point).
   startCollector(procs, {
     ...sim.env,
-    REDIS_URL: redis.collectorUrl,
+    REDIS_URL: prodRedis.collectorUrl,
     WORKER_INTERVAL: '10',
     API_BUDGET_SHARE: '0.05',
     MIST_TIMEOUT_MS: '30000',
     LOG_LEVEL: 'warn',
   });
-  exporter = await startExporterProc(procs, redis.exporterUrl, { LOG_LEVEL: 'warn' });
+  exporter = await startExporterProc(procs, prodRedis.exporterUrl, { LOG_LEVEL: 'warn' });
   await waitFor(async () => (await stats())?.last_cycle?.success === true, {
     what: 'a first collector cycle of the L org',
     timeoutMs: 150_000,
     intervalMs: 500,
   });
-  await exporterCaughtUp(exporter, r);
+  await exporterCaughtUp(exporter, r, 60_000);
 }, 240_000);
-
-afterAll(() => procs.stopAll());
 
 interface Check {
   bodies: number;
@@ -128,7 +122,7 @@ async function verifyBigBodies(until: number, check: Check): Promise<void> {
   }
 }
 
-it(`200 connections for ${LOAD_SECONDS} s while the collector writes cycles: no error, no torn body, flat memory`, async () => {
+test(`200 connections for ${LOAD_SECONDS} s while the collector writes cycles: no error, no torn body, flat memory`, async () => {
   const truth = await sim.control.org();
   const gw = truth.gateways.find((g) => g.hub)!;
   const port = gw.ports.find((p) => p.usage === 'wan')!;

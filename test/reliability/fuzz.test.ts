@@ -7,30 +7,26 @@
  */
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadExporterConfig } from '#common/config/exporter.js';
 import { createLogger } from '#common/log.js';
 import { buildApp } from '#exporter/app.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { collectOnce, Procs, type ProdRedis, startProdRedis } from './rig.js';
+import { test } from '../helpers/fixtures.js';
+import { collectOnce } from './rig.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2500);
 const HANG_MS = 5000;
 
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: ProdRedis;
+test.override('simOptions', { size: 'S', seed: 21 });
 let app: FastifyInstance;
 let known: { id: string; mac: string; site: string; port: string };
 let logText = '';
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimulator({ size: 'S', seed: 21 }), startProdRedis(procs)]);
-  procs.onStop(() => sim.stop());
-  const run = await collectOnce(procs, { ...sim.env, REDIS_URL: redis.collectorUrl });
+test.beforeAll(async ({ sim, prodRedis, procs }) => {
+  const run = await collectOnce(procs, { ...sim.env, REDIS_URL: prodRedis.collectorUrl });
   expect(run.code, run.error).toBe(0);
   const config = loadExporterConfig({
-    REDIS_URL: redis.exporterUrl,
+    REDIS_URL: prodRedis.exporterUrl,
     LOG_LEVEL: 'info',
     EXPORTER_REFRESH_MS: '50',
   });
@@ -48,11 +44,10 @@ beforeAll(async () => {
   const t = await sim.control.org();
   const g = t.gateways.find((x) => x.ports.some((p) => p.usage === 'wan'))!;
   known = { id: g.id, mac: g.mac, site: g.site_id, port: g.ports.find((p) => p.usage === 'wan')!.port_id };
-}, 120_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   await app?.close();
-  await procs.stopAll();
 });
 
 // ---------- generators ----------
@@ -174,7 +169,7 @@ function assertAnswer(url: string, method: string, r: Awaited<ReturnType<Fastify
 }
 
 describe(`fuzz: ${RUNS} generated requests per property, never a 5xx, never a hang`, () => {
-  it('every registered route, generated parameters, query strings, methods and headers', async () => {
+  test('every registered route, generated parameters, query strings, methods and headers', async () => {
     const templates = [...new Set(app.getRoutes)];
     expect(templates.length).toBeGreaterThan(10);
     await fc.assert(
@@ -207,7 +202,7 @@ describe(`fuzz: ${RUNS} generated requests per property, never a 5xx, never a ha
     );
   });
 
-  it('free-form paths: random segments under /, /api and /api/gateway', async () => {
+  test('free-form paths: random segments under /, /api and /api/gateway', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('', '/api', '/api/gateway', '/api/insights', '/api/vpn-peers', '/metrics'),
@@ -230,7 +225,7 @@ describe(`fuzz: ${RUNS} generated requests per property, never a 5xx, never a ha
     );
   });
 
-  it('most inputs reached the app, with 2xx and 4xx answers of several kinds', () => {
+  test('most inputs reached the app, with 2xx and 4xx answers of several kinds', () => {
     console.info(`fuzz answers by status: ${JSON.stringify(seen)}`);
     const answered = Object.entries(seen)
       .filter(([k]) => k !== 'unsent')
@@ -239,7 +234,7 @@ describe(`fuzz: ${RUNS} generated requests per property, never a 5xx, never a ha
     for (const code of ['200', '400', '404']) expect(seen[code] ?? 0, code).toBeGreaterThan(RUNS / 50);
   });
 
-  it('logged what it refused, and nothing at error level', () => {
+  test('logged what it refused, and nothing at error level', () => {
     const errors = logText.split('\n').filter((l) => /"level":(50|60)/.test(l));
     expect(errors.slice(0, 3)).toEqual([]);
   });

@@ -9,22 +9,22 @@
  * the next healthy run serves exactly what the simulator holds.
  * (test/collector/faults.test.ts covers the same faults in-process, against Redis only.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { METRICS } from '#common/metric-names.js';
 import type { Faults } from '#simulator/index.js';
 import { clearOfHourEnd } from '../helpers/clock.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { test } from '../helpers/fixtures.js';
+import type { TestSimulator } from '../helpers/simulator.js';
 import {
   collectOnce,
   diffWithTruth,
   type ExporterProc,
   exporterCaughtUp,
   metric,
-  Procs,
+  type Procs,
   type ProdRedis,
   samples,
   startExporterProc,
-  startProdRedis,
 } from './rig.js';
 
 /** Calls of the core phases (org_sites, gateways, ports, vpn_peers): the session and insights stay healthy. */
@@ -38,22 +38,19 @@ const DATA_OPS = [
 const CORE = ['gateways', 'org_sites', 'ports', 'vpn_peers'];
 const TOKENS = ['rel-faults-token-A1', 'rel-faults-token-B2'];
 
-const procs = new Procs();
+test.override('simOptions', {
+  size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16 },
+  seed: 8,
+  tokens: TOKENS,
+});
+let procs: Procs;
 let sim: TestSimulator;
 let redis: ProdRedis;
 let exporter: ExporterProc;
 let env: Record<string, string>;
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimulator({
-      size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16 },
-      seed: 8,
-      tokens: TOKENS,
-    }),
-    startProdRedis(procs),
-  ]);
-  procs.onStop(() => sim.stop());
+test.beforeAll(async ({ sim: s, prodRedis, procs: p }) => {
+  [sim, redis, procs] = [s, prodRedis, p];
   // A generous timeout for the runs that must succeed (hundreds of calls on a loaded machine);
   // the never-answering fault gets a short one in faultedRun.
   env = { ...sim.env, REDIS_URL: redis.collectorUrl, MIST_TIMEOUT_MS: '2000' };
@@ -64,8 +61,6 @@ beforeAll(async () => {
   expect(await diffWithTruth(exporter, sim.control)).toEqual([]);
   expect((await sim.control.org()).peer_paths.length).toBeGreaterThan(1000);
 }, 180_000);
-
-afterAll(() => procs.stopAll());
 
 interface Served {
   gateways: unknown;
@@ -124,7 +119,7 @@ async function recovers(): Promise<void> {
 }
 
 describe('a fault that fails every core phase: previous data served, status and metrics say why', () => {
-  it.each([
+  test.each([
     ['calls that never answer', { timeout_rate: 1 }, /failed after 4 attempt\(s\): timeout after 300 ms$/],
     ['truncated JSON', { truncate_rate: 1 }, /failed after 4 attempt\(s\): malformed JSON body/],
     ['bodies that are not JSON', { malformed_rate: 1 }, /failed after 4 attempt\(s\): malformed JSON body/],
@@ -166,7 +161,7 @@ describe('a fault that fails every core phase: previous data served, status and 
     await recovers();
   });
 
-  it('a 429 storm on every token: one call per token, rate limit published, then recovery', async () => {
+  test('a 429 storm on every token: one call per token, rate limit published, then recovery', async () => {
     const before = await served();
     await moveTheTruth();
     // Retry-After: the end of the clock hour, as Mist sends it (so not in the hour's last seconds,
@@ -201,7 +196,7 @@ describe('a fault that fails every core phase: previous data served, status and 
 });
 
 describe('faults the collector rides through', () => {
-  it('10% of calls answer 5xx: retried, counted, and the cycle serves the new truth', async () => {
+  test('10% of calls answer 5xx: retried, counted, and the cycle serves the new truth', async () => {
     await moveTheTruth();
     const run = await faultedRun({ error_rate: 0.1 });
     const fivexx = Object.entries(run.calls.by_status)
@@ -222,7 +217,7 @@ describe('faults the collector rides through', () => {
     await recovers();
   });
 
-  it('records that break the schema are skipped and counted; nothing absurd is served; nobody vanishes', async () => {
+  test('records that break the schema are skipped and counted; nothing absurd is served; nobody vanishes', async () => {
     const truth = await sim.control.org();
     const run = await faultedRun({ invalid_record_rate: 0.3, operations: DATA_OPS });
     expect(run.code, run.error).toBe(0);
@@ -245,7 +240,7 @@ describe('faults the collector rides through', () => {
     await recovers();
   });
 
-  it('pagination that breaks after page 1: peers keep the previous list whole, the rest refreshes', async () => {
+  test('pagination that breaks after page 1: peers keep the previous list whole, the rest refreshes', async () => {
     const before = await served();
     const moved = await moveTheTruth();
     const run = await faultedRun({ break_pagination_after: 1, operations: ['searchOrgPeerPathStats'] });

@@ -5,48 +5,38 @@
  * exporter keeps serving the data it holds.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
 import type { CollectorStats } from '#common/types.js';
+import { test } from '../helpers/fixtures.js';
 import { sleep, waitFor } from '../helpers/net.js';
-import { type RedisHandle, readJson, startRedis } from '../helpers/redis.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { readJson } from '../helpers/redis.js';
 import {
   diffWithTruth,
   type ExporterProc,
   exporterCaughtUp,
-  type Proc,
-  Procs,
   startCollector,
   startExporterProc,
 } from './rig.js';
 
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: RedisHandle;
+test.override('simOptions', { size: 'S', seed: 12 });
+test.override('redisOptions', { own: true, args: ['--maxmemory-policy', 'noeviction'] });
 let admin: Redis;
 let exporter: ExporterProc;
-let collector: Proc;
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimulator({ size: 'S', seed: 12 }),
-    startRedis({ own: true, args: ['--maxmemory-policy', 'noeviction'] }),
-  ]);
-  procs.onStop(async () => {
-    await sim.stop();
-    await redis.stop();
-  });
+test.beforeAll(async ({ redis, procs }) => {
   admin = redis.client();
   exporter = await startExporterProc(procs, redis.url);
-}, 120_000);
-
-afterAll(() => procs.stopAll());
+});
 
 const stats = () => readJson<CollectorStats>(admin, keys.collectorStats());
 
-it('a full Redis: one clear error per cycle, no Mist calls it cannot store, no crash; recovers by itself', async () => {
-  collector = startCollector(procs, { ...sim.env, REDIS_URL: redis.url, WORKER_INTERVAL: '10' });
+test('a full Redis: one clear error per cycle, no Mist calls it cannot store, no crash; recovers by itself', async ({
+  sim,
+  redis,
+  procs,
+}) => {
+  const collector = startCollector(procs, { ...sim.env, REDIS_URL: redis.url, WORKER_INTERVAL: '10' });
   await waitFor(async () => (await stats())?.last_cycle?.success === true, {
     what: 'a first cycle',
     timeoutMs: 60_000,

@@ -10,13 +10,13 @@
  * the peer-path search is still in flight.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
 import { METRICS } from '#common/metric-names.js';
 import type { CollectorStats, WorkerStatus } from '#common/types.js';
+import { test } from '../helpers/fixtures.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';
-import type { TestSimulator } from '../helpers/simulator.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
@@ -26,15 +26,11 @@ import {
   metric,
   nextCycleMidPeers,
   type Proc,
-  Procs,
-  type ProdRedis,
   startCollector,
-  startSimRedisExporter,
+  startExporterProc,
 } from './rig.js';
 
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: ProdRedis;
+test.override('simOptions', { size: 'S', seed: 11, frozenClock: true });
 let r: Redis;
 let exporter: ExporterProc;
 let collector: Proc;
@@ -53,23 +49,21 @@ async function cycleFinished(sinceMs: number, timeoutMs = 40_000): Promise<Colle
   );
 }
 
-beforeAll(async () => {
-  ({ sim, redis, r, exporter } = await startSimRedisExporter(procs, {
-    size: 'S',
-    seed: 11,
-    frozenClock: true,
-  }));
+test.beforeAll(async ({ sim, prodRedis, procs }) => {
+  r = prodRedis.client();
+  exporter = await startExporterProc(procs, prodRedis.exporterUrl);
   collector = startCollector(procs, {
     ...sim.env,
-    REDIS_URL: redis.collectorUrl,
+    REDIS_URL: prodRedis.collectorUrl,
     WORKER_INTERVAL: '10',
     MIST_TIMEOUT_MS: '15000',
   });
-}, 120_000);
+});
 
-afterAll(() => procs.stopAll());
-
-it('SIGKILL mid-cycle, restart from the AOF: whole transactions only, nothing lost, both reconnect', async () => {
+test('SIGKILL mid-cycle, restart from the AOF: whole transactions only, nothing lost, both reconnect', async ({
+  sim,
+  prodRedis: redis,
+}) => {
   const t0 = Date.now();
   const first = await cycleFinished(t0 - 5000, 60_000);
   expect(first.last_cycle?.success).toBe(true);

@@ -23,12 +23,7 @@ import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { type ParsedMetrics, type ParsedSample, parseMetrics } from '../exporter/parse-metrics.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import { spawnComposeRedis } from '../helpers/redis.js';
-import {
-  SimControl,
-  type SimulatorOptions,
-  startSimulator,
-  type TestSimulator,
-} from '../helpers/simulator.js';
+import { SimControl } from '../helpers/simulator.js';
 
 export const REDIS_PASSWORDS = {
   REDIS_COLLECTOR_PASSWORD: 'collector-pw-reliability-0123',
@@ -63,7 +58,7 @@ function capture(start: (onLine: (l: string) => void) => ChildHandle): Proc {
   };
 }
 
-/** Every process a test started, stopped in afterAll/afterEach by `stopAll`. */
+/** Every process a test started, stopped by `stopAll` (the `procs` fixture calls it after the file). */
 export class Procs {
   private readonly all: Proc[] = [];
   private readonly cleanups: Array<() => Promise<void>> = [];
@@ -340,32 +335,6 @@ export async function startExporterProc(
   };
 }
 
-// ---------- the usual set ----------
-
-export interface SimRedisExporter {
-  sim: TestSimulator;
-  redis: ProdRedis;
-  /** A client as the collector user. */
-  r: Redis;
-  exporter: ExporterProc;
-}
-
-/**
- * The in-process simulator and compose's Redis (side by side), then the exporter as the read-only
- * user; `procs.stopAll()` stops them all. The collector is the test's own business.
- */
-export async function startSimRedisExporter(
-  procs: Procs,
-  simOpts: SimulatorOptions,
-  exporterEnv: Record<string, string> = {},
-): Promise<SimRedisExporter> {
-  const [sim, redis] = await Promise.all([startSimulator(simOpts), startProdRedis(procs)]);
-  procs.onStop(() => sim.stop());
-  const r = redis.client();
-  const exporter = await startExporterProc(procs, redis.exporterUrl, exporterEnv);
-  return { sim, redis, r, exporter };
-}
-
 /**
  * Make the next cycle see another org (time moved, a port went down) and a slow peer search, and
  * wait until it has written its new gateway list (`previous` is the list before): the peer phase
@@ -404,8 +373,12 @@ export async function diffWithTruth(exporter: ExporterProc, control: SimControl)
   return diffViews(truthView(truth), apiView(gws.json.data, peers.json.data), ['simulator', 'exporter']);
 }
 
-/** Wait until the exporter has loaded a generation at least `min` (it polls every EXPORTER_REFRESH_MS). */
-export async function exporterCaughtUp(exporter: ExporterProc, redis: Redis): Promise<void> {
+/** Wait until the exporter serves the generation Redis holds now (each check reads all of /metrics). */
+export async function exporterCaughtUp(
+  exporter: ExporterProc,
+  redis: Redis,
+  timeoutMs = 15_000,
+): Promise<void> {
   const gen = Number((await redis.get(keys.generation())) ?? 0);
   await waitFor(
     async () => {
@@ -413,7 +386,7 @@ export async function exporterCaughtUp(exporter: ExporterProc, redis: Redis): Pr
       const s = m.samples.find((x) => x.name === METRICS.exporterSnapshotGeneration);
       return s !== undefined && s.value >= gen;
     },
-    { what: `exporter at generation ${gen}`, timeoutMs: 15_000, intervalMs: 100 },
+    { what: `exporter at generation ${gen}`, timeoutMs, intervalMs: 100 },
   );
 }
 

@@ -7,25 +7,23 @@
  * Afterwards a healthy cycle recovers everything. CI: 30 s; SOAK=1: SOAK_SECONDS (default 300).
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
 import { METRICS } from '#common/metric-names.js';
 import type { CollectorStats } from '#common/types.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
+import { test } from '../helpers/fixtures.js';
 import { waitFor } from '../helpers/net.js';
 import { readJson } from '../helpers/redis.js';
-import type { TestSimulator } from '../helpers/simulator.js';
 import {
   diffWithTruth,
   type ExporterProc,
   exporterCaughtUp,
   metric,
   type Proc,
-  Procs,
-  type ProdRedis,
   samples,
   startCollector,
-  startSimRedisExporter,
+  startExporterProc,
 } from './rig.js';
 
 const SOAK = process.env.SOAK === '1';
@@ -38,24 +36,19 @@ const FAULTS = {
   invalid_record_rate: 0.05,
 };
 
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: ProdRedis;
+test.override('simOptions', { size: 'S', seed: 41 });
 let r: Redis;
 let exporter: ExporterProc;
 let collector: Proc;
 
 const stats = () => readJson<CollectorStats>(r, keys.collectorStats());
 
-beforeAll(async () => {
-  ({ sim, redis, r, exporter } = await startSimRedisExporter(
-    procs,
-    { size: 'S', seed: 41 },
-    { LOG_LEVEL: 'warn' },
-  ));
+test.beforeAll(async ({ sim, prodRedis, procs }) => {
+  r = prodRedis.client();
+  exporter = await startExporterProc(procs, prodRedis.exporterUrl, { LOG_LEVEL: 'warn' });
   collector = startCollector(procs, {
     ...sim.env,
-    REDIS_URL: redis.collectorUrl,
+    REDIS_URL: prodRedis.collectorUrl,
     WORKER_INTERVAL: '10',
     MIST_TIMEOUT_MS: '500',
     LOG_LEVEL: 'warn',
@@ -66,13 +59,11 @@ beforeAll(async () => {
   });
   await exporterCaughtUp(exporter, r);
   expect(await diffWithTruth(exporter, sim.control)).toEqual([]);
-}, 120_000);
+});
 
-afterAll(() => procs.stopAll());
-
-it(
+test(
   `${SECONDS} s of mixed Mist faults: every answer whole and true to the org, then full recovery`,
-  async () => {
+  async ({ sim }) => {
     const truth = truthView(await sim.control.org());
     const before = (await stats())!;
     await sim.control.reset();

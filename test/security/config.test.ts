@@ -7,35 +7,20 @@
  * URL works once allowed, so the refusal is not an accident of the address).
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { collectorSchema } from '#common/config/collector.js';
 import { InvalidValue, type VarSpec } from '#common/config/core.js';
 import { exporterSchema } from '#common/config/exporter.js';
 import { simulatorSchema } from '#common/config/simulator.js';
 import { type Component, spawnComponent } from '../../scripts/lib/proc.js';
+import { test } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/net.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 
 const BAD = '%%bad value%%';
 /** Concurrent processes (2 cores). */
 const PARALLEL = 3;
 
-let sim: TestSimulator;
-let redis: RedisHandle;
-let admin: Redis;
-
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimulator({ size: 'S' }),
-    startRedis({ own: true, appendonly: false }),
-  ]);
-  admin = redis.client();
-});
-afterAll(async () => {
-  await sim?.stop();
-  await redis?.stop();
-});
+test.override('redisOptions', { own: true, appendonly: false });
 
 /** Every variable the environment of the test runner might set, cleared: each run sees only its own. */
 function cleanEnv(extra: Record<string, string>): Record<string, string | undefined> {
@@ -83,7 +68,7 @@ async function pool<T, R>(items: T[], fn: (t: T) => Promise<R>): Promise<R[]> {
   return out;
 }
 
-const connections = async () =>
+const connections = async (admin: Redis) =>
   Number(/total_connections_received:(\d+)/.exec(await admin.info('stats'))?.[1]);
 
 function specs(schema: Record<string, VarSpec<unknown>>): VarSpec<unknown>[] {
@@ -91,62 +76,59 @@ function specs(schema: Record<string, VarSpec<unknown>>): VarSpec<unknown>[] {
 }
 
 describe('a wrong value of any variable: exit 2, one line naming it, nothing done', () => {
-  it.each([
+  test.for([
     ['collector', () => specs(collectorSchema({}))],
     ['exporter', () => specs(exporterSchema)],
     ['simulator', () => specs(simulatorSchema)],
-  ] as const)(
-    '%s',
-    async (component, list) => {
-      const all = list();
-      // Variables whose parser refuses the value (else the check below would prove nothing); the one
-      // that does not is a list whose items are checked when the simulator starts.
-      const refuses = (v: VarSpec<unknown>) => {
-        try {
-          v.parse(BAD);
-          return false;
-        } catch (e) {
-          return e instanceof InvalidValue;
-        }
-      };
-      const vars = all.filter(refuses);
-      const checkedLater = all.filter((v) => !refuses(v)).map((v) => v.name);
-      expect(checkedLater).toEqual(component === 'simulator' ? ['SIM_FAULT_OPERATIONS'] : []);
-      const port = String(await freePort());
-      const valid: Record<string, string> = {
-        collector: { ...sim.env, REDIS_URL: redis.url },
-        exporter: { REDIS_URL: redis.url, HOST: '127.0.0.1', PORT: port },
-        simulator: { SIM_PORT: port },
-      }[component] as Record<string, string>;
-      await sim.control.reset();
-      const connBefore = await connections();
-
-      const exits = await pool(vars, (v) => run(component, { ...valid, [v.name]: BAD }));
-
-      exits.forEach((e, i) => {
-        const v = vars[i];
-        const got = v.secret ? `a value of ${BAD.length} characters` : JSON.stringify(BAD);
-        expect({ var: v.name, code: e.code, stdout: e.stdout, stderr: e.stderr }).toEqual({
-          var: v.name,
-          code: 2,
-          stdout: '',
-          stderr: expect.stringMatching(
-            new RegExp(`^${component}: configuration error: ${v.name} [^\\n]+, got ${escapeRegExp(got)}\\n$`),
-          ),
-        });
-      });
-      for (const name of checkedLater) {
-        const e = await run(component, { ...valid, [name]: BAD });
-        expect(e.code, name).toBe(1);
-        expect(e.stderr, name).toBe(`${component}: fatal: unknown operationId(s): ${BAD}\n`);
+  ] as const)('%s', { timeout: 180_000 }, async ([component, list], { sim, redis }) => {
+    const all = list();
+    // Variables whose parser refuses the value (else the check below would prove nothing); the one
+    // that does not is a list whose items are checked when the simulator starts.
+    const refuses = (v: VarSpec<unknown>) => {
+      try {
+        v.parse(BAD);
+        return false;
+      } catch (e) {
+        return e instanceof InvalidValue;
       }
-      // Before any Mist call, any Redis connection, any listening socket.
-      expect((await sim.control.stats()).total).toBe(0);
-      expect(await connections()).toBe(connBefore);
-      await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
-    },
-    180_000,
-  );
+    };
+    const vars = all.filter(refuses);
+    const checkedLater = all.filter((v) => !refuses(v)).map((v) => v.name);
+    expect(checkedLater).toEqual(component === 'simulator' ? ['SIM_FAULT_OPERATIONS'] : []);
+    const port = String(await freePort());
+    const valid: Record<string, string> = {
+      collector: { ...sim.env, REDIS_URL: redis.url },
+      exporter: { REDIS_URL: redis.url, HOST: '127.0.0.1', PORT: port },
+      simulator: { SIM_PORT: port },
+    }[component] as Record<string, string>;
+    await sim.control.reset();
+    const admin = redis.client();
+    const connBefore = await connections(admin);
+
+    const exits = await pool(vars, (v) => run(component, { ...valid, [v.name]: BAD }));
+
+    exits.forEach((e, i) => {
+      const v = vars[i];
+      const got = v.secret ? `a value of ${BAD.length} characters` : JSON.stringify(BAD);
+      expect({ var: v.name, code: e.code, stdout: e.stdout, stderr: e.stderr }).toEqual({
+        var: v.name,
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(
+          new RegExp(`^${component}: configuration error: ${v.name} [^\\n]+, got ${escapeRegExp(got)}\\n$`),
+        ),
+      });
+    });
+    for (const name of checkedLater) {
+      const e = await run(component, { ...valid, [name]: BAD });
+      expect(e.code, name).toBe(1);
+      expect(e.stderr, name).toBe(`${component}: fatal: unknown operationId(s): ${BAD}\n`);
+    }
+    // Before any Mist call, any Redis connection, any listening socket.
+    expect((await sim.control.stats()).total).toBe(0);
+    expect(await connections(admin)).toBe(connBefore);
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
 });
 
 function escapeRegExp(s: string): string {
@@ -154,7 +136,10 @@ function escapeRegExp(s: string): string {
 }
 
 describe('MIST_HOST: https unless loopback or explicitly allowed', () => {
-  it('plain http to a host that is not loopback: refused before any call, with one line', async () => {
+  test('plain http to a host that is not loopback: refused before any call, with one line', async ({
+    sim,
+    redis,
+  }) => {
     // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine: the simulator.
     const host = sim.url.replace('127.0.0.1', '0.0.0.0');
     await sim.control.reset();
@@ -181,19 +166,15 @@ describe('MIST_HOST: https unless loopback or explicitly allowed', () => {
     expect((await sim.control.stats()).total).toBeGreaterThan(0);
   }, 120_000);
 
-  it.each([
+  test.for([
     ['a URL with a path', 'https://api.mist.com/api/v1', /must be a host or a base URL without path/],
     ['credentials in the URL', 'https://user:pw@api.mist.com', /without path, query or credentials/],
     ['another scheme', 'ftp://api.mist.com', /must be a host name like api\.mist\.com/],
-  ])(
-    '%s: refused',
-    async (_what, value, message) => {
-      const e = await run('collector', { ...sim.env, MIST_HOST: value, REDIS_URL: redis.url }, ['--once']);
-      expect(e.code).toBe(2);
-      expect(e.stderr.trim().split('\n')).toHaveLength(1);
-      expect(e.stderr).toMatch(message);
-      expect(e.stderr).not.toContain(':pw@');
-    },
-    60_000,
-  );
+  ] as const)('%s: refused', { timeout: 60_000 }, async ([_what, value, message], { sim, redis }) => {
+    const e = await run('collector', { ...sim.env, MIST_HOST: value, REDIS_URL: redis.url }, ['--once']);
+    expect(e.code).toBe(2);
+    expect(e.stderr.trim().split('\n')).toHaveLength(1);
+    expect(e.stderr).toMatch(message);
+    expect(e.stderr).not.toContain(':pw@');
+  });
 });

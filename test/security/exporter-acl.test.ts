@@ -7,42 +7,37 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { loadExporterConfig } from '#common/config/exporter.js';
 import { keys } from '#common/keys.js';
 import { createLogger } from '#common/log.js';
 import { buildApp } from '#exporter/app.js';
 import { createRedisClient } from '#exporter/redis-client.js';
+import { test } from '../helpers/fixtures.js';
 import { rawRedis } from '../helpers/redis.js';
-import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
-import { collectOnce, dumpAll, Procs, type ProdRedis, startProdRedis } from '../reliability/rig.js';
+import { collectOnce, dumpAll } from '../reliability/rig.js';
 
-const procs = new Procs();
-let sim: TestSimulator;
-let redis: ProdRedis;
+test.override('simOptions', { size: 'S', seed: 31 });
 let app: FastifyInstance;
 let own: Redis;
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([startSimulator({ size: 'S', seed: 31 }), startProdRedis(procs)]);
-  procs.onStop(() => sim.stop());
-  const run = await collectOnce(procs, { ...sim.env, REDIS_URL: redis.collectorUrl, LOG_LEVEL: 'warn' });
+test.beforeAll(async ({ sim, prodRedis, procs }) => {
+  const run = await collectOnce(procs, { ...sim.env, REDIS_URL: prodRedis.collectorUrl, LOG_LEVEL: 'warn' });
   expect(run.code, run.error).toBe(0);
-  const config = loadExporterConfig({ REDIS_URL: redis.exporterUrl, LOG_LEVEL: 'silent' });
+  const config = loadExporterConfig({ REDIS_URL: prodRedis.exporterUrl, LOG_LEVEL: 'silent' });
   const logger = createLogger('exporter', { level: 'silent' });
   own = createRedisClient(config.redisUrl, logger);
   app = await buildApp({ config, logger, redis: own });
   await app.ready();
-}, 120_000);
+});
 
-afterAll(async () => {
+test.afterAll(async () => {
   await app?.close();
   own?.disconnect();
-  await procs.stopAll();
 });
 
 describe('the exporter on the read-only ACL user', () => {
-  it('serves what the collector wrote', async () => {
+  test('serves what the collector wrote', async ({ sim }) => {
     const truth = await sim.control.org();
     const r = await app.inject({ method: 'GET', url: '/api/gateways' });
     expect(r.statusCode).toBe(200);
@@ -54,7 +49,7 @@ describe('the exporter on the read-only ACL user', () => {
     expect(m.body).toMatch(/^mist_exporter_redis_up 1$/m);
   });
 
-  it('a write through its own connection is refused, and nothing changed', async () => {
+  test('a write through its own connection is refused, and nothing changed', async ({ prodRedis: redis }) => {
     const c = own;
     const before = await dumpAll(redis.client());
     const refused = [
@@ -76,7 +71,7 @@ describe('the exporter on the read-only ACL user', () => {
     expect(await dumpAll(redis.client())).toEqual(before);
   });
 
-  it("nobody gets in as Redis' default user, with any password or none", async () => {
+  test("nobody gets in as Redis' default user, with any password or none", async ({ prodRedis: redis }) => {
     const replies = await rawRedis(redis.port, [
       `GET ${keys.gateways()}`,
       'AUTH default ""',

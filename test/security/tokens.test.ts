@@ -5,23 +5,21 @@
  * AOF/RDB files on disk, every API route's answer, /metrics, and the one-line errors. The Redis
  * passwords get the same treatment. Every answer of the exporter carries the security headers.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { Faults } from '#simulator/index.js';
+import { test } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/net.js';
 import {
   collectOnce,
   dumpAll,
   type ExporterProc,
   type OnceResult,
-  Procs,
-  type ProdRedis,
+  type Procs,
   REDIS_PASSWORDS,
   redisFiles,
   type SimProc,
   startCollector,
   startExporterProc,
-  startProdRedis,
   startSimProc,
 } from '../reliability/rig.js';
 
@@ -45,10 +43,8 @@ function leaks(what: string, text: string): string[] {
   return SECRETS.filter((s) => text.includes(s)).map((s) => `${what}: ${s}`);
 }
 
-const procs = new Procs();
+let procs: Procs;
 let sim: SimProc;
-let redis: ProdRedis;
-let r: Redis;
 let exporter: ExporterProc;
 const runs: Array<{ what: string; run: OnceResult }> = [];
 let env: Record<string, string>;
@@ -64,12 +60,9 @@ async function once(what: string, extra: Record<string, string> = {}, faults?: P
   }
 }
 
-beforeAll(async () => {
-  [sim, redis] = await Promise.all([
-    startSimProc(procs, { size: 'S', tokens: TOKENS, env: { SIM_LOG_LEVEL: 'debug' } }),
-    startProdRedis(procs),
-  ]);
-  r = redis.client();
+test.beforeAll(async ({ procs: p, prodRedis: redis }) => {
+  procs = p;
+  sim = await startSimProc(procs, { size: 'S', tokens: TOKENS, env: { SIM_LOG_LEVEL: 'debug' } });
   env = {
     ...sim.env,
     // The wrong token first: it is tried, rejected (401) and named in the log by its label only.
@@ -113,17 +106,15 @@ beforeAll(async () => {
   });
 }, 240_000);
 
-afterAll(() => procs.stopAll());
-
 describe('no token or Redis password anywhere', () => {
-  it('the search finds a secret where there is one (the check can fail)', () => {
+  test('the search finds a secret where there is one (the check can fail)', () => {
     expect(leaks('probe', `Authorization: Token ${TOKENS[1]}`)).toEqual([
       `probe: ${TOKENS[1]}`,
       'probe: SECRET-bravo',
     ]);
   });
 
-  it('collector output at trace level, through faults and fatal exits', () => {
+  test('collector output at trace level, through faults and fatal exits', () => {
     const all = runs.map(({ what, run }) => ({ what, text: run.proc.text() }));
     expect(all.reduce((n, x) => n + x.text.length, 0)).toBeGreaterThan(20_000);
     expect(all.flatMap(({ what, text }) => leaks(`collector (${what})`, text))).toEqual([]);
@@ -136,7 +127,7 @@ describe('no token or Redis password anywhere', () => {
     expect(all.some(({ text }) => text.includes('"level":20'))).toBe(true);
   });
 
-  it('the one-line errors of the fatal exits', () => {
+  test('the one-line errors of the fatal exits', () => {
     const errors = runs
       .filter(({ run }) => run.code !== 0 && run.error)
       .map(({ what, run }) => [what, run.error]);
@@ -160,14 +151,14 @@ describe('no token or Redis password anywhere', () => {
     expect(errors.flatMap(([what, line]) => leaks(what, line))).toEqual([]);
   });
 
-  it('exporter and simulator output', () => {
+  test('exporter and simulator output', () => {
     expect(exporter.proc.text().length).toBeGreaterThan(1000);
     expect(leaks('exporter', exporter.proc.text())).toEqual([]);
     expect(leaks('simulator', sim.proc.text())).toEqual([]);
   });
 
-  it('every Redis key, and the AOF and RDB files on disk', async () => {
-    const dump = await dumpAll(r);
+  test('every Redis key, and the AOF and RDB files on disk', async ({ prodRedis: redis }) => {
+    const dump = await dumpAll(redis.client());
     expect(dump.size).toBeGreaterThan(100);
     expect([...dump].flatMap(([k, v]) => leaks(`redis ${k}`, `${k} ${v}`))).toEqual([]);
     const files = redisFiles(redis.dir);
@@ -175,7 +166,7 @@ describe('no token or Redis password anywhere', () => {
     expect(leaks('redis files', files)).toEqual([]);
   });
 
-  it('every API route, /metrics, /health, the home page and the OpenAPI document; all with security headers', async () => {
+  test('every API route, /metrics, /health, the home page and the OpenAPI document; all with security headers', async () => {
     const truth = await sim.control.org();
     const g = truth.gateways.find((x) => x.ports.some((p) => p.usage === 'wan'))!;
     const port = g.ports.find((p) => p.usage === 'wan')!.port_id;

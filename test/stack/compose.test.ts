@@ -192,7 +192,7 @@ describe('docker-compose.yml', () => {
     for (const name of ['collector', 'collector-demo', 'exporter', 'simulator']) {
       const cmd = cfg.services[name].command ?? [];
       expect(cmd[0], name).toBe('node');
-      const m = /^dist\/(.+)\.js$/.exec(cmd[1]);
+      const m = /^([\w/-]+)\.js$/.exec(cmd[1]);
       expect(m, `${name}: ${cmd[1]}`).not.toBeNull();
       expect(existsSync(join(REPO, `${m?.[1]}.ts`)), `${name}: ${m?.[1]}.ts`).toBe(true);
     }
@@ -231,7 +231,8 @@ describe('Dockerfile', () => {
     expect(d).toMatch(/npm run build/);
     expect(d).toMatch(/npm ci --omit=dev/);
     expect(d).toMatch(/COPY --from=prod-deps .*node_modules/);
-    expect(d).toMatch(/COPY --from=build .*dist/);
+    // dist/ at the image root, in the source layout: compose runs e.g. collector/src/main.js.
+    expect(d).toMatch(/^COPY --from=build .*\/app\/dist \.\/$/m);
     const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8');
     for (const p of ['.env', 'node_modules', '.git']) expect(ignore.split('\n')).toContain(p);
   });

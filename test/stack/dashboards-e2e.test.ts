@@ -8,29 +8,25 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { LABELS, METRICS } from '#common/metric-names.js';
 import { EXPORTER_JOB } from '#dashboards/common.js';
 import { type DashboardQuery, queriesOf, variableQueryAsPromQL } from '#dashboards/inspect.js';
 import { regexEscape, substituteVariables } from '#dashboards/promql.js';
 import { DASHBOARD_DIR, RULES_FILE } from '#dashboards/render.js';
-import { type Simulator, startSimulator } from '#simulator/index.js';
+import { test } from '../helpers/fixtures.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
-import {
-  type AclRedis,
-  type Exporter,
-  queryRange,
-  REPO,
-  runCollectorOnce,
-  startAclRedis,
-  startExporter,
-} from './stack.js';
+import type { TestSimulator } from '../helpers/simulator.js';
+import { collectOnce, type ExporterProc, type Procs, startExporterProc } from '../reliability/rig.js';
+import { queryRange, REPO } from './stack.js';
 
 const PROVISIONING = join(REPO, 'provisioning');
 
-let redis: AclRedis | undefined;
-let sim: Simulator | undefined;
-let exporter: Exporter | undefined;
+test.override('simOptions', { size: 'S', seed: 7 });
+let procs: Procs;
+let sim: TestSimulator;
+let collectorEnv: Record<string, string>;
+let exporter: ExporterProc;
 let prom: PrometheusHandle | undefined;
 let startedAt = 0;
 const collectorLog: string[] = [];
@@ -46,21 +42,17 @@ async function generation(): Promise<number> {
 /** One collector cycle, then wait until Prometheus has scraped the exporter's reload. */
 async function cycle(expectOk = true): Promise<void> {
   const before = await generation();
-  const r = await runCollectorOnce({
-    MIST_HOST: sim!.url,
-    MIST_API_TOKEN: sim!.tokens.join(','),
-    REDIS_URL: redis!.collectorUrl,
-    MIST_TIMEOUT_MS: '2000',
-  });
-  collectorLog.push(r.output.slice(-2000));
-  if (expectOk) expect(r.code, r.output.slice(-2000)).toBe(0);
+  const r = await collectOnce(procs, collectorEnv);
+  const output = r.proc.text();
+  collectorLog.push(output.slice(-2000));
+  if (expectOk) expect(r.code, output.slice(-2000)).toBe(0);
   try {
     await prom!.waitForQuery(`max(${METRICS.exporterSnapshotGeneration}) > ${before}`, undefined, 60_000);
   } catch (e) {
-    const metrics = await fetch(`${exporter!.url}/metrics`).then((x) => x.text(), String);
+    const metrics = await fetch(`${exporter.url}/metrics`).then((x) => x.text(), String);
     const up = await prom!.query('up').catch(String);
     throw new Error(
-      `${String(e)}\ncollector (exit ${r.code}): ${r.output.slice(-1500)}\nup: ${JSON.stringify(up)}\n` +
+      `${String(e)}\ncollector (exit ${r.code}): ${output.slice(-1500)}\nup: ${JSON.stringify(up)}\n` +
         `exporter /metrics: ${metrics
           .split('\n')
           .filter((l) => /generation|redis_up|cache_age/.test(l))
@@ -72,7 +64,7 @@ async function cycle(expectOk = true): Promise<void> {
 }
 
 async function control(path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${sim!.url}/__sim/${path}`, {
+  const res = await fetch(`${sim.url}/__sim/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -80,12 +72,20 @@ async function control(path: string, body: unknown): Promise<void> {
   expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
 }
 
-beforeAll(async () => {
-  redis = await startAclRedis();
-  sim = await startSimulator({ size: 'S', seed: 7 });
-  exporter = await startExporter(redis.exporterUrl);
+test.beforeAll(async ({ sim: s, prodRedis, procs: p }) => {
+  [sim, procs] = [s, p];
+  collectorEnv = {
+    ...sim.env,
+    REDIS_URL: prodRedis.collectorUrl,
+    MIST_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'warn',
+  };
+  exporter = await startExporterProc(procs, prodRedis.exporterUrl, {
+    EXPORTER_REFRESH_MS: '200',
+    LOG_LEVEL: 'warn',
+  });
   prom = await startPrometheus({
-    targets: [{ job: EXPORTER_JOB, target: exporter.address }],
+    targets: [{ job: EXPORTER_JOB, target: new URL(exporter.url).host }],
     ruleFiles: [join(PROVISIONING, RULES_FILE)],
     scrapeInterval: '1s',
     evaluationInterval: '1s',
@@ -150,11 +150,8 @@ beforeAll(async () => {
   };
 }, 300_000);
 
-afterAll(async () => {
+test.afterAll(async () => {
   await prom?.stop();
-  await exporter?.stop();
-  await sim?.stop();
-  await redis?.stop();
 });
 
 function dashboards(): Array<{ file: string; queries: DashboardQuery[] }> {
@@ -166,7 +163,7 @@ function dashboards(): Array<{ file: string; queries: DashboardQuery[] }> {
 }
 
 describe('dashboard queries against the real pipeline', () => {
-  it.each(dashboards().map((d) => [d.file, d.queries] as const))(
+  test.each(dashboards().map((d) => [d.file, d.queries] as const))(
     '%s: every query parses and returns data',
     async (_file, queries) => {
       expect(queries.length).toBeGreaterThan(0);
@@ -188,7 +185,7 @@ describe('dashboard queries against the real pipeline', () => {
     120_000,
   );
 
-  it('the generated alert rules evaluate without errors on real data', async () => {
+  test('the generated alert rules evaluate without errors on real data', async () => {
     const res = await fetch(`${prom!.url}/api/v1/rules`);
     const body = (await res.json()) as {
       data: {
@@ -203,7 +200,7 @@ describe('dashboard queries against the real pipeline', () => {
     expect(bad).toEqual([]);
   });
 
-  it('the flapped circuit fires WanCircuitDown as pending or firing', async () => {
+  test('the flapped circuit fires WanCircuitDown as pending or firing', async () => {
     const alerts = await prom!.alerts();
     const names = new Set(alerts.map((a) => a.labels.alertname));
     expect(names.has('WanCircuitDown')).toBe(true);

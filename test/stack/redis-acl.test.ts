@@ -3,21 +3,19 @@
  * user can read but never write; the collector's can write mist:* keys but run no admin command;
  * nobody gets in without a password. Bad passwords stop the start with one line.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { keys } from '#common/keys.js';
-import { freePort, tempDir, waitFor } from '../helpers/net.js';
+import { test } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/net.js';
 import { rawRedis } from '../helpers/redis.js';
+import { REDIS_PASSWORDS as PASSWORDS } from '../reliability/rig.js';
+import { REPO } from './stack.js';
 
-const REPO = join(import.meta.dirname, '../..');
 const START = join(REPO, 'deploy/redis/start.sh');
 const CONF = join(REPO, 'deploy/redis/redis.conf');
-const PASSWORDS = {
-  REDIS_COLLECTOR_PASSWORD: 'collector-pw-0123456789',
-  REDIS_EXPORTER_PASSWORD: 'exporter-pw-0123456789',
-};
 
 function runStart(env: Record<string, string>, dir: string) {
   return spawnSync('sh', [START, '--port', '0'], {
@@ -28,9 +26,7 @@ function runStart(env: Record<string, string>, dir: string) {
 }
 
 describe('redis start.sh', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
   let port: number;
-  let proc: ReturnType<typeof spawn>;
   const clients: Redis[] = [];
   const connect = (user: string, password: string) => {
     const c = new Redis({
@@ -46,36 +42,15 @@ describe('redis start.sh', () => {
     return c;
   };
 
-  beforeAll(async () => {
-    dir = await tempDir('redis-acl');
-    port = await freePort();
-    proc = spawn('sh', [START, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir.path], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        REDIS_CONF: CONF,
-        REDIS_ACL_FILE: join(dir.path, 'users.acl'),
-        ...PASSWORDS,
-      },
-      stdio: 'ignore',
-    });
-    await waitFor(
-      async () => {
-        const c = connect('exporter', PASSWORDS.REDIS_EXPORTER_PASSWORD);
-        await c.connect();
-        return (await c.ping()) === 'PONG';
-      },
-      { what: 'redis from start.sh' },
-    );
+  test.beforeAll(async ({ prodRedis }) => {
+    port = prodRedis.port;
   });
 
-  afterAll(async () => {
+  test.afterAll(() => {
     for (const c of clients) c.disconnect();
-    proc.kill('SIGTERM');
-    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
-    await dir.remove();
   });
 
-  it('lets the collector write and read its keys', async () => {
+  test('lets the collector write and read its keys', async () => {
     const c = connect('collector', PASSWORDS.REDIS_COLLECTOR_PASSWORD);
     await c.connect();
     expect(await c.multi().set(keys.lastUpdate(), '1').incr(keys.generation()).exec()).toHaveLength(2);
@@ -83,7 +58,7 @@ describe('redis start.sh', () => {
     expect(await c.expire(keys.lastUpdate(), 60)).toBe(1);
   });
 
-  it('refuses the collector admin commands and keys outside mist:*', async () => {
+  test('refuses the collector admin commands and keys outside mist:*', async () => {
     const c = connect('collector', PASSWORDS.REDIS_COLLECTOR_PASSWORD);
     await c.connect();
     await expect(c.flushall()).rejects.toThrow(/NOPERM/);
@@ -92,7 +67,7 @@ describe('redis start.sh', () => {
     await expect(c.set('other:key', '1')).rejects.toThrow(/NOPERM/);
   });
 
-  it('lets the exporter read but refuses every write', async () => {
+  test('lets the exporter read but refuses every write', async () => {
     const c = connect('exporter', PASSWORDS.REDIS_EXPORTER_PASSWORD);
     await c.connect();
     expect(await c.get(keys.lastUpdate())).toBe('1');
@@ -105,7 +80,7 @@ describe('redis start.sh', () => {
     expect(await c.get(keys.lastUpdate())).toBe('1');
   });
 
-  it('refuses connections without the right password', async () => {
+  test('refuses connections without the right password', async () => {
     // A raw socket: no client library logic between the test and what Redis answers.
     const replies = await rawRedis(port, [
       `GET ${keys.lastUpdate()}`,
@@ -121,13 +96,15 @@ describe('redis start.sh', () => {
     expect(replies[4]).toBe('+OK');
   });
 
-  it.each([
+  test.each([
     [{ REDIS_EXPORTER_PASSWORD: PASSWORDS.REDIS_EXPORTER_PASSWORD }, /REDIS_COLLECTOR_PASSWORD is required/],
     [{ ...PASSWORDS, REDIS_EXPORTER_PASSWORD: 'short' }, /REDIS_EXPORTER_PASSWORD must be at least 16/],
     [{ ...PASSWORDS, REDIS_COLLECTOR_PASSWORD: 'has space and @ 0123456789' }, /may contain only/],
     [{ ...PASSWORDS, REDIS_EXPORTER_PASSWORD: PASSWORDS.REDIS_COLLECTOR_PASSWORD }, /must differ/],
-  ])('stops with one line on bad passwords (%#)', (env, message) => {
+  ])('stops with one line on bad passwords (%#)', async (env, message) => {
+    const dir = await tempDir('redis-acl');
     const r = runStart(env as Record<string, string>, dir.path);
+    await dir.remove();
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(message);
