@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { PROMETHEUS_SERIES, UIDS } from './common.js';
 import { queriesOf, variableQueryAsPromQL } from './inspect.js';
 import { metricNamesIn } from './promql.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { PROMETHEUS_SERIES } from '../common.js';
 import { metricNamesIn } from '../promql.js';
 import { ALERT_CASES } from './rule-tests.js';
