@@ -11,6 +11,7 @@ import type { ExporterConfig } from '#common/config/exporter.js';
 import { errorMessage } from '#common/errors.js';
 import { createLogger, type Logger } from '#common/log.js';
 import { dataTtlSeconds } from '#common/ttl.js';
+import { runtimeRegistry } from './metrics/runtime.js';
 import { documentedPath, ROUTE_SCHEMAS } from './openapi.js';
 import { createRedisClient, waitReady } from './redis-client.js';
 import { refusal } from './route-input.js';
@@ -69,6 +70,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
     lazyCacheBytes: config.lazyCacheMb * 1024 * 1024,
     now,
   });
+
+  // Event-loop lag and GC are observed from now on, not from the first scrape.
+  runtimeRegistry();
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

@@ -1,8 +1,9 @@
 /**
- * Prometheus text exposition format 0.0.4, written by hand: the exporter renders ~100k lines per
- * generation for a large org, and a plain string builder with label sets computed once per object is
- * both fast and exact about escaping. Label values come from Mist (names, descriptions), so they are
- * hostile input: escaping and sanitising live here and nowhere else.
+ * Prometheus text exposition format 0.0.4 for the data families, written by hand (prom-client writes
+ * only the runtime families): an L org's port and path families (~96k series) render here in ~0.15 s
+ * against ~1 s through prom-client gauges given ready label objects, one family at a time so each can
+ * be compressed before the next exists. Label values come from Mist (names, descriptions), so they
+ * are hostile input: escaping and sanitising live here and nowhere else.
  */
 
 import type { Family } from '#common/metrics/index.js';
