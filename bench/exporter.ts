@@ -14,7 +14,7 @@
  * `runExporterBenchmark()` returns the figures for bench/run.ts.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,10 @@ function compile(log: (l: string) => void): string | null {
     },
   );
   const server = join(out, 'exporter/src/server.js');
+  // As in the image: a package.json beside the compiled tree, so its `imports` (#common/*...) resolve.
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+  if (existsSync(out))
+    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: pkg.type, imports: pkg.imports }));
   if (!existsSync(server)) {
     log(`compiling the exporter failed, running it with tsx: ${(r.stdout + r.stderr).split('\n')[0]}`);
     return null;

@@ -4,7 +4,7 @@
  * the busiest circuits. Only enabled ports count as circuits (a disabled port is not an outage).
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
   barGauge,
   type Column,

@@ -33,7 +33,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as StateTimelinePanel } from '@grafana/grafana-foundation-sdk/statetimeline';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { sel } from './promql.js';
 
 /** Tag on every dashboard; the dashboards' link menu lists the dashboards with it. */

@@ -4,7 +4,7 @@
  * reference showed fixed 7-day totals); pick "Last 7 days" for the same figure.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
   type Column,
   dashboard,

@@ -4,7 +4,7 @@
  * exporter's own scrape and Redis state.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
   dashboard,
   FILTER,

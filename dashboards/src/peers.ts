@@ -3,7 +3,7 @@
  * history (latency, loss, jitter, MOS), up/down history, and reachability per hub (peer router).
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
   type Column,
   dashboard,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { PROMETHEUS_SERIES, UIDS } from './common.js';
 import { queriesOf, variableQueryAsPromQL } from './inspect.js';
 import { metricNamesIn } from './promql.js';
@@ -38,7 +38,7 @@ describe('renderAll', () => {
     }
   });
 
-  it('queries read only metric names of metric-names.ts (and Prometheus scrape series)', () => {
+  it('queries read only metric names of common/src/metrics (and Prometheus scrape series)', () => {
     const known = new Set<string>([...Object.values(METRICS), ...Object.values(PROMETHEUS_SERIES)]);
     for (const build of Object.values(DASHBOARDS)) {
       for (const q of queriesOf(build() as never)) {

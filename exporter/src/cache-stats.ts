@@ -1,74 +1,42 @@
 /**
- * The `/api/cache-stats` object (contract §2, field names exact), computed from a snapshot. Fixed
+ * The `/api/cache-stats` object (contract §2, field names exact), composed from the products. Fixed
  * against the reference: `insights_count` counts ports with series (not one key per resolution), and
  * nothing here needs KEYS: the counts come from the index sets read with the snapshot.
  */
+import { keys } from '#common/keys.js';
 import type { CacheStats, WorkerStatus } from '#common/types.js';
-import {
-  gatewayObjects,
-  type MetaData,
-  peerPaths,
-  portObjects,
-  SCALAR_KEYS,
-  type SnapshotData,
-} from './data.js';
+import type { Json } from './parse.js';
+import type { GatewayCounts } from './products/gateways.js';
 
-/** The part of the stats that comes from `mist:gateways` and `mist:sites`. */
-export interface GatewayCounts {
-  gateways_count: number;
-  connected_count: number;
-  total_ports: number;
-  active_ports: number;
-  sites_count: number;
+export interface CacheStatsParts {
+  gateways: GatewayCounts;
+  siteCount: number | null;
+  paths: number;
+  insightsCount: number;
+  profilesCount: number;
+  templatesCount: number;
+  presence: Readonly<Record<string, boolean>>;
+  lastUpdate: number | null;
+  workerStatus: Json | null;
 }
 
-export function gatewayCounts(g: Pick<SnapshotData, 'gateways' | 'sites'>): GatewayCounts {
-  const gateways = gatewayObjects(g);
-  let totalPorts = 0;
-  let activePorts = 0;
-  let connected = 0;
-  for (const gw of gateways) {
-    if (gw.status === 'connected') connected++;
-    const ports = portObjects(gw);
-    totalPorts += ports.length;
-    for (const p of ports) if (p.up) activePorts++;
-  }
+export function cacheStats(p: CacheStatsParts): CacheStats {
   return {
-    gateways_count: gateways.length,
-    connected_count: connected,
-    total_ports: totalPorts,
-    active_ports: activePorts,
-    sites_count: g.sites?.value.length ?? 0,
+    ...p.gateways,
+    sites_count: p.siteCount ?? 0,
+    vpn_peers_count: p.paths,
+    insights_count: p.insightsCount,
+    profiles_count: p.profilesCount,
+    templates_count: p.templatesCount,
+    has_org: p.presence[keys.org()] === true,
+    has_sites: p.presence[keys.sites()] === true,
+    has_gateways: p.presence[keys.gateways()] === true,
+    last_update: p.lastUpdate,
+    worker_status: (p.workerStatus as WorkerStatus | null) ?? null,
   };
-}
-
-/** Total peer paths, summed over the peers_by_port lists of every envelope. */
-export function pathCount(v: Pick<SnapshotData, 'vpnPeers'>): number {
-  let paths = 0;
-  for (const e of v.vpnPeers) paths += peerPaths(e.value).length;
-  return paths;
-}
-
-export function composeCacheStats(meta: MetaData, g: GatewayCounts, paths: number): CacheStats {
-  return {
-    ...g,
-    vpn_peers_count: paths,
-    insights_count: meta.insightsCount,
-    profiles_count: meta.profilesCount,
-    templates_count: meta.templates.length,
-    has_org: meta.presence[SCALAR_KEYS.org] === true,
-    has_sites: meta.presence[SCALAR_KEYS.sites] === true,
-    has_gateways: meta.presence[SCALAR_KEYS.gateways] === true,
-    last_update: meta.lastUpdate,
-    worker_status: (meta.workerStatus as WorkerStatus | null) ?? null,
-  };
-}
-
-export function cacheStats(d: SnapshotData): CacheStats {
-  return composeCacheStats(d, gatewayCounts(d), pathCount(d));
 }
 
 /** "Cache valid" everywhere means that `mist:gateways` exists (contract §1.6). */
-export function cacheValid(d: Pick<SnapshotData, 'presence'> | null): boolean {
-  return d?.presence[SCALAR_KEYS.gateways] === true;
+export function cacheValid(d: { presence: Readonly<Record<string, boolean>> } | null): boolean {
+  return d?.presence[keys.gateways()] === true;
 }

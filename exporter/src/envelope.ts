@@ -27,3 +27,31 @@ export function rawObject(entries: Iterable<readonly [string, string]>): string 
   }
   return `${out}}`;
 }
+
+/** A prepared answer: status code and body bytes. */
+export interface Body {
+  code: number;
+  body: Buffer;
+}
+
+/**
+ * The answer for a stored value served as is: 200 with its raw text, 503 when it is stored but
+ * unusable (`unreadable`: the collector rewrites it next cycle), 404 when it is missing.
+ */
+export function storedBody(
+  stored: { raw: string } | null,
+  unreadable: boolean,
+  missing: string,
+  what: string,
+): Body {
+  if (stored) return { code: 200, body: okRaw(stored.raw) };
+  if (unreadable) {
+    return {
+      code: 503,
+      body: fail(
+        `The ${what} stored in Redis is unreadable; the collector rewrites it on its next cycle (details in the exporter log)`,
+      ),
+    };
+  }
+  return { code: 404, body: fail(missing) };
+}

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureOrg, fixtureRawRead } from '../../test/exporter/fixtures.js';
-import { parseSnapshot } from './data.js';
 import { evaluateHealth } from './health.js';
+import { Snapshot } from './snapshot.js';
 
 const NOW = 2_000_000_000;
-const data = (mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) => {
+const data = async (mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) => {
   const org = fixtureOrg(NOW);
   mutate(org);
-  return parseSnapshot(fixtureRawRead(org));
+  return (await Snapshot.build(fixtureRawRead(org), NOW * 1000, null, 1 << 20)).status;
 };
 
 describe('health', () => {
-  it('healthy: Redis up, fresh data, collector fine', () => {
-    const h = evaluateHealth({ redisUp: true, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
+  it('healthy: Redis up, fresh data, collector fine', async () => {
+    const h = evaluateHealth({
+      redisUp: true,
+      data: await data(),
+      nowSeconds: NOW,
+      staleThresholdSeconds: 600,
+    });
     expect(h).toEqual({
       code: 200,
       body: {
@@ -25,10 +30,10 @@ describe('health', () => {
       },
     });
   });
-  it('degraded: data older than STALE_THRESHOLD', () => {
+  it('degraded: data older than STALE_THRESHOLD', async () => {
     const h = evaluateHealth({
       redisUp: true,
-      data: data(),
+      data: await data(),
       nowSeconds: NOW + 700,
       staleThresholdSeconds: 600,
     });
@@ -36,8 +41,8 @@ describe('health', () => {
     expect(h.body.status).toBe('degraded');
     expect(h.body.reasons).toEqual(['data is 730 s old (STALE_THRESHOLD is 600 s)']);
   });
-  it('degraded: collector error or failed cycle', () => {
-    const d = data((o) => {
+  it('degraded: collector error or failed cycle', async () => {
+    const d = await data((o) => {
       o.workerStatus = { status: 'error', details: {} };
       o.collectorStats.last_cycle!.success = false;
     });
@@ -48,12 +53,17 @@ describe('health', () => {
       "the collector's last cycle failed",
     ]);
   });
-  it('degraded: nothing in Redis yet', () => {
+  it('degraded: nothing in Redis yet', async () => {
     const h = evaluateHealth({ redisUp: true, data: null, nowSeconds: NOW, staleThresholdSeconds: 600 });
     expect(h.body).toMatchObject({ status: 'degraded', cache_valid: false, data_age_seconds: null });
   });
-  it('unhealthy 503: Redis unreachable, even with data held', () => {
-    const h = evaluateHealth({ redisUp: false, data: data(), nowSeconds: NOW, staleThresholdSeconds: 600 });
+  it('unhealthy 503: Redis unreachable, even with data held', async () => {
+    const h = evaluateHealth({
+      redisUp: false,
+      data: await data(),
+      nowSeconds: NOW,
+      staleThresholdSeconds: 600,
+    });
     expect(h.code).toBe(503);
     expect(h.body).toMatchObject({
       status: 'unhealthy',

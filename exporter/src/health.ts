@@ -5,11 +5,12 @@
  * `reasons` says why in words an operator can act on.
  */
 import { cacheValid } from './cache-stats.js';
-import type { SnapshotMeta } from './data.js';
+import type { Status } from './products/status.js';
 
 export interface HealthInput {
   redisUp: boolean;
-  data: SnapshotMeta | null;
+  /** The current snapshot's status, null before the first load. */
+  data: Pick<Status, 'lastUpdate' | 'workerStatus' | 'collectorStats' | 'presence'> | null;
   nowSeconds: number;
   staleThresholdSeconds: number;
 }

@@ -1,11 +1,9 @@
 /**
- * Route schemas for the OpenAPI description (served at /openapi.json by @fastify/swagger). They
- * document; they do not validate (app.ts installs a no-op validator): handlers check their input
- * themselves so that every refusal is our one-line JSON error. Patterns come from validate.ts so the
- * description cannot drift from the checks.
+ * Route schemas, served as the OpenAPI description at /openapi.json by @fastify/swagger. The path and
+ * query parameter schemas (route-input.ts) also validate; the response schemas document only (the
+ * bodies are prepared bytes).
  */
-import { DURATION_PATTERN, KNOWN_DURATIONS } from './duration.js';
-import { MAC_PATTERN, MAX_PORT_ID_LENGTH, UUID_PATTERN } from './validate.js';
+import { GATEWAYS_QUERY, PORT_PARAMS, TRAFFIC_QUERY, VPN_PEER_PARAMS } from './route-input.js';
 
 type Schema = Record<string, unknown>;
 
@@ -32,14 +30,6 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'Malformed input (ids, port ids, duration)',
   404: 'No such data (or unknown gateway)',
   503: 'Redis unreachable and no young-enough data held, or stored data unreadable',
-};
-
-const gatewayIdParam = str('Mist device id of the gateway (UUID)');
-(gatewayIdParam as Schema).pattern = UUID_PATTERN.source;
-const portWildcard = {
-  ...str(
-    `WAN port id, may contain "/" (e.g. ge-0/0/0 or ge-0/0/0.20), raw or percent-encoded; at most ${MAX_PORT_ID_LENGTH} characters`,
-  ),
 };
 
 const port = open(
@@ -95,18 +85,11 @@ const cacheStats = obj({
   worker_status: nullable(open('worker_status')),
 });
 
-const api = (
-  summary: string,
-  description: string,
-  data: Schema,
-  codes: number[],
-  extra: Schema = {},
-): Schema => ({
+const api = (summary: string, description: string, data: Schema, codes: number[]) => ({
   tags: ['api'],
   summary,
   description: description + STALE_NOTE,
   response: { 200: envelope(data), ...errors(...codes, 503) },
-  ...extra,
 });
 
 export const ROUTE_SCHEMAS = {
@@ -158,15 +141,15 @@ export const ROUTE_SCHEMAS = {
     [404],
   ),
   sites: api('Sites', 'Full Mist site objects.', { type: 'array', items: open('Mist site') }, [404]),
-  gateways: api(
-    'Gateways with their WAN ports',
-    'Optionally filtered by site_id (exact match).',
-    { type: 'array', items: gateway },
-    [400, 404],
-    {
-      querystring: obj({ site_id: { ...str('Only gateways of this site'), pattern: UUID_PATTERN.source } }),
-    },
-  ),
+  gateways: {
+    ...api(
+      'Gateways with their WAN ports',
+      'Optionally filtered by site_id (exact match).',
+      { type: 'array', items: gateway },
+      [400, 404],
+    ),
+    querystring: GATEWAYS_QUERY,
+  },
   templates: api(
     'Gateway templates',
     'Object keyed by gatewaytemplate_id; {} if none.',
@@ -185,66 +168,48 @@ export const ROUTE_SCHEMAS = {
     },
     [],
   ),
-  vpnPeersOne: api(
-    'VPN peer paths of one gateway',
-    'The peer envelope, or {} when the gateway has none. 404 for a gateway id not in the gateway list.',
-    peerEnvelope,
-    [400, 404],
-    {
-      params: obj(
-        {
-          gateway_id: gatewayIdParam,
-          mac: { ...str('Gateway MAC, 12 hex digits'), pattern: MAC_PATTERN.source },
-        },
-        { required: ['gateway_id', 'mac'] },
-      ),
-    },
-  ),
+  vpnPeersOne: {
+    ...api(
+      'VPN peer paths of one gateway',
+      'The peer envelope, or {} when the gateway has none. 404 for a gateway id not in the gateway list.',
+      peerEnvelope,
+      [400, 404],
+    ),
+    params: VPN_PEER_PARAMS,
+  },
   insightsAll: api(
     'Default (7-day) traffic series of every WAN port',
     'Object {gateway_id: {port_id: series}}; resolution copies are not listed.',
     { type: 'object', additionalProperties: { type: 'object', additionalProperties: insight } },
     [],
   ),
-  insightsOne: api(
-    'Default (7-day) traffic series of one WAN port',
-    'The series, or {} when there is none. 404 for a gateway id not in the gateway list.',
-    insight,
-    [400, 404],
-    {
-      params: obj(
-        { gateway_id: gatewayIdParam, port_id: portWildcard },
-        { required: ['gateway_id', 'port_id'] },
-      ),
-    },
-  ),
-  traffic: api(
-    'Traffic series of one WAN port at a resolution',
-    'Path: /api/gateway/{gateway_id}/port/{port_id}/traffic. duration 1h, 6h, 1d (24h), 7d (30d), default 7d; other well-formed durations map to 7d. Falls back to the default series; interval 600 when the series has none; empty arrays and interval 0 when there is no series.',
-    obj({
-      timestamps: { type: 'array', items: num() },
-      rx_bps: { type: 'array', items: nullable(num()) },
-      tx_bps: { type: 'array', items: nullable(num()) },
-      rx_bytes: num(),
-      tx_bytes: num(),
-      resolution: { type: 'string', enum: ['1h', '6h', '1d', '7d'] },
-      interval: num(),
-    }),
-    [400, 404],
-    {
-      params: obj(
-        { gateway_id: gatewayIdParam, port_id: portWildcard },
-        { required: ['gateway_id', 'port_id'] },
-      ),
-      querystring: obj({
-        duration: {
-          ...str(`One of ${KNOWN_DURATIONS.join(', ')}`),
-          pattern: DURATION_PATTERN.source,
-          default: '7d',
-        },
+  insightsOne: {
+    ...api(
+      'Default (7-day) traffic series of one WAN port',
+      'The series, or {} when there is none. 404 for a gateway id not in the gateway list.',
+      insight,
+      [400, 404],
+    ),
+    params: PORT_PARAMS,
+  },
+  traffic: {
+    ...api(
+      'Traffic series of one WAN port at a resolution',
+      'Path: /api/gateway/{gateway_id}/port/{port_id}/traffic. duration 1h, 6h, 1d (24h), 7d (30d), default 7d; other well-formed durations map to 7d. Falls back to the default series; interval 600 when the series has none; empty arrays and interval 0 when there is no series.',
+      obj({
+        timestamps: { type: 'array', items: num() },
+        rx_bps: { type: 'array', items: nullable(num()) },
+        tx_bps: { type: 'array', items: nullable(num()) },
+        rx_bytes: num(),
+        tx_bytes: num(),
+        resolution: { type: 'string', enum: ['1h', '6h', '1d', '7d'] },
+        interval: num(),
       }),
-    },
-  ),
+      [400, 404],
+    ),
+    params: PORT_PARAMS,
+    querystring: TRAFFIC_QUERY,
+  },
   cacheStats: api(
     'Cache statistics',
     'Counts of gateways, ports, paths, series and cached configs.',

@@ -3,7 +3,7 @@
  * key once its reset time had passed; we leave Redis alone and simply report `{is_limited: false}`
  * from that moment on (the key expires by itself).
  */
-import type { Json } from './data.js';
+import type { Json } from './parse.js';
 
 export function effectiveRateLimit(stored: Json | null, nowSeconds: number): Json {
   if (!stored) return { is_limited: false };

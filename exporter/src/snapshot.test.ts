@@ -1,65 +1,64 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { type FixtureOrg, fixtureOrg, fixtureRawRead, GW } from '../../test/exporter/fixtures.js';
-import { Snapshot, trafficBody } from './snapshot.js';
+import { gatewaysOfSiteBody } from './lazy-bodies.js';
+import type { RawRead } from './read-redis.js';
+import { Snapshot } from './snapshot.js';
 
 const NOW = 2_000_000_000;
 
-async function build(org: FixtureOrg, prev: Snapshot | null = null): Promise<Snapshot> {
-  const s = new Snapshot(fixtureRawRead(org), NOW * 1000, 1 << 20, prev);
-  await s.renderMetrics();
-  return s;
-}
+const build = (org: FixtureOrg | RawRead, prev: Snapshot | null = null) =>
+  Snapshot.build('scalars' in org ? org : fixtureRawRead(org), NOW * 1000, prev, 1 << 20);
 
-const metricsText = (s: Snapshot) => gunzipSync(Buffer.concat(s.metricsGzip)).toString('utf8');
+const metricsText = (s: Snapshot) =>
+  gunzipSync(Buffer.concat(s.sections.map((x) => x.gzip))).toString('utf8');
 
 /** Everything a client can see of a snapshot. */
 function visible(s: Snapshot) {
   return {
-    bodies: [s.organization, s.sites, s.gateways].map((b) => `${b.code} ${b.body}`),
-    others: [s.templates, s.vpnPeersAll, s.cacheStats, s.status].map(String),
-    peers: [...s.vpnByMember].map(([k, v]) => `${k} ${v}`),
-    site: String(s.gatewaysOfSite(fixtureOrg().sites[1].id).body),
+    bodies: [s.orgSites.organization, s.orgSites.sites, s.gateways.body].map((b) => `${b.code} ${b.body}`),
+    others: [s.status.templatesBody, s.peers.all, s.status.cacheStatsBody, s.status.statusBody].map(String),
+    peers: [...s.peers.byMember].map(([k, v]) => `${k} ${v}`),
+    site: String(gatewaysOfSiteBody(s, fixtureOrg().sites[1].id).body),
     metrics: metricsText(s),
-    bytes: s.metricsStaticBytes,
+    invalid: s.invalidByKey,
   };
 }
 
 describe('Snapshot reuse across reloads', () => {
-  it('a metadata-only change re-renders the meta section only and shares the rest', async () => {
+  it('a metadata-only change rebuilds the status product only and shares the rest', async () => {
     const org = fixtureOrg(NOW);
     const a = await build(org);
-    expect(a.sectionsRendered).toEqual(['wanPorts', 'peerPaths', 'gateways', 'meta']);
+    expect(a.builtAgainst(null)).toEqual(['orgSites', 'gateways', 'peers', 'insights', 'status']);
     const changed = { ...org, workerStatus: { status: 'running' as const, details: {} }, generation: 8 };
     const b = await build(changed, a);
-    expect(b.sectionsRendered).toEqual(['meta']);
-    expect(b.parsed).toEqual({ gateways: false, peers: false });
+    expect(b.builtAgainst(a)).toEqual(['status']);
     expect(b.gateways).toBe(a.gateways);
-    expect(b.vpnPeersAll).toBe(a.vpnPeersAll);
+    expect(b.peers).toBe(a.peers);
     expect(metricsText(b)).toContain('mist_collector_status{status="running"} 1');
     expect(visible(b)).toEqual(visible(await build(changed)));
   });
 
-  it('a gateway change re-renders every section that depends on gateways', async () => {
+  it('a gateway change rebuilds every product built from the gateway list', async () => {
     const org = fixtureOrg(NOW);
     const a = await build(org);
     const changed = structuredClone(org);
     changed.gateways[1].ports[0].up = false;
     changed.gateways[1].name = 'renamed-gw';
     const b = await build(changed, a);
-    expect(b.sectionsRendered).toEqual(['wanPorts', 'peerPaths', 'gateways', 'meta']);
+    expect(b.builtAgainst(a)).toEqual(['gateways', 'peers', 'insights', 'status']);
+    expect(b.orgSites).toBe(a.orgSites);
     expect(metricsText(b)).toContain('gateway="renamed-gw"');
     expect(visible(b)).toEqual(visible(await build(changed)));
   });
 
-  it('a peer change re-renders the peer section, keeps the port section', async () => {
+  it('a peer change rebuilds the peer product, keeps the gateway product', async () => {
     const org = fixtureOrg(NOW);
     const a = await build(org);
     const changed = structuredClone(org);
     changed.vpnPeers[`${GW.store2.id}-${GW.store2.mac}`].peers_by_port['ge-0/0/0'][0].latency = 300;
     const b = await build(changed, a);
-    expect(b.sectionsRendered).toEqual(['peerPaths', 'meta']);
-    expect(b.parsed).toEqual({ gateways: false, peers: true });
+    expect(b.builtAgainst(a)).toEqual(['peers', 'status']);
     expect(visible(b)).toEqual(visible(await build(changed)));
   });
 
@@ -67,14 +66,12 @@ describe('Snapshot reuse across reloads', () => {
     const org = fixtureOrg(NOW);
     const raw = fixtureRawRead(org);
     raw.scalars.gateways = null;
-    const missing = new Snapshot(raw, 0, 1 << 20);
-    await missing.renderMetrics();
+    const missing = await build(raw);
     const raw2 = fixtureRawRead(org);
     raw2.scalars.gateways = '{broken';
-    const broken = new Snapshot(raw2, 0, 1 << 20, missing);
-    await broken.renderMetrics();
-    expect(missing.gateways.code).toBe(404);
-    expect(broken.gateways.code).toBe(503);
+    const broken = await build(raw2, missing);
+    expect(missing.gateways.body.code).toBe(404);
+    expect(broken.gateways.body.code).toBe(503);
   });
 
   it('any chain of changes ends with what a fresh build shows', async () => {
@@ -105,6 +102,9 @@ describe('Snapshot reuse across reloads', () => {
       (o) => {
         o.gateways[0].ports[1].rx_bps = 123;
       },
+      (o) => {
+        o.insightsFreshness = {};
+      },
     ];
     for (const step of steps) {
       org = structuredClone(org);
@@ -114,31 +114,10 @@ describe('Snapshot reuse across reloads', () => {
       prev = next;
     }
   });
-});
 
-describe('trafficBody', () => {
-  it('shapes a series and defaults interval to 600', () => {
-    expect(
-      trafficBody({ timestamps: [1], rx_bps: [2], tx_bps: [3], rx_bytes: 4, tx_bytes: 5 }, '1h'),
-    ).toEqual({
-      timestamps: [1],
-      rx_bps: [2],
-      tx_bps: [3],
-      rx_bytes: 4,
-      tx_bytes: 5,
-      resolution: '1h',
-      interval: 600,
-    });
-  });
-  it('no series: empty arrays, zero bytes, interval 0', () => {
-    expect(trafficBody(null, '7d')).toEqual({
-      timestamps: [],
-      rx_bps: [],
-      tx_bps: [],
-      rx_bytes: 0,
-      tx_bytes: 0,
-      resolution: '7d',
-      interval: 0,
-    });
+  it('takes every group over from a read that changed nothing', async () => {
+    const a = await build(fixtureOrg(NOW));
+    const b = await build(fixtureOrg(NOW), a);
+    expect(b.builtAgainst(a)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { stringify } from 'yaml';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { ALERT_CONFIG } from '#dashboards/alerts/config.js';
 import { type AlertConfig, buildAlertGroups } from '#dashboards/alerts/rules.js';
 import type { OrgTruth } from '#simulator/index.js';

@@ -4,7 +4,7 @@
  * `/metrics`. Facts: which gateways exist and are connected, which WAN ports exist, are enabled and
  * up, and which VPN peer paths exist and are up. `diffViews` lists every disagreement.
  */
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import type { OrgTruth } from '#simulator/index.js';
 import type { ParsedMetrics } from '../exporter/parse-metrics.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { get, startTestApp, type TestApp } from './app.js';
@@ -114,8 +114,13 @@ describe('simulator -> collector -> Redis -> exporter', () => {
     const r = await get(t.app, '/metrics');
     expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(r.body);
-    // Families that only exist in particular states: bad stored values, an active rate limit.
-    const conditional: string[] = [METRICS.exporterInvalidValues, METRICS.rateLimitReset];
+    // Families that only exist in particular states: bad stored values, an active rate limit, a
+    // garbage collection since the exporter started.
+    const conditional: string[] = [
+      METRICS.exporterInvalidValues,
+      METRICS.rateLimitReset,
+      METRICS.nodejsGcDuration,
+    ];
     const missing = Object.values(METRICS).filter(
       (m) => !conditional.includes(m) && samplesOf(p, m).length === 0,
     );

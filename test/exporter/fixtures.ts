@@ -21,7 +21,7 @@ import type {
   WanPort,
   WorkerStatus,
 } from '#common/types.js';
-import type { RawRead } from '#exporter/data.js';
+import type { RawRead } from '#exporter/read-redis.js';
 
 export const ORG_ID = '9f1c2a00-1111-4a4a-8888-0123456789ab';
 export const SITE = {

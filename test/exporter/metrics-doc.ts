@@ -1,53 +1,37 @@
 /**
- * The reference tables of exporter/README.md, generated from the code: the metrics table from an
- * actual render of the hand-made org (so names, types, labels and help are what /metrics says), the
- * env table from the config schema. `npx tsx test/exporter/metrics-doc.ts --write` refreshes the
- * README; readme.test.ts fails when it is out of date.
+ * The reference tables of exporter/README.md, generated: the metrics table from the family
+ * definitions (common/src/metrics/; help of the runtime families from prom-client, which writes
+ * them), the env table from the config schema. `npx tsx test/exporter/metrics-doc.ts --write`
+ * refreshes the README; readme.test.ts fails when it is out of date.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { schemaTable } from '#common/config/core.js';
 import { exporterSchema } from '#common/config/exporter.js';
-import { keys } from '#common/keys.js';
-import { METRICS } from '#common/metric-names.js';
-import { parseSnapshot } from '#exporter/data.js';
-import { renderDynamicMetrics, renderStaticMetrics } from '#exporter/metrics/render.js';
-import { fixtureOrg, fixtureRawRead } from './fixtures.js';
-import { parseMetrics } from './parse-metrics.js';
+import { DATA_FAMILY_LIST, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
+import { runtimeRegistry } from '#exporter/metrics/runtime.js';
 
 export const README = fileURLToPath(new URL('../../exporter/README.md', import.meta.url));
 const BEGIN = (what: string) => `<!-- generated:${what} (npx tsx test/exporter/metrics-doc.ts --write) -->`;
 const END = (what: string) => `<!-- end:${what} -->`;
 
+function row(name: string, type: string, labels: readonly string[], help: string): string {
+  const l = labels.length ? labels.map((x) => `\`${x}\``).join(', ') : '–';
+  return `| \`${name}\` | ${type} | ${l} | ${help.replace(/\|/g, '\\|')} |`;
+}
+
 export function metricsTable(): string {
-  const now = 2_000_000_000;
-  const raw = fixtureRawRead(fixtureOrg(now));
-  raw.vpnPeers.push(['not-a-member', '{}']); // so that the invalid-values family shows
-  const d = parseSnapshot(raw);
-  const text =
-    renderStaticMetrics(d).text +
-    renderDynamicMetrics(d, now * 1000, now * 1000, {
-      version: '0.0.0',
-      redisUp: true,
-      generation: 1,
-      loadDurationSeconds: 0.1,
-      snapshotAgeSeconds: 0,
-      loadsTotal: 1,
-      loadErrorsTotal: 0,
-      redisErrorsTotal: 0,
-      invalidValues: { [keys.vpnPeersIndex()]: 1 },
-    });
-  const p = parseMetrics(text);
-  const labels = new Map<string, Set<string>>();
-  for (const s of p.samples) {
-    const set = labels.get(s.name) ?? new Set();
-    for (const l of Object.keys(s.labels)) set.add(l);
-    labels.set(s.name, set);
-  }
-  const rows = Object.values(METRICS).map((name) => {
-    const l = [...(labels.get(name) ?? [])];
-    return `| \`${name}\` | ${p.types[name] ?? '?'} | ${l.length ? l.map((x) => `\`${x}\``).join(', ') : '–'} | ${(p.help[name] ?? '').replace(/\|/g, '\\|')} |`;
-  });
+  const runtimeHelp = new Map(
+    runtimeRegistry()
+      .getMetricsAsArray()
+      .map((m) => [m.name, m.help]),
+  );
+  const rows = [
+    ...DATA_FAMILY_LIST.map((f) => row(f.name, f.type, f.labels, f.help)),
+    ...RUNTIME_FAMILY_LIST.map((f) =>
+      row(f.name, f.type, f.labels, `${runtimeHelp.get(f.name) ?? '?'} (prom-client)`),
+    ),
+  ];
   return ['| Metric | Type | Labels | Meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 

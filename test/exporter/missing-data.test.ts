@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { fixtureOrg, GW, writeFixture } from './fixtures.js';

@@ -64,14 +64,15 @@ export function parseMetrics(text: string): ParsedMetrics {
   return { samples, types, help };
 }
 
-/** Samples of one family, optionally filtered by a subset of labels. */
+/** Samples of one family (a histogram's _bucket, _sum and _count), optionally filtered by a subset of labels. */
 export function samplesOf(
   p: ParsedMetrics,
   name: string,
   labels: Record<string, string> = {},
 ): ParsedSample[] {
+  const names = p.types[name] === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
   return p.samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+    (s) => names.includes(s.name) && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );
 }
 

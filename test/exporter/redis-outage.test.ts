@@ -4,7 +4,7 @@
  * 503; /metrics always answers, with mist_exporter_redis_up 0; recovery needs no restart.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import type { CollectorStats } from '#common/types.js';
 import { memoryOf } from '../../scripts/lib/proc.js';
 import { parseMetrics } from '../exporter/parse-metrics.js';

@@ -10,7 +10,7 @@
  * (test/collector/faults.test.ts covers the same faults in-process, against Redis only.)
  */
 import { describe, expect } from 'vitest';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import type { Faults } from '#simulator/index.js';
 import { clearOfHourEnd } from '../helpers/clock.js';
 import { test } from '../helpers/fixtures.js';

@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import type { CollectorStats, WorkerStatus } from '#common/types.js';
 import { test } from '../helpers/fixtures.js';
 import { sleep, waitFor } from '../helpers/net.js';

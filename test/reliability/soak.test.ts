@@ -9,7 +9,7 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { keys } from '#common/keys.js';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import type { CollectorStats } from '#common/types.js';
 import { apiView, diffViews, truthView } from '../e2e/views.js';
 import { test } from '../helpers/fixtures.js';

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { EXPORTER_JOB } from '#dashboards/common.js';
 import { type DashboardQuery, queriesOf, variableQueryAsPromQL } from '#dashboards/inspect.js';
 import { regexEscape, substituteVariables } from '#dashboards/promql.js';

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { writeAll } from '#dashboards/build.js';
 import { PROMETHEUS_SERIES, PROVISIONED_DATASOURCE_UID, UIDS } from '#dashboards/common.js';
 import { queriesOf } from '#dashboards/inspect.js';
@@ -75,7 +75,7 @@ describe('dashboards', () => {
     }
   });
 
-  it('every query reads only metric names from metric-names.ts', async () => {
+  it('every query reads only metric names from common/src/metrics', async () => {
     const known = new Set<string>([...Object.values(METRICS), ...Object.values(PROMETHEUS_SERIES)]);
     let count = 0;
     for (const { json } of await committedDashboards()) {

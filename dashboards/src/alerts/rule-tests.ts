@@ -4,7 +4,7 @@
  * Expected annotations are rendered from the rule's own templates (template.ts), so a case states only
  * the labels and the value it expects; promtool compares with what Prometheus really renders.
  */
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { ALERT_CONFIG as C } from './config.js';
 import { ALL_ALERTS, type AlertRule } from './rules.js';
 import { renderTemplate } from './template.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import { PROMETHEUS_SERIES } from '../common.js';
 import { metricNamesIn } from '../promql.js';
 import { ALERT_CASES, ruleTestFile } from './rule-tests.js';
@@ -57,7 +57,7 @@ describe('alert rules', () => {
     }
   });
 
-  it('read only metric names of metric-names.ts', () => {
+  it('read only metric names of common/src/metrics', () => {
     const known = new Set<string>([...Object.values(METRICS), ...Object.values(PROMETHEUS_SERIES)]);
     for (const r of ALL_ALERTS) {
       for (const m of metricNamesIn(r.expr)) expect(known.has(m), `${r.alert}: ${m}`).toBe(true);

@@ -5,7 +5,7 @@
  * work queue. Alertmanager inhibits the per-circuit/per-path alerts under their gateway-level ones
  * (alertmanager.yml), so one broken gateway pages once.
  */
-import { GATEWAY_LABELS, LABELS, METRICS, PEER_PATH_LABELS } from '#common/metric-names.js';
+import { GATEWAY_LABELS, LABELS, METRICS, PEER_PATH_LABELS } from '#common/metrics/index.js';
 import { by, list, sel } from '../promql.js';
 import { ALERT_CONFIG } from './config.js';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { gauge } from '#common/metrics/family.js';
 import {
   ExpositionWriter,
   escapeHelp,
@@ -11,6 +12,8 @@ import {
   labelSet,
   MAX_LABEL_VALUE_LENGTH,
 } from './exposition.js';
+
+const def = (name: string, help: string) => gauge(name, '', help);
 
 /** The reader side of the format: undo the three escapes of a label value. */
 function unescapeLabel(v: string): string {
@@ -84,13 +87,13 @@ describe('values', () => {
 describe('ExpositionWriter', () => {
   it('writes HELP, TYPE and samples; leaves out empty families', () => {
     const w = new ExpositionWriter();
-    w.family('m_a', 'gauge', 'A.', [['{x="1"}', 1]]).family('m_empty', 'gauge', 'E.', []);
+    w.family(def('m_a', 'A.'), [['{x="1"}', 1]]).family(def('m_empty', 'E.'), []);
     expect(w.text()).toBe('# HELP m_a A.\n# TYPE m_a gauge\nm_a{x="1"} 1\n');
     expect(w.families()).toEqual(['m_a']);
   });
   it('drops and counts a second sample with the same labels', () => {
     const w = new ExpositionWriter();
-    w.family('m', 'gauge', 'M.', [
+    w.family(def('m', 'M.'), [
       ['{x="1"}', 1],
       ['{x="1"}', 2],
       ['{x="2"}', 3],
@@ -104,7 +107,7 @@ describe('ExpositionWriter', () => {
       iterated++;
       yield ['', 1];
     }
-    const w = new ExpositionWriter().family('m', 'gauge', 'M.', gen());
+    const w = new ExpositionWriter().family(def('m', 'M.'), gen());
     expect(iterated).toBe(0);
     expect(w.families()).toEqual([]);
     expect(w.text()).toBe('# HELP m M.\n# TYPE m gauge\nm 1\n');
@@ -114,7 +117,7 @@ describe('ExpositionWriter', () => {
   });
   it('refuses a family written twice', () => {
     const w = new ExpositionWriter();
-    w.family('m', 'gauge', 'M.', [['', 1]]);
-    expect(() => w.family('m', 'gauge', 'M.', [['', 2]])).toThrow(/twice/);
+    w.family(def('m', 'M.'), [['', 1]]);
+    expect(() => w.family(def('m', 'M.'), [['', 2]])).toThrow(/twice/);
   });
 });

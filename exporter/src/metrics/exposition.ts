@@ -1,11 +1,12 @@
 /**
- * Prometheus text exposition format 0.0.4, written by hand: the exporter renders ~100k lines per
- * generation for a large org, and a plain string builder with label sets computed once per object is
- * both fast and exact about escaping. Label values come from Mist (names, descriptions), so they are
- * hostile input: escaping and sanitising live here and nowhere else.
+ * Prometheus text exposition format 0.0.4 for the data families, written by hand (prom-client writes
+ * only the runtime families): an L org's port and path families (~96k series) render here in ~0.15 s
+ * against ~1 s through prom-client gauges given ready label objects, one family at a time so each can
+ * be compressed before the next exists. Label values come from Mist (names, descriptions), so they
+ * are hostile input: escaping and sanitising live here and nowhere else.
  */
 
-export type MetricType = 'gauge' | 'counter';
+import type { Family } from '#common/metrics/index.js';
 
 /** Longest label value we emit; longer values (only hostile data has them) are cut. */
 export const MAX_LABEL_VALUE_LENGTH = 1024;
@@ -78,9 +79,7 @@ export function ms3(seconds: number): number {
 export type Sample = readonly [labels: string, value: number];
 
 interface PendingFamily {
-  name: string;
-  type: MetricType;
-  help: string;
+  def: Family;
   samples: Iterable<Sample>;
 }
 
@@ -98,27 +97,29 @@ export class ExpositionWriter {
   private consumed = false;
   duplicatesDropped = 0;
 
-  family(name: string, type: MetricType, help: string, samples: Iterable<Sample>): this {
-    if (this.names.has(name)) throw new Error(`metric family ${name} written twice`);
-    this.names.add(name);
-    this.pending.push({ name, type, help, samples });
+  /** Add a family (name, type and help from its definition); its samples are read when rendered. */
+  family(def: Family, samples: Iterable<Sample>): this {
+    if (this.names.has(def.name)) throw new Error(`metric family ${def.name} written twice`);
+    this.names.add(def.name);
+    this.pending.push({ def, samples });
     return this;
   }
 
-  private render(f: PendingFamily): string {
+  private render({ def, samples }: PendingFamily): string {
+    const name = def.name;
     let body = '';
     const seen = new Set<string>();
-    for (const [labels, value] of f.samples) {
+    for (const [labels, value] of samples) {
       if (seen.has(labels)) {
         this.duplicatesDropped++;
         continue;
       }
       seen.add(labels);
-      body += `${f.name}${labels} ${formatValue(value)}\n`;
+      body += `${name}${labels} ${formatValue(value)}\n`;
     }
     if (!body) return '';
-    this.rendered.push(f.name);
-    return `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n${body}`;
+    this.rendered.push(name);
+    return `# HELP ${name} ${escapeHelp(def.help)}\n# TYPE ${name} ${def.type}\n${body}`;
   }
 
   /** The text of each family that has samples, rendered as it is asked for. */

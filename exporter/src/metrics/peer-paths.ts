@@ -4,10 +4,18 @@
  * ratio. Quality is left out when it was not measured: fields absent, or latency, jitter and MOS all 0
  * (the contract's defaults, which a real path never reports); a 0 there would look like a perfect link.
  */
-import { METRICS, PEER_PATH_LABELS } from '#common/metric-names.js';
-import { type Json, peerPaths, type VpnPeerEntry } from '../data.js';
-import { type IdentityLookup, identityFor } from './context.js';
+import { FAMILIES as F } from '#common/metrics/index.js';
+import { type Json, peerPaths } from '../parse.js';
 import { type ExpositionWriter, finite, flag, labelSet, type Sample, text } from './exposition.js';
+import { type Identities, identityFor } from './identity.js';
+
+/** A parsed peer envelope of one gateway. */
+export interface PeerEnvelope {
+  member: string;
+  gatewayId: string;
+  mac: string;
+  value: Json;
+}
 
 interface PathRow {
   labels: string;
@@ -36,12 +44,16 @@ const scaled = (v: unknown, factor: number) => {
   return n === null ? null : n * factor;
 };
 
-export function renderPeerPaths(vpnPeers: VpnPeerEntry[], ctx: IdentityLookup, w: ExpositionWriter): void {
+export function writePeerPaths(
+  envelopes: readonly PeerEnvelope[],
+  ids: Identities,
+  w: ExpositionWriter,
+): void {
   const rows: PathRow[] = [];
-  for (const e of vpnPeers) {
-    const id = identityFor(ctx, e.gatewayId, e.mac);
+  for (const e of envelopes) {
+    const id = identityFor(ids, e.gatewayId, e.mac);
     for (const [port, path] of peerPaths(e.value)) {
-      const labels = labelSet(PEER_PATH_LABELS, [
+      const labels = labelSet(F.peerPathUp.labels, [
         id.orgId,
         id.siteId,
         id.site,
@@ -59,27 +71,19 @@ export function renderPeerPaths(vpnPeers: VpnPeerEntry[], ctx: IdentityLookup, w
   const quality = (r: PathRow, field: string, factor: number) =>
     r.measured ? scaled(r.path[field], factor) : null;
   w.family(
-    METRICS.peerPathUp,
-    'gauge',
-    '1 if the VPN peer path is up.',
+    F.peerPathUp,
     samples(rows, (r) => flag(r.path.up)),
   )
     .family(
-      METRICS.peerPathActive,
-      'gauge',
-      '1 if the VPN peer path is the active one of its redundant set.',
+      F.peerPathActive,
       samples(rows, (r) => flag(r.path.is_active)),
     )
     .family(
-      METRICS.peerPathLatency,
-      'gauge',
-      'Latency of the VPN peer path in seconds (absent when Mist measured none).',
+      F.peerPathLatency,
       samples(rows, (r) => quality(r, 'latency', 1e-3)),
     )
     .family(
-      METRICS.peerPathLoss,
-      'gauge',
-      'Packet loss of the VPN peer path as a ratio 0..1 (Mist reports percent).',
+      F.peerPathLoss,
       // A path without quality figures still reports a non-zero loss (a down path says 100%).
       samples(rows, (r) => {
         const loss = scaled(r.path.loss, 1e-2);
@@ -87,27 +91,19 @@ export function renderPeerPaths(vpnPeers: VpnPeerEntry[], ctx: IdentityLookup, w
       }),
     )
     .family(
-      METRICS.peerPathJitter,
-      'gauge',
-      'Jitter of the VPN peer path in seconds (absent when Mist measured none).',
+      F.peerPathJitter,
       samples(rows, (r) => quality(r, 'jitter', 1e-3)),
     )
     .family(
-      METRICS.peerPathMos,
-      'gauge',
-      'Mean opinion score of the VPN peer path, 0..5 (absent when Mist measured none).',
+      F.peerPathMos,
       samples(rows, (r) => quality(r, 'mos', 1)),
     )
     .family(
-      METRICS.peerPathUptime,
-      'gauge',
-      'Seconds the VPN peer path has been up.',
+      F.peerPathUptime,
       samples(rows, (r) => finite(r.path.uptime)),
     )
     .family(
-      METRICS.peerPathMtu,
-      'gauge',
-      'MTU of the VPN peer path in bytes (absent when unknown).',
+      F.peerPathMtu,
       samples(rows, (r) => {
         const mtu = finite(r.path.mtu);
         return mtu !== null && mtu > 0 ? mtu : null;

@@ -1,11 +1,9 @@
 /**
  * WAN port families: state, speed, rates and byte counters per gateway x port, with identity labels
- * only (WAN_PORT_LABELS); addresses, config type, override and description go to one `_info` series
- * per port so that a DHCP renewal does not start new value series.
+ * only; addresses, config type, override and description go to one `_info` series per port.
  */
-import { LABELS, METRICS, WAN_PORT_LABELS } from '#common/metric-names.js';
-import { type Json, portObjects } from '../data.js';
-import type { MetricsContext } from './context.js';
+import { FAMILIES as F } from '#common/metrics/index.js';
+import { type Json, portObjects } from '../parse.js';
 import {
   type ExpositionWriter,
   extendLabelSet,
@@ -15,17 +13,7 @@ import {
   type Sample,
   text,
 } from './exposition.js';
-
-const INFO_LABELS = [
-  LABELS.ip,
-  LABELS.netmask,
-  LABELS.gatewayIp,
-  LABELS.configType,
-  LABELS.templateType,
-  LABELS.override,
-  LABELS.vlanId,
-  LABELS.description,
-] as const;
+import type { GatewayIdentity } from './identity.js';
 
 interface PortRow {
   labels: string;
@@ -52,14 +40,27 @@ function* samples(rows: PortRow[], value: (p: Json) => number | null): Iterable<
   }
 }
 
-export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
+// Bytes are promtool's base unit; Mist reports speed in Mbps and rates in bits per second.
+const mbpsToBytes = (v: unknown) => {
+  const n = finite(v);
+  return n === null ? null : (n * 1e6) / 8;
+};
+const bpsToBytes = (v: unknown) => {
+  const n = finite(v);
+  return n === null ? null : n / 8;
+};
+
+export function writeWanPorts(
+  gateways: ReadonlyArray<{ gw: Json; id: GatewayIdentity }>,
+  w: ExpositionWriter,
+): void {
   const rows: PortRow[] = [];
   const info: Sample[] = [];
-  for (const { gw, id } of ctx.gateways) {
+  for (const { gw, id } of gateways) {
     for (const port of portObjects(gw)) {
       const name = text(port.name) || text(port.port_id);
       if (!name) continue;
-      const labels = labelSet(WAN_PORT_LABELS, [
+      const labels = labelSet(F.wanPortUp.labels, [
         id.orgId,
         id.siteId,
         id.site,
@@ -72,7 +73,7 @@ export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
       ]);
       rows.push({ labels, port });
       info.push([
-        extendLabelSet(labels, INFO_LABELS, [
+        extendLabelSet(labels, F.wanPortInfo.labels.slice(F.wanPortUp.labels.length), [
           text(port.ip),
           text(port.netmask),
           text(port.gateway),
@@ -86,61 +87,33 @@ export function renderWanPorts(ctx: MetricsContext, w: ExpositionWriter): void {
       ]);
     }
   }
-  // Bytes are promtool's base unit; Mist reports speed in Mbps and rates in bits per second.
-  const mbpsToBytes = (v: unknown) => {
-    const n = finite(v);
-    return n === null ? null : (n * 1e6) / 8;
-  };
-  const bpsToBytes = (v: unknown) => {
-    const n = finite(v);
-    return n === null ? null : n / 8;
-  };
   w.family(
-    METRICS.wanPortUp,
-    'gauge',
-    '1 if the WAN port is physically up (Mist port stats).',
+    F.wanPortUp,
     samples(rows, (p) => flag(p.up)),
   )
     .family(
-      METRICS.wanPortEnabled,
-      'gauge',
-      '1 if the WAN port is enabled in the gateway configuration (not disabled).',
+      F.wanPortEnabled,
       samples(rows, (p) => (p.enabled === false ? 0 : 1)),
     )
     .family(
-      METRICS.wanPortSpeed,
-      'gauge',
-      'Negotiated link speed of the WAN port in bytes per second (Mist reports Mbps).',
+      F.wanPortSpeed,
       samples(rows, (p) => mbpsToBytes(p.speed)),
     )
     .family(
-      METRICS.wanPortRxRate,
-      'gauge',
-      'Last known receive rate of the WAN port in bytes per second (Mist rx_bps / 8).',
+      F.wanPortRxRate,
       samples(rows, (p) => bpsToBytes(p.rx_bps)),
     )
     .family(
-      METRICS.wanPortTxRate,
-      'gauge',
-      'Last known transmit rate of the WAN port in bytes per second (Mist tx_bps / 8).',
+      F.wanPortTxRate,
       samples(rows, (p) => bpsToBytes(p.tx_bps)),
     )
     .family(
-      METRICS.wanPortRxBytes,
-      'counter',
-      'Bytes received on the WAN port since the gateway last rebooted.',
+      F.wanPortRxBytes,
       samples(rows, (p) => finite(p.rx_bytes)),
     )
     .family(
-      METRICS.wanPortTxBytes,
-      'counter',
-      'Bytes transmitted on the WAN port since the gateway last rebooted.',
+      F.wanPortTxBytes,
       samples(rows, (p) => finite(p.tx_bytes)),
     )
-    .family(
-      METRICS.wanPortInfo,
-      'gauge',
-      'Descriptive labels of a WAN port (addresses, config type, override, VLAN, description); always 1.',
-      info,
-    );
+    .family(F.wanPortInfo, info);
 }

@@ -1,7 +1,6 @@
 /** `GET /`: a small page linking to Grafana, the JSON API, /metrics and the OpenAPI description. */
-import type { FastifyInstance } from 'fastify';
 import { ROUTE_SCHEMAS } from '../openapi.js';
-import type { RouteDeps } from './deps.js';
+import type { ExporterApp, RouteDeps } from './deps.js';
 
 /** The only HTML answer: inline style allowed, nothing else; never framed; no referrer leaks. */
 const HTML_HEADERS = {
@@ -54,10 +53,10 @@ ${links}
 `;
 }
 
-export function registerHomeRoute(app: FastifyInstance, { store, config, version }: RouteDeps): void {
+export function registerHomeRoute(app: ExporterApp, { store, config, version }: RouteDeps): void {
   app.get('/', { schema: ROUTE_SCHEMAS.home }, async (_req, reply) => {
     // The page must answer even with Redis down: only use what the store already holds.
-    const org = store.current?.data.org?.value.org_name;
+    const org = store.current?.orgSites.org?.org_name;
     return reply
       .headers(HTML_HEADERS)
       .send(homePage(config.grafanaUrl, typeof org === 'string' ? org : null, version));

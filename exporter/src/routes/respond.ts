@@ -1,7 +1,8 @@
-/** Shared reply helpers: envelope bodies, stale-data headers, the Redis-down answer. */
+/** Shared reply helpers: envelope bodies, stale-data headers, the Redis-down answer, the unknown-gateway rule. */
 import type { FastifyReply } from 'fastify';
-import { fail, JSON_TYPE } from '../envelope.js';
-import { type Body, RedisUnavailable, type Snapshot, type SnapshotStore } from '../snapshot.js';
+import { type Body, fail, JSON_TYPE } from '../envelope.js';
+import type { Snapshot } from '../snapshot.js';
+import { RedisUnavailable, type SnapshotStore } from '../store.js';
 
 export const STALE_HEADER = 'x-data-stale';
 export const AGE_HEADER = 'x-data-age';
@@ -22,7 +23,9 @@ export function sendError(reply: FastifyReply, code: number, error: string): Fas
   return sendJson(reply, code, fail(error));
 }
 
+/** What a route builds from a snapshot: a 200 body, or a body with its status code. */
 type Built = Body | Buffer;
+type Build = (snap: Snapshot) => Built | Promise<Built>;
 
 function sendBuilt(reply: FastifyReply, out: Built): FastifyReply {
   return Buffer.isBuffer(out) ? sendJson(reply, 200, out) : sendJson(reply, out.code, out.body);
@@ -51,7 +54,7 @@ async function sendLater(reply: FastifyReply, out: Promise<Built>): Promise<Fast
 export function fromSnapshot(
   store: SnapshotStore,
   reply: FastifyReply,
-  build: (snap: Snapshot) => Built | Promise<Built>,
+  build: Build,
 ): FastifyReply | Promise<FastifyReply> {
   const snap = store.ready();
   if (snap) {
@@ -64,7 +67,7 @@ export function fromSnapshot(
 async function fromSnapshotSlow(
   store: SnapshotStore,
   reply: FastifyReply,
-  build: (snap: Snapshot) => Built | Promise<Built>,
+  build: Build,
 ): Promise<FastifyReply> {
   const access = await store.access();
   if (!access.ok) return sendError(reply.header('retry-after', '10'), access.code, access.error);
@@ -81,4 +84,15 @@ async function fromSnapshotSlow(
     throw e;
   }
   return out instanceof Promise ? sendLater(reply, out) : sendBuilt(reply, out);
+}
+
+const UNKNOWN_GATEWAY: Body = { code: 404, body: fail('Unknown gateway id') };
+
+/**
+ * The one "unknown gateway" rule of the per-gateway routes: 404 when `mist:gateways` is loaded and
+ * does not list the id, unless the snapshot holds data for it anyway (`hasData`). A known gateway
+ * without data keeps the contract's `{}` / empty answer.
+ */
+export function forGateway(gatewayId: string, hasData: (snap: Snapshot) => boolean, build: Build): Build {
+  return (snap) => (!hasData(snap) && snap.knowsGateway(gatewayId) === false ? UNKNOWN_GATEWAY : build(snap));
 }

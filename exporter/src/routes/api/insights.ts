@@ -1,59 +1,74 @@
 /**
  * `/api/insights/all`, `/api/insights/<gateway_id>/<port_id>` and
  * `/api/gateway/<gateway_id>/port/<port_id>/traffic` (contract §2). Port ids contain `/`, so both
- * per-port routes use a wildcard; the router has already percent-decoded it (bad encodings never get
- * here: they are answered 400 by the framework-error handler in app.ts).
+ * per-port routes take the rest of the path as a wildcard, which becomes the `port_id` parameter
+ * before validation; the router has already percent-decoded it (bad encodings never get here: they
+ * are answered 400 by the framework-error handler in app.ts).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { insightMember } from '#common/keys.js';
 import { resolutionForDuration } from '../../duration.js';
-import { fail } from '../../envelope.js';
+import { insightBody, insightsAllBody, trafficBody } from '../../lazy-bodies.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';
-import { checkGatewayId, checkPortId } from '../../validate.js';
-import type { RouteDeps } from '../deps.js';
-import { fromSnapshot, sendError } from '../respond.js';
+import type { Snapshot } from '../../snapshot.js';
+import type { ExporterApp, RouteDeps } from '../deps.js';
+import { forGateway, fromSnapshot, sendError } from '../respond.js';
 
 const TRAFFIC_SUFFIX = '/traffic';
 
-export function registerInsightRoutes(app: FastifyInstance, { store }: RouteDeps): void {
-  app.get('/api/insights/all', { schema: ROUTE_SCHEMAS.insightsAll }, (_req, reply) =>
-    fromSnapshot(store, reply, (s) => store.insightsAll(s)),
-  );
-
-  app.get('/api/insights/:gateway_id/*', { schema: ROUTE_SCHEMAS.insightsOne }, (req, reply) => {
-    const params = req.params as Record<string, string>;
-    const gw = checkGatewayId(params.gateway_id);
-    if (!gw.ok) return sendError(reply, 400, gw.error);
-    const port = checkPortId(params['*']);
-    if (!port.ok) return sendError(reply, 400, port.error);
-    return fromSnapshot(store, reply, (s) => {
-      if (s.knowsGateway(gw.value) === false && !s.insightMembers.has(`${gw.value}:${port.value}`)) {
-        return { code: 404, body: fail('Unknown gateway id') };
-      }
-      return store.insightBody(s, gw.value, port.value);
-    });
-  });
-
-  app.get('/api/gateway/:gateway_id/port/*', { schema: ROUTE_SCHEMAS.traffic }, (req, reply) => {
+/** preValidation: the router's wildcard `*` (minus `suffix`) as the `port_id` the schema checks. */
+function portIdFromWildcard(suffix: string, notFound: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     const params = req.params as Record<string, string>;
     const rest = params['*'] ?? '';
-    if (!rest.endsWith(TRAFFIC_SUFFIX)) {
-      return sendError(
+    if (!rest.endsWith(suffix)) return sendError(reply, 404, notFound);
+    req.params = { gateway_id: params.gateway_id, port_id: rest.slice(0, rest.length - suffix.length) };
+  };
+}
+
+export function registerInsightRoutes(app: ExporterApp, { store }: RouteDeps): void {
+  const read = store.readValues;
+  const hasSeries = (gatewayId: string, portId: string) => (s: Snapshot) =>
+    s.insights.members.has(insightMember(gatewayId, portId));
+
+  app.get('/api/insights/all', { schema: ROUTE_SCHEMAS.insightsAll }, (_req, reply) =>
+    fromSnapshot(store, reply, (s) => insightsAllBody(s, read)),
+  );
+
+  app.get(
+    '/api/insights/:gateway_id/*',
+    { schema: ROUTE_SCHEMAS.insightsOne, preValidation: portIdFromWildcard('', 'Not found') },
+    (req, reply) => {
+      const gatewayId = req.params.gateway_id.toLowerCase();
+      const portId = req.params.port_id;
+      return fromSnapshot(
+        store,
         reply,
-        404,
-        'Not found: the route is /api/gateway/<gateway_id>/port/<port_id>/traffic',
+        forGateway(gatewayId, hasSeries(gatewayId, portId), (s) => insightBody(s, read, gatewayId, portId)),
       );
-    }
-    const gw = checkGatewayId(params.gateway_id);
-    if (!gw.ok) return sendError(reply, 400, gw.error);
-    const port = checkPortId(rest.slice(0, -TRAFFIC_SUFFIX.length));
-    if (!port.ok) return sendError(reply, 400, port.error);
-    const res = resolutionForDuration((req.query as Record<string, unknown>).duration);
-    if (!res.ok) return sendError(reply, 400, res.error);
-    return fromSnapshot(store, reply, (s) => {
-      if (s.knowsGateway(gw.value) === false && !s.insightMembers.has(`${gw.value}:${port.value}`)) {
-        return { code: 404, body: fail('Unknown gateway id') };
-      }
-      return store.trafficBody(s, gw.value, port.value, res.resolution);
-    });
-  });
+    },
+  );
+
+  app.get(
+    '/api/gateway/:gateway_id/port/*',
+    {
+      schema: ROUTE_SCHEMAS.traffic,
+      preValidation: portIdFromWildcard(
+        TRAFFIC_SUFFIX,
+        'Not found: the route is /api/gateway/<gateway_id>/port/<port_id>/traffic',
+      ),
+    },
+    (req, reply) => {
+      const gatewayId = req.params.gateway_id.toLowerCase();
+      const portId = req.params.port_id;
+      const res = resolutionForDuration(req.query.duration);
+      return fromSnapshot(
+        store,
+        reply,
+        forGateway(gatewayId, hasSeries(gatewayId, portId), (s) =>
+          trafficBody(s, read, gatewayId, portId, res),
+        ),
+      );
+    },
+  );
 }

@@ -1,8 +1,10 @@
+/** Every data family's values, units and labels, rendered from the hand-made org through a snapshot. */
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DATA_FAMILY_LIST, LABELS, METRICS, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
 import {
   emptyRawRead,
+  type FixtureOrg,
   fixtureOrg,
   fixtureRawRead,
   GW,
@@ -11,15 +13,15 @@ import {
   SITE,
   STORE2_NAME,
 } from '../../../test/exporter/fixtures.js';
-import { parseMetrics, samplesOf, sampleValue } from '../../../test/exporter/parse-metrics.js';
-import { parseSnapshot } from '../data.js';
 import {
-  renderDynamicMetrics,
-  renderSections,
-  renderStaticMetrics,
-  SECTIONS,
-  sectionInput,
-} from './render.js';
+  type ParsedMetrics,
+  parseMetrics,
+  samplesOf,
+  sampleValue,
+} from '../../../test/exporter/parse-metrics.js';
+import type { RawRead } from '../read-redis.js';
+import { Snapshot } from '../snapshot.js';
+import { scrapeText } from './scrape.js';
 
 const NOW = 2_000_000_000;
 const self = {
@@ -34,20 +36,43 @@ const self = {
   invalidValues: {},
 };
 
-function render(mutate: (o: ReturnType<typeof fixtureOrg>) => void = () => {}) {
+interface Rendered {
+  /** The snapshot's sections as text, and the families in them. */
+  st: { text: string; families: string[]; duplicatesDropped: number };
+  /** The per-scrape part. */
+  dyn: string;
+  p: ParsedMetrics;
+  snap: Snapshot;
+}
+
+/** The snapshot read one second before NOW, scraped at NOW. */
+async function renderRaw(raw: RawRead, readAtMs = NOW * 1000 - 1000): Promise<Rendered> {
+  const snap = await Snapshot.build(raw, readAtMs, null, 1 << 20);
+  const text = gunzipSync(Buffer.concat(snap.sections.map((s) => s.gzip))).toString('utf8');
+  const st = {
+    text,
+    families: snap.sections.flatMap((s) => s.families),
+    duplicatesDropped: snap.sections.reduce((n, s) => n + s.duplicatesDropped, 0),
+  };
+  const dyn = await scrapeText(snap, { ...self, invalidValues: snap.invalidByKey }, NOW * 1000);
+  return { st, dyn, p: parseMetrics(text + dyn), snap };
+}
+
+function render(mutate: (o: FixtureOrg) => void = () => {}): Promise<Rendered> {
   const org = fixtureOrg(NOW);
   mutate(org);
-  const d = parseSnapshot(fixtureRawRead(org));
-  const st = renderStaticMetrics(d);
-  const dyn = renderDynamicMetrics(d, NOW * 1000 - 1000, NOW * 1000, self);
-  return { st, dyn, p: parseMetrics(st.text + dyn), d };
+  return renderRaw(fixtureRawRead(org));
 }
+
+let p: ParsedMetrics;
+beforeAll(async () => {
+  ({ p } = await render());
+});
 
 const store1 = { gateway_id: GW.store1.id };
 
 describe('WAN port families', () => {
-  const { p } = render();
-  it('carries the identity labels and base units', () => {
+  it('carries the identity labels and base units', async () => {
     const [s] = samplesOf(p, METRICS.wanPortSpeed, { ...store1, port: 'ge-0/0/0' });
     expect(s.labels).toEqual({
       org_id: ORG_ID,
@@ -62,19 +87,19 @@ describe('WAN port families', () => {
     });
     expect(s.value).toBe(125_000_000); // 1000 Mbps = 1e9 bit/s = 1.25e8 byte/s
   });
-  it('up / enabled for up, down and disabled ports', () => {
+  it('up / enabled for up, down and disabled ports', async () => {
     expect(sampleValue(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/0' })).toBe(1);
     expect(sampleValue(p, METRICS.wanPortUp, { ...store1, port: 'ge-0/0/2' })).toBe(0);
     expect(sampleValue(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/2' })).toBe(1);
     expect(sampleValue(p, METRICS.wanPortEnabled, { ...store1, port: 'ge-0/0/3' })).toBe(0);
   });
-  it('rates and byte counters', () => {
+  it('rates and byte counters', async () => {
     expect(sampleValue(p, METRICS.wanPortRxRate, { ...store1, port: 'ge-0/0/0' })).toBe(650_000); // rx_bps 5.2e6 / 8
     expect(sampleValue(p, METRICS.wanPortTxRate, { ...store1, port: 'ge-0/0/0' })).toBe(100_000); // tx_bps 8e5 / 8
     expect(sampleValue(p, METRICS.wanPortRxBytes, { ...store1, port: 'ge-0/0/0' })).toBe(123_456_789);
     expect(p.types[METRICS.wanPortTxBytes]).toBe('counter');
   });
-  it('info series holds the descriptive labels, VLAN from config or sub-interface name', () => {
+  it('info series holds the descriptive labels, VLAN from config or sub-interface name', async () => {
     const [vlan] = samplesOf(p, METRICS.wanPortInfo, { ...store1, port: 'ge-0/0/1.20' });
     expect(vlan.labels).toMatchObject({
       [LABELS.vlanId]: '20',
@@ -88,12 +113,12 @@ describe('WAN port families', () => {
     expect(ovr.labels).toMatchObject({ config_type: 'dhcp', template_type: 'static', override: 'yes' });
     expect(vlan.value).toBe(1);
   });
-  it('hostile strings survive as label values (newline and quotes escaped, bell replaced)', () => {
+  it('hostile strings survive as label values (newline and quotes escaped, bell replaced)', async () => {
     const [s] = samplesOf(p, METRICS.wanPortInfo, { gateway_id: GW.store2.id });
     expect(s.labels.description).toBe(HOSTILE.replace('\u0007', '\uFFFD'));
     expect(s.labels.gateway).toBe(STORE2_NAME);
   });
-  it('a gateway without ports has no port series but has gateway series', () => {
+  it('a gateway without ports has no port series but has gateway series', async () => {
     expect(samplesOf(p, METRICS.wanPortUp, { gateway_id: GW.basic.id })).toEqual([]);
     expect(sampleValue(p, METRICS.gatewayConnected, { gateway_id: GW.basic.id })).toBe(1);
     // uptime unknown (null) -> no sample rather than a wrong 0
@@ -102,11 +127,10 @@ describe('WAN port families', () => {
 });
 
 describe('peer path families', () => {
-  const { p } = render();
   const up = { gateway_id: GW.store1.id, port: 'ge-0/0/0', peer_port: 'ge-0/0/0' };
   const down = { gateway_id: GW.store1.id, port: 'ge-0/0/0', peer_port: 'ge-0/0/1' };
   const noQuality = { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' };
-  it('converts units: ms -> s, percent -> ratio', () => {
+  it('converts units: ms -> s, percent -> ratio', async () => {
     expect(sampleValue(p, METRICS.peerPathLatency, up)).toBeCloseTo(0.0225, 10);
     expect(sampleValue(p, METRICS.peerPathJitter, up)).toBeCloseTo(0.0012, 10);
     expect(sampleValue(p, METRICS.peerPathLoss, up)).toBe(0);
@@ -115,7 +139,7 @@ describe('peer path families', () => {
     expect(sampleValue(p, METRICS.peerPathMtu, up)).toBe(1400);
     expect(sampleValue(p, METRICS.peerPathLoss, { gateway_id: GW.store2.id })).toBeCloseTo(0.025, 10);
   });
-  it('labels a path by local gateway/port and peer router/port', () => {
+  it('labels a path by local gateway/port and peer router/port', async () => {
     const [s] = samplesOf(p, METRICS.peerPathUp, up);
     expect(s.labels).toEqual({
       org_id: ORG_ID,
@@ -130,14 +154,14 @@ describe('peer path families', () => {
       type: 'ipsec',
     });
   });
-  it('a down path: up 0, loss 1, no made-up latency/jitter/MOS', () => {
+  it('a down path: up 0, loss 1, no made-up latency/jitter/MOS', async () => {
     expect(sampleValue(p, METRICS.peerPathUp, down)).toBe(0);
     expect(sampleValue(p, METRICS.peerPathActive, down)).toBe(0);
     expect(sampleValue(p, METRICS.peerPathLoss, down)).toBe(1);
     expect(samplesOf(p, METRICS.peerPathLatency, down)).toEqual([]);
     expect(samplesOf(p, METRICS.peerPathMos, down)).toEqual([]);
   });
-  it('a path without quality figures has state but no quality series', () => {
+  it('a path without quality figures has state but no quality series', async () => {
     expect(sampleValue(p, METRICS.peerPathUp, noQuality)).toBe(1);
     for (const m of [
       METRICS.peerPathLatency,
@@ -149,8 +173,8 @@ describe('peer path families', () => {
       expect(samplesOf(p, m, noQuality)).toEqual([]);
     }
   });
-  it('peers of a gateway missing from mist:gateways still appear, with ids only', () => {
-    const { p: q } = render((o) => {
+  it('peers of a gateway missing from mist:gateways still appear, with ids only', async () => {
+    const { p: q } = await render((o) => {
       o.gateways = o.gateways.filter((g) => g.id !== GW.store2.id);
     });
     const [s] = samplesOf(q, METRICS.peerPathUp, { gateway_id: GW.store2.id });
@@ -163,8 +187,8 @@ describe('peer path families', () => {
 });
 
 describe('duplicate series', () => {
-  it('a duplicated port is dropped and counted, not emitted twice', () => {
-    const { st, p } = render((o) => {
+  it('a duplicated port is dropped and counted, not emitted twice', async () => {
+    const { st, p } = await render((o) => {
       o.gateways[0].ports.push({ ...o.gateways[0].ports[0] });
     });
     expect(samplesOf(p, METRICS.wanPortUp, { gateway_id: GW.hub.id, port: 'ge-0/0/0' })).toHaveLength(1);
@@ -173,8 +197,7 @@ describe('duplicate series', () => {
 });
 
 describe('gateway and org families', () => {
-  const { p } = render();
-  it('connected, uptime, info', () => {
+  it('connected, uptime, info', async () => {
     expect(sampleValue(p, METRICS.gatewayConnected, { gateway_id: GW.store2.id })).toBe(0);
     expect(sampleValue(p, METRICS.gatewayUptime, { gateway_id: GW.hub.id })).toBe(864_000);
     const [info] = samplesOf(p, METRICS.gatewayInfo, { gateway_id: GW.hub.id });
@@ -186,7 +209,7 @@ describe('gateway and org families', () => {
       status: 'connected',
     });
   });
-  it('org info and counts', () => {
+  it('org info and counts', async () => {
     expect(samplesOf(p, METRICS.orgInfo)[0].labels).toEqual({ org_id: ORG_ID, org_name: 'Example Retail' });
     expect(sampleValue(p, METRICS.orgSites)).toBe(4);
     expect(sampleValue(p, METRICS.orgGatewayTemplates)).toBe(1);
@@ -195,8 +218,7 @@ describe('gateway and org families', () => {
 });
 
 describe('cache and collector families', () => {
-  const { p } = render();
-  it('freshness', () => {
+  it('freshness', async () => {
     expect(sampleValue(p, METRICS.cacheAge)).toBe(30);
     expect(sampleValue(p, METRICS.cacheLastUpdate)).toBe(NOW - 30);
     expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(1);
@@ -205,7 +227,7 @@ describe('cache and collector families', () => {
       sampleValue(p, METRICS.insightsPortLastSuccess, { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' }),
     ).toBe(NOW - 600);
   });
-  it('collector state sets, phases, calls, tokens, budget', () => {
+  it('collector state sets, phases, calls, tokens, budget', async () => {
     expect(samplesOf(p, METRICS.collectorStatus).map((s) => [s.labels.status, s.value])).toEqual([
       ['running', 0],
       ['idle', 1],
@@ -224,27 +246,24 @@ describe('cache and collector families', () => {
     expect(sampleValue(p, METRICS.insightsOldestAge)).toBe(630);
     expect(sampleValue(p, METRICS.apiBudget)).toBe(8000);
   });
-  it('rate limit over once reset_time has passed', () => {
-    const { p: q } = render((o) => {
+  it('rate limit over once reset_time has passed', async () => {
+    const { p: q } = await render((o) => {
       o.rateLimit = { is_limited: true, reset_time: NOW - 1 };
     });
     expect(sampleValue(q, METRICS.rateLimited)).toBe(0);
     expect(samplesOf(q, METRICS.rateLimitReset)).toEqual([]);
   });
-  it('an unknown worker status gets its own series', () => {
-    const { p: q } = render((o) => {
+  it('an unknown worker status gets its own series', async () => {
+    const { p: q } = await render((o) => {
       o.workerStatus = { status: 'using_cache' as 'idle', details: {} };
     });
     expect(sampleValue(q, METRICS.collectorStatus, { status: 'using_cache' })).toBe(1);
   });
-  it('without collector_stats the collector families are absent, the cycle duration comes from worker_status', () => {
+  it('without collector_stats the collector families are absent, the cycle duration comes from worker_status', async () => {
     const org = fixtureOrg(NOW);
     const raw = fixtureRawRead(org);
     raw.scalars.collectorStats = null;
-    const d = parseSnapshot(raw);
-    const q = parseMetrics(
-      renderStaticMetrics(d).text + renderDynamicMetrics(d, NOW * 1000, NOW * 1000, self),
-    );
+    const { p: q } = await renderRaw(raw, NOW * 1000);
     expect(sampleValue(q, METRICS.collectorCycleDuration)).toBe(12.5);
     expect(samplesOf(q, METRICS.apiCalls)).toEqual([]);
     expect(samplesOf(q, METRICS.collectorStatsAge)).toEqual([]);
@@ -252,45 +271,58 @@ describe('cache and collector families', () => {
   });
 });
 
-describe('static and dynamic parts', () => {
-  it('never share a family', () => {
-    const { st, dyn } = render();
+describe('sections and the per-scrape part', () => {
+  it('never share a family', async () => {
+    const { st, dyn } = await render();
     const dynFamilies = parseMetrics(dyn).types;
     for (const f of st.families) expect(dynFamilies[f]).toBeUndefined();
   });
-  it('an empty snapshot renders without throwing', () => {
-    const d = parseSnapshot(emptyRawRead());
-    const p = parseMetrics(renderStaticMetrics(d).text + renderDynamicMetrics(d, 0, 0, self));
-    expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
-    expect(sampleValue(p, METRICS.exporterRedisUp)).toBe(1);
+  it('an empty snapshot renders without throwing', async () => {
+    const { p: q } = await renderRaw(emptyRawRead(), 0);
+    expect(sampleValue(q, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(0);
+    expect(sampleValue(q, METRICS.exporterRedisUp)).toBe(1);
+  });
+  it('each section decompresses to its own families, its size as counted', async () => {
+    const { snap } = await render();
+    for (const s of snap.sections) {
+      const text = gunzipSync(s.gzip).toString('utf8');
+      expect(Buffer.byteLength(text)).toBe(s.bytes);
+      expect(Object.keys(parseMetrics(text).types)).toEqual(s.families);
+    }
+  });
+});
+
+describe('family definitions', () => {
+  it('every series carries exactly the labels its definition names', async () => {
+    const raw = fixtureRawRead(fixtureOrg(NOW));
+    raw.vpnPeers.push(['not-a-member', '{}']); // so that the invalid-values family shows
+    const { p: q } = await renderRaw(raw);
+    expect(samplesOf(q, METRICS.exporterInvalidValues)).toHaveLength(1);
+    for (const f of DATA_FAMILY_LIST) {
+      for (const s of samplesOf(q, f.name)) expect(Object.keys(s.labels), f.name).toEqual([...f.labels]);
+    }
+  });
+  it('name, type and help in /metrics are the definition', async () => {
+    const { p: q } = await render();
+    for (const f of DATA_FAMILY_LIST.filter((x) => q.types[x.name])) {
+      expect([q.types[f.name], q.help[f.name]]).toEqual([f.type, f.help]);
+    }
+  });
+  it('the per-scrape part has exactly the runtime families prom-client is allowed to write', async () => {
+    const { dyn } = await render();
+    const types = parseMetrics(dyn).types;
+    const runtime = Object.keys(types).filter((n) => !n.startsWith('mist_'));
+    expect(runtime.sort()).toEqual(RUNTIME_FAMILY_LIST.map((f) => f.name).sort());
+    for (const f of RUNTIME_FAMILY_LIST) expect(types[f.name], f.name).toBe(f.type);
   });
 });
 
 describe('collector counters start at zero', () => {
-  it('every known operation and token has an errors / 429 / bad-records series, 0 when none happened', () => {
-    const { p } = render();
+  it('every known operation and token has an errors / 429 / bad-records series, 0 when none happened', async () => {
     expect(sampleValue(p, METRICS.apiErrors, { operation: 'listOrgDevicesStats' })).toBe(0);
     expect(sampleValue(p, METRICS.apiErrors, { operation: 'searchOrgPeerPathStats' })).toBe(1);
     expect(sampleValue(p, METRICS.apiBadRecords, { operation: 'listOrgDevicesStats' })).toBe(0);
     expect(sampleValue(p, METRICS.apiBadRecords, { operation: 'searchOrgSwOrGwPorts' })).toBe(1);
     expect(sampleValue(p, METRICS.apiRateLimited, { token: 'token2' })).toBe(0);
-  });
-});
-
-describe('sections', () => {
-  it('compressed sections decompress, in order, to exactly the rendered text', async () => {
-    const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
-    const plain = renderStaticMetrics(d);
-    const sections = await renderSections(sectionInput(d));
-    const gz = Buffer.concat(SECTIONS.map((n) => sections[n]!.gzip));
-    expect(gunzipSync(gz).toString('utf8')).toBe(plain.text);
-    expect(SECTIONS.reduce((n, s) => n + sections[s]!.bytes, 0)).toBe(Buffer.byteLength(plain.text));
-    expect(SECTIONS.flatMap((s) => sections[s]!.families)).toEqual(plain.families);
-  });
-  it('renders only the sections asked for', async () => {
-    const d = parseSnapshot(fixtureRawRead(fixtureOrg(NOW)));
-    const only = await renderSections(sectionInput(d), ['meta']);
-    expect(Object.keys(only)).toEqual(['meta']);
-    expect(gunzipSync(only.meta!.gzip).toString('utf8')).toContain(METRICS.collectorStatus);
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * Collector health families, from `mist:metadata:worker_status`, `loading_phase`, `rate_limit`,
+ * `collector_stats` and `insights_freshness`: status, phases, API calls per operation and token,
+ * 429s, budget, freshness of the insight series.
+ */
+import { counter, gauge } from './family.js';
+import { INSIGHT_PORT_LABELS, LABELS } from './labels.js';
+
+const PHASE = [LABELS.phase];
+const TOKEN = [LABELS.token];
+const OPERATION = [LABELS.operation];
+
+export const COLLECTOR_FAMILIES = {
+  collectorStatus: gauge(
+    'mist_collector_status',
+    '',
+    'Collector status from worker_status: 1 for the current one of running, idle, error.',
+    [LABELS.status],
+  ),
+  collectorLoadingPhase: gauge(
+    'mist_collector_loading_phase',
+    '',
+    'Collector loading phase from loading_phase: 1 for the current phase.',
+    PHASE,
+  ),
+  collectorLastSuccess: gauge(
+    'mist_collector_last_success_timestamp_seconds',
+    'seconds',
+    "Unix time of the collector's last successful cycle.",
+  ),
+  collectorCycleDuration: gauge(
+    'mist_collector_last_cycle_duration_seconds',
+    'seconds',
+    "Wall time of the collector's last complete cycle in seconds.",
+  ),
+  collectorCycles: counter(
+    'mist_collector_cycles_total',
+    '',
+    'Collector cycles run since the collector started.',
+  ),
+  collectorCycleFailures: counter(
+    'mist_collector_cycle_failures_total',
+    '',
+    'Collector cycles that failed since the collector started.',
+  ),
+  collectorPhaseUp: gauge(
+    'mist_collector_phase_up',
+    '',
+    "1 if the collector phase's last run succeeded (or was skipped on purpose), 0 if it failed.",
+    PHASE,
+  ),
+  collectorPhaseDuration: gauge(
+    'mist_collector_phase_duration_seconds',
+    'seconds',
+    "Wall time of the collector phase's last run in seconds.",
+    PHASE,
+  ),
+  collectorPhaseLastSuccess: gauge(
+    'mist_collector_phase_last_success_timestamp_seconds',
+    'seconds',
+    "Unix time of the collector phase's last successful run.",
+    PHASE,
+  ),
+  collectorPhaseItems: gauge(
+    'mist_collector_phase_items',
+    '',
+    "Items (gateways, ports, paths, series) produced by the collector phase's last successful run.",
+    PHASE,
+  ),
+  collectorStatsAge: gauge(
+    'mist_collector_stats_age_seconds',
+    'seconds',
+    'Seconds since the collector last wrote its statistics.',
+  ),
+  apiCalls: counter(
+    'mist_collector_api_calls_total',
+    '',
+    'Mist API calls made by the collector, per operation and token.',
+    [LABELS.operation, LABELS.token],
+  ),
+  apiRateLimited: counter(
+    'mist_collector_api_rate_limited_total',
+    '',
+    'Mist API 429 (rate limited) answers received by the collector, per token.',
+    TOKEN,
+  ),
+  apiErrors: counter(
+    'mist_collector_api_errors_total',
+    '',
+    'Mist API calls that failed after retries, per operation.',
+    OPERATION,
+  ),
+  apiRetries: counter('mist_collector_api_retries_total', '', 'Mist API calls retried by the collector.'),
+  apiBadRecords: counter(
+    'mist_collector_api_bad_records_total',
+    '',
+    'Records from Mist skipped as invalid by the collector, per operation.',
+    OPERATION,
+  ),
+  apiTokenRequests: gauge(
+    'mist_collector_api_token_requests',
+    '',
+    'Mist API calls counted against the token in its current hourly window.',
+    TOKEN,
+  ),
+  apiTokenLimit: gauge(
+    'mist_collector_api_token_limit',
+    '',
+    'Hourly Mist API call limit of the token.',
+    TOKEN,
+  ),
+  apiTokenExhausted: gauge(
+    'mist_collector_api_token_exhausted',
+    '',
+    '1 while the token is known to be exhausted (429) until its window resets.',
+    TOKEN,
+  ),
+  apiBudget: gauge(
+    'mist_collector_api_budget_calls_per_hour',
+    '',
+    'Mist API calls per hour the collector allows itself (tokens x limit x API_BUDGET_SHARE).',
+  ),
+  apiBudgetUsed: gauge(
+    'mist_collector_api_calls_last_hour',
+    '',
+    'Mist API calls made in the trailing hour, all tokens.',
+  ),
+  apiBudgetInsights: gauge(
+    'mist_collector_api_insights_budget_calls_per_hour',
+    '',
+    'Mist API calls per hour left for insights after the core cycles.',
+  ),
+  rateLimited: gauge(
+    'mist_collector_rate_limited',
+    '',
+    '1 while the collector is rate limited by Mist (rate_limit key, until its reset time).',
+  ),
+  rateLimitReset: gauge(
+    'mist_collector_rate_limit_reset_timestamp_seconds',
+    'seconds',
+    "Unix time at which Mist's rate limit is expected to reset.",
+  ),
+  insightsPorts: gauge('mist_insights_ports', '', 'WAN ports whose traffic series the collector maintains.'),
+  insightsFreshPorts: gauge(
+    'mist_insights_fresh_ports',
+    '',
+    'WAN ports whose traffic series are younger than their refresh period.',
+  ),
+  insightsOldestAge: gauge(
+    'mist_insights_oldest_age_seconds',
+    'seconds',
+    'Age in seconds of the stalest WAN port traffic series.',
+  ),
+  insightsRefreshPeriod: gauge(
+    'mist_insights_refresh_period_seconds',
+    'seconds',
+    "Target seconds between two refreshes of one port's traffic series (from the API budget).",
+  ),
+  insightsPortLastSuccess: gauge(
+    'mist_insights_port_last_success_timestamp_seconds',
+    'seconds',
+    "Unix time at which the WAN port's traffic series were last fetched from Mist.",
+    INSIGHT_PORT_LABELS,
+  ),
+} as const;

@@ -1,0 +1,133 @@
+/**
+ * Route bodies built on first use and kept for the generation (in the snapshot's byte-bounded cache,
+ * EXPORTER_CACHE_MB): the traffic series, read from Redis only when asked for (an L org's
+ * `/api/insights/all` is ~20 MB), and the per-site gateway lists. Concurrent requests for a body
+ * that is being read share one read.
+ */
+import { type InsightResolution, insightMember, keys } from '#common/keys.js';
+import { type Body, ok, okRaw, rawObject } from './envelope.js';
+import { isObject, type Json } from './parse.js';
+import type { Snapshot } from './snapshot.js';
+
+/** Reads values from Redis (the store's, which tracks whether Redis is up). */
+export type ReadValues = (keyList: string[]) => Promise<Array<string | null>>;
+
+const building = new WeakMap<Snapshot, Map<string, Promise<Buffer>>>();
+
+function cached(snap: Snapshot, key: string, build: () => Promise<Buffer>): Promise<Buffer> {
+  const hit = snap.lazy.get(key);
+  if (hit) return Promise.resolve(hit);
+  let pending = building.get(snap);
+  if (!pending) {
+    pending = new Map();
+    building.set(snap, pending);
+  }
+  const running = pending.get(key);
+  if (running) return running;
+  const p = build().then(
+    (body) => {
+      snap.lazy.set(key, body);
+      pending.delete(key);
+      return body;
+    },
+    (e: unknown) => {
+      pending.delete(key);
+      throw e;
+    },
+  );
+  pending.set(key, p);
+  return p;
+}
+
+/** An insight value fit to serve: an object with the three series arrays. */
+function parseInsight(raw: string | null): Json | null {
+  if (raw === null) return null;
+  try {
+    const v: unknown = JSON.parse(raw);
+    return isObject(v) && Array.isArray(v.timestamps) && Array.isArray(v.rx_bps) && Array.isArray(v.tx_bps)
+      ? v
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The traffic answer (contract §2) for a stored series: `interval` 600 when the value has none. */
+export function trafficSeries(v: Json | null, resolution: InsightResolution): Json {
+  if (!v)
+    return { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution, interval: 0 };
+  const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
+  return {
+    timestamps: v.timestamps,
+    rx_bps: v.rx_bps,
+    tx_bps: v.tx_bps,
+    rx_bytes: n(v.rx_bytes, 0),
+    tx_bytes: n(v.tx_bytes, 0),
+    resolution,
+    interval: n(v.interval, 600),
+  };
+}
+
+/** `/api/insights/all`: the default series of every indexed port, `{gateway: {port: series}}`. */
+export function insightsAllBody(snap: Snapshot, read: ReadValues): Promise<Buffer> {
+  return cached(snap, 'insights-all', async () => {
+    const ports = snap.insights.ports;
+    const values = await read(ports.map((p) => keys.insights(p.gatewayId, p.portId)));
+    const byGateway = new Map<string, Array<[string, string]>>();
+    ports.forEach((p, i) => {
+      const raw = values[i];
+      if (raw === null || parseInsight(raw) === null) return;
+      const list = byGateway.get(p.gatewayId) ?? [];
+      if (list.length === 0) byGateway.set(p.gatewayId, list);
+      list.push([p.portId, raw]);
+    });
+    return okRaw(rawObject([...byGateway].map(([gw, list]) => [gw, rawObject(list)] as const)));
+  });
+}
+
+/** `/api/insights/<gw>/<port>`: the default series, or `{}`. */
+export function insightBody(
+  snap: Snapshot,
+  read: ReadValues,
+  gatewayId: string,
+  portId: string,
+): Promise<Buffer> {
+  const member = insightMember(gatewayId, portId);
+  if (!snap.insights.members.has(member)) return Promise.resolve(okRaw('{}'));
+  return cached(snap, `insight|${member}`, async () => {
+    const [raw] = await read([keys.insights(gatewayId, portId)]);
+    return raw !== null && parseInsight(raw) ? okRaw(raw) : okRaw('{}');
+  });
+}
+
+/** The traffic route: the series at a resolution, falling back to the default key (contract §2). */
+export function trafficBody(
+  snap: Snapshot,
+  read: ReadValues,
+  gatewayId: string,
+  portId: string,
+  res: InsightResolution,
+): Promise<Buffer> {
+  const member = insightMember(gatewayId, portId);
+  if (!snap.insights.members.has(member)) return Promise.resolve(ok(trafficSeries(null, res)));
+  return cached(snap, `traffic|${res}|${member}`, async () => {
+    const [atRes, dflt] = await read([
+      keys.insights(gatewayId, portId, res),
+      keys.insights(gatewayId, portId),
+    ]);
+    return ok(trafficSeries(parseInsight(atRes) ?? parseInsight(dflt), res));
+  });
+}
+
+/** `/api/gateways?site_id=`: the gateways of one site (exact match), joined on first use. */
+export function gatewaysOfSiteBody(snap: Snapshot, siteId: string): Body {
+  const bySite = snap.gateways.bySite;
+  if (!bySite) return snap.gateways.body;
+  const key = `site|${siteId}`;
+  let body = snap.lazy.get(key);
+  if (!body) {
+    body = okRaw(`[${(bySite.get(siteId) ?? []).join(',')}]`);
+    snap.lazy.set(key, body);
+  }
+  return { code: 200, body };
+}
