@@ -94,6 +94,7 @@ export class ExpositionWriter {
   private readonly pending: PendingFamily[] = [];
   private readonly names = new Set<string>();
   private readonly rendered: string[] = [];
+  private readonly counts: Record<string, number> = {};
   private consumed = false;
   duplicatesDropped = 0;
 
@@ -119,6 +120,7 @@ export class ExpositionWriter {
     }
     if (!body) return '';
     this.rendered.push(name);
+    this.counts[name] = seen.size;
     return `# HELP ${name} ${escapeHelp(def.help)}\n# TYPE ${name} ${def.type}\n${body}`;
   }
 
@@ -141,6 +143,11 @@ export class ExpositionWriter {
   /** Families rendered with at least one sample (complete once the text has been consumed). */
   families(): string[] {
     return [...this.rendered];
+  }
+
+  /** Series per rendered family (complete once the text has been consumed). */
+  series(): Record<string, number> {
+    return { ...this.counts };
   }
 }
 

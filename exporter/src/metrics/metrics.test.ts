@@ -1,7 +1,16 @@
 /** Every data family's values, units and labels, rendered from the hand-made org through a snapshot. */
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DATA_FAMILY_LIST, LABELS, METRICS, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
+import {
+  DATA_FAMILY_LIST,
+  FAMILIES,
+  LABELS,
+  METRICS,
+  PEER_PATH_MODE_FAMILIES,
+  PEER_PATH_MODES,
+  type PeerPathMode,
+  RUNTIME_FAMILY_LIST,
+} from '#common/metrics/index.js';
 import {
   emptyRawRead,
   type FixtureOrg,
@@ -34,6 +43,7 @@ const self = {
   loadErrorsTotal: 0,
   redisErrorsTotal: 0,
   invalidValues: {},
+  scrapeBytes: { identity: 1000, gzip: null },
 };
 
 interface Rendered {
@@ -46,22 +56,31 @@ interface Rendered {
 }
 
 /** The snapshot read one second before NOW, scraped at NOW. */
-async function renderRaw(raw: RawRead, readAtMs = NOW * 1000 - 1000): Promise<Rendered> {
-  const snap = await Snapshot.build(raw, readAtMs, null, 1 << 20);
+async function renderRaw(
+  raw: RawRead,
+  readAtMs = NOW * 1000 - 1000,
+  mode: PeerPathMode = 'paths',
+): Promise<Rendered> {
+  const snap = await Snapshot.build(raw, readAtMs, null, 1 << 20, mode);
   const text = gunzipSync(Buffer.concat(snap.sections.map((s) => s.gzip))).toString('utf8');
   const st = {
     text,
     families: snap.sections.flatMap((s) => s.families),
     duplicatesDropped: snap.sections.reduce((n, s) => n + s.duplicatesDropped, 0),
   };
-  const dyn = await scrapeText(snap, { ...self, invalidValues: snap.invalidByKey }, NOW * 1000);
+  const dyn = await scrapeText(
+    snap,
+    { ...self, invalidValues: snap.invalidByKey },
+    NOW * 1000,
+    Object.assign({}, ...snap.sections.map((s) => s.series)),
+  );
   return { st, dyn, p: parseMetrics(text + dyn), snap };
 }
 
-function render(mutate: (o: FixtureOrg) => void = () => {}): Promise<Rendered> {
+function render(mutate: (o: FixtureOrg) => void = () => {}, mode: PeerPathMode = 'paths'): Promise<Rendered> {
   const org = fixtureOrg(NOW);
   mutate(org);
-  return renderRaw(fixtureRawRead(org));
+  return renderRaw(fixtureRawRead(org), undefined, mode);
 }
 
 let p: ParsedMetrics;
@@ -75,15 +94,10 @@ describe('WAN port families', () => {
   it('carries the identity labels and base units', async () => {
     const [s] = samplesOf(p, METRICS.wanPortSpeed, { ...store1, port: 'ge-0/0/0' });
     expect(s.labels).toEqual({
-      org_id: ORG_ID,
-      site_id: SITE.store1,
       site: 'Store 0001',
       gateway_id: GW.store1.id,
       gateway: 'store0001-gw',
       port: 'ge-0/0/0',
-      wan_name: 'wan-a',
-      wan_type: 'broadband',
-      isp: 'Example ISP A',
     });
     expect(s.value).toBe(125_000_000); // 1000 Mbps = 1e9 bit/s = 1.25e8 byte/s
   });
@@ -111,6 +125,7 @@ describe('WAN port families', () => {
     expect(cfg.labels[LABELS.vlanId]).toBe('30');
     const [ovr] = samplesOf(p, METRICS.wanPortInfo, { ...store1, port: 'ge-0/0/0' });
     expect(ovr.labels).toMatchObject({ config_type: 'dhcp', template_type: 'static', override: 'yes' });
+    expect(ovr.labels).toMatchObject({ wan_name: 'wan-a', wan_type: 'broadband', isp: 'Example ISP A' });
     expect(vlan.value).toBe(1);
   });
   it('hostile strings survive as label values (newline and quotes escaped, bell replaced)', async () => {
@@ -142,8 +157,6 @@ describe('peer path families', () => {
   it('labels a path by local gateway/port and peer router/port', async () => {
     const [s] = samplesOf(p, METRICS.peerPathUp, up);
     expect(s.labels).toEqual({
-      org_id: ORG_ID,
-      site_id: SITE.store1,
       site: 'Store 0001',
       gateway_id: GW.store1.id,
       gateway: 'store0001-gw',
@@ -186,6 +199,67 @@ describe('peer path families', () => {
   });
 });
 
+describe('peer path detail (PEER_PATH_METRICS)', () => {
+  const peerFamilies = (mode: PeerPathMode) =>
+    PEER_PATH_MODE_FAMILIES[mode].map((k) => FAMILIES[k].name as string);
+  const allPeerFamilies = new Set(PEER_PATH_MODES.flatMap(peerFamilies));
+
+  it.each(PEER_PATH_MODES)('%s publishes its peer families and no other', async (mode) => {
+    const { st } = await render(undefined, mode);
+    expect(st.families.filter((f) => allPeerFamilies.has(f)).sort()).toEqual(peerFamilies(mode).sort());
+  });
+
+  it('peers: per path only up; per gateway and peer router the counts and the worst up path', async () => {
+    const { p: q } = await render(undefined, 'peers');
+    expect(samplesOf(q, METRICS.peerPathUp)).toHaveLength(4);
+    const hubA = { gateway_id: GW.store1.id, peer_router: 'dc1-hub-a' };
+    const [paths] = samplesOf(q, METRICS.peerPaths, hubA);
+    expect(paths.labels).toEqual({ site: 'Store 0001', gateway: 'store0001-gw', ...hubA });
+    expect(paths.value).toBe(3);
+    expect(sampleValue(q, METRICS.peerPathsUp, hubA)).toBe(2);
+    // the down path (loss 100 %) and the unmeasured path do not make the peer look worse
+    expect(sampleValue(q, METRICS.peerWorstLoss, hubA)).toBe(0);
+    expect(sampleValue(q, METRICS.peerWorstLatency, hubA)).toBeCloseTo(0.0225, 10);
+    expect(sampleValue(q, METRICS.peerWorstJitter, hubA)).toBeCloseTo(0.0012, 10);
+    expect(sampleValue(q, METRICS.peerWorstMos, hubA)).toBe(4.4);
+    const store2 = { gateway_id: GW.store2.id };
+    expect(sampleValue(q, METRICS.peerWorstLoss, store2)).toBeCloseTo(0.025, 10);
+    expect(sampleValue(q, METRICS.peerWorstMos, store2)).toBe(3.7);
+  });
+
+  it('peers: the worst of several up paths, none when every path is down', async () => {
+    const { p: q } = await render((o) => {
+      const e = o.vpnPeers[`${GW.store2.id}-${GW.store2.mac}`];
+      const first = e.peers_by_port['ge-0/0/0'][0];
+      e.peers_by_port['ge-0/0/1'] = [{ ...first, latency: 150, loss: 0.5, jitter: 3, mos: 4.1 }];
+      const hubA = o.vpnPeers[`${GW.store1.id}-${GW.store1.mac}`].peers_by_port;
+      for (const list of Object.values(hubA)) for (const path of list) path.up = false;
+    }, 'peers');
+    const store2 = { gateway_id: GW.store2.id };
+    expect(sampleValue(q, METRICS.peerWorstLatency, store2)).toBeCloseTo(0.15, 10);
+    expect(sampleValue(q, METRICS.peerWorstLoss, store2)).toBeCloseTo(0.025, 10);
+    expect(sampleValue(q, METRICS.peerWorstMos, store2)).toBe(3.7);
+    const store1 = { gateway_id: GW.store1.id };
+    expect(sampleValue(q, METRICS.peerPathsUp, store1)).toBe(0);
+    for (const m of [METRICS.peerWorstLatency, METRICS.peerWorstLoss, METRICS.peerWorstMos]) {
+      expect(samplesOf(q, m, store1)).toEqual([]);
+    }
+  });
+
+  it('off: path counts per gateway, 0 for a gateway with peer data but no path', async () => {
+    const { p: q } = await render(undefined, 'off');
+    expect(samplesOf(q, METRICS.gatewayPeerPaths, { gateway_id: GW.store1.id })[0].labels).toEqual({
+      site: 'Store 0001',
+      gateway_id: GW.store1.id,
+      gateway: 'store0001-gw',
+    });
+    expect(sampleValue(q, METRICS.gatewayPeerPaths, { gateway_id: GW.store1.id })).toBe(3);
+    expect(sampleValue(q, METRICS.gatewayPeerPathsUp, { gateway_id: GW.store1.id })).toBe(2);
+    expect(sampleValue(q, METRICS.gatewayPeerPaths, { gateway_id: GW.hub.id })).toBe(0);
+    expect(sampleValue(q, METRICS.gatewayPeerPathsUp, { gateway_id: GW.store2.id })).toBe(1);
+  });
+});
+
 describe('duplicate series', () => {
   it('a duplicated port is dropped and counted, not emitted twice', async () => {
     const { st, p } = await render((o) => {
@@ -202,6 +276,8 @@ describe('gateway and org families', () => {
     expect(sampleValue(p, METRICS.gatewayUptime, { gateway_id: GW.hub.id })).toBe(864_000);
     const [info] = samplesOf(p, METRICS.gatewayInfo, { gateway_id: GW.hub.id });
     expect(info.labels).toMatchObject({
+      org_id: ORG_ID,
+      site_id: SITE.hub,
       mac: GW.hub.mac,
       model: 'SRX1500',
       version: '23.4R2',
@@ -223,9 +299,6 @@ describe('cache and collector families', () => {
     expect(sampleValue(p, METRICS.cacheLastUpdate)).toBe(NOW - 30);
     expect(sampleValue(p, METRICS.cacheKeyPresent, { key: 'mist:gateways' })).toBe(1);
     expect(sampleValue(p, METRICS.cacheKeyTtl, { key: 'mist:gateways' })).toBe(899);
-    expect(
-      sampleValue(p, METRICS.insightsPortLastSuccess, { gateway_id: GW.store1.id, port: 'ge-0/0/1.20' }),
-    ).toBe(NOW - 600);
   });
   it('collector state sets, phases, calls, tokens, budget', async () => {
     expect(samplesOf(p, METRICS.collectorStatus).map((s) => [s.labels.status, s.value])).toEqual([
@@ -289,6 +362,26 @@ describe('sections and the per-scrape part', () => {
       expect(Buffer.byteLength(text)).toBe(s.bytes);
       expect(Object.keys(parseMetrics(text).types)).toEqual(s.families);
     }
+  });
+});
+
+describe('the cardinality budget', () => {
+  it.each(PEER_PATH_MODES)(
+    '%s: mist_exporter_series counts the series of every family in the answer',
+    async (mode) => {
+      const { p: q } = await render(undefined, mode);
+      const counted = Object.fromEntries(
+        samplesOf(q, METRICS.exporterSeries).map((s) => [s.labels[LABELS.family], s.value]),
+      );
+      const actual = Object.fromEntries(
+        Object.keys(q.types).map((name) => [name, samplesOf(q, name).length]),
+      );
+      expect(counted).toEqual(actual);
+    },
+  );
+  it('publishes the size of the previous answer', async () => {
+    expect(sampleValue(p, METRICS.exporterScrapeBytes, { encoding: 'identity' })).toBe(1000);
+    expect(samplesOf(p, METRICS.exporterScrapeBytes, { encoding: 'gzip' })).toEqual([]);
   });
 });
 

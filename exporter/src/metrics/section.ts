@@ -17,6 +17,8 @@ export interface Section {
   bytes: number;
   /** Families with at least one sample, in order. */
   families: string[];
+  /** Series per family. */
+  series: Record<string, number>;
   /** Series dropped because an earlier one in the family had the same labels (duplicate data). */
   duplicatesDropped: number;
 }
@@ -37,6 +39,7 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
     gzip: Buffer.concat(members),
     bytes,
     families: w.families(),
+    series: w.series(),
     duplicatesDropped: w.duplicatesDropped,
   };
 }

@@ -1,19 +1,14 @@
 /**
  * WAN port families: state, speed, rates and byte counters per gateway x port, with identity labels
- * only; addresses, config type, override and description go to one `_info` series per port.
+ * only; WAN name and type, ISP, addresses, config type, override and description go to one `_info`
+ * series per port.
  */
-import { FAMILIES as F } from '#common/metrics/index.js';
+import { FAMILIES as F, LABELS, WAN_PORT_INFO_LABELS } from '#common/metrics/index.js';
 import { type Json, portObjects } from '../parse.js';
-import {
-  type ExpositionWriter,
-  extendLabelSet,
-  finite,
-  flag,
-  labelSet,
-  type Sample,
-  text,
-} from './exposition.js';
-import type { GatewayIdentity } from './identity.js';
+import { type ExpositionWriter, extendLabelSet, finite, flag, type Sample, text } from './exposition.js';
+import { type GatewayIdentity, gatewaySeries } from './identity.js';
+
+const PORT = [LABELS.port];
 
 interface PortRow {
   labels: string;
@@ -60,20 +55,13 @@ export function writeWanPorts(
     for (const port of portObjects(gw)) {
       const name = text(port.name) || text(port.port_id);
       if (!name) continue;
-      const labels = labelSet(F.wanPortUp.labels, [
-        id.orgId,
-        id.siteId,
-        id.site,
-        id.gatewayId,
-        id.gateway,
-        name,
-        text(port.wan_name),
-        text(port.wan_type),
-        isp(port),
-      ]);
+      const labels = gatewaySeries(id, PORT, [name]);
       rows.push({ labels, port });
       info.push([
-        extendLabelSet(labels, F.wanPortInfo.labels.slice(F.wanPortUp.labels.length), [
+        extendLabelSet(labels, WAN_PORT_INFO_LABELS, [
+          text(port.wan_name),
+          text(port.wan_type),
+          isp(port),
           text(port.ip),
           text(port.netmask),
           text(port.gateway),

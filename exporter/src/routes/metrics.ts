@@ -9,6 +9,7 @@
  */
 import { Readable } from 'node:stream';
 import { createGunzip, gzipSync } from 'node:zlib';
+import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply } from 'fastify';
 import { ms3 } from '../metrics/exposition.js';
 import { scrapeText } from '../metrics/scrape.js';
@@ -43,9 +44,11 @@ async function* plain(sections: Buffer[], scrape: Buffer): AsyncGenerator<Buffer
 }
 
 export function registerMetricsRoute(app: ExporterApp, { store, version, now }: RouteDeps): void {
+  const scrapeBytes: { identity: number | null; gzip: number | null } = { identity: null, gzip: null };
   app.get('/metrics', { schema: ROUTE_SCHEMAS.metrics }, async (req, reply) => {
     const snap = await store.get();
     const t = now();
+    const sections = snap && store.servable(snap) ? snap.sections.filter((s) => s.bytes > 0) : [];
     const scrape = Buffer.from(
       await scrapeText(
         snap,
@@ -60,19 +63,22 @@ export function registerMetricsRoute(app: ExporterApp, { store, version, now }: 
           loadErrorsTotal: store.loadErrorsTotal,
           redisErrorsTotal: store.redisErrorsTotal,
           invalidValues: snap?.invalidByKey ?? {},
+          scrapeBytes,
         },
         t,
+        Object.assign({}, ...sections.map((s) => s.series)),
       ),
     );
-    const sections = snap && store.servable(snap) ? snap.sections.filter((s) => s.bytes > 0) : [];
     reply.headers(METRICS_HEADERS);
+    scrapeBytes.identity = sections.reduce((n, s) => n + s.bytes, scrape.length);
     const accept = req.headers['accept-encoding'];
-    if (typeof accept === 'string' && /\bgzip\b/i.test(accept)) {
+    if (accept && negotiate(accept, ['gzip'])) {
       const parts = [...sections.map((s) => s.gzip), gzipSync(scrape, SCRAPE_GZIP)];
+      scrapeBytes.gzip = parts.reduce((n, p) => n + p.length, 0);
       return sendParts(reply.header('content-encoding', 'gzip'), parts);
     }
     if (sections.length === 0) return sendParts(reply, [scrape]);
-    reply.header('content-length', String(sections.reduce((n, s) => n + s.bytes, scrape.length)));
+    reply.header('content-length', String(scrapeBytes.identity));
     return reply.send(
       Readable.from(
         plain(
