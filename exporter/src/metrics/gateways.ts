@@ -11,8 +11,11 @@ export function writeGateways(
   const connected: Sample[] = [];
   const uptime: Sample[] = [];
   const info: Sample[] = [];
-  for (const { gw, id } of gateways) {
-    if (!id.gatewayId) continue;
+  const rows = w.distinct(
+    gateways.filter((g) => g.id.gatewayId),
+    (g) => g.id.labels,
+  );
+  for (const { gw, id } of rows) {
     connected.push([id.labels, gw.status === 'connected' ? 1 : 0]);
     const up = finite(gw.uptime);
     if (up !== null) uptime.push([id.labels, up]);
@@ -29,5 +32,7 @@ export function writeGateways(
       1,
     ]);
   }
-  w.family(F.gatewayConnected, connected).family(F.gatewayUptime, uptime).family(F.gatewayInfo, info);
+  w.family(F.gatewayConnected, connected, true)
+    .family(F.gatewayUptime, uptime, true)
+    .family(F.gatewayInfo, info, true);
 }

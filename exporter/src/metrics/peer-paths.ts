@@ -7,7 +7,7 @@
  * path never reports); a 0 there would look like a perfect link. The worst quality of a peer is taken
  * over its up paths with the same rules, so an alert on it fires when one on the paths would.
  */
-import { FAMILIES as F, LABELS, type PeerPathMode } from '#common/metrics/index.js';
+import { FAMILIES as F, type Family, LABELS, type PeerPathMode } from '#common/metrics/index.js';
 import { type Json, peerPaths } from '../parse.js';
 import { type ExpositionWriter, finite, flag, type Sample, text } from './exposition.js';
 import { gatewaySeries, type Identities, identityFor } from './identity.js';
@@ -67,15 +67,22 @@ function* samples(rows: PathRow[], value: (r: PathRow) => number | null): Iterab
   }
 }
 
-function rowsOf(envelopes: readonly PeerEnvelope[], ids: Identities): PathRow[] {
+/** One row per path, duplicates (the same labels twice in the data) dropped and counted. */
+function rowsOf(envelopes: readonly PeerEnvelope[], ids: Identities, w: ExpositionWriter): PathRow[] {
   const rows: PathRow[] = [];
   for (const e of envelopes) {
     const id = identityFor(ids, e.gatewayId, e.mac);
+    const peers = new Map<string, string>();
     for (const [port, path] of peerPaths(e.value)) {
       const peer = text(path.peer_router_name);
+      let peerLabels = peers.get(peer);
+      if (peerLabels === undefined) {
+        peerLabels = gatewaySeries(id, PEER_LABELS, [peer]);
+        peers.set(peer, peerLabels);
+      }
       rows.push({
         gateway: id.labels,
-        peer: gatewaySeries(id, PEER_LABELS, [peer]),
+        peer: peerLabels,
         labels: gatewaySeries(id, PATH_LABELS, [
           port,
           peer,
@@ -89,7 +96,7 @@ function rowsOf(envelopes: readonly PeerEnvelope[], ids: Identities): PathRow[] 
       });
     }
   }
-  return rows;
+  return w.distinct(rows, (r) => r.labels);
 }
 
 function writeEveryPath(rows: PathRow[], w: ExpositionWriter): void {
@@ -169,11 +176,7 @@ function tally(
 ): Map<string, Tally> {
   const out = new Map<string, Tally>();
   for (const k of keys) out.set(k, none());
-  const seen = new Set<string>();
   for (const r of rows) {
-    // A duplicate path (the same labels twice in the data) counts once, as in the per-path families.
-    if (seen.has(r.labels)) continue;
-    seen.add(r.labels);
     const k = key(r);
     let t = out.get(k);
     if (!t) {
@@ -207,7 +210,7 @@ export function writePeerPaths(
   mode: PeerPathMode,
   w: ExpositionWriter,
 ): void {
-  const rows = rowsOf(envelopes, ids);
+  const rows = rowsOf(envelopes, ids, w);
   if (mode === 'paths') {
     writeEveryPath(rows, w);
     return;
@@ -219,39 +222,25 @@ export function writePeerPaths(
     w.family(
       F.gatewayPeerPaths,
       tallied(t, (x) => x.paths),
+      true,
     ).family(
       F.gatewayPeerPathsUp,
       tallied(t, (x) => x.up),
+      true,
     );
     return;
   }
   const t = tally(rows, (r) => r.peer, true);
+  const peer = (def: Family, value: (x: Tally) => number | null) => w.family(def, tallied(t, value), true);
   w.family(
     F.peerPathUp,
     samples(rows, (r) => (r.up ? 1 : 0)),
-  )
-    .family(
-      F.peerPaths,
-      tallied(t, (x) => x.paths),
-    )
-    .family(
-      F.peerPathsUp,
-      tallied(t, (x) => x.up),
-    )
-    .family(
-      F.peerWorstLatency,
-      tallied(t, (x) => x.latency),
-    )
-    .family(
-      F.peerWorstLoss,
-      tallied(t, (x) => x.loss),
-    )
-    .family(
-      F.peerWorstJitter,
-      tallied(t, (x) => x.jitter),
-    )
-    .family(
-      F.peerWorstMos,
-      tallied(t, (x) => x.mos),
-    );
+    true,
+  );
+  peer(F.peerPaths, (x) => x.paths);
+  peer(F.peerPathsUp, (x) => x.up);
+  peer(F.peerWorstLatency, (x) => x.latency);
+  peer(F.peerWorstLoss, (x) => x.loss);
+  peer(F.peerWorstJitter, (x) => x.jitter);
+  peer(F.peerWorstMos, (x) => x.mos);
 }
