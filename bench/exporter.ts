@@ -26,7 +26,15 @@ import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { SIZE_L, type SyntheticSize } from '../test/exporter/synthetic-org.js';
 import { freePort, tempDir, waitFor } from '../test/helpers/net.js';
-import { cannon, rssMb, startChild, startExporter, stopChild, syntheticRedis } from './lib/exporter-proc.js';
+import {
+  cannon,
+  rssMb,
+  startChild,
+  startExporter,
+  stopChild,
+  syntheticRedis,
+  timeoutFor,
+} from './lib/exporter-proc.js';
 import { type RouteLoad, routesAtOnce } from './lib/routes-load.js';
 
 export interface ExporterBenchOptions {
@@ -224,19 +232,19 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     }, BUMP_EVERY_S * 1000);
     const soakConnections = Math.max(1, connections - 10);
     const peersAll = (await bytesOf(`${base}/api/vpn-peers/all`)).length;
-    await Promise.all([
-      run(`${base}/api/gateways`, body.length, {
-        duration: soak,
-        connections: Math.ceil(soakConnections * 0.75),
-      }),
-      run(`${base}/api/gateways`, gzBody.length, {
-        duration: soak,
-        connections: Math.floor(soakConnections * 0.25) || 1,
-        headers: GZIP,
-      }),
-      run(`${base}/metrics`, gzipBytes, { duration: soak, connections: 5, headers: GZIP }),
-      run(`${base}/api/vpn-peers/all`, peersAll, { duration: soak, connections: 5 }),
-    ]);
+    const soakRuns: Array<[string, number, number, Record<string, string>]> = [
+      [`${base}/api/gateways`, body.length, Math.ceil(soakConnections * 0.75), {}],
+      [`${base}/api/gateways`, gzBody.length, Math.floor(soakConnections * 0.25) || 1, GZIP],
+      [`${base}/metrics`, gzipBytes, 5, GZIP],
+      [`${base}/api/vpn-peers/all`, peersAll, 5, {}],
+    ];
+    // Every run waits behind the bytes of all of them: one timeout for the whole soak.
+    const inFlight = soakRuns.reduce((sum, [, bytes, conns]) => sum + bytes * conns, 0);
+    await Promise.all(
+      soakRuns.map(([url, bytes, conns, headers]) =>
+        run(url, bytes, { duration: soak, connections: conns, headers, timeout: timeoutFor(inFlight, 1) }),
+      ),
+    );
     clearInterval(sampler);
     clearInterval(bumper);
     const loads = /^mist_exporter_snapshot_loads_total (\S+)$/m.exec(

@@ -36,8 +36,7 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
   write(w);
   const members: Buffer[] = [];
   let bytes = 0;
-  for (const chunk of w.chunks()) {
-    const plain = Buffer.from(chunk);
+  for (const plain of w.chunks()) {
     bytes += plain.length;
     members.push(await gzipAsync(plain, SECTION_GZIP));
   }
