@@ -1,7 +1,8 @@
 /**
  * Label names, and the label sets that identify a series of each kind. Value series carry identity
- * labels only (kept low-cardinality: no IPs, no descriptions); descriptive labels go on `_info`
- * series, so that a DHCP renewal does not start new value series.
+ * labels (and the two names below); descriptive labels (WAN name and type, ISP, addresses,
+ * descriptions) go on `_info` series, so that a DHCP renewal or an ISP rename does not start new
+ * value series, and a sample costs fewer bytes.
  */
 
 export const LABELS = {
@@ -44,9 +45,9 @@ export type LabelName = (typeof LABELS)[keyof typeof LABELS];
 /**
  * Every value series of a gateway, port or path starts with the gateway's names and id: `gateway_id`
  * is the identity; the site and gateway names are descriptive but every dashboard filters on them
- * and every alert names them, so they stay on value series (measured: ~30 % of the bytes of a WAN
- * port sample, no extra series; exporter/README.md#metrics). The org id, site id and MAC are on the
- * `_info` series.
+ * and every alert names them, so they stay on value series (measured: 28 % of a WAN port sample's
+ * bytes, 10 MB of a 47 MB scrape for 5,000 gateways, no extra series). The org id, site id and MAC
+ * are on the `_info` series.
  */
 const GATEWAY_NAMES = [LABELS.site, LABELS.gatewayId, LABELS.gateway] as const;
 
