@@ -7,7 +7,7 @@
  * (respond.ts keeps a plain copy within EXPORTER_CACHE_MB).
  */
 import { promisify } from 'node:util';
-import { brotliCompress, constants, gunzip, gzip } from 'node:zlib';
+import { brotliCompress, constants, createGzip, gunzip, gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -76,9 +76,48 @@ export function preparedPlain(code: number, body: Buffer): Prepared {
   return new Prepared(code, body.length, null, body);
 }
 
-/** Compress `body` (on the thread pool) unless it is small. */
-export async function prepare(code: number, body: Buffer | string): Promise<Prepared> {
-  const buf = typeof body === 'string' ? Buffer.from(body) : body;
+/** Text encoded and compressed this much at a time: a large body is never a whole Buffer as well. */
+const SLICE = 1 << 20;
+
+/** gzip of the concatenated `parts`, encoded a slice at a time (on the thread pool). */
+async function gzipParts(parts: readonly string[]): Promise<{ gzip: Buffer; length: number }> {
+  const z = createGzip(GZIP);
+  const out: Buffer[] = [];
+  z.on('data', (c: Buffer) => out.push(c));
+  const done = new Promise<void>((resolve, reject) => {
+    z.once('end', resolve);
+    z.once('error', reject);
+  });
+  let length = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; ) {
+      let end = Math.min(i + SLICE, part.length);
+      // Never between the two halves of a surrogate pair (each would encode as U+FFFD).
+      const last = part.charCodeAt(end - 1);
+      if (end < part.length && last >= 0xd800 && last <= 0xdbff) end++;
+      const chunk = Buffer.from(part.slice(i, end));
+      i = end;
+      length += chunk.length;
+      if (!z.write(chunk)) await new Promise((r) => z.once('drain', r));
+    }
+  }
+  z.end();
+  await done;
+  return { gzip: Buffer.concat(out), length };
+}
+
+/**
+ * Compress `body` (on the thread pool) unless it is small. Given as text parts (`[prefix, stored
+ * value, suffix]`), the body is never put together uncompressed.
+ */
+export async function prepare(code: number, body: Buffer | string | readonly string[]): Promise<Prepared> {
+  if (Array.isArray(body)) {
+    const parts = body as readonly string[];
+    if (parts.reduce((n, p) => n + p.length, 0) < COMPRESS_MIN_BYTES) return prepare(code, parts.join(''));
+    const { gzip: gz, length } = await gzipParts(parts);
+    return new Prepared(code, length, gz, null);
+  }
+  const buf = typeof body === 'string' ? Buffer.from(body) : (body as Buffer);
   if (buf.length < COMPRESS_MIN_BYTES) return preparedPlain(code, buf);
   return new Prepared(code, buf.length, await gzipAsync(buf, GZIP), null);
 }

@@ -1,7 +1,7 @@
 /** The VPN peer group (`mist:vpn_peers:*`): `/api/vpn-peers/...` bodies, the path count, the peer path families. */
 import { keys, parseVpnPeerMember } from '#common/keys.js';
 import type { PeerPathMode } from '#common/metrics/index.js';
-import { okRaw, rawObject } from '../envelope.js';
+import { okRawParts, rawObject } from '../envelope.js';
 import { type PeerEnvelope, writePeerPaths } from '../metrics/peer-paths.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import { byKey, type Invalid, isObject, type Json, parseStored, peerPaths, type Stored } from '../parse.js';
@@ -53,7 +53,7 @@ export async function buildPeers(
   let paths = 0;
   for (const e of envelopes) paths += peerPaths(e.value).length;
   const [all, section] = await Promise.all([
-    prepare(200, okRaw(rawObject(envelopes.map((e) => [e.member, e.raw] as const)))),
+    prepare(200, okRawParts(rawObject(envelopes.map((e) => [e.member, e.raw] as const)))),
     renderSection((w) => writePeerPaths(envelopes, gateways.identities, mode, w)),
   ]);
   return {
