@@ -1,19 +1,9 @@
 /** Every data family's values, units and labels, rendered from the hand-made org through a snapshot. */
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  DATA_FAMILY_LIST,
-  FAMILIES,
-  LABELS,
-  METRICS,
-  PEER_PATH_MODE_FAMILIES,
-  PEER_PATH_MODES,
-  type PeerPathMode,
-  RUNTIME_FAMILY_LIST,
-} from '#common/metrics/index.js';
+import { DATA_FAMILY_LIST, LABELS, METRICS, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
 import {
   emptyRawRead,
-  type FixtureOrg,
   fixtureOrg,
   fixtureRawRead,
   GW,
@@ -28,60 +18,7 @@ import {
   samplesOf,
   sampleValue,
 } from '../../../test/exporter/parse-metrics.js';
-import type { RawRead } from '../read-redis.js';
-import { Snapshot } from '../snapshot.js';
-import { scrapeText } from './scrape.js';
-
-const NOW = 2_000_000_000;
-const self = {
-  version: '1.2.3',
-  redisUp: true,
-  generation: 7,
-  loadDurationSeconds: 0.01,
-  snapshotAgeSeconds: 0.5,
-  loadsTotal: 1,
-  loadErrorsTotal: 0,
-  redisErrorsTotal: 0,
-  invalidValues: {},
-  scrapeBytes: { identity: 1000, gzip: null },
-};
-
-interface Rendered {
-  /** The snapshot's sections as text, and the families in them. */
-  st: { text: string; families: string[]; duplicatesDropped: number };
-  /** The per-scrape part. */
-  dyn: string;
-  p: ParsedMetrics;
-  snap: Snapshot;
-}
-
-/** The snapshot read one second before NOW, scraped at NOW. */
-async function renderRaw(
-  raw: RawRead,
-  readAtMs = NOW * 1000 - 1000,
-  mode: PeerPathMode = 'paths',
-): Promise<Rendered> {
-  const snap = await Snapshot.build(raw, readAtMs, null, 1 << 20, mode);
-  const text = gunzipSync(Buffer.concat(snap.sections.map((s) => s.gzip))).toString('utf8');
-  const st = {
-    text,
-    families: snap.sections.flatMap((s) => s.families),
-    duplicatesDropped: snap.sections.reduce((n, s) => n + s.duplicatesDropped, 0),
-  };
-  const dyn = await scrapeText(
-    snap,
-    { ...self, invalidValues: snap.invalidByKey },
-    NOW * 1000,
-    Object.assign({}, ...snap.sections.map((s) => s.series)),
-  );
-  return { st, dyn, p: parseMetrics(text + dyn), snap };
-}
-
-function render(mutate: (o: FixtureOrg) => void = () => {}, mode: PeerPathMode = 'paths'): Promise<Rendered> {
-  const org = fixtureOrg(NOW);
-  mutate(org);
-  return renderRaw(fixtureRawRead(org), undefined, mode);
-}
+import { NOW, render, renderRaw } from './render-org.js';
 
 let p: ParsedMetrics;
 beforeAll(async () => {
@@ -199,67 +136,6 @@ describe('peer path families', () => {
   });
 });
 
-describe('peer path detail (PEER_PATH_METRICS)', () => {
-  const peerFamilies = (mode: PeerPathMode) =>
-    PEER_PATH_MODE_FAMILIES[mode].map((k) => FAMILIES[k].name as string);
-  const allPeerFamilies = new Set(PEER_PATH_MODES.flatMap(peerFamilies));
-
-  it.each(PEER_PATH_MODES)('%s publishes its peer families and no other', async (mode) => {
-    const { st } = await render(undefined, mode);
-    expect(st.families.filter((f) => allPeerFamilies.has(f)).sort()).toEqual(peerFamilies(mode).sort());
-  });
-
-  it('peers: per path only up; per gateway and peer router the counts and the worst up path', async () => {
-    const { p: q } = await render(undefined, 'peers');
-    expect(samplesOf(q, METRICS.peerPathUp)).toHaveLength(4);
-    const hubA = { gateway_id: GW.store1.id, peer_router: 'dc1-hub-a' };
-    const [paths] = samplesOf(q, METRICS.peerPaths, hubA);
-    expect(paths.labels).toEqual({ site: 'Store 0001', gateway: 'store0001-gw', ...hubA });
-    expect(paths.value).toBe(3);
-    expect(sampleValue(q, METRICS.peerPathsUp, hubA)).toBe(2);
-    // the down path (loss 100 %) and the unmeasured path do not make the peer look worse
-    expect(sampleValue(q, METRICS.peerWorstLoss, hubA)).toBe(0);
-    expect(sampleValue(q, METRICS.peerWorstLatency, hubA)).toBeCloseTo(0.0225, 10);
-    expect(sampleValue(q, METRICS.peerWorstJitter, hubA)).toBeCloseTo(0.0012, 10);
-    expect(sampleValue(q, METRICS.peerWorstMos, hubA)).toBe(4.4);
-    const store2 = { gateway_id: GW.store2.id };
-    expect(sampleValue(q, METRICS.peerWorstLoss, store2)).toBeCloseTo(0.025, 10);
-    expect(sampleValue(q, METRICS.peerWorstMos, store2)).toBe(3.7);
-  });
-
-  it('peers: the worst of several up paths, none when every path is down', async () => {
-    const { p: q } = await render((o) => {
-      const e = o.vpnPeers[`${GW.store2.id}-${GW.store2.mac}`];
-      const first = e.peers_by_port['ge-0/0/0'][0];
-      e.peers_by_port['ge-0/0/1'] = [{ ...first, latency: 150, loss: 0.5, jitter: 3, mos: 4.1 }];
-      const hubA = o.vpnPeers[`${GW.store1.id}-${GW.store1.mac}`].peers_by_port;
-      for (const list of Object.values(hubA)) for (const path of list) path.up = false;
-    }, 'peers');
-    const store2 = { gateway_id: GW.store2.id };
-    expect(sampleValue(q, METRICS.peerWorstLatency, store2)).toBeCloseTo(0.15, 10);
-    expect(sampleValue(q, METRICS.peerWorstLoss, store2)).toBeCloseTo(0.025, 10);
-    expect(sampleValue(q, METRICS.peerWorstMos, store2)).toBe(3.7);
-    const store1 = { gateway_id: GW.store1.id };
-    expect(sampleValue(q, METRICS.peerPathsUp, store1)).toBe(0);
-    for (const m of [METRICS.peerWorstLatency, METRICS.peerWorstLoss, METRICS.peerWorstMos]) {
-      expect(samplesOf(q, m, store1)).toEqual([]);
-    }
-  });
-
-  it('off: path counts per gateway, 0 for a gateway with peer data but no path', async () => {
-    const { p: q } = await render(undefined, 'off');
-    expect(samplesOf(q, METRICS.gatewayPeerPaths, { gateway_id: GW.store1.id })[0].labels).toEqual({
-      site: 'Store 0001',
-      gateway_id: GW.store1.id,
-      gateway: 'store0001-gw',
-    });
-    expect(sampleValue(q, METRICS.gatewayPeerPaths, { gateway_id: GW.store1.id })).toBe(3);
-    expect(sampleValue(q, METRICS.gatewayPeerPathsUp, { gateway_id: GW.store1.id })).toBe(2);
-    expect(sampleValue(q, METRICS.gatewayPeerPaths, { gateway_id: GW.hub.id })).toBe(0);
-    expect(sampleValue(q, METRICS.gatewayPeerPathsUp, { gateway_id: GW.store2.id })).toBe(1);
-  });
-});
-
 describe('duplicate series', () => {
   it('a duplicated port is dropped and counted, not emitted twice', async () => {
     const { st, p } = await render((o) => {
@@ -362,26 +238,6 @@ describe('sections and the per-scrape part', () => {
       expect(Buffer.byteLength(text)).toBe(s.bytes);
       expect(Object.keys(parseMetrics(text).types)).toEqual(s.families);
     }
-  });
-});
-
-describe('the cardinality budget', () => {
-  it.each(PEER_PATH_MODES)(
-    '%s: mist_exporter_series counts the series of every family in the answer',
-    async (mode) => {
-      const { p: q } = await render(undefined, mode);
-      const counted = Object.fromEntries(
-        samplesOf(q, METRICS.exporterSeries).map((s) => [s.labels[LABELS.family], s.value]),
-      );
-      const actual = Object.fromEntries(
-        Object.keys(q.types).map((name) => [name, samplesOf(q, name).length]),
-      );
-      expect(counted).toEqual(actual);
-    },
-  );
-  it('publishes the size of the previous answer', async () => {
-    expect(sampleValue(p, METRICS.exporterScrapeBytes, { encoding: 'identity' })).toBe(1000);
-    expect(samplesOf(p, METRICS.exporterScrapeBytes, { encoding: 'gzip' })).toEqual([]);
   });
 });
 
