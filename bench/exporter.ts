@@ -79,6 +79,8 @@ export interface ExporterBenchResult {
     /** One connection, Accept-Encoding: gzip: what Prometheus does. */
     scrapeP50Ms: number;
     scrapeP99Ms: number;
+    /** The same from the baseline process sending the same gzip bytes: what the bytes alone cost. */
+    baselineScrapeP50Ms: number;
     plainP50Ms: number;
     /** 50 connections hammering /metrics (far beyond any real scraper). */
     concurrentP50Ms: number;
@@ -206,6 +208,10 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     log('/metrics');
     const metricsBytes = Buffer.byteLength(metricsText);
     const scrape = await run(`${base}/metrics`, gzipBytes, { connections: 1, headers: GZIP });
+    const baseScrape = await run(`http://127.0.0.1:${basePort}/metrics`, gzipBytes, {
+      connections: 1,
+      headers: GZIP,
+    });
     const plain = await run(`${base}/metrics`, metricsBytes, { connections: 1 });
     const concurrent = await run(`${base}/metrics`, gzipBytes, { headers: GZIP });
 
@@ -291,6 +297,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         samples,
         scrapeP50Ms: scrape.latency.p50,
         scrapeP99Ms: scrape.latency.p99,
+        baselineScrapeP50Ms: baseScrape.latency.p50,
         plainP50Ms: plain.latency.p50,
         concurrentP50Ms: concurrent.latency.p50,
         concurrentRps: Math.round(concurrent.requests.average),
@@ -324,12 +331,22 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
   }
 }
 
-/** The baseline: plain Fastify, the same bytes from memory (gzip ones to clients that accept gzip). */
-async function serveBaseline(file: string, gzFile: string, smallFile: string, port: number): Promise<void> {
+/**
+ * The baseline: plain Fastify, the same bytes from memory (gzip ones to clients that accept gzip),
+ * and the exporter's /metrics gzip bytes.
+ */
+async function serveBaseline(
+  file: string,
+  gzFile: string,
+  smallFile: string,
+  metricsFile: string,
+  port: number,
+): Promise<void> {
   const { default: Fastify } = await import('fastify');
   const body = readFileSync(file);
   const gz = readFileSync(gzFile);
   const small = readFileSync(smallFile);
+  const metrics = readFileSync(metricsFile);
   const app = Fastify();
   app.get('/api/gateways', (req, reply) => {
     reply.header('content-type', 'application/json; charset=utf-8');
@@ -340,6 +357,12 @@ async function serveBaseline(file: string, gzFile: string, smallFile: string, po
   app.get('/api/cache-stats', (_req, reply) => {
     reply.header('content-type', 'application/json; charset=utf-8').send(small);
   });
+  app.get('/metrics', (_req, reply) => {
+    reply
+      .header('content-type', 'text/plain; version=0.0.4')
+      .header('content-encoding', 'gzip')
+      .send(metrics);
+  });
   await app.listen({ host: '127.0.0.1', port });
   const stop = () => app.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
@@ -349,8 +372,8 @@ async function serveBaseline(file: string, gzFile: string, smallFile: string, po
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const i = process.argv.indexOf('--serve-baseline');
   if (i >= 0) {
-    const [file, gzFile, smallFile, port] = process.argv.slice(i + 1);
-    await serveBaseline(file, gzFile, smallFile, Number(port));
+    const [file, gzFile, smallFile, metricsFile, port] = process.argv.slice(i + 1);
+    await serveBaseline(file, gzFile, smallFile, metricsFile, Number(port));
   } else {
     const quick = process.argv.includes('--quick');
     const r = await runExporterBenchmark(quick ? { durationSeconds: 3, soakSeconds: 10 } : {});

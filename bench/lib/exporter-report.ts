@@ -53,7 +53,9 @@ export function exporterTargetRows(
       figure: '/metrics median latency (a Prometheus scrape: 1 connection, gzip)',
       measured: acMs(e.metrics.scrapeP50Ms),
       target: `< ${T.metricsP50MsMax} ms`,
-      baseline: '',
+      baseline: measured(e.metrics.baselineScrapeP50Ms)
+        ? `${acMs(e.metrics.baselineScrapeP50Ms)} (plain Fastify sending the same ${kb(e.metrics.gzipBytes)})`
+        : '',
       ok: e.metrics.scrapeP50Ms < T.metricsP50MsMax,
     });
     const rss = rssTargetMb(e.org.gateways);
@@ -134,7 +136,9 @@ export function exporterSection(e: ExporterBenchResult): string {
         [
           '/metrics scrape p50 / p99 (1 connection, gzip)',
           `${acMs(e.metrics.scrapeP50Ms)} / ${acMs(e.metrics.scrapeP99Ms)}`,
-          '',
+          measured(e.metrics.baselineScrapeP50Ms)
+            ? `p50 ${acMs(e.metrics.baselineScrapeP50Ms)}, same bytes`
+            : '',
         ],
         ['/metrics p50, plain text, 1 connection', acMs(e.metrics.plainP50Ms), ''],
         [
