@@ -149,16 +149,22 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     // a small body too: with MB answers both servers are bound by the bytes, a small one shows the
     // exporter's own per-request cost (hooks, headers, the generation check)
     const small = await bytesOf(`${base}/api/cache-stats`);
-    const files = { body: join(dir.path, 'gateways.json'), gz: join(dir.path, 'gateways.json.gz') };
-    const smallFile = join(dir.path, 'cache-stats.json');
+    const metricsGz = await bytesOf(`${base}/metrics`, GZIP);
+    const files = {
+      body: join(dir.path, 'gateways.json'),
+      gz: join(dir.path, 'gateways.json.gz'),
+      small: join(dir.path, 'cache-stats.json'),
+      metrics: join(dir.path, 'metrics.gz'),
+    };
     await Promise.all([
       writeFile(files.body, body),
       writeFile(files.gz, gzBody),
-      writeFile(smallFile, small),
+      writeFile(files.small, small),
+      writeFile(files.metrics, metricsGz),
     ]);
     const basePort = await freePort();
     const baseline = startChild(
-      [SELF, '--serve-baseline', files.body, files.gz, smallFile, String(basePort)],
+      [SELF, '--serve-baseline', files.body, files.gz, files.small, files.metrics, String(basePort)],
       {},
     );
     children.push(baseline);
