@@ -18,7 +18,9 @@ const gzipAsync = promisify(gzip);
 const SECTION_GZIP = { level: 3 } as const;
 
 export interface Section {
-  /** One gzip member per family; concatenated members are one valid gzip stream. */
+  /** One gzip member per family; concatenated, they are one valid gzip stream. */
+  members: Buffer[];
+  /** The members as one buffer. */
   gzip: Buffer;
   /** Size of the plain text. */
   bytes: number;
@@ -42,7 +44,10 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
     members.push(await gzipAsync(plain, SECTION_GZIP));
   }
   return {
-    gzip: Buffer.concat(members),
+    members,
+    get gzip() {
+      return Buffer.concat(members);
+    },
     bytes,
     families: w.families(),
     series: w.series(),

@@ -80,7 +80,7 @@ export function sendPrepared(
   if (plain) return reply.send(plain);
   return reply
     .header('content-length', String(body.length))
-    .send(Readable.from([body.gzip]).pipe(createGunzip()));
+    .send(Readable.from([body.gzip]).pipe(createGunzip({ chunkSize: 1 << 20 })));
 }
 
 type Build = (snap: Snapshot) => Prepared | Promise<Prepared>;
