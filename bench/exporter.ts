@@ -20,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type autocannon from 'autocannon';
 import { request } from 'undici';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
@@ -95,7 +96,9 @@ export interface ExporterBenchResult {
     generationBumps: number;
     snapshotLoads: number;
   };
+  /** The first load (code cold), and the longest reload during the soak (a new gateway list). */
   snapshotLoadSeconds: number;
+  snapshotReloadMaxSeconds: number;
   /** Every route at `connections` connections, after the soak. */
   routes: RouteLoad[];
   targets: { gatewaysRatio: boolean; metricsP50: boolean; rss: boolean };
@@ -228,6 +231,16 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssMb(pid));
     }, 500);
+    // The longest reload of the soak: a new gateway list, with the code warm (the first load is not).
+    let reloadMax = 0;
+    const loadSampler = setInterval(() => {
+      bytesOf(`${base}/metrics`, GZIP)
+        .then((gz) => {
+          const v = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(gunzipSync(gz).toString());
+          if (v) reloadMax = Math.max(reloadMax, Number(v[1]));
+        })
+        .catch(() => {});
+    }, 2000);
     const admin = redis.client();
     let bumps = 0;
     const bumper = setInterval(() => {
@@ -258,6 +271,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       ),
     );
     clearInterval(sampler);
+    clearInterval(loadSampler);
     clearInterval(bumper);
     const loads = /^mist_exporter_snapshot_loads_total (\S+)$/m.exec(
       (await bytesOf(`${base}/metrics`)).toString('utf8'),
@@ -317,6 +331,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         snapshotLoads: loads ? Number(loads[1]) : Number.NaN,
       },
       snapshotLoadSeconds: load ? Number(load[1]) : Number.NaN,
+      snapshotReloadMaxSeconds: reloadMax || Number.NaN,
       routes,
       targets: { gatewaysRatio: false, metricsP50: false, rss: false },
       connections,

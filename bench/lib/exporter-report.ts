@@ -69,8 +69,8 @@ export function exporterTargetRows(
     });
     rows.push({
       size,
-      figure: 'Snapshot load (Redis read, parse, render, compress)',
-      measured: s(e.snapshotLoadSeconds, 3),
+      figure: 'Snapshot load (Redis read, parse, render, compress; the first, code cold)',
+      measured: `${s(e.snapshotLoadSeconds, 3)}; a new gateway list during the soak: ${s(e.snapshotReloadMaxSeconds, 3)}`,
       target: `<= ${T.snapshotLoadSecondsMax} s`,
       baseline: '',
       ok: measured(e.snapshotLoadSeconds) ? e.snapshotLoadSeconds <= T.snapshotLoadSecondsMax : null,
@@ -151,7 +151,11 @@ export function exporterSection(e: ExporterBenchResult): string {
           `${kb(e.metrics.bodyBytes)} / ${kb(e.metrics.gzipBytes)}, ${n(e.metrics.samples)}`,
           '',
         ],
-        ['Snapshot load (Redis read + render)', s(e.snapshotLoadSeconds, 3), ''],
+        [
+          'Snapshot load (Redis read + render): first / longest reload in the soak',
+          `${s(e.snapshotLoadSeconds, 3)} / ${s(e.snapshotReloadMaxSeconds, 3)}`,
+          '',
+        ],
         [
           `RSS: start / after ${e.memory.soakSeconds} s soak / peak`,
           `${mbs(e.memory.rssStartMb)} / ${mbs(e.memory.rssAfterSoakMb)} / ${mbs(e.memory.rssPeakMb)}`,
