@@ -10,8 +10,9 @@
  * text and 50 connections reported too), the snapshot load, exporter RSS after a soak of mixed load
  * (target < 200 MB at L, < 400 MB at XL), and every route at 50 connections without an error.
  *
- *   npx tsx bench/exporter.ts            # full: 10 s runs, 60 s soak
+ *   npx tsx bench/exporter.ts            # full: 10 s runs, 60 s soak, L org
  *   npx tsx bench/exporter.ts --quick    # 3 s runs, 10 s soak
+ *   npx tsx bench/exporter.ts 5000       # the XL org (5,000 gateways, 8 hubs)
  *
  * `runExporterBenchmark()` returns the figures for bench/run.ts.
  */
@@ -397,7 +398,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     await serveBaseline(file, gzFile, smallFile, metricsFile, Number(port));
   } else {
     const quick = process.argv.includes('--quick');
-    const r = await runExporterBenchmark(quick ? { durationSeconds: 3, soakSeconds: 10 } : {});
+    const gateways = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? SIZE_L.gateways);
+    const size = { gateways, hubs: gateways > 1000 ? 8 : 4, insights: 'default' as const };
+    const r = await runExporterBenchmark({ size, ...(quick ? { durationSeconds: 3, soakSeconds: 10 } : {}) });
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   }
 }
