@@ -17,7 +17,6 @@
  * `runExporterBenchmark()` returns the figures for bench/run.ts.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -117,7 +116,7 @@ export interface ExporterBenchResult {
  */
 const BUMP_EVERY_S = 5;
 const FULL_EVERY = 6;
-const SELF = fileURLToPath(import.meta.url);
+const BASELINE = fileURLToPath(new URL('./lib/baseline.ts', import.meta.url));
 const GZIP = { 'accept-encoding': 'gzip' };
 
 /** RSS targets per org size (gateways): 200 MB up to 1,000 gateways, 400 MB for 5,000. */
@@ -168,7 +167,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     ]);
     const basePort = await freePort();
     const baseline = startChild(
-      [SELF, '--serve-baseline', files.body, files.gz, files.small, files.metrics, String(basePort)],
+      [BASELINE, files.body, files.gz, files.small, files.metrics, String(basePort)],
       {},
     );
     children.push(baseline);
@@ -353,54 +352,10 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
   }
 }
 
-/**
- * The baseline: plain Fastify, the same bytes from memory (gzip ones to clients that accept gzip),
- * and the exporter's /metrics gzip bytes.
- */
-async function serveBaseline(
-  file: string,
-  gzFile: string,
-  smallFile: string,
-  metricsFile: string,
-  port: number,
-): Promise<void> {
-  const { default: Fastify } = await import('fastify');
-  const body = readFileSync(file);
-  const gz = readFileSync(gzFile);
-  const small = readFileSync(smallFile);
-  const metrics = readFileSync(metricsFile);
-  const app = Fastify();
-  app.get('/api/gateways', (req, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      reply.header('content-encoding', 'gzip').send(gz);
-    } else reply.send(body);
-  });
-  app.get('/api/cache-stats', (_req, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8').send(small);
-  });
-  app.get('/metrics', (_req, reply) => {
-    reply
-      .header('content-type', 'text/plain; version=0.0.4')
-      .header('content-encoding', 'gzip')
-      .send(metrics);
-  });
-  await app.listen({ host: '127.0.0.1', port });
-  const stop = () => app.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const i = process.argv.indexOf('--serve-baseline');
-  if (i >= 0) {
-    const [file, gzFile, smallFile, metricsFile, port] = process.argv.slice(i + 1);
-    await serveBaseline(file, gzFile, smallFile, metricsFile, Number(port));
-  } else {
-    const quick = process.argv.includes('--quick');
-    const gateways = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? SIZE_L.gateways);
-    const size = { gateways, hubs: gateways > 1000 ? 8 : 4, insights: 'default' as const };
-    const r = await runExporterBenchmark({ size, ...(quick ? { durationSeconds: 3, soakSeconds: 10 } : {}) });
-    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  }
+  const quick = process.argv.includes('--quick');
+  const gateways = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? SIZE_L.gateways);
+  const size = { gateways, hubs: gateways > 1000 ? 8 : 4, insights: 'default' as const };
+  const r = await runExporterBenchmark({ size, ...(quick ? { durationSeconds: 3, soakSeconds: 10 } : {}) });
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
 }
