@@ -1,14 +1,26 @@
 /**
- * Rows to stand in for unreadable records right after a (re)start. A running collector carries over
- * an item's previous row when this cycle's record of it was unreadable (carryOverRows); a process
- * that just started has no previous rows, so without these a restart plus one bad record made a
- * gateway, port or path vanish for a cycle. They are rebuilt (pure) from what Redis holds: the
- * stored gateway is the device-stats row plus the contract's fields, its WAN ports carry the
- * port-search fields, and each peer envelope lists the paths of one gateway by local port.
+ * Carry-over of unreadable records: when a listing skipped records that break the Mist schema, an
+ * item of the previous cycle that is missing now is probably one of them, so its previous row
+ * stands in for it (carryOverRows) rather than the item vanishing for a cycle.
+ * Right after a (re)start there is no previous cycle: the previous rows are rebuilt (pure) from what
+ * Redis holds. The stored gateway is the device-stats row plus the contract's fields, its WAN ports
+ * carry the port-search fields, and each peer envelope lists the paths of one gateway by local port.
  */
 import { parseVpnPeerMember } from '#common/keys.js';
 import type { Gateway, PeerEnvelope, WanPort } from '#common/types.js';
 import type { DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
+
+/** This cycle's rows, plus the previous rows of items missing from them when records were skipped. */
+export function carryOverRows<T>(
+  current: T[],
+  previous: readonly T[],
+  incomplete: boolean,
+  id: (r: T) => string,
+): T[] {
+  if (!incomplete || previous.length === 0) return current;
+  const have = new Set(current.map(id));
+  return [...current, ...previous.filter((r) => !have.has(id(r)))];
+}
 
 /** Fields buildGateway adds to the device-stats row. */
 const GATEWAY_FIELDS = ['site_name', 'ports', 'num_ports', '_basic_only'] as const;

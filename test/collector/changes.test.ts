@@ -180,3 +180,29 @@ describe('state changes', () => {
     }
   });
 });
+
+describe('a run of some phases', () => {
+  it('gateways, ports and paths alone: the state refreshes on the cached sites and configs, nothing else is called', async () => {
+    const t = await rig.sim.control.org();
+    const b = t.gateways.find(
+      (g) => !g.hub && g.status === 'connected' && g.ports.some((p) => p.usage === 'wan' && p.up),
+    )!;
+    const port = b.ports.find((p) => p.usage === 'wan' && p.up)!;
+    const before = (await gateways(rig.r))!.find((g) => g.id === b.id)!;
+    await rig.sim.control.setPortState({ mac: b.mac }, port.port_id, false);
+    await rig.sim.control.reset();
+    const o = await col.c.runCycle(new AbortController().signal, ['gateways', 'ports', 'vpn_peers']);
+    expect(o.errors).toEqual({});
+    const ops = Object.keys((await rig.sim.control.stats()).by_operation).filter(
+      (op) => !op.startsWith('getSelf'),
+    );
+    expect(ops.sort()).toEqual(['listOrgDevicesStats', 'searchOrgPeerPathStats', 'searchOrgSwOrGwPorts']);
+    const after = (await gateways(rig.r))!.find((g) => g.id === b.id)!;
+    expect(after.site_name).toBe(before.site_name);
+    expect(after.ports.find((p) => p.port_id === port.port_id)?.up).toBe(false);
+    const configured = (g: typeof before) =>
+      g.ports.map((p) => [p.port_id, p.wan_name, p.config_source, p.template_type, p.enabled]);
+    expect(configured(after)).toEqual(configured(before));
+    await rig.sim.control.setPortState({ mac: b.mac }, port.port_id, true);
+  });
+});

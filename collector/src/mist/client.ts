@@ -5,6 +5,8 @@
  */
 import { Pool } from 'undici';
 import type { Logger } from '#common/log.js';
+import { sleep } from '../sleep.js';
+import { CallWindow } from './call-window.js';
 import { AbortedError, MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
 import { type PickedToken, TokenPool } from './token-pool.js';
 
@@ -62,19 +64,12 @@ export interface CallCounters {
 class Transient extends Error {}
 const ROTATE = Symbol('rotate');
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AbortedError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Sleep that throws AbortedError when `signal` aborts (the call is abandoned). */
+async function sleepOrAbort(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new AbortedError();
+  await sleep(ms, signal);
+  if (signal?.aborted) throw new AbortedError();
+}
 
 /** Retry-After: delta seconds or an HTTP date; null when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, nowMs: number): number | null {
@@ -107,8 +102,8 @@ export class MistClient implements MistApi {
   private readonly http: Pool;
   private readonly origin: string;
   private readonly now: () => number;
-  /** Calls per minute (epoch minute -> count), for the trailing-hour budget view. */
-  private readonly minuteBuckets = new Map<number, number>();
+  /** Every call, for the trailing-hour budget view. */
+  private readonly window = new CallWindow();
   /** A 429 was seen since the last time every token was usable again. */
   private hadLimits = false;
 
@@ -127,13 +122,18 @@ export class MistClient implements MistApi {
 
   /** Calls made in the trailing hour (all tokens, all operations). */
   usedLastHour(): number {
-    const minute = Math.floor(this.now() / 60_000);
-    let sum = 0;
-    for (const [m, n] of this.minuteBuckets) {
-      if (m <= minute - 60) this.minuteBuckets.delete(m);
-      else sum += n;
-    }
-    return sum;
+    return this.window.lastHour(this.now());
+  }
+
+  /** A copy of the counters (for collector_stats). */
+  countersSnapshot(): CallCounters {
+    const c = this.counters;
+    return {
+      calls_total: structuredClone(c.calls_total),
+      rate_limited_total: { ...c.rate_limited_total },
+      errors_total: { ...c.errors_total },
+      retries_total: c.retries_total,
+    };
   }
 
   totalCalls(): number {
@@ -147,8 +147,7 @@ export class MistClient implements MistApi {
     const byToken = this.counters.calls_total[op] ?? {};
     byToken[label] = (byToken[label] ?? 0) + 1;
     this.counters.calls_total[op] = byToken;
-    const minute = Math.floor(this.now() / 60_000);
-    this.minuteBuckets.set(minute, (this.minuteBuckets.get(minute) ?? 0) + 1);
+    this.window.add(1, this.now());
   }
 
   /** URL for a `next` link or a path; refuses another origin so a token never leaves the Mist host. */
@@ -184,7 +183,7 @@ export class MistClient implements MistApi {
         }
         if (Number.isFinite(at) && wait <= maxWait && rateWaits < retries) {
           rateWaits++;
-          await sleep(Math.max(wait, 50), opts.signal);
+          await sleepOrAbort(Math.max(wait, 50), opts.signal);
           continue;
         }
         this.fail(op);
@@ -201,7 +200,7 @@ export class MistClient implements MistApi {
           }
           continue;
         }
-        if (this.opts.delayMs) await sleep(this.opts.delayMs, opts.signal);
+        if (this.opts.delayMs) await sleepOrAbort(this.opts.delayMs, opts.signal);
         return res;
       } catch (e) {
         if (!(e instanceof Transient)) {
@@ -221,7 +220,7 @@ export class MistClient implements MistApi {
           { operation: op, attempt: failures, problem: lastProblem },
           'retrying Mist call',
         );
-        await sleep(jittered, opts.signal);
+        await sleepOrAbort(jittered, opts.signal);
       }
     }
   }

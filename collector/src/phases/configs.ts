@@ -6,24 +6,37 @@
  * - templates and profiles by their list calls every CONFIG_REFRESH_INTERVAL, or at once when a
  *   gateway refers to an id we do not hold;
  * - the inventory on the same schedule, or when a gateway's MAC is missing from it (a new hub).
- * So a steady-state cycle makes no config call at all.
+ * So a steady-state cycle makes no config call at all. Written to `mist:templates:*`,
+ * `mist:profiles:*`, `mist:device_config:*` and `mist:inventory`; the ports phase enriches with them.
+ * A failed listing is reported and the others still go through (the caches keep their last values).
  */
 
 import { errorMessage } from '#common/errors.js';
 import type { Site } from '#common/types.js';
+import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { deviceProfileId, gatewayTemplateId } from '../enrich.js';
 import { listAll } from '../mist/paginate.js';
 import type { ConfigObject, DeviceStatsRow, InventoryRow } from '../mist/payloads.js';
 import { validConfig, validInventory } from '../mist/validate.js';
-import type { ConfigCaches, Store } from '../store.js';
-import { callOpts, keepValid, type PhaseContext } from './context.js';
+import type { DataWriter } from '../store/data-writer.js';
+import type { ConfigCaches, StoredState, StoreReader } from '../store/reader.js';
+import { callOpts, keepValid } from './context.js';
+import type { GatewayRows } from './gateways.js';
+import type { SiteList } from './org-sites.js';
 
-export interface ConfigRefreshResult {
+interface RefreshResult {
   fetched: { templates: number; profiles: number; deviceConfigs: number; inventory: number };
   errors: string[];
 }
 
-export class ConfigCache implements ConfigCaches {
+export class ConfigsPhase implements Phase, ConfigCaches {
+  readonly name = 'configs';
+  readonly kind = 'one-off';
+  /** The device configs to check are those of this run's gateways. */
+  readonly needs = ['gateways'] as const;
+  /** Site templates decide which templates are needed: this run's sites when they are listed. */
+  readonly after = ['org_sites'] as const;
+
   templates = new Map<string, ConfigObject>();
   profiles = new Map<string, ConfigObject>();
   deviceConfigs = new Map<string, ConfigObject>();
@@ -37,12 +50,16 @@ export class ConfigCache implements ConfigCaches {
   private absentMacs = new Set<string>();
 
   constructor(
+    private readonly writer: DataWriter,
+    private readonly reader: StoreReader,
+    private readonly gateways: GatewayRows,
+    private readonly org: SiteList,
     private readonly refreshSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Take over the caches found in Redis at start (validated again by modified_time and schedule). */
-  load(c: ConfigCaches): void {
+  restore(c: StoredState): void {
     this.templates = new Map(c.templates);
     this.profiles = new Map(c.profiles);
     this.deviceConfigs = new Map(c.deviceConfigs);
@@ -53,14 +70,23 @@ export class ConfigCache implements ConfigCaches {
     return this.now() / 1000;
   }
 
-  async refresh(
+  async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const r = await this.refresh(ctx, this.gateways.rows, this.org.sites ?? [], this.gateways.complete);
+    const f = r.fetched;
+    return {
+      items: f.templates + f.profiles + f.deviceConfigs + f.inventory,
+      error: r.errors.length ? r.errors.join('; ') : undefined,
+      details: { fetched: f },
+    };
+  }
+
+  private async refresh(
     ctx: PhaseContext,
     rows: readonly DeviceStatsRow[],
     sites: readonly Site[],
     rowsComplete: boolean,
-    store: Store,
-  ): Promise<ConfigRefreshResult> {
-    const result: ConfigRefreshResult = {
+  ): Promise<RefreshResult> {
+    const result: RefreshResult = {
       fetched: { templates: 0, profiles: 0, deviceConfigs: 0, inventory: 0 },
       errors: [],
     };
@@ -167,7 +193,7 @@ export class ConfigCache implements ConfigCaches {
     this.updateAbsent(rows, siteById, Boolean(templates), Boolean(profiles), Boolean(inventory));
 
     // Redis lost its caches (restarted empty, flushed): write back everything we hold.
-    if (!(await store.hasInventory()) && this.inventory.size > 0 && !inventory) {
+    if (!(await this.reader.hasInventory()) && this.inventory.size > 0 && !inventory) {
       ctx.log.warn('config caches missing from Redis; writing them back from memory');
       templates ??= this.templates;
       profiles ??= this.profiles;
@@ -175,7 +201,7 @@ export class ConfigCache implements ConfigCaches {
       for (const [id, cfg] of this.deviceConfigs) changedDevices.set(id, cfg);
     }
     if (templates || profiles || inventory || changedDevices.size > 0 || removeDevices.length > 0) {
-      await store.writeConfigs({
+      await this.writer.writeConfigs({
         templates,
         profiles,
         inventory,

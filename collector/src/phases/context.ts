@@ -1,19 +1,5 @@
-/** What every phase gets: the API, the org, a cancel signal, its own call counter and helpers. */
-import type { Logger } from '#common/log.js';
-import type { MistApi } from '../mist/client.js';
-
-export interface PhaseContext {
-  api: MistApi;
-  orgId: string;
-  signal: AbortSignal;
-  /** Calls made by this phase (incremented by the client on each attempt). */
-  counter: { calls: number };
-  /** Runs `fn` under the PARALLEL_WORKERS limit. */
-  limit: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Records skipped as invalid, per operation (for collector_stats). */
-  badRecords: (operation: string, n: number) => void;
-  log: Logger;
-}
+/** Helpers every phase uses with its context. */
+import type { PhaseContext } from '../cycle/types.js';
 
 /** Call options carrying the phase's signal and counter. */
 export function callOpts(ctx: PhaseContext) {
@@ -36,6 +22,3 @@ export function keepValid<T>(
   }
   return { rows: out, rejected };
 }
-
-const MAC = /^[0-9a-f]{12}$/;
-export const isMac = (v: unknown): v is string => typeof v === 'string' && MAC.test(v);

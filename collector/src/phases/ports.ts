@@ -1,14 +1,27 @@
 /**
  * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs -> the `mist:gateways` array.
+ * gateway with its configs -> the `mist:gateways` array (with `last_update`); insight keys of ports
+ * that left are deleted in the same transaction (only after a complete listing).
  */
+import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
+import { carryOverRows, portRowsFromStored } from '../carry-over.js';
+import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
 import { searchAll } from '../mist/paginate.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
 import { validPortRow } from '../mist/validate.js';
-import type { ConfigCaches } from '../store.js';
-import { callOpts, keepValid, type PhaseContext } from './context.js';
+import type { DataWriter } from '../store/data-writer.js';
+import type { ConfigCaches, StoredState } from '../store/reader.js';
+import { callOpts, keepValid } from './context.js';
+import type { GatewayRows } from './gateways.js';
+import type { SiteList } from './org-sites.js';
+
+/** What later phases read of this one. */
+export interface GatewayList {
+  /** The last good enriched gateways, as in `mist:gateways` (null: none yet). */
+  readonly gateways: readonly Gateway[] | null;
+}
 
 export async function fetchWanPortRows(
   ctx: PhaseContext,
@@ -66,4 +79,60 @@ export function enrichGateways(
     const ports = buildPorts(s, rowsByMac.get(s.mac) ?? [], resolved);
     return buildGateway(s, typeof site?.name === 'string' ? site.name : '', ports);
   });
+}
+
+const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
+
+export class PortsPhase implements Phase, GatewayList {
+  readonly name = 'ports';
+  readonly kind = 'core';
+  readonly needs = ['gateways'] as const;
+  readonly after = ['org_sites'] as const;
+  /** The port search runs while configs are fetched; the enrichment waits for them. */
+  readonly joins = ['configs'] as const;
+  gateways: Gateway[] | null = null;
+  private prevRows: PortStatsRow[] = [];
+
+  constructor(
+    private readonly writer: DataWriter,
+    private readonly stats: GatewayRows,
+    private readonly org: SiteList,
+    private readonly configs: ConfigCaches,
+  ) {}
+
+  restore(stored: StoredState): void {
+    this.gateways = stored.gateways;
+    this.prevRows = portRowsFromStored(stored.gateways);
+  }
+
+  async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const statsRows = this.stats.rows;
+    await ctx.progress({
+      description: `Loading WAN ports of ${statsRows.length} gateways`,
+      total_gateways: statsRows.length,
+    });
+    const [ports] = await Promise.all([fetchWanPortRows(ctx), ctx.settled('configs')]);
+    const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
+    const gateways = enrichGateways(
+      statsRows,
+      groupRowsByGateway(rows, statsRows),
+      this.org.sites ?? [],
+      this.configs,
+    );
+    const complete = this.stats.complete && !ports.incomplete;
+    const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
+    const removed = await this.writer.writeGateways(gateways, complete ? members : null);
+    this.prevRows = rows;
+    this.gateways = gateways;
+    const total = gateways.reduce((n, g) => n + g.ports.length, 0);
+    return {
+      items: total,
+      details: {
+        gateways: gateways.length,
+        wan_ports: total,
+        port_rows: ports.rows.length,
+        removed_insight_ports: removed,
+      },
+    };
+  }
 }

@@ -1,0 +1,13 @@
+import { describe, expect, it } from 'vitest';
+import { CallWindow } from './call-window.js';
+
+describe('CallWindow', () => {
+  it('sums the trailing hour only', () => {
+    const w = new CallWindow();
+    w.add(5, 0);
+    w.add(7, 30 * 60_000);
+    expect(w.lastHour(59 * 60_000)).toBe(12);
+    expect(w.lastHour(60 * 60_000)).toBe(7);
+    expect(w.lastHour(91 * 60_000)).toBe(0);
+  });
+});

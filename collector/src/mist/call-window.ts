@@ -1,0 +1,23 @@
+/**
+ * Calls counted per minute, summed over the trailing hour: the client counts every call with one,
+ * the budget the calls made outside the core cycle with another.
+ */
+export class CallWindow {
+  private readonly minutes = new Map<number, number>();
+
+  add(n: number, nowMs: number): void {
+    if (n <= 0) return;
+    const m = Math.floor(nowMs / 60_000);
+    this.minutes.set(m, (this.minutes.get(m) ?? 0) + n);
+  }
+
+  lastHour(nowMs: number): number {
+    const m = Math.floor(nowMs / 60_000);
+    let sum = 0;
+    for (const [k, n] of this.minutes) {
+      if (k <= m - 60) this.minutes.delete(k);
+      else sum += n;
+    }
+    return sum;
+  }
+}
