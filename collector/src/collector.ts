@@ -139,6 +139,7 @@ export class Collector {
       insights: {
         ports_total: 0,
         ports_fresh: 0,
+        ports_missing: 0,
         oldest_age_seconds: null,
         refresh_period_seconds: 0,
         refreshed_last_cycle: 0,
