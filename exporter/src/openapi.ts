@@ -98,8 +98,9 @@ const api = (summary: string, description: string, data: Schema, codes: number[]
 export const ROUTE_SCHEMAS = {
   home: {
     tags: ['ui'],
-    summary: 'Home page',
-    description: 'A small HTML page linking to Grafana, the API and /metrics.',
+    summary: 'Status page',
+    description:
+      'HTML status page: gateways connected, circuits (enabled WAN ports) and VPN peer paths down, data age, collector state and API budget, links to the JSON API and /metrics (and Grafana when GRAFANA_URL is set). Figures carry data-metric attributes: gateways_total, gateways_connected, circuits_down, paths_down.',
     produces: ['text/html'],
   },
   health: {

@@ -49,17 +49,19 @@ describe('envelope and headers', () => {
   });
 });
 
-describe('home page', () => {
-  it('links Grafana, the API and /metrics, with a strict CSP', async () => {
+describe('status page', () => {
+  it('the org at a glance, links to the API and /metrics, a strict CSP, no Grafana link unless set', async () => {
     const r = await get(t.app, '/');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline'/);
-    for (const href of ['http://localhost:3000', '/metrics', '/api/gateways', '/openapi.json', '/health']) {
+    for (const href of ['/metrics', '/api/gateways', '/openapi.json', '/health']) {
       expect(r.body).toContain(`href="${href}"`);
     }
     expect(r.body).toContain('Example Retail');
+    expect(r.body).toContain('data-metric="gateways_total">4<');
+    expect(r.body).not.toContain('Grafana');
   });
 });
 

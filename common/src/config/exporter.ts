@@ -51,9 +51,14 @@ export const exporterSchema = defineSchema({
   },
   grafanaUrl: {
     name: 'GRAFANA_URL',
-    description: 'Grafana base URL linked from the exporter home page',
-    default: 'http://localhost:3000',
+    description: 'Grafana base URL linked from the exporter home page; no link when unset',
     parse: httpUrl,
+  },
+  webConfigFile: {
+    name: 'WEB_CONFIG_FILE',
+    description:
+      'Web config file (Prometheus exporter-toolkit format): TLS certificate and key, basic auth users with bcrypt hashes; unset = plain HTTP, no auth',
+    parse: (raw: string) => raw,
   },
   refreshIntervalMs: {
     name: 'EXPORTER_REFRESH_MS',
