@@ -233,7 +233,9 @@ export interface CollectorStats {
     ports_total: number;
     /** Ports whose series are younger than their refresh period. */
     ports_fresh: number;
-    /** Age of the stalest port's series, seconds; null if none fetched yet. */
+    /** Ports with a series never fetched yet (neither fresh nor in `oldest_age_seconds`). */
+    ports_missing: number;
+    /** Age of the stalest fetched series, seconds; null if none fetched yet. */
     oldest_age_seconds: number | null;
     /** Target seconds between two refreshes of one port, derived from the budget. */
     refresh_period_seconds: number;

@@ -403,6 +403,7 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       insights: {
         ports_total: 7,
         ports_fresh: 3,
+        ports_missing: 0,
         oldest_age_seconds: 600,
         refresh_period_seconds: 900,
         refreshed_last_cycle: 2,

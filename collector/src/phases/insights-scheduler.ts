@@ -19,7 +19,11 @@ import {
 
 export interface InsightsFreshness {
   portsTotal: number;
+  /** Ports whose every series was fetched and is younger than its refresh period. */
   portsFresh: number;
+  /** Ports with a series never fetched: neither fresh nor counted in `oldestAgeSeconds`. */
+  portsMissing: number;
+  /** Age of the stalest fetched series. */
   oldestAgeSeconds: number | null;
   basePeriod: number;
 }
@@ -100,12 +104,15 @@ export class InsightsScheduler {
   freshness(ports: readonly PortRef[]): InsightsFreshness {
     const now = this.nowSeconds();
     let fresh = 0;
+    let missing = 0;
     let oldest: number | null = null;
     for (const p of ports) {
       let allFresh = true;
+      let anyMissing = false;
       for (const res of INSIGHT_RESOLUTIONS) {
         const at = this.fetchedAt.get(seriesKey(p.gatewayId, p.portId, res));
         if (at === undefined) {
+          anyMissing = true;
           allFresh = false;
           continue;
         }
@@ -114,10 +121,12 @@ export class InsightsScheduler {
         if (this.periods[res] > 0 && age >= this.periods[res]) allFresh = false;
       }
       if (allFresh) fresh++;
+      if (anyMissing) missing++;
     }
     return {
       portsTotal: ports.length,
       portsFresh: fresh,
+      portsMissing: missing,
       oldestAgeSeconds: oldest,
       basePeriod: this.basePeriod,
     };

@@ -73,6 +73,7 @@ export class InsightsPhase implements Phase {
     return {
       ports_total: f.portsTotal,
       ports_fresh: f.portsFresh,
+      ports_missing: f.portsMissing,
       oldest_age_seconds: f.oldestAgeSeconds,
       refresh_period_seconds: f.basePeriod,
       refreshed_last_cycle: this.scheduler.refreshedLastCycle,

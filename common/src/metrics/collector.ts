@@ -146,10 +146,15 @@ export const COLLECTOR_FAMILIES = {
     '',
     'WAN ports whose traffic series are younger than their refresh period.',
   ),
+  insightsMissingPorts: gauge(
+    'mist_insights_missing_ports',
+    '',
+    'WAN ports with a traffic series never fetched yet (counted as neither fresh nor stale).',
+  ),
   insightsOldestAge: gauge(
     'mist_insights_oldest_age_seconds',
     'seconds',
-    'Age in seconds of the stalest WAN port traffic series.',
+    'Age in seconds of the stalest WAN port traffic series; +Inf while a series was never fetched.',
   ),
   insightsRefreshPeriod: gauge(
     'mist_insights_refresh_period_seconds',

@@ -148,6 +148,7 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
   const ins = obj(st.insights);
   w.family(F.insightsPorts, single(ins.ports_total))
     .family(F.insightsFreshPorts, single(ins.ports_fresh))
+    .family(F.insightsMissingPorts, single(ins.ports_missing))
     .family(F.insightsRefreshPeriod, single(ins.refresh_period_seconds));
 }
 
@@ -171,10 +172,19 @@ export function writeCollectorClock(d: CollectorState, nowSeconds: number, w: Ex
       ];
     }),
   );
-  const oldest = finite(obj(st.insights).oldest_age_seconds);
-  if (oldest !== null) {
-    // The stored age was true when the stats were written; it has grown since.
-    const grown = oldest + (updated !== null ? Math.max(0, nowSeconds - updated) : 0);
-    w.family(F.insightsOldestAge, [['', ms3(grown)]]);
-  }
+  const oldest = insightsOldestAge(obj(st.insights), updated, nowSeconds);
+  if (oldest !== null) w.family(F.insightsOldestAge, [['', oldest]]);
+}
+
+/**
+ * Age of the stalest traffic series: +Inf while some series was never fetched (its age is unbounded:
+ * a small number there would read as fresh), null when there are no ports to fetch for.
+ */
+export function insightsOldestAge(ins: Json, updated: number | null, nowSeconds: number): number | null {
+  const oldest = finite(ins.oldest_age_seconds);
+  const total = finite(ins.ports_total) ?? 0;
+  if ((finite(ins.ports_missing) ?? 0) > 0 || (oldest === null && total > 0)) return Number.POSITIVE_INFINITY;
+  if (oldest === null) return null;
+  // The stored age was true when the stats were written; it has grown since.
+  return ms3(oldest + (updated !== null ? Math.max(0, nowSeconds - updated) : 0));
 }

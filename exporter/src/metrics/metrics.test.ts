@@ -246,6 +246,32 @@ describe('cache and collector families', () => {
     expect(sampleValue(p, METRICS.insightsOldestAge)).toBe(630);
     expect(sampleValue(p, METRICS.apiBudget)).toBe(8000);
   });
+  it('insights freshness: a series never fetched is missing, and the oldest age is unbounded', async () => {
+    expect(sampleValue(p, METRICS.insightsMissingPorts)).toBe(0);
+    // Most ports have a series never fetched: the few fetched ones must not make the oldest age small.
+    const { p: filling } = await render((o) => {
+      Object.assign(o.collectorStats.insights, { ports_fresh: 0, ports_missing: 5, oldest_age_seconds: 34 });
+    });
+    expect(sampleValue(filling, METRICS.insightsFreshPorts)).toBe(0);
+    expect(sampleValue(filling, METRICS.insightsMissingPorts)).toBe(5);
+    expect(sampleValue(filling, METRICS.insightsOldestAge)).toBe(Number.POSITIVE_INFINITY);
+    // Nothing fetched at all (also what a collector that does not count missing ports says).
+    const { p: none } = await render((o) => {
+      const { ports_missing: _, ...older } = o.collectorStats.insights;
+      o.collectorStats.insights = {
+        ...older,
+        ports_fresh: 0,
+        oldest_age_seconds: null,
+      } as typeof o.collectorStats.insights;
+    });
+    expect(samplesOf(none, METRICS.insightsMissingPorts)).toEqual([]);
+    expect(sampleValue(none, METRICS.insightsOldestAge)).toBe(Number.POSITIVE_INFINITY);
+    // No ports to fetch for: no age at all.
+    const { p: noPorts } = await render((o) => {
+      Object.assign(o.collectorStats.insights, { ports_total: 0, ports_fresh: 0, oldest_age_seconds: null });
+    });
+    expect(samplesOf(noPorts, METRICS.insightsOldestAge)).toEqual([]);
+  });
   it('rate limit over once reset_time has passed', async () => {
     const { p: q } = await render((o) => {
       o.rateLimit = { is_limited: true, reset_time: NOW - 1 };
