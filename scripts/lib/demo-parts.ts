@@ -48,14 +48,18 @@ export async function redisPart(ctx: Ctx, redisUrl: string | undefined): Promise
   return (await ctx.stack.track('redis', started, (r) => r.stop())).url;
 }
 
-/** The simulator, as the collector's Mist API; resolves with its URL and the collector's env. */
+/**
+ * The simulator, as the collector's Mist API, with its demo profile (a healthy org with a few known
+ * issues) unless SIM_PROFILE says otherwise; resolves with its URL and the collector's env.
+ */
 export async function simulatorPart(
   ctx: Ctx,
   size: string,
 ): Promise<{ url: string; env: Record<string, string | undefined> }> {
-  ctx.say(`[demo] starting the Mist API simulator (size ${size})...`);
+  const profile = process.env.SIM_PROFILE || 'demo';
+  ctx.say(`[demo] starting the Mist API simulator (size ${size}, profile ${profile})...`);
   const sim = await spawnSimulator(
-    { ...ctx.childEnv, SIM_SIZE: size, SIM_LOG_LEVEL: 'warn' },
+    { ...ctx.childEnv, SIM_SIZE: size, SIM_PROFILE: profile, SIM_LOG_LEVEL: 'warn' },
     (line, stream) => {
       if (stream === 'stderr' && /"level":(40|50|60)/.test(line)) ctx.say(`[simulator] ${line}`);
     },
