@@ -15,7 +15,7 @@ import {
   startPrometheus,
 } from '../../test/helpers/prometheus.js';
 import { startRedis } from '../../test/helpers/redis.js';
-import { collectorProgress } from './demo-text.js';
+import { CollectorProgress } from './demo-text.js';
 import { findGrafana, type GrafanaHandle, startGrafana } from './grafana.js';
 import { type ChildHandle, ROOT, spawnComponent, spawnSimulator, tail, waitForHttp } from './proc.js';
 import { prometheusPage } from './prometheus-ui.js';
@@ -76,11 +76,12 @@ export async function collectorPart(
   env: Record<string, string | undefined>,
   onLine: (line: string) => void,
 ): Promise<void> {
+  const progress = new CollectorProgress();
   const collector = spawnComponent('collector', {
     env: { ...ctx.childEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
     onLine: (line) => {
       onLine(line);
-      const p = collectorProgress(line);
+      const p = progress.show(line);
       if (p) ctx.say(`[collector] ${p}`);
     },
   });

@@ -47,6 +47,32 @@ export function collectorProgress(line: string): string | null {
   return `${prefix}${head}${extras ? ` (${extras})` : ''}`;
 }
 
+/** Collector messages that only say a routine cycle is going as usual. */
+const ROUTINE = new Set(['cycle started', 'phase done']);
+
+/**
+ * The collector's progress, shown whole for its first cycle (how the data comes in), then one line a
+ * cycle: its start and its phases are left out unless they warn, so that what the demo itself says
+ * (the [watch] lines of a flip) stands out.
+ */
+export class CollectorProgress {
+  private firstCycleDone = false;
+
+  /** The line to print for a collector output line, or null. */
+  show(line: string): string | null {
+    let o: { level?: unknown; msg?: unknown } = {};
+    try {
+      o = JSON.parse(line) as typeof o;
+    } catch {
+      // not JSON: collectorProgress passes it through
+    }
+    const routine = Number(o?.level ?? 30) < 40 && ROUTINE.has(String(o?.msg));
+    const shown = this.firstCycleDone && routine ? null : collectorProgress(line);
+    if (o?.msg === 'cycle finished') this.firstCycleDone = true;
+    return shown;
+  }
+}
+
 /**
  * The WAN ports a collector log line says it has just written: the `items` of the end of a ports
  * phase (done, or finished with errors); null for any other line.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESS_CTRL_C, summaryLines } from '../../scripts/lib/demo-summary.js';
 import {
+  CollectorProgress,
   collectorProgress,
   knownIssueLines,
   orgSummary,
@@ -46,6 +47,39 @@ describe('collectorProgress', () => {
     expect(collectorProgress('collector: MIST_API_TOKEN is required')).toBe(
       'collector: MIST_API_TOKEN is required',
     );
+  });
+});
+
+describe('CollectorProgress', () => {
+  it('shows the whole first cycle, then one line a cycle, warnings and other messages included', () => {
+    const p = new CollectorProgress();
+    const cycle = (extra: Array<Record<string, unknown>> = []) =>
+      [
+        line({ msg: 'cycle started' }),
+        line({ msg: 'phase done', phase: 'ports', items: 44 }),
+        ...extra.map(line),
+        line({ msg: 'cycle finished', seconds: 0.2 }),
+      ].map((l) => p.show(l));
+    expect(cycle()).toEqual([
+      'cycle started',
+      'phase done: ports (items=44)',
+      'cycle finished (seconds=0.2)',
+    ]);
+    expect(cycle()).toEqual([null, null, 'cycle finished (seconds=0.2)']);
+    expect(
+      cycle([
+        { level: 40, msg: 'phase failed; previous data kept', phase: 'ports', error: 'HTTP 503' },
+        { msg: 'phase finished with errors', phase: 'insights', items: 3 },
+      ]),
+    ).toEqual([
+      null,
+      null,
+      'WARN phase failed; previous data kept: ports (error=HTTP 503)',
+      'phase finished with errors: insights (items=3)',
+      'cycle finished (seconds=0.2)',
+    ]);
+    expect(p.show(line({ msg: 'collector stopped' }))).toBe('collector stopped');
+    expect(p.show('not json')).toBe('not json');
   });
 });
 
