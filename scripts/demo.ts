@@ -1,13 +1,15 @@
 /**
  * `npm run demo`: the whole stack on this machine, on loopback.
  *
- *   simulator (size DEMO_SIZE, default S) -> collector -> Redis -> exporter -> Prometheus (+ Alertmanager)
+ *   simulator (size DEMO_SIZE, default S; profile demo) -> collector -> Redis -> exporter -> Prometheus (+ Alertmanager)
  *                                                                              -> Grafana
  *
  * Redis: REDIS_URL, else a redis-server started in a temp dir. Prometheus, Alertmanager and Grafana:
  * started when installed (Grafana with the project's provisioning). With MIST_API_TOKEN set, the real
  * Mist API is used instead of the simulator (MIST_HOST, MIST_ORG_ID... pass through). How it stops:
- * lib/demo-lifecycle.ts. The parts: lib/demo-parts.ts.
+ * lib/demo-lifecycle.ts. The parts: lib/demo-parts.ts. With the simulator, it names the org's known
+ * issues, prints a command that takes a circuit down with the expected timeline
+ * (lib/demo-timeline.ts), and follows every flip (lib/demo-watch.ts).
  */
 import { runMain } from '#common/cli.js';
 import { ConfigError } from '#common/config/core.js';
@@ -21,10 +23,20 @@ import {
   monitoringPart,
   portOrFree,
   redisPart,
+  SCRAPE_INTERVAL,
   simulatorPart,
 } from './lib/demo-parts.js';
 import { summaryLines } from './lib/demo-summary.js';
-import { tryItCommand } from './lib/demo-text.js';
+import { type KnownIssueLike, knownIssueLines, knownIssues, tryItCommand } from './lib/demo-text.js';
+import {
+  alertFor,
+  CIRCUIT_ALERT,
+  circuitDownTimeline,
+  durationSeconds,
+  type TimelineInput,
+  timelineLines,
+} from './lib/demo-timeline.js';
+import { FlipWatcher } from './lib/demo-watch.js';
 import { FirstData } from './lib/first-data.js';
 import { StackStopped } from './lib/stack.js';
 
@@ -88,15 +100,25 @@ await runMain('demo', async () => {
     const grafanaEnv = 'url' in grafana ? { GRAFANA_URL: grafana.url } : {};
     const exporterUrl = await exporterPart(ctx, exporterPort, { ...common, ...grafanaEnv });
 
-    const tryIt = simulatorUrl ? await tryItCommand(simulatorUrl).catch(() => null) : null;
+    const issues: KnownIssueLike[] = simulatorUrl ? await knownIssues(simulatorUrl).catch(() => []) : [];
+    const avoid = new Set(issues.map((i) => i.mac));
+    const tryIt = simulatorUrl ? await tryItCommand(simulatorUrl, avoid).catch(() => null) : null;
+    const timing: TimelineInput = {
+      // The collector reads port state once per cycle and takes no webhooks.
+      pollSeconds: Number(cfg.workerInterval),
+      webhooks: false,
+      scrapeSeconds: monitoring ? durationSeconds(SCRAPE_INTERVAL) : null,
+      alertFor: alertFor(CIRCUIT_ALERT),
+    };
     const lines = summaryLines({
       exporterUrl,
       prometheusPage: monitoring?.prometheusPage ?? null,
       alertmanagerUrl: monitoring?.alertmanagerUrl ?? null,
       grafana,
       simulatorUrl,
+      knownIssues: knownIssueLines(issues),
       tryIt,
-      workerIntervalSeconds: cfg.workerInterval,
+      timeline: timelineLines(timing),
     });
     for (const line of lines) say(line);
     void firstData
@@ -104,6 +126,19 @@ await runMain('demo', async () => {
       .then((summary) => {
         if (summary) say(`[demo] data is in: ${summary} -> ${exporterUrl}/api/gateways`);
       });
+    if (simulatorUrl) {
+      const watcher = new FlipWatcher(
+        {
+          simulatorUrl,
+          exporterUrl,
+          prometheusUrl: monitoring?.prometheusUrl ?? null,
+          timeline: circuitDownTimeline(timing),
+          alertFor: timing.alertFor,
+        },
+        say,
+      );
+      void watcher.run(() => life.stopping);
+    }
 
     const why = await firstExit(ctx);
     await new Promise((r) => setTimeout(r, EXIT_VS_SIGNAL_MS));

@@ -15,7 +15,7 @@ import {
   startPrometheus,
 } from '../../test/helpers/prometheus.js';
 import { startRedis } from '../../test/helpers/redis.js';
-import { collectorProgress } from './demo-text.js';
+import { CollectorProgress } from './demo-text.js';
 import { findGrafana, type GrafanaHandle, startGrafana } from './grafana.js';
 import { type ChildHandle, ROOT, spawnComponent, spawnSimulator, tail, waitForHttp } from './proc.js';
 import { prometheusPage } from './prometheus-ui.js';
@@ -48,14 +48,18 @@ export async function redisPart(ctx: Ctx, redisUrl: string | undefined): Promise
   return (await ctx.stack.track('redis', started, (r) => r.stop())).url;
 }
 
-/** The simulator, as the collector's Mist API; resolves with its URL and the collector's env. */
+/**
+ * The simulator, as the collector's Mist API, with its demo profile (a healthy org with a few known
+ * issues) unless SIM_PROFILE says otherwise; resolves with its URL and the collector's env.
+ */
 export async function simulatorPart(
   ctx: Ctx,
   size: string,
 ): Promise<{ url: string; env: Record<string, string | undefined> }> {
-  ctx.say(`[demo] starting the Mist API simulator (size ${size})...`);
+  const profile = process.env.SIM_PROFILE || 'demo';
+  ctx.say(`[demo] starting the Mist API simulator (size ${size}, profile ${profile})...`);
   const sim = await spawnSimulator(
-    { ...ctx.childEnv, SIM_SIZE: size, SIM_LOG_LEVEL: 'warn' },
+    { ...ctx.childEnv, SIM_SIZE: size, SIM_PROFILE: profile, SIM_LOG_LEVEL: 'warn' },
     (line, stream) => {
       if (stream === 'stderr' && /"level":(40|50|60)/.test(line)) ctx.say(`[simulator] ${line}`);
     },
@@ -72,11 +76,12 @@ export async function collectorPart(
   env: Record<string, string | undefined>,
   onLine: (line: string) => void,
 ): Promise<void> {
+  const progress = new CollectorProgress();
   const collector = spawnComponent('collector', {
     env: { ...ctx.childEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
     onLine: (line) => {
       onLine(line);
-      const p = collectorProgress(line);
+      const p = progress.show(line);
       if (p) ctx.say(`[collector] ${p}`);
     },
   });

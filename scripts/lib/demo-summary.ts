@@ -15,9 +15,12 @@ export interface DemoLinks {
   /** Grafana when started, else why not. */
   grafana: GrafanaHandle | { notStarted: string };
   simulatorUrl: string | null;
+  /** The simulator's known issues, as knownIssueLines prints them ([] for none). */
+  knownIssues: string[];
   /** A command that takes a circuit of the simulator down (tryItCommand). */
   tryIt: string | null;
-  workerIntervalSeconds: string;
+  /** What follows a flip and by when (timelineLines). */
+  timeline: string[];
 }
 
 const row = (label: string, text: string) => `${label.padEnd(18)}${text}`;
@@ -63,10 +66,13 @@ export function summaryLines(l: DemoLinks): string[] {
     lines.push(
       row('Mist simulator', `${s}/__sim/org  (its ground truth; API calls so far: ${s}/__sim/stats)`),
     );
+    lines.push(...l.knownIssues);
     if (l.tryIt) {
       lines.push(
-        `Take a circuit down (the next cycle, within ${l.workerIntervalSeconds} s, shows it):`,
+        'Take a circuit down (the same with "up":true puts it back):',
         `  ${l.tryIt}`,
+        'The demo watches every flip and prints each step ([watch] lines, seconds after the flip). Expected:',
+        ...l.timeline.map((t) => `  ${t}`),
       );
     }
   }

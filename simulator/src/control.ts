@@ -3,6 +3,7 @@
  * errors are `{"detail": "..."}` with 400 (bad input), 404 (unknown thing) or 405.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changesAfter, recordPortChange } from './control-changes.js';
 import { mergeFaults, NO_FAULTS } from './faults.js';
 import { HttpError, readJson, SimInputError, sendJson } from './http.js';
 import {
@@ -38,6 +39,7 @@ const HELP = {
     'POST /__sim/reset[?rate_limits=1]',
     'GET /__sim/org',
     'GET /__sim/known-issues',
+    'GET /__sim/changes?after=<seq>',
     'POST /__sim/gateways/status {gateway_id|mac, status}',
     'POST /__sim/ports/state {gateway_id|mac, port_id, up}',
     'POST /__sim/peer-paths/state {mac, port_id?, peer_mac?, up}',
@@ -77,6 +79,9 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       case 'GET /__sim/known-issues':
         out = { profile: s.org.profile, issues: s.org.knownIssues };
         break;
+      case 'GET /__sim/changes':
+        out = changesAfter(s, url.searchParams.get('after'));
+        break;
       case 'POST /__sim/gateways/status': {
         const gw = gatewayByRef(s.org, body);
         if (body.status !== 'connected' && body.status !== 'disconnected') {
@@ -92,7 +97,9 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
           throw new SimInputError('"port_id" must be a string like "ge-0/0/0"');
         const port = findPort(gw, body.port_id);
         if (!port) throw new SimInputError(`gateway ${gw.mac} has no port ${body.port_id}`, 404);
+        const was = port.up;
         setPortUp(port, bool(body, 'up'), now);
+        if (port.up !== was) recordPortChange(s, gw, port, now);
         out = { ok: true, mac: gw.mac, port_id: port.port_id, up: port.up };
         break;
       }

@@ -30,6 +30,7 @@ const UNSET = [
   'MIST_APITOKEN',
   'MIST_HOST',
   'SIM_SIZE',
+  'SIM_PROFILE',
   'STALE_THRESHOLD',
   'LOG_LEVEL',
 ];

@@ -1,0 +1,88 @@
+/**
+ * What happens after a WAN circuit goes down, and by when: computed from the settings that decide it
+ * (how often the collector reads port state, whether webhooks tell it sooner, Prometheus' scrape and
+ * rule-evaluation interval, the alert rule's `for`), so the text follows them when they change.
+ */
+import { METRICS } from '#common/metric-names.js';
+import { ALL_ALERTS } from '#dashboards/alerts/rules.js';
+
+export const CIRCUIT_ALERT = 'WanCircuitDown';
+
+/**
+ * How long a Mist webhook takes to reach the collector: an estimate (Mist sends them within seconds
+ * of the event; it documents no bound).
+ */
+export const WEBHOOK_SECONDS = 10;
+/** The exporter checks Redis for new data at most this often. */
+const EXPORTER_RELOAD_SECONDS = 1;
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** A Prometheus duration (`5m`, `1h30m`, `90s`) in seconds; throws on anything else. */
+export function durationSeconds(d: string): number {
+  const parts = [...d.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (!d || parts.map((m) => m[0]).join('') !== d) throw new Error(`not a Prometheus duration: "${d}"`);
+  return parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2]], 0);
+}
+
+/** The `for` of an alert of the generated rules, as written there (`5m`). */
+export function alertFor(alert: string): string {
+  const rule = ALL_ALERTS.find((r) => r.alert === alert);
+  if (!rule) throw new Error(`no alert rule named ${alert}`);
+  return rule.for;
+}
+
+export interface TimelineInput {
+  /** Seconds between the collector's reads of port state. */
+  pollSeconds: number;
+  /** Whether Mist webhooks reach the collector: a flip is then seen within seconds. */
+  webhooks: boolean;
+  /** Prometheus' scrape (and rule evaluation) interval in seconds; null when it does not run. */
+  scrapeSeconds: number | null;
+  /** The alert rule's `for`, as written in the rule. */
+  alertFor: string;
+}
+
+/** Seconds after the flip: by when each step happens at the latest (firing: from..by). */
+export interface Timeline {
+  seenBy: number;
+  /** null without Prometheus. */
+  alert: { pendingBy: number; firingFrom: number; firingBy: number } | null;
+}
+
+export function circuitDownTimeline(i: TimelineInput): Timeline {
+  const seenBy = (i.webhooks ? WEBHOOK_SECONDS : i.pollSeconds) + EXPORTER_RELOAD_SECONDS;
+  if (i.scrapeSeconds === null) return { seenBy, alert: null };
+  const forSeconds = durationSeconds(i.alertFor);
+  // Pending: the next scrape, then the next rule evaluation. Firing: `for` after the evaluation that
+  // first saw it, at an evaluation.
+  const pendingBy = seenBy + 2 * i.scrapeSeconds;
+  return {
+    seenBy,
+    alert: { pendingBy, firingFrom: forSeconds, firingBy: pendingBy + forSeconds + i.scrapeSeconds },
+  };
+}
+
+/** `45 s`, `81 s`, `5 min`, `6 min 20 s`: seconds up to two minutes. */
+export function humanSeconds(s: number): string {
+  const whole = Math.round(s);
+  if (whole < 120) return `${whole} s`;
+  const [m, r] = [Math.floor(whole / 60), whole % 60];
+  return r === 0 ? `${m} min` : `${m} min ${r} s`;
+}
+
+/** The expected timeline, as the lines the demo prints before a flip (indented by the caller). */
+export function timelineLines(i: TimelineInput): string[] {
+  const t = circuitDownTimeline(i);
+  const how = i.webhooks
+    ? `a Mist webhook tells the collector (else its next poll, every ${i.pollSeconds} s)`
+    : `the collector's next poll of port state (every ${i.pollSeconds} s)`;
+  const lines = [`seen     within ${humanSeconds(t.seenBy)}: ${how}; the exporter serves the port down`];
+  if (t.alert) {
+    lines.push(
+      `pending  within ${humanSeconds(t.alert.pendingBy)}: Prometheus scrapes ${METRICS.wanPortUp} == 0 and ${CIRCUIT_ALERT} goes pending (scrape and rule evaluation every ${i.scrapeSeconds} s)`,
+      `firing   ${humanSeconds(t.alert.firingFrom)} to ${humanSeconds(t.alert.firingBy)}: ${CIRCUIT_ALERT} fires once pending for its \`for\` of ${i.alertFor}`,
+    );
+  }
+  return lines;
+}
