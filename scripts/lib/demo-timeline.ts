@@ -3,7 +3,7 @@
  * (how often the collector reads port state, whether webhooks tell it sooner, Prometheus' scrape and
  * rule-evaluation interval, the alert rule's `for`), so the text follows them when they change.
  */
-import { METRICS } from '#common/metric-names.js';
+import { METRICS } from '#common/metrics/index.js';
 import { ALL_ALERTS } from '#dashboards/alerts/rules.js';
 
 export const CIRCUIT_ALERT = 'WanCircuitDown';

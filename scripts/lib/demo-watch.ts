@@ -11,7 +11,7 @@
  * Each check is small: the exporter's gateways of one site (/api/gateways?site_id=, not the whole org,
  * which is megabytes for an L org) and two Prometheus instant queries on one port's series.
  */
-import { LABELS, METRICS } from '#common/metric-names.js';
+import { LABELS, METRICS } from '#common/metrics/index.js';
 import type { PortChange } from '#simulator/control-changes.js';
 import { CIRCUIT_ALERT, humanSeconds, type Timeline } from './demo-timeline.js';
 
