@@ -101,6 +101,8 @@ export function fillPortConfig(
 ): PortConfig {
   const out: PortConfig = {};
   if (!isObject(pc)) return out;
+  // Most configs name no variable: nothing to copy.
+  if (!hasVariables(pc)) return pc;
   for (const [k, v] of Object.entries(pc)) {
     if (!isObject(v)) continue;
     const key = fillVariables(k, vars, unresolved).trim();

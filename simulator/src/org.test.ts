@@ -46,6 +46,39 @@ describe('buildOrg', () => {
     expect(perPort).toBeLessThanOrEqual(4);
   });
 
+  it('writes site variables into the HA template, hub profiles and standalone configs; ports run them filled', () => {
+    const org = build('S', 7);
+    const ha = org.templates.find((t) => t.name.startsWith('branch-ha'))!;
+    expect(Object.keys(ha.port_config)).toContain('{{HA_WAN2_PORT}}');
+    for (const p of org.profiles)
+      expect(JSON.stringify(p.port_config)).toMatch(/\{\{(SITE_CODE|MPLS_IP)\}\}/);
+    const t = orgTruth(org);
+    expect(JSON.stringify(t.gateways)).not.toContain('{{');
+    for (const g of t.gateways.filter((x) => x.hub)) {
+      for (const p of g.ports.filter((x) => x.usage === 'wan')) {
+        expect(p.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        expect(p.type).toBe('static');
+      }
+    }
+    // A name only some sites or devices define is an empty value elsewhere (here: one DC's uplink id).
+    const mpls = t.gateways
+      .filter((g) => g.hub)
+      .map((g) => g.ports.find((p) => p.vlan_id === '' && /MPLS/.test(p.description))!);
+    expect(mpls.map((p) => p.description).sort()).toEqual(['DC1 MPLS UPL-001', 'DC2 MPLS']);
+  });
+
+  it('has SSR gateways: svr paths to the SSR hub only, SRX ones ipsec', () => {
+    const org = build('S', 7);
+    const t = orgTruth(org);
+    const ssr = new Set(t.gateways.filter((g) => g.ssr).map((g) => g.mac));
+    expect(t.gateways.filter((g) => g.ssr && g.hub)).toHaveLength(1);
+    expect(t.gateways.filter((g) => g.ssr && !g.hub).length).toBeGreaterThan(0);
+    for (const p of t.peer_paths) {
+      expect(ssr.has(p.mac)).toBe(ssr.has(p.peer_mac));
+      expect(p.type).toBe(ssr.has(p.mac) ? 'svr' : 'ipsec');
+    }
+  });
+
   it('builds L with the row counts others rely on', () => {
     const org = build('L');
     expect(org.sites).toHaveLength(500);

@@ -30,6 +30,8 @@ export class ApiBudget {
   private cycle = { steady: 0, beforeInsights: 0 };
   /** Session checks, config fetches and insights in the trailing hour. */
   private readonly nonCore = new CallWindow();
+  /** Steady calls per hour outside the core cycle that insights must leave room for. */
+  private readonly overheads: Array<() => number> = [];
 
   constructor(
     private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
@@ -46,8 +48,21 @@ export class ApiBudget {
       share: this.share,
       coreCallsPerCycle: this.steadyCore ?? 0,
       cycleSeconds: this.cycleSeconds,
-      overheadPerHour: this.client.pool.size,
+      overheadPerHour: this.overheadPerHour(),
     });
+  }
+
+  /**
+   * A steady cost per hour besides the core cycles (a phase that re-reads its cache on a schedule,
+   * e.g. the site settings spread over CONFIG_REFRESH_INTERVAL): reserved like the core cycles.
+   */
+  addOverheadPerHour(perHour: () => number): void {
+    this.overheads.push(perHour);
+  }
+
+  /** /self/usage checks (one per token) and the overheads added. */
+  private overheadPerHour(): number {
+    return this.overheads.reduce((n, f) => n + f(), this.client.pool.size);
   }
 
   /** Recompute (token limits may have changed: /self/usage, a token dropped). */
@@ -101,7 +116,7 @@ export class ApiBudget {
       share: this.share,
       coreCallsPerCycle: Math.max(this.steadyCore ?? 0, this.cycle.steady),
       cycleSeconds: this.cycleSeconds,
-      overheadPerHour: this.client.pool.size,
+      overheadPerHour: this.overheadPerHour(),
     });
     const own = this.client.usedLastHour();
     const used = Math.max(own, this.client.pool.requestsThisWindow());

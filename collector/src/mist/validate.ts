@@ -114,16 +114,6 @@ export const screenDeviceStats = (r: unknown) => screen<DeviceStatsRow>(r, DEVIC
 export const screenPortRow = (r: unknown) => screen<PortStatsRow>(r, PORT_ROW);
 export const screenPeerRow = (r: unknown) => screen<PeerPathRow>(r, PEER_ROW);
 
-const readable =
-  <T>(s: (r: unknown) => Screened<T>) =>
-  (r: unknown): r is T =>
-    s(r).kind === 'readable';
-
-/** Readable as they are (no field removed). */
-export const validDeviceStats = readable(screenDeviceStats);
-export const validPortRow = readable(screenPortRow);
-export const validPeerRow = readable(screenPeerRow);
-
 function saneStrings(r: Rec): boolean {
   for (const v of Object.values(r)) if (typeof v === 'string' && v.length > MAX_STRING) return false;
   return true;

@@ -51,6 +51,7 @@ export function buildPhases(
     config.workerInterval,
     now,
   );
+  budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
   const ports: PortsPhase = new PortsPhase(data, gateways, orgSites, configs, siteSettings);
   const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
   const insights = new InsightsPhase(

@@ -102,6 +102,11 @@ export class SiteSettingsPhase implements Phase, SiteVarsSource {
     return this.settings.get(siteId)?.vars;
   }
 
+  /** Calls per hour the spread refresh makes once every site is cached (reserved in the budget). */
+  refreshPerHour(): number {
+    return Math.ceil((this.wanted * 3600) / this.refreshSeconds);
+  }
+
   /** Fill progress: the sites that need variables and have them, of all that need them. */
   fill(): { cached: number; wanted: number } {
     return { cached: this.cached, wanted: this.wanted };
