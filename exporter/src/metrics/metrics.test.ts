@@ -336,9 +336,13 @@ describe('config caches and carried-over records', () => {
     expect(sampleValue(q, METRICS.carriedOverRecords, { operation: 'searchOrgPeerPathStats' })).toBe(0);
     expect(sampleValue(q, METRICS.unresolvedVariables)).toBe(2);
   });
-  it('absent when an older collector does not report them', () => {
+  it('absent when an older collector does not report them', async () => {
+    const { p: q } = await render((o) => {
+      delete o.collectorStats.records;
+      delete o.collectorStats.configs;
+    });
     for (const m of [METRICS.configFillRatio, METRICS.carriedOverRecords, METRICS.unresolvedVariables])
-      expect(samplesOf(p, m)).toEqual([]);
+      expect(samplesOf(q, m)).toEqual([]);
   });
 });
 
