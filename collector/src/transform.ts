@@ -111,15 +111,19 @@ function placeRow(
   const mac = owner.get(r.mac) ?? r.mac;
   const peerMac = typeof r.peer_mac === 'string' ? (owner.get(r.peer_mac) ?? r.peer_mac) : undefined;
   const portId = mapPortName(names.get(mac), r.port_id);
+  const peerPort =
+    typeof r.peer_port_id === 'string' && peerMac !== undefined
+      ? mapPortName(names.get(peerMac), r.peer_port_id)
+      : r.peer_port_id;
+  // Most rows are already on their gateway and port: no copy.
+  if (mac === r.mac && peerMac === r.peer_mac && portId === r.port_id && peerPort === r.peer_port_id)
+    return r;
   const out: PeerPathRow = { ...r, mac, port_id: portId };
   if (portId !== r.port_id) out.interface = r.port_id;
   if (peerMac !== undefined) out.peer_mac = peerMac;
-  if (typeof r.peer_port_id === 'string' && peerMac !== undefined) {
-    const peerPort = mapPortName(names.get(peerMac), r.peer_port_id);
-    if (peerPort !== r.peer_port_id) {
-      out.peer_port_id = peerPort;
-      out.peer_interface = r.peer_port_id;
-    }
+  if (peerPort !== r.peer_port_id) {
+    out.peer_port_id = peerPort;
+    out.peer_interface = r.peer_port_id;
   }
   return out;
 }

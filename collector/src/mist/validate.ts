@@ -40,21 +40,35 @@ interface Rules {
   fields: Record<string, Check>;
 }
 
-function screen<T>(r: unknown, rules: Rules): Screened<T> {
+/** Rules as arrays, checked per record (listings hold tens of thousands). */
+interface CompiledRules {
+  identity: Array<[string, Check]>;
+  fields: Array<[string, Check]>;
+}
+
+const compile = (r: Rules): CompiledRules => ({
+  identity: Object.entries(r.identity),
+  fields: Object.entries(r.fields),
+});
+
+function screen<T>(r: unknown, rules: CompiledRules): Screened<T> {
   if (!isObject(r)) return { kind: 'unreadable' };
-  for (const [k, check] of Object.entries(rules.identity)) if (!check(r[k])) return { kind: 'unreadable' };
+  for (const [k, check] of rules.identity) if (!check(r[k])) return { kind: 'unreadable' };
   let copy: Rec | null = null;
   const drop = (k: string) => {
     copy ??= { ...r };
     delete copy[k];
   };
-  for (const [k, check] of Object.entries(rules.fields)) if (!check(r[k])) drop(k);
+  for (const [k, check] of rules.fields) if (!check(r[k])) drop(k);
   // Any other top-level string of absurd length goes too (a free-text field is still text).
-  for (const [k, v] of Object.entries(r)) if (typeof v === 'string' && v.length > MAX_STRING) drop(k);
+  for (const k in r) {
+    const v = r[k];
+    if (typeof v === 'string' && v.length > MAX_STRING) drop(k);
+  }
   return copy ? { kind: 'damaged', row: copy as T } : { kind: 'readable', row: r as T };
 }
 
-const DEVICE_STATS: Rules = {
+const DEVICE_STATS = compile({
   identity: { id: isId, mac: isMac },
   fields: {
     type: optString,
@@ -72,11 +86,11 @@ const DEVICE_STATS: Rules = {
     module_stat: (v) => absent(v) || Array.isArray(v),
     module2_stat: (v) => absent(v) || Array.isArray(v),
   },
-};
+});
 
 const COUNTERS = ['speed', 'rx_bytes', 'tx_bytes', 'rx_pkts', 'tx_pkts', 'rx_bps', 'tx_bps'] as const;
 
-const PORT_ROW: Rules = {
+const PORT_ROW = compile({
   identity: { mac: isMac, port_id: isName },
   fields: {
     type: optString,
@@ -87,11 +101,11 @@ const PORT_ROW: Rules = {
     port_desc: optString,
     ...Object.fromEntries(COUNTERS.map((k) => [k, optNumber])),
   },
-};
+});
 
 const PATH_NUMBERS = ['latency', 'loss', 'jitter', 'mos', 'uptime', 'mtu', 'hop_count', 'last_seen'] as const;
 
-const PEER_ROW: Rules = {
+const PEER_ROW = compile({
   // A path is known by its two ends and its VPN: a broken one leaves the path unknown.
   identity: {
     mac: isMac,
@@ -108,7 +122,7 @@ const PEER_ROW: Rules = {
     peer_site_id: optString,
     ...Object.fromEntries(PATH_NUMBERS.map((k) => [k, optNumber])),
   },
-};
+});
 
 export const screenDeviceStats = (r: unknown) => screen<DeviceStatsRow>(r, DEVICE_STATS);
 export const screenPortRow = (r: unknown) => screen<PortStatsRow>(r, PORT_ROW);
