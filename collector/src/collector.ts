@@ -18,7 +18,7 @@ import { CycleStatus } from './cycle/status.js';
 import type { CycleOutcome, PhaseName } from './cycle/types.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
 import { AbortedError, RateLimitedError } from './mist/errors.js';
-import { buildPhases, type Phases } from './phases/build.js';
+import { buildPhases, configStats, type Phases, recordStats } from './phases/build.js';
 import { RateLimitMirror } from './rate-limit.js';
 import { FatalError, Session } from './session.js';
 import { Store } from './store/store.js';
@@ -80,6 +80,8 @@ export class Collector {
         api: this.client.countersSnapshot(),
         tokens: this.client.pool.stats(),
         budget: this.budget.stats(),
+        records: recordStats(this.phases),
+        configs: configStats(this.phases),
         insights: this.phases.insights.stats(),
       }),
       now,

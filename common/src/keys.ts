@@ -34,6 +34,8 @@ export const keys = {
   rateLimit: () => 'mist:metadata:rate_limit',
 
   // --- our additions ---
+  /** JSON `{<site_id>: {vars, fetched_at, site_modified_time, config_time}}`: cached site variables (31 days). */
+  siteSettings: () => 'mist:site_settings',
   /** INCR after every write batch; readers reload only when it moves. */
   generation: () => 'mist:metadata:generation',
   /**

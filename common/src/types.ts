@@ -90,6 +90,12 @@ export interface PeerPath {
   /** Ours (additive): the peer's MAC and site, so alerts can group "all paths to a hub". */
   peer_mac?: string;
   peer_site_id?: string;
+  /**
+   * Ours (additive): the local and peer port as Mist named them when that name is not the port
+   * (an SSR network interface like `Lte`), the port keys and `peer_port_id` being the ports.
+   */
+  interface?: string;
+  peer_interface?: string;
   [k: string]: unknown;
 }
 
@@ -123,6 +129,7 @@ export type LoadingPhaseName =
   | 'vpn_peers'
   | 'insights'
   | 'configs'
+  | 'site_settings'
   | 'complete';
 
 /** `mist:metadata:loading_phase` (contract §1.6). */
@@ -161,7 +168,14 @@ export interface CacheStats {
 }
 
 /** Phases of one collector cycle, as reported in CollectorStats. */
-export type CollectorPhase = 'org_sites' | 'gateways' | 'ports' | 'configs' | 'vpn_peers' | 'insights';
+export type CollectorPhase =
+  | 'org_sites'
+  | 'gateways'
+  | 'ports'
+  | 'configs'
+  | 'site_settings'
+  | 'vpn_peers'
+  | 'insights';
 
 export interface PhaseStats {
   /** Outcome of the phase's last run. `skipped`: not run (SKIP_ENRICHMENT, nothing due). */
@@ -187,6 +201,14 @@ export interface TokenStats {
   limit: number;
   /** Epoch seconds until which the token is known exhausted (429), else null. */
   exhausted_until: number | null;
+}
+
+/** One config cache: items held of those the gateways need, and re-fetches since start. */
+export interface ConfigFill {
+  cached: number;
+  wanted: number;
+  /** Items fetched again (Mist said they changed, or their refresh came due). */
+  refetched_total: number;
 }
 
 /**
@@ -228,6 +250,17 @@ export interface CollectorStats {
     used_last_hour: number;
     /** What is left per hour for insights after the core cycles. */
     insights_calls_per_hour: number;
+  };
+  /** Records from Mist that stood in for unreadable ones (the item's previous row), since start. */
+  records?: {
+    carried_over_total: Record<string, number>; // operationId -> rows stood in
+  };
+  /** The config caches: how far their fill got, what was fetched again, what no variable fills. */
+  configs?: {
+    device_configs: ConfigFill;
+    site_settings: ConfigFill;
+    /** Variable references of the gateways' configs that no variable fills (last enrichment). */
+    unresolved_variables: number;
   };
   insights: {
     ports_total: number;

@@ -6,10 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { changesAfter, recordPortChange } from './control-changes.js';
 import { mergeFaults, NO_FAULTS } from './faults.js';
 import { HttpError, readJson, SimInputError, sendJson } from './http.js';
+import { GATEWAY_STATUSES, type GatewayStatus } from './model.js';
 import {
   addGateway,
   gatewayByRef,
   patchConfig,
+  patchSiteVars,
   removeGateway,
   setGatewayStatus,
   setPathsUp,
@@ -44,6 +46,7 @@ const HELP = {
     'POST /__sim/ports/state {gateway_id|mac, port_id, up}',
     'POST /__sim/peer-paths/state {mac, port_id?, peer_mac?, up}',
     'POST /__sim/config {kind: template|profile|device, id, port_config}',
+    'POST /__sim/site-vars {site_id, vars: {name: value|null}}',
     'POST /__sim/gateways {site_id?, hub?}',
     'DELETE /__sim/gateways/<id>',
     'GET|POST|DELETE /__sim/faults',
@@ -84,10 +87,10 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
         break;
       case 'POST /__sim/gateways/status': {
         const gw = gatewayByRef(s.org, body);
-        if (body.status !== 'connected' && body.status !== 'disconnected') {
-          throw new SimInputError('"status" must be "connected" or "disconnected"');
+        if (!GATEWAY_STATUSES.includes(body.status as GatewayStatus)) {
+          throw new SimInputError(`"status" must be one of ${GATEWAY_STATUSES.join(', ')}`);
         }
-        setGatewayStatus(gw, body.status, now);
+        setGatewayStatus(gw, body.status as GatewayStatus, now);
         out = { ok: true, id: gw.id, mac: gw.mac, status: gw.status };
         break;
       }
@@ -137,6 +140,19 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
           }
         }
         out = { ok: true, ...patchConfig(s.org, kind, body.id, pc as Record<string, Body | null>, now) };
+        break;
+      }
+      case 'POST /__sim/site-vars': {
+        if (typeof body.site_id !== 'string') throw new SimInputError('"site_id" must be a string');
+        const vars = body.vars;
+        if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) {
+          throw new SimInputError('"vars" must be an object {name: value | null}');
+        }
+        for (const [k, v] of Object.entries(vars)) {
+          if (v !== null && typeof v !== 'string')
+            throw new SimInputError(`vars["${k}"] must be a string or null`);
+        }
+        out = { ok: true, ...patchSiteVars(s.org, body.site_id, vars as Record<string, string | null>, now) };
         break;
       }
       case 'POST /__sim/gateways': {

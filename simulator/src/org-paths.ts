@@ -53,9 +53,12 @@ export function addPath(
   }
 }
 
-/** Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
+/**
+ * Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs of its kind: SRX
+ * spokes build IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs.
+ */
 export function connectSpoke(org: SimOrg, gw: SimGateway, now: number) {
-  const hubs = org.gateways.filter((h) => h.hub);
+  const hubs = org.gateways.filter((h) => h.hub && h.ssr === gw.ssr);
   if (hubs.length === 0) return;
   wanPortsOf(gw).forEach((sp, j) => {
     const cands: Array<{ hub: SimGateway; port: SimPort; key: [number, number, number] }> = [];

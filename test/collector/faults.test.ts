@@ -48,9 +48,13 @@ describe('tokens and 429', () => {
     const outcome = await col.cycle();
     expect(outcome.ok).toBe(true);
     const s = await rig.sim.control.stats();
-    expect(s.by_status['429']).toBe(1);
-    expect(s.by_token.token1).toBe(1);
-    expect(s.by_token.token2).toBe(s.total - 1);
+    // Calls already in flight on token1 when the first 429 came back (org_sites and gateways start
+    // together) get theirs too; none is sent on it afterwards.
+    const refused = s.by_token.token1;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
+    expect(s.by_status['429']).toBe(refused);
+    expect(s.by_token.token2).toBe(s.total - refused);
 
     const rl = (await json<RateLimitState>(rig.r, keys.rateLimit()))!;
     expect(rl).toMatchObject({ is_limited: false, tokens_exhausted: 1, total_tokens: 2 });
@@ -59,7 +63,7 @@ describe('tokens and 429', () => {
     expect(rl.reset_time).toBeLessThanOrEqual(Math.ceil(Date.now() / 3_600_000) * 3600 + 5);
     expect(await rig.r.ttl(keys.rateLimit())).toBeGreaterThan(3500);
     const st = (await collectorStats(rig.r))!;
-    expect(st.api.rate_limited_total).toEqual({ token1: 1 });
+    expect(st.api.rate_limited_total).toEqual({ token1: refused });
     expect(st.tokens[0].exhausted_until).toBe(rl.reset_time);
 
     await rig.sim.control.reset();

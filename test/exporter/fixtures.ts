@@ -400,6 +400,12 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
         { label: 'token2', requests: 4, limit: 5000, exhausted_until: null },
       ],
       budget: { calls_per_hour: 8000, share: 0.8, used_last_hour: 58, insights_calls_per_hour: 7000 },
+      records: { carried_over_total: { listOrgDevicesStats: 1 } },
+      configs: {
+        device_configs: { cached: 3, wanted: 4, refetched_total: 2 },
+        site_settings: { cached: 1, wanted: 1, refetched_total: 0 },
+        unresolved_variables: 1,
+      },
       insights: {
         ports_total: 7,
         ports_fresh: 3,

@@ -56,7 +56,10 @@ describe('pagination, defaults and errors', () => {
     expect(pages).toBe(Math.ceil(truth.peer_paths.length / 50));
     const key = (r: { mac: string; port_id: string; peer_mac: string; peer_port_id: string }) =>
       `${r.mac}|${r.port_id}|${r.peer_mac}|${r.peer_port_id}`;
-    expect(rows.map(key)).toEqual(truth.peer_paths.map(key));
+    expect(rows.map(key)).toEqual(truth.peer_paths.map((p) => key(p.reported)));
+    // No default type: SRX (ipsec) and SSR (svr) paths alike, SSR ones named by interface.
+    const types = new Set(rows.map((r) => (r as unknown as { type: string }).type));
+    expect([...types].sort()).toEqual(['ipsec', 'svr']);
   });
 
   it('next keeps the filters (port search by device_type, peer paths by mac)', async () => {

@@ -48,4 +48,24 @@ describe('ApiBudget', () => {
     b.cycleStarted();
     expect(b.forInsights().used).toEqual({ lastHour: 1600, nonCoreLastHour: 1500, coreReserve: 0 });
   });
+
+  it('a steady overhead besides the core cycles (a spread cache refresh) is reserved from insights', () => {
+    const b = rig();
+    b.addOverheadPerHour(() => 77);
+    b.cycleStarted();
+    b.spent('core', 17);
+    expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (17 * 12 + 1 + 77));
+  });
+
+  it('the config fill gets what the hour leaves after the core cycles, and a floor when nothing is left', () => {
+    const idle = rig({ used: 100 });
+    idle.cycleStarted();
+    idle.spent('core', 20);
+    // 4000 - 100 used - (20 x 12 + 1).
+    expect(idle.fillAllowance()).toBe(4000 - 100 - 241);
+    const full = rig({ used: 3990 });
+    full.cycleStarted();
+    // A tenth of one cycle's share: 4000 x 0.1 x 300 / 3600.
+    expect(full.fillAllowance()).toBe(33);
+  });
 });

@@ -19,6 +19,9 @@ export interface InsightsUsage {
   coreReserve: number;
 }
 
+/** Share of the budget the config fill may always use, whatever else the hour holds. */
+const FILL_SHARE = 0.1;
+
 export class ApiBudget {
   private budget: Budget;
   /** Calls of a steady core cycle (session checks and core phases: no one-off config fetches). */
@@ -27,6 +30,8 @@ export class ApiBudget {
   private cycle = { steady: 0, beforeInsights: 0 };
   /** Session checks, config fetches and insights in the trailing hour. */
   private readonly nonCore = new CallWindow();
+  /** Steady calls per hour outside the core cycle that insights must leave room for. */
+  private readonly overheads: Array<() => number> = [];
 
   constructor(
     private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
@@ -43,8 +48,21 @@ export class ApiBudget {
       share: this.share,
       coreCallsPerCycle: this.steadyCore ?? 0,
       cycleSeconds: this.cycleSeconds,
-      overheadPerHour: this.client.pool.size,
+      overheadPerHour: this.overheadPerHour(),
     });
+  }
+
+  /**
+   * A steady cost per hour besides the core cycles (a phase that re-reads its cache on a schedule,
+   * e.g. the site settings spread over CONFIG_REFRESH_INTERVAL): reserved like the core cycles.
+   */
+  addOverheadPerHour(perHour: () => number): void {
+    this.overheads.push(perHour);
+  }
+
+  /** /self/usage checks (one per token) and the overheads added. */
+  private overheadPerHour(): number {
+    return this.overheads.reduce((n, f) => n + f(), this.client.pool.size);
   }
 
   /** Recompute (token limits may have changed: /self/usage, a token dropped). */
@@ -84,6 +102,26 @@ export class ApiBudget {
         coreReserve: core,
       },
     };
+  }
+
+  /**
+   * Calls the config fill (device configs, site settings) may make now: what the hour leaves after
+   * the trailing hour's calls and the coming hour's core cycles, and at least FILL_SHARE of a cycle's
+   * budget (one call at least), so that a config change is picked up even while insights use the
+   * whole hour (they adapt: the fill counts as calls outside the core cycle).
+   */
+  fillAllowance(): number {
+    const budget = computeBudget({
+      tokenLimitPerHour: this.client.pool.totalLimit(),
+      share: this.share,
+      coreCallsPerCycle: Math.max(this.steadyCore ?? 0, this.cycle.steady),
+      cycleSeconds: this.cycleSeconds,
+      overheadPerHour: this.overheadPerHour(),
+    });
+    const own = this.client.usedLastHour();
+    const used = Math.max(own, this.client.pool.requestsThisWindow());
+    const floor = Math.max(1, Math.floor((budget.callsPerHour * FILL_SHARE * this.cycleSeconds) / 3600));
+    return Math.max(floor, budget.callsPerHour - used - budget.corePerHour);
   }
 
   /** At a cycle's end: its steady core cost is the estimate for the next ones (unless the session failed). */

@@ -12,11 +12,14 @@ import type { PhaseEnd } from './graph.js';
 import type { CycleOutcome, PhaseKind, PhaseName, Skip } from './types.js';
 
 /** The parts of the stats that other objects own. */
-export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights'> & {
+export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights' | 'records' | 'configs'> & {
   api: Omit<CollectorStats['api'], 'bad_records_total'>;
 };
 
-type OwnStats = Omit<CollectorStats, 'updated_at' | 'api' | 'tokens' | 'budget' | 'insights'>;
+type OwnStats = Omit<
+  CollectorStats,
+  'updated_at' | 'api' | 'tokens' | 'budget' | 'insights' | 'records' | 'configs'
+>;
 
 const secondsOf = (ms: number) => Math.floor(ms / 1000);
 
@@ -147,6 +150,8 @@ export class CycleStats {
       api: { ...live.api, bad_records_total: { ...this.badRecords } },
       tokens: live.tokens,
       budget: live.budget,
+      ...(live.records ? { records: live.records } : {}),
+      ...(live.configs ? { configs: live.configs } : {}),
       insights: live.insights,
     };
   }

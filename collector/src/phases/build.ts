@@ -3,11 +3,13 @@
  * declares its own dependencies):
  *
  *   org_sites ‖ gateways
- *   then  configs (needs gateways, after org_sites)
- *         ports (needs gateways, after org_sites; its search runs alongside configs) -> insights
- *         vpn_peers (needs gateways)
+ *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
+ *         ports (needs gateways, after org_sites; its search runs alongside configs and
+ *               site_settings) -> insights
+ *         vpn_peers (needs gateways; its search runs alongside ports, whose WAN names it reads)
  */
 import type { CollectorConfig } from '#common/config/collector.js';
+import type { CollectorStats } from '#common/types.js';
 import type { ApiBudget } from '../cycle/api-budget.js';
 import { PhaseGraph } from '../cycle/graph.js';
 import type { Store } from '../store/store.js';
@@ -16,11 +18,16 @@ import { GatewaysPhase } from './gateways.js';
 import { InsightsPhase } from './insights.js';
 import { OrgSitesPhase } from './org-sites.js';
 import { PortsPhase } from './ports.js';
+import { SiteSettingsPhase } from './site-settings.js';
 import { VpnPeersPhase } from './vpn-peers.js';
 
 export interface Phases {
   graph: PhaseGraph;
+  configs: ConfigsPhase;
+  siteSettings: SiteSettingsPhase;
   ports: PortsPhase;
+  vpnPeers: VpnPeersPhase;
+  gateways: GatewaysPhase;
   insights: InsightsPhase;
 }
 
@@ -33,9 +40,20 @@ export function buildPhases(
   const { data, read } = store;
   const orgSites = new OrgSitesPhase(data);
   const gateways = new GatewaysPhase(data, read, orgSites, (): boolean => ports.gateways !== null);
-  const configs = new ConfigsPhase(data, read, gateways, orgSites, config.configRefreshInterval, now);
-  const ports: PortsPhase = new PortsPhase(data, gateways, orgSites, configs);
-  const vpnPeers = new VpnPeersPhase(data, gateways, config.skipEnrichment);
+  const configs = new ConfigsPhase(data, read, gateways, orgSites, budget, config.configRefreshInterval, now);
+  const siteSettings = new SiteSettingsPhase(
+    data,
+    gateways,
+    orgSites,
+    configs,
+    budget,
+    config.configRefreshInterval,
+    config.workerInterval,
+    now,
+  );
+  budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
+  const ports: PortsPhase = new PortsPhase(data, gateways, orgSites, configs, siteSettings);
+  const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
   const insights = new InsightsPhase(
     data,
     read,
@@ -45,6 +63,26 @@ export function buildPhases(
     config.workerInterval,
     now,
   );
-  const graph = new PhaseGraph([orgSites, gateways, configs, ports, vpnPeers, insights]);
-  return { graph, ports, insights };
+  const graph = new PhaseGraph([orgSites, gateways, configs, siteSettings, ports, vpnPeers, insights]);
+  return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights };
+}
+
+/** collector_stats `records`: rows that stood in for unreadable records, per listing. */
+export function recordStats(p: Phases): NonNullable<CollectorStats['records']> {
+  return {
+    carried_over_total: {
+      listOrgDevicesStats: p.gateways.carry.total,
+      searchOrgSwOrGwPorts: p.ports.carry.total,
+      searchOrgPeerPathStats: p.vpnPeers.carry.total,
+    },
+  };
+}
+
+/** collector_stats `configs`: the caches' fill, re-fetches and unresolved variables. */
+export function configStats(p: Phases): NonNullable<CollectorStats['configs']> {
+  return {
+    device_configs: { ...p.configs.fill(), refetched_total: p.configs.refetchedTotal },
+    site_settings: { ...p.siteSettings.fill(), refetched_total: p.siteSettings.refetchedTotal },
+    unresolved_variables: p.ports.unresolvedVariables,
+  };
 }

@@ -5,28 +5,26 @@
  * the ports phase writes the full one.
  */
 
-import { carryOverRows, statsRowsFromStored } from '../carry-over.js';
+import { CarryOver, type ScreenedRows, statsRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway } from '../enrich.js';
 import { listAll } from '../mist/paginate.js';
 import type { DeviceStatsRow } from '../mist/payloads.js';
-import { validDeviceStats } from '../mist/validate.js';
+import { screenDeviceStats } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
-import { callOpts, keepValid } from './context.js';
+import { callOpts, screenRows } from './context.js';
 import type { SiteList } from './org-sites.js';
 
 /** What later phases read of this one. */
 export interface GatewayRows {
   /** The last good list: one device-stats row per gateway. */
   readonly rows: readonly DeviceStatsRow[];
-  /** No record of that list was unreadable, so a gateway missing from it has left the org. */
+  /** The list is this run's: a gateway missing from it has left the org (carry-over.ts bounds the rest). */
   readonly complete: boolean;
 }
 
-export async function fetchGateways(
-  ctx: PhaseContext,
-): Promise<{ rows: DeviceStatsRow[]; incomplete: boolean }> {
+export async function fetchGateways(ctx: PhaseContext): Promise<ScreenedRows<DeviceStatsRow>> {
   const raw = await listAll<unknown>(
     ctx.api,
     'listOrgDevicesStats',
@@ -34,10 +32,9 @@ export async function fetchGateways(
     { type: 'gateway' },
     callOpts(ctx),
   );
-  const { rows, rejected } = keepValid(ctx, 'listOrgDevicesStats', raw, validDeviceStats);
-  // One row per gateway id (a page boundary shifting under a live list can repeat one).
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return { rows: [...byId.values()], incomplete: rejected > 0 };
+  // One row per gateway id (a page boundary shifting under a live list can repeat one): carry-over
+  // keys its rows by id.
+  return screenRows(ctx, 'listOrgDevicesStats', raw, screenDeviceStats);
 }
 
 export class GatewaysPhase implements Phase, GatewayRows {
@@ -45,6 +42,7 @@ export class GatewaysPhase implements Phase, GatewayRows {
   readonly kind = 'core';
   rows: DeviceStatsRow[] = [];
   complete = false;
+  readonly carry = new CarryOver<DeviceStatsRow>((x) => x.id);
 
   constructor(
     private readonly writer: DataWriter,
@@ -57,12 +55,12 @@ export class GatewaysPhase implements Phase, GatewayRows {
   restore(stored: StoredState): void {
     // Stand-ins for records the first cycle may find unreadable (see carry-over.ts).
     this.rows = statsRowsFromStored(stored.gateways);
+    this.carry.restore(this.rows);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     await ctx.progress({ description: 'Loading gateway list' });
-    const r = await fetchGateways(ctx);
-    const rows = carryOverRows(r.rows, this.rows, r.incomplete, (x) => x.id);
+    const { rows, carried } = this.carry.apply(await fetchGateways(ctx));
     // First run on an empty Redis: show the gateway list at once, ports follow.
     if (!this.listKnown() && !(await this.reader.hasGateways())) {
       const siteName = new Map((this.org.sites ?? []).map((s) => [s.id, s.name]));
@@ -72,10 +70,10 @@ export class GatewaysPhase implements Phase, GatewayRows {
       );
     }
     this.rows = rows;
-    this.complete = !r.incomplete;
+    this.complete = true;
     return {
       items: rows.length,
-      details: { gateways: rows.length, carried_over: rows.length - r.rows.length },
+      details: { gateways: rows.length, carried_over: carried },
     };
   }
 }

@@ -1,19 +1,20 @@
 /**
  * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs -> the `mist:gateways` array (with `last_update`); insight keys of ports
- * that left are deleted in the same transaction (only after a complete listing).
+ * gateway with its configs and site variables -> the `mist:gateways` array (with `last_update`);
+ * insight keys of ports that left are deleted in the same transaction (after a complete listing).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
-import { carryOverRows, portRowsFromStored } from '../carry-over.js';
+import { CarryOver, portRowsFromStored, type ScreenedRows } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
-import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
+import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
 import { searchAll } from '../mist/paginate.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
-import { validPortRow } from '../mist/validate.js';
+import { screenPortRow } from '../mist/validate.js';
+import { resolveConfig } from '../port-config.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
-import { callOpts, keepValid } from './context.js';
+import { callOpts, screenRows } from './context.js';
 import type { GatewayRows } from './gateways.js';
 import type { SiteList } from './org-sites.js';
 
@@ -23,9 +24,8 @@ export interface GatewayList {
   readonly gateways: readonly Gateway[] | null;
 }
 
-export async function fetchWanPortRows(
-  ctx: PhaseContext,
-): Promise<{ rows: PortStatsRow[]; incomplete: boolean }> {
+/** Every gateway port-search row, screened (the WAN ones are picked after carry-over). */
+export async function fetchPortRows(ctx: PhaseContext): Promise<ScreenedRows<PortStatsRow>> {
   const raw = await searchAll<unknown>(
     ctx.api,
     'searchOrgSwOrGwPorts',
@@ -34,37 +34,49 @@ export async function fetchWanPortRows(
     { device_type: 'gateway', type: 'gateway' },
     callOpts(ctx),
   );
-  const { rows, rejected } = keepValid(ctx, 'searchOrgSwOrGwPorts', raw, validPortRow);
-  return { rows: rows.filter((r) => r.port_usage === 'wan'), incomplete: rejected > 0 };
+  return screenRows(ctx, 'searchOrgSwOrGwPorts', raw, screenPortRow);
 }
 
-/** Port-search rows by the MAC they belong to (an HA cluster's node1 rows go to the cluster). */
+/**
+ * Port-search rows by the gateway they belong to. An HA cluster's rows carrying node1's MAC join the
+ * cluster after its own rows, so a node1 row never takes the place of node0's port of the same name.
+ */
 export function groupRowsByGateway(rows: readonly PortStatsRow[], gateways: readonly DeviceStatsRow[]) {
-  const owner = new Map<string, string>();
-  for (const g of gateways) {
-    owner.set(g.mac, g.mac);
-    for (const k of ['node1_mac', 'node0_mac'] as const) {
-      const m = g[k];
-      if (typeof m === 'string' && m && !owner.has(m)) owner.set(m, g.mac);
-    }
-  }
+  const owner = macOwners(gateways);
   const out = new Map<string, PortStatsRow[]>();
+  const later: Array<[string, PortStatsRow]> = [];
   for (const r of rows) {
     const mac = owner.get(r.mac);
     if (!mac) continue;
+    if (mac !== r.mac) {
+      later.push([mac, r]);
+      continue;
+    }
     const list = out.get(mac) ?? [];
     list.push(r);
     out.set(mac, list);
   }
+  for (const [mac, r] of later) out.set(mac, [...(out.get(mac) ?? []), r]);
   return out;
 }
 
-/** Every gateway enriched with its WAN ports (pure). */
+/** Where the ports phase finds each site's variables (the site-settings phase). */
+export interface SiteVarsSource {
+  /** The site's variables (derived setting), undefined while not fetched. */
+  varsOf(siteId: string): Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Every gateway enriched with its WAN ports (pure). `unresolved` (when given) receives the count of
+ * variable references no variable fills, per gateway.
+ */
 export function enrichGateways(
   statsRows: readonly DeviceStatsRow[],
   rowsByMac: Map<string, PortStatsRow[]>,
   sites: readonly Site[],
   configs: ConfigCaches,
+  siteVars?: SiteVarsSource,
+  unresolved?: { count: number },
 ): Gateway[] {
   const siteById = new Map(sites.map((s) => [s.id, s]));
   return statsRows.map((s) => {
@@ -75,7 +87,9 @@ export function enrichGateways(
       deviceConfig: configs.deviceConfigs.get(s.id),
       templates: configs.templates,
       profiles: configs.profiles,
+      siteVars: s.site_id ? siteVars?.varsOf(s.site_id) : undefined,
     });
+    if (unresolved) unresolved.count += resolved.unresolved.length;
     const ports = buildPorts(s, rowsByMac.get(s.mac) ?? [], resolved);
     return buildGateway(s, typeof site?.name === 'string' ? site.name : '', ports);
   });
@@ -88,21 +102,24 @@ export class PortsPhase implements Phase, GatewayList {
   readonly kind = 'core';
   readonly needs = ['gateways'] as const;
   readonly after = ['org_sites'] as const;
-  /** The port search runs while configs are fetched; the enrichment waits for them. */
-  readonly joins = ['configs'] as const;
+  /** The port search runs while configs and site variables are fetched; the enrichment waits for them. */
+  readonly joins = ['configs', 'site_settings'] as const;
   gateways: Gateway[] | null = null;
-  private prevRows: PortStatsRow[] = [];
+  /** Variable references no variable filled, in the last enrichment (per gateway). */
+  unresolvedVariables = 0;
+  readonly carry = new CarryOver<PortStatsRow>(portRowId);
 
   constructor(
     private readonly writer: DataWriter,
     private readonly stats: GatewayRows,
     private readonly org: SiteList,
     private readonly configs: ConfigCaches,
+    private readonly siteVars: SiteVarsSource,
   ) {}
 
   restore(stored: StoredState): void {
     this.gateways = stored.gateways;
-    this.prevRows = portRowsFromStored(stored.gateways);
+    this.carry.restore(portRowsFromStored(stored.gateways));
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
@@ -111,26 +128,37 @@ export class PortsPhase implements Phase, GatewayList {
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
-    const [ports] = await Promise.all([fetchWanPortRows(ctx), ctx.settled('configs')]);
-    const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
+    const [screened] = await Promise.all([
+      fetchPortRows(ctx),
+      ctx.settled('configs'),
+      ctx.settled('site_settings'),
+    ]);
+    const { rows, carried } = this.carry.apply(screened);
+    const unresolved = { count: 0 };
     const gateways = enrichGateways(
       statsRows,
-      groupRowsByGateway(rows, statsRows),
+      groupRowsByGateway(
+        rows.filter((r) => isWanUsage(r.port_usage)),
+        statsRows,
+      ),
       this.org.sites ?? [],
       this.configs,
+      this.siteVars,
+      unresolved,
     );
-    const complete = this.stats.complete && !ports.incomplete;
     const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
-    const removed = await this.writer.writeGateways(gateways, complete ? members : null);
-    this.prevRows = rows;
+    const removed = await this.writer.writeGateways(gateways, this.stats.complete ? members : null);
     this.gateways = gateways;
+    this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
     return {
       items: total,
       details: {
         gateways: gateways.length,
         wan_ports: total,
-        port_rows: ports.rows.length,
+        port_rows: screened.rows.length,
+        carried_over: carried,
+        unresolved_variables: unresolved.count,
         removed_insight_ports: removed,
       },
     };

@@ -148,4 +148,12 @@ export class DataWriter {
     m.incr(keys.generation());
     await exec(m);
   }
+
+  /** Every cached site's variables, in one value (31 days). */
+  async writeSiteSettings(settings: Record<string, unknown>): Promise<void> {
+    const m = this.redis.multi();
+    m.set(keys.siteSettings(), JSON.stringify(settings), 'EX', CONFIG_CACHE_TTL_SECONDS);
+    m.incr(keys.generation());
+    await exec(m);
+  }
 }

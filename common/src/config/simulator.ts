@@ -125,7 +125,7 @@ export const simulatorSchema = defineSchema({
   invalidRecordRate: {
     name: 'SIM_INVALID_RECORD_RATE',
     description:
-      'Fault: share of records broken: a missing id or mac, a wrong type, an out-of-vocabulary value or a huge string',
+      'Fault: share of records broken: a missing id or mac, a wrong type or a huge string (free-text fields keep free text)',
     default: 0,
     parse: share,
   },

@@ -123,6 +123,7 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
     .family(F.apiErrors, numbersBy(F.apiErrors.labels, api.errors_total, operations))
     .family(F.apiRetries, single(api.retries_total))
     .family(F.apiBadRecords, numbersBy(F.apiBadRecords.labels, api.bad_records_total, operations));
+  writeConfigCaches(st, operations, w);
 
   const byToken = (f: (t: Json) => unknown): Sample[] => {
     const out: Sample[] = [];
@@ -150,6 +151,35 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
     .family(F.insightsFreshPorts, single(ins.ports_fresh))
     .family(F.insightsMissingPorts, single(ins.ports_missing))
     .family(F.insightsRefreshPeriod, single(ins.refresh_period_seconds));
+}
+
+const CACHES = ['device_configs', 'site_settings'];
+
+/** Carried-over records, the config caches' fill and re-fetches, unresolved variables (when reported). */
+function writeConfigCaches(st: Json, operations: string[], w: ExpositionWriter): void {
+  const records = obj(st.records);
+  if (isObject(st.records)) {
+    w.family(
+      F.carriedOverRecords,
+      numbersBy(F.carriedOverRecords.labels, records.carried_over_total, operations),
+    );
+  }
+  if (!isObject(st.configs)) return;
+  const configs = st.configs;
+  const fill: Sample[] = [];
+  const refetches: Sample[] = [];
+  for (const cache of CACHES) {
+    const c = obj(configs[cache]);
+    const cached = finite(c.cached);
+    const wanted = finite(c.wanted);
+    if (cached !== null && wanted !== null)
+      fill.push([labelSet(F.configFillRatio.labels, [cache]), wanted > 0 ? cached / wanted : 1]);
+    const n = finite(c.refetched_total);
+    if (n !== null) refetches.push([labelSet(F.configRefetches.labels, [cache]), n]);
+  }
+  w.family(F.configFillRatio, fill)
+    .family(F.configRefetches, refetches)
+    .family(F.unresolvedVariables, single(configs.unresolved_variables));
 }
 
 /** Families that depend on the clock: written per scrape. */

@@ -343,6 +343,35 @@ describe('family definitions', () => {
   });
 });
 
+describe('config caches and carried-over records', () => {
+  it('fill ratio per cache, re-fetches, carried-over records and unresolved variables when reported', async () => {
+    const { p: q } = await render((o) => {
+      o.collectorStats.records = { carried_over_total: { listOrgDevicesStats: 3 } };
+      o.collectorStats.configs = {
+        device_configs: { cached: 15, wanted: 20, refetched_total: 4 },
+        site_settings: { cached: 0, wanted: 0, refetched_total: 0 },
+        unresolved_variables: 2,
+      };
+    });
+    expect(sampleValue(q, METRICS.configFillRatio, { cache: 'device_configs' })).toBe(0.75);
+    // Nothing needed is all there.
+    expect(sampleValue(q, METRICS.configFillRatio, { cache: 'site_settings' })).toBe(1);
+    expect(sampleValue(q, METRICS.configRefetches, { cache: 'device_configs' })).toBe(4);
+    expect(sampleValue(q, METRICS.carriedOverRecords, { operation: 'listOrgDevicesStats' })).toBe(3);
+    // Every known operation starts at 0.
+    expect(sampleValue(q, METRICS.carriedOverRecords, { operation: 'searchOrgPeerPathStats' })).toBe(0);
+    expect(sampleValue(q, METRICS.unresolvedVariables)).toBe(2);
+  });
+  it('absent when an older collector does not report them', async () => {
+    const { p: q } = await render((o) => {
+      delete o.collectorStats.records;
+      delete o.collectorStats.configs;
+    });
+    for (const m of [METRICS.configFillRatio, METRICS.carriedOverRecords, METRICS.unresolvedVariables])
+      expect(samplesOf(q, m)).toEqual([]);
+  });
+});
+
 describe('collector counters start at zero', () => {
   it('every known operation and token has an errors / 429 / bad-records series, 0 when none happened', async () => {
     expect(sampleValue(p, METRICS.apiErrors, { operation: 'listOrgDevicesStats' })).toBe(0);
