@@ -217,8 +217,15 @@ describe('buildPorts', () => {
       },
     });
     const r = resolveConfig(s, { site: SITE, templates, profiles });
-    const ports = buildPorts(s, [row('ge-0/0/1', { up: false }), row('ge-0/0/0')], r);
+    const ports = buildPorts(
+      s,
+      [row('ge-0/0/1', { up: false, last_flapped: 1_700_000_000 }), row('ge-0/0/0')],
+      r,
+    );
     expect(ports.map((p) => p.name)).toEqual(['ge-0/0/0', 'ge-0/0/1']);
+    // When the down port went down comes from the search row; a row without it says nothing.
+    expect(ports[1].last_flapped).toBe(1_700_000_000);
+    expect(ports[0]).not.toHaveProperty('last_flapped');
     expect(ports[0]).toMatchObject({
       name: 'ge-0/0/0',
       port_id: 'ge-0/0/0',

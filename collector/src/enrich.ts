@@ -177,6 +177,7 @@ const OWN_FIELDS = new Set([
   'mac',
   'rx_bps',
   'tx_bps',
+  'last_flapped',
   'config_source',
 ]);
 
@@ -238,6 +239,10 @@ export function buildPort(
     config_source: deviceEntry ? 'device' : cfg ? resolved.source : 'none',
   };
   if (resolved.known) port.template_type = templateType;
+  // When a down circuit went down: what the status page shows as "since".
+  if (typeof row?.last_flapped === 'number' && Number.isFinite(row.last_flapped)) {
+    port.last_flapped = row.last_flapped;
+  }
   if (!port.wan_type && typeof cfg?.wan_type === 'string') port.wan_type = cfg.wan_type;
   if (runtime) {
     for (const [k, v] of Object.entries(runtime)) if (!OWN_FIELDS.has(k) && !(k in port)) port[k] = v;

@@ -47,6 +47,8 @@ export interface WanPort {
   /** Last known rates from the port search (ours; the reference had none). */
   rx_bps?: number;
   tx_bps?: number;
+  /** Epoch seconds of the port's last up/down change, from the port search (ours; absent when unknown). */
+  last_flapped?: number;
   /** Ours: where the port's config came from; `device` = a device-level override of the base. */
   config_source?: 'device' | 'template' | 'profile' | 'none';
   /** if_stat pass-through fields such as address_mode, ips, servp_info, wan_type, port_usage. */

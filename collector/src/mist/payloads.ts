@@ -72,6 +72,8 @@ export interface PortStatsRow {
   tx_pkts?: number | null;
   rx_bps?: number | null;
   tx_bps?: number | null;
+  /** Epoch seconds of the last up/down change. */
+  last_flapped?: number | null;
   [k: string]: unknown;
 }
 
