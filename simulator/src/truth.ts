@@ -3,8 +3,9 @@
  * computed with the contract's rules (runtime IP before config IP, prefix-length netmask,
  * address_mode before template type).
  */
+import { PEER_PATH_TTL_SECONDS } from '#common/ttl.js';
 import type { SimOrg, SimPort } from './model.js';
-import { pathUp } from './org-state.js';
+import { peerRowsIn } from './peer-rows.js';
 import { addressMode, portAddress } from './runtime.js';
 
 export interface TruthPort {
@@ -56,7 +57,11 @@ export interface OrgTruth {
   org_name: string;
   sites: Array<{ id: string; name: string; gatewaytemplate_id: string | null }>;
   gateways: TruthGateway[];
-  /** One row per direction, exactly the rows `searchOrgPeerPathStats` returns. */
+  /**
+   * One row per direction of the org's gateways: the rows `searchOrgPeerPathStats` returns for the
+   * last PEER_PATH_TTL_SECONDS (a departed path's last row included while that covers it), which is
+   * what a client that drops paths not seen for that long keeps.
+   */
   peer_paths: TruthPath[];
   templates: Array<{ id: string; name: string; modified_time: number }>;
   profiles: Array<{ id: string; name: string; modified_time: number }>;
@@ -81,25 +86,21 @@ function truthPort(p: SimPort): TruthPort {
   };
 }
 
-export function orgTruth(org: SimOrg): OrgTruth {
-  const name = (mac: string) => org.gatewayByMac.get(mac)?.name ?? '';
+export function orgTruth(org: SimOrg, now: number): OrgTruth {
   const peer_paths: TruthPath[] = [];
-  for (const p of org.paths) {
-    const up = pathUp(org, p);
-    for (const [local, remote] of [
-      [p.spoke, p.hub],
-      [p.hub, p.spoke],
-    ]) {
-      peer_paths.push({
-        mac: local.mac,
-        port_id: local.port_id,
-        peer_mac: remote.mac,
-        peer_router_name: name(remote.mac),
-        peer_port_id: remote.port_id,
-        up,
-        vpn_name: p.vpn_name,
-      });
-    }
+  const window = { start: now - PEER_PATH_TTL_SECONDS, end: now };
+  for (const ref of peerRowsIn(org, now, window)) {
+    if (!org.gatewayByMac.has(ref.mac)) continue;
+    const r = ref.render();
+    peer_paths.push({
+      mac: ref.mac,
+      port_id: String(r.port_id),
+      peer_mac: String(r.peer_mac),
+      peer_router_name: String(r.peer_router_name ?? ''),
+      peer_port_id: String(r.peer_port_id ?? ''),
+      up: r.up === true,
+      vpn_name: typeof r.vpn_name === 'string' ? r.vpn_name : null,
+    });
   }
   return {
     org_id: org.id,

@@ -15,7 +15,6 @@ import type {
   Site,
   WorkerStatus,
 } from '#common/types.js';
-import { clearOfHourEnd } from '../helpers/clock.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import { collector, json, type Rig, startRig, type TestCollector } from './harness.js';
 
@@ -29,7 +28,6 @@ let gws: Gateway[];
 let firstCalls: Record<string, number>;
 
 beforeAll(async () => {
-  await clearOfHourEnd(20); // the per-token counts of this hour must cover the whole cycle
   rig = await startRig({ size: 'S', seed: 7 });
   col = await collector(rig, { WORKER_INTERVAL: String(INTERVAL) });
   const outcome = await col.cycle();

@@ -6,7 +6,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';
 import type { PeerEnvelope, RateLimitState } from '#common/types.js';
-import { clearOfHourEnd } from '../helpers/clock.js';
 import {
   collector,
   collectorStats,
@@ -26,7 +25,6 @@ describe('tokens and 429', () => {
   let rig: Rig;
   let col: TestCollector;
   beforeAll(async () => {
-    await clearOfHourEnd(20); // an hour's spent budget must stay spent while the tests look at it
     rig = await startRig({ size: 'S', tokens: ['tok-alpha-1', 'tok-bravo-2'], rateLimit: 60 });
   });
   afterAll(async () => {
@@ -34,7 +32,7 @@ describe('tokens and 429', () => {
     await rig?.stop();
   });
 
-  it('rotates to the next token on 429 and does not use the exhausted one again this hour', async () => {
+  it('on 429 (no Retry-After) asks /self/usage when the window resets, rotates, and rests the token until then', async () => {
     col = await collector(rig, { SKIP_ENRICHMENT: 'true' });
     expect((await col.cycle()).ok).toBe(true);
     const before = await rig.sim.control.stats();
@@ -49,14 +47,17 @@ describe('tokens and 429', () => {
     expect(outcome.ok).toBe(true);
     const s = await rig.sim.control.stats();
     expect(s.by_status['429']).toBe(1);
-    expect(s.by_token.token1).toBe(1);
-    expect(s.by_token.token2).toBe(s.total - 1);
+    // The refused call and the /self/usage question, both with token1; then token2 only.
+    expect(s.by_token.token1).toBe(2);
+    expect(s.by_operation.getSelfApiUsage).toBe(1);
+    expect(s.by_token.token2).toBe(s.total - 2);
 
     const rl = (await json<RateLimitState>(rig.r, keys.rateLimit()))!;
     expect(rl).toMatchObject({ is_limited: false, tokens_exhausted: 1, total_tokens: 2 });
-    // The simulator sends Retry-After up to the end of its clock hour.
-    expect(rl.reset_time).toBeGreaterThan(Date.now() / 1000);
-    expect(rl.reset_time).toBeLessThanOrEqual(Math.ceil(Date.now() / 3_600_000) * 3600 + 5);
+    // The reset is the end of token1's own window, as /self/usage tells it (the simulator's windows
+    // start with a token's first call, not on the clock hour).
+    const usage = await (await rig.sim.get('/api/v1/self/usage', 'tok-alpha-1')).json();
+    expect(Math.abs(rl.reset_time - (Date.now() / 1000 + usage.seconds))).toBeLessThan(5);
     expect(await rig.r.ttl(keys.rateLimit())).toBeGreaterThan(3500);
     const st = (await collectorStats(rig.r))!;
     expect(st.api.rate_limited_total).toEqual({ token1: 1 });
@@ -267,7 +268,6 @@ describe('a restart within the hour', () => {
   const cols: TestCollector[] = [];
   beforeAll(async () => {
     // A small hourly limit so that the first process's insights burst is most of the hour's budget.
-    await clearOfHourEnd(20); // both processes within one clock hour
     rig = await startRig({ size: 'S', rateLimit: 150 });
   });
   afterAll(async () => {

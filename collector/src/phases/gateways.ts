@@ -8,8 +8,8 @@
 import { carryOverRows, statsRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway } from '../enrich.js';
-import { listAll } from '../mist/paginate.js';
-import type { DeviceStatsRow } from '../mist/payloads.js';
+import { listPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject } from '../mist/payloads.js';
 import { validDeviceStats } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
@@ -27,17 +27,21 @@ export interface GatewayRows {
 export async function fetchGateways(
   ctx: PhaseContext,
 ): Promise<{ rows: DeviceStatsRow[]; incomplete: boolean }> {
-  const raw = await listAll<unknown>(
+  // Pages are read at the same time, so a gateway can move across a page boundary: one row per id
+  // is kept, and a few rows short of the total make an incomplete (not a failed) listing.
+  const listing = await listPages<unknown>(
     ctx.api,
     'listOrgDevicesStats',
     `/api/v1/orgs/${ctx.orgId}/stats/devices`,
     { type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.id === 'string' ? r.id : null),
+      tolerateShortfall: true,
+    },
   );
-  const { rows, rejected } = keepValid(ctx, 'listOrgDevicesStats', raw, validDeviceStats);
-  // One row per gateway id (a page boundary shifting under a live list can repeat one).
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return { rows: [...byId.values()], incomplete: rejected > 0 };
+  const { rows, rejected } = keepValid(ctx, 'listOrgDevicesStats', listing.items, validDeviceStats);
+  return { rows, incomplete: rejected > 0 || listing.missing > 0 };
 }
 
 export class GatewaysPhase implements Phase, GatewayRows {

@@ -8,8 +8,8 @@ import type { Gateway, Site } from '#common/types.js';
 import { carryOverRows, portRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
-import { searchAll } from '../mist/paginate.js';
-import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
+import { searchPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
 import { validPortRow } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
@@ -26,16 +26,25 @@ export interface GatewayList {
 export async function fetchWanPortRows(
   ctx: PhaseContext,
 ): Promise<{ rows: PortStatsRow[]; incomplete: boolean }> {
-  const raw = await searchAll<unknown>(
+  // One sequential cursor walk (the port search's `mac` filter is documented for one device only,
+  // so it cannot be split like the peer-path search). Rows tied with a cursor repeat: one per port.
+  const listing = await searchPages<unknown>(
     ctx.api,
     'searchOrgSwOrGwPorts',
     `/api/v1/orgs/${ctx.orgId}/stats/ports/search`,
     // `type` is the pre-2602 name of the filter: both, so old and new servers filter server-side.
     { device_type: 'gateway', type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.mac === 'string' ? `${r.mac}/${String(r.port_id)}` : null),
+      tolerateShortfall: true,
+    },
   );
-  const { rows, rejected } = keepValid(ctx, 'searchOrgSwOrGwPorts', raw, validPortRow);
-  return { rows: rows.filter((r) => r.port_usage === 'wan'), incomplete: rejected > 0 };
+  const { rows, rejected } = keepValid(ctx, 'searchOrgSwOrGwPorts', listing.items, validPortRow);
+  return {
+    rows: rows.filter((r) => r.port_usage === 'wan'),
+    incomplete: rejected > 0 || listing.missing > 0,
+  };
 }
 
 /** Port-search rows by the MAC they belong to (an HA cluster's node1 rows go to the cluster). */
