@@ -3,16 +3,13 @@
  * was seen in the window (a disconnected gateway last reported when it went away), and the last rows
  * of departed paths whose `last_seen` lies in the window. The search and the ground truth both ask.
  */
-import type { SimOrg } from './model.js';
+import type { SimDepartedRow, SimOrg, SimPath, SimPathEnd } from './model.js';
 import { peerRow } from './render-stats.js';
-import { lastSeen } from './runtime.js';
 
-export interface PeerRowRef {
-  /** Search sort key: the path's sequence number and side. */
-  seq: number;
-  mac: string;
-  render: () => Record<string, unknown>;
-}
+/** A row to render: a live path seen from `local`, or a departed path's kept row. */
+export type PeerRowRef =
+  | { seq: number; mac: string; path: SimPath; local: SimPathEnd; departed?: undefined }
+  | { seq: number; mac: string; departed: SimDepartedRow };
 
 export interface PeerRowFilter {
   macs?: Set<string> | null;
@@ -21,7 +18,6 @@ export interface PeerRowFilter {
 
 export function peerRowsIn(
   org: SimOrg,
-  now: number,
   window: { start: number; end: number },
   filter: PeerRowFilter = {},
 ): PeerRowRef[] {
@@ -30,25 +26,30 @@ export function peerRowsIn(
   const paths = macs
     ? [...new Set([...macs].flatMap((m) => org.pathsByMac.get(m) ?? []))].sort((a, b) => a.seq - b.seq)
     : org.paths;
+  const add = (path: SimPath, local: SimPathEnd, side: 0 | 1) => {
+    if (macs && !macs.has(local.mac)) return;
+    const gw = org.gatewayByMac.get(local.mac);
+    if (!gw || (sites && !sites.has(gw.site_id))) return;
+    // Seen until now while connected, else until it went away.
+    if (gw.status !== 'connected' && gw.status_since < window.start) return;
+    rows.push({ seq: path.seq * 2 + side, mac: local.mac, path, local });
+  };
   for (const path of paths) {
-    for (const [local, side] of [
-      [path.spoke, 0],
-      [path.hub, 1],
-    ] as const) {
-      if (macs && !macs.has(local.mac)) continue;
-      const gw = org.gatewayByMac.get(local.mac);
-      if (!gw || (sites && !sites.has(gw.site_id))) continue;
-      if (lastSeen(gw, now) < window.start) continue;
-      rows.push({ seq: path.seq * 2 + side, mac: local.mac, render: () => peerRow(org, path, local, now) });
-    }
+    add(path, path.spoke, 0);
+    add(path, path.hub, 1);
   }
   let departed = false;
   for (const d of org.departedRows) {
     if (d.last_seen < window.start || d.last_seen > window.end) continue;
     if ((macs && !macs.has(d.mac)) || (sites && (d.site_id === null || !sites.has(d.site_id)))) continue;
-    rows.push({ seq: d.seq, mac: d.mac, render: () => structuredClone(d.row) });
+    rows.push({ seq: d.seq, mac: d.mac, departed: d });
     departed = true;
   }
   if (departed) rows.sort((a, b) => a.seq - b.seq);
   return rows;
+}
+
+/** The Mist row of a reference (a fresh object: fault injection may change it). */
+export function renderPeerRow(org: SimOrg, ref: PeerRowRef, now: number): Record<string, unknown> {
+  return ref.departed ? structuredClone(ref.departed.row) : peerRow(org, ref.path, ref.local, now);
 }

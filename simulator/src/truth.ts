@@ -5,7 +5,7 @@
  */
 import { PEER_PATH_TTL_SECONDS } from '#common/ttl.js';
 import type { SimOrg, SimPort } from './model.js';
-import { peerRowsIn } from './peer-rows.js';
+import { peerRowsIn, renderPeerRow } from './peer-rows.js';
 import { addressMode, portAddress } from './runtime.js';
 
 export interface TruthPort {
@@ -89,9 +89,9 @@ function truthPort(p: SimPort): TruthPort {
 export function orgTruth(org: SimOrg, now: number): OrgTruth {
   const peer_paths: TruthPath[] = [];
   const window = { start: now - PEER_PATH_TTL_SECONDS, end: now };
-  for (const ref of peerRowsIn(org, now, window)) {
+  for (const ref of peerRowsIn(org, window)) {
     if (!org.gatewayByMac.has(ref.mac)) continue;
-    const r = ref.render();
+    const r = renderPeerRow(org, ref, now);
     peer_paths.push({
       mac: ref.mac,
       port_id: String(r.port_id),

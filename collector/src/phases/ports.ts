@@ -1,7 +1,8 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs -> the `mist:gateways` array (with `last_update`); insight keys of ports
- * that left are deleted in the same transaction (only after a complete listing).
+ * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the cycle, then
+ * the pure enrichment of every gateway with its configs -> the `mist:gateways` array (with
+ * `last_update`); insight keys of ports that left are deleted in the same transaction (only after a
+ * complete listing).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
@@ -95,10 +96,12 @@ const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
-  readonly needs = ['gateways'] as const;
-  readonly after = ['org_sites'] as const;
-  /** The port search runs while configs are fetched; the enrichment waits for them. */
-  readonly joins = ['configs'] as const;
+  /**
+   * The port search needs nothing of this run, so it starts with the cycle (one cursor walk is the
+   * longest chain of calls in a large org's cycle); the enrichment waits for the gateway list, the
+   * sites and the configs, and nothing is written when the gateway list failed.
+   */
+  readonly joins = ['gateways', 'org_sites', 'configs'] as const;
   gateways: Gateway[] | null = null;
   private prevRows: PortStatsRow[] = [];
 
@@ -115,12 +118,21 @@ export class PortsPhase implements Phase, GatewayList {
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const stop = new AbortController();
+    const search = fetchWanPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) });
+    search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
+    const gatewaysRun = await ctx.settled('gateways');
+    if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
+      stop.abort();
+      await search.catch(() => {});
+      throw new Error(`not run: the gateways phase ${gatewaysRun === 'error' ? 'failed' : 'did not run'}`);
+    }
     const statsRows = this.stats.rows;
     await ctx.progress({
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
-    const [ports] = await Promise.all([fetchWanPortRows(ctx), ctx.settled('configs')]);
+    const [ports] = await Promise.all([search, ctx.settled('configs'), ctx.settled('org_sites')]);
     const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
     const gateways = enrichGateways(
       statsRows,

@@ -1,7 +1,7 @@
 /** Org-wide stats: device stats (list), port search and peer-path search (search envelopes). */
 import type { SimGateway, SimPort } from '../model.js';
 import { listPage, searchPage } from '../pagination.js';
-import { peerRowsIn } from '../peer-rows.js';
+import { peerRowsIn, renderPeerRow } from '../peer-rows.js';
 import { type DeviceStatsField, deviceStatsRecord, portRow } from '../render-stats.js';
 import { resolveWindow } from '../time-params.js';
 import { boolParam, enumParam, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
@@ -86,11 +86,11 @@ export const statsRoutes: MistRoute[] = [
       const rows =
         type[0] === 'svr'
           ? []
-          : peerRowsIn(ctx.org, ctx.now, window, {
+          : peerRowsIn(ctx.org, window, {
               macs: listParam(q, 'mac', true),
               sites: listParam(q, 'site_id'),
             });
-      return { body: searchPage(ctx, rows, (r) => r.render(), window) };
+      return { body: searchPage(ctx, rows, (r) => renderPeerRow(ctx.org, r, ctx.now), window) };
     },
   },
 ];
