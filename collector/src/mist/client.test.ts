@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MistClient, parseRetryAfter, withQuery } from './client.js';
 import { MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
-import { listAll, searchAll } from './paginate.js';
+import { listAll, searchAll, searchPages } from './paginate.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 interface Fake {
@@ -276,6 +276,50 @@ describe('pagination', () => {
     expect(items).toEqual([1, 2, 3]);
     expect(f.seen[0].path).toBe('/s?device_type=gateway&limit=1000');
     expect(f.seen[1].path).toBe('/s?limit=2&search_after=%5B2%5D');
+  });
+  it('search: rows repeated across pages are kept once; a small shortfall is counted when tolerated', async () => {
+    const f = await fake((req, res) => {
+      const after = new URL(req.url ?? '', 'http://x').searchParams.get('search_after');
+      if (!after)
+        return json(res, 200, {
+          results: [{ k: 1 }, { k: 2 }],
+          total: 400,
+          start: 10,
+          end: 20,
+          next: '/s?search_after=%5B2%5D',
+        });
+      // The row at the cursor again, then the last one: 3 distinct rows of the 400 announced.
+      json(res, 200, { results: [{ k: 2 }, { k: 3 }], total: 400 });
+    });
+    const c = client(f.url);
+    const identity = (r: unknown) => String((r as { k: number }).k);
+    await expect(
+      searchPages(c, 'searchOrgPeerPathStats', '/s', {}, { identity, tolerateShortfall: true }),
+    ).rejects.toThrow('searchOrgPeerPathStats: got 3 of 400 results');
+    const g = await fake((req, res) => {
+      const after = new URL(req.url ?? '', 'http://x').searchParams.get('search_after');
+      if (!after)
+        return json(res, 200, {
+          results: [{ k: 1 }, { k: 2 }],
+          total: 9,
+          start: 10,
+          end: 20,
+          next: '/s?search_after=%5B2%5D',
+        });
+      // The index shrank between the pages: the smaller total counts.
+      json(res, 200, { results: [{ k: 2 }, { k: 3 }], total: 8 });
+    });
+    const d = client(g.url);
+    const l = await searchPages(d, 'searchOrgPeerPathStats', '/s', {}, { identity, tolerateShortfall: true });
+    expect(l).toMatchObject({
+      items: [{ k: 1 }, { k: 2 }, { k: 3 }],
+      missing: 5,
+      repeated: 1,
+      window: { start: 10, end: 20 },
+    });
+    expect(d.counters.short_listings_total).toEqual({ searchOrgPeerPathStats: 1 });
+    // Without tolerance the same walk fails.
+    await expect(searchAll(d, 'searchOrgPeerPathStats', '/s', {})).rejects.toThrow('got 4 of 8 results');
   });
   it('search: a missing page (fewer results than total) is an error', async () => {
     const f = await fake((_req, res) => json(res, 200, { results: [1], total: 3 }));
