@@ -142,6 +142,20 @@ describe('MistClient', () => {
     expect(second.resetAt).toBe(now + 10_000);
     expect(f.seen).toHaveLength(4);
   });
+  it('a 429 while /self/usage says budget is left (not the hourly limit): backs off 5 s, then 10 s', async () => {
+    const f = await fake((req, res) =>
+      req.url === '/api/v1/self/usage'
+        ? json(res, 200, { requests: 10, request_limit: 5000, seconds: 100 })
+        : json(res, 429, { detail: 'Too Many Request' }),
+    );
+    let now = 10 * 3_600_000 + 60_000;
+    const c = client(f.url, { tokens: ['tok-A'], maxRateLimitWaitMs: 0, now: () => now });
+    const first = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(first.resetAt).toBe(now + 5_000);
+    now += 5_000;
+    const second = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(second.resetAt).toBe(now + 10_000);
+  });
   it('throws RateLimitedError (with the reset time) when every token is exhausted, without hammering', async () => {
     const f = await fake((_req, res) => json(res, 429, { detail: 'Too Many Request' }));
     const c = client(f.url, { maxRateLimitWaitMs: 1000 });

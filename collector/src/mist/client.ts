@@ -356,7 +356,8 @@ export class MistClient implements MistApi {
     }
     const problem = opts.validate?.(body) ?? null;
     if (problem) throw new Transient(`unexpected body: ${problem}`);
-    this.pool.recordSuccess(tok.index);
+    // The /self/usage question answering says nothing of whether the token may call again.
+    if (!resetQuestion) this.pool.recordSuccess(tok.index);
     if (this.pool.exhausted().count === 0 && this.hadLimits) {
       this.hadLimits = false;
       this.opts.onRateLimitChange?.();
