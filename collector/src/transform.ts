@@ -87,15 +87,11 @@ export function mapPortName(names: PortNames | undefined, id: string): string {
   return names.exact.get(id) ?? names.folded.get(id.trim().toLowerCase()) ?? id;
 }
 
-/** Identity of a path: the same local port to the same peer port over the same VPN. */
+/** Identity of a path: the same local port to the same peer port (`vpn_name` is in no spec version). */
 function pathKey(r: PeerPathRow): string {
-  return [
-    r.port_id,
-    r.peer_mac ?? r.peer_router_name ?? '',
-    r.peer_port_id ?? '',
-    r.vpn_name ?? '',
-    r.type ?? '',
-  ].join('\u0000');
+  return [r.port_id, r.peer_mac ?? r.peer_router_name ?? '', r.peer_port_id ?? '', r.type ?? ''].join(
+    '\u0000',
+  );
 }
 
 /**

@@ -242,6 +242,8 @@ export interface CollectorStats {
     errors_total: Record<string, number>; // operationId -> failed calls (after retries)
     retries_total: number;
     bad_records_total: Record<string, number>; // operationId -> records skipped as invalid
+    /** operationId -> listings accepted a few rows short of the announced total (kept as incomplete). */
+    short_listings_total?: Record<string, number>;
   };
   tokens: TokenStats[];
   budget: {

@@ -77,7 +77,7 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
         break;
       }
       case 'GET /__sim/org':
-        out = orgTruth(s.org);
+        out = orgTruth(s.org, now);
         break;
       case 'GET /__sim/known-issues':
         out = { profile: s.org.profile, issues: s.org.knownIssues };
@@ -195,7 +195,7 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       default: {
         const del = /^DELETE \/__sim\/gateways\/([^/]+)$/.exec(route);
         if (del) {
-          const gw = removeGateway(s.org, decodeURIComponent(del[1]));
+          const gw = removeGateway(s.org, decodeURIComponent(del[1]), now);
           out = { ok: true, id: gw.id, mac: gw.mac };
           break;
         }

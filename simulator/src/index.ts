@@ -45,7 +45,7 @@ export interface SimulatorOptions {
   foreignTokens?: string[];
   /** Default derived from the seed. */
   orgId?: string;
-  /** Calls per clock hour per token. Default 5000. */
+  /** Calls per hourly window per token (a window starts with the token's first call). Default 5000. */
   rateLimit?: number;
   /** Fixed latency added to every Mist call, ms. Default 0. */
   latencyMs?: number;
@@ -53,7 +53,7 @@ export interface SimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Send Retry-After on 429. Default true. */
+  /** Send Retry-After (seconds to the end of the token's window) on 429. Mist documents none: default false. */
   retryAfter?: boolean;
   faults?: Partial<Faults>;
   /** Start the simulated clock at this epoch (seconds) instead of now. */
@@ -122,7 +122,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stats: new CallStats(),
     faults: mergeFaults(NO_FAULTS, opts.faults ?? {}, OPERATION_IDS),
     baseLatencyMs: opts.latencyMs ?? 0,
-    retryAfter: opts.retryAfter ?? true,
+    retryAfter: opts.retryAfter ?? false,
     tokens: tokenMap,
     rng: new Rng(hash32(`faults|${seed}`)),
     log,
@@ -140,7 +140,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     tokens: [...tokens],
     clock,
-    truth: () => orgTruth(state.org),
+    truth: () => orgTruth(state.org, clock.now()),
     knownIssues: () => structuredClone(state.org.knownIssues),
     stats: () => state.stats.snapshot(),
     resetStats: (o = {}) => {

@@ -148,6 +148,19 @@ export interface SimPath {
   mtu: number;
 }
 
+/**
+ * The last row a local gateway reported of a path that no longer exists (its hub was removed, its
+ * port left the WAN): searches keep returning it while their window covers its `last_seen`.
+ */
+export interface SimDepartedRow {
+  /** The row's search sort key (the path's rows keep theirs). */
+  seq: number;
+  mac: string;
+  site_id: string | null;
+  last_seen: number;
+  row: Record<string, unknown>;
+}
+
 export interface SimOrg {
   id: string;
   name: string;
@@ -165,6 +178,8 @@ export interface SimOrg {
   profiles: SimConfigObject[];
   gateways: SimGateway[];
   paths: SimPath[];
+  /** Rows of departed paths, oldest first (kept a week, longer than any window a client asks). */
+  departedRows: SimDepartedRow[];
   siteById: Map<string, SimSite>;
   templateById: Map<string, SimConfigObject>;
   profileById: Map<string, SimConfigObject>;

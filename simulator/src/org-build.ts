@@ -94,6 +94,7 @@ export function buildOrg(opts: BuildOptions): SimOrg {
     profiles: [],
     gateways: [],
     paths: [],
+    departedRows: [],
     siteById: new Map(),
     templateById: new Map(),
     profileById: new Map(),
@@ -373,7 +374,9 @@ export function createSpoke(
 
   if (f.disconnected) {
     gw.status = 'disconnected';
-    gw.status_since = Math.max(gw.boot_time + 60, now - r.int(600, 3 * DAY));
+    // Hours ago, so its peer-path rows are well past the staleness threshold clients apply
+    // (PEER_PATH_TTL_SECONDS) and do not cross it while a test runs.
+    gw.status_since = Math.max(gw.boot_time + 60, now - r.int(2 * 3600, 3 * DAY));
     gw.offline.push([gw.status_since, null]);
   } else {
     gw.status_since = gw.boot_time;

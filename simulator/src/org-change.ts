@@ -169,13 +169,14 @@ export function addGateway(org: SimOrg, req: { site_id?: string; hub?: boolean }
   return gw;
 }
 
-export function removeGateway(org: SimOrg, id: string): SimGateway {
+export function removeGateway(org: SimOrg, id: string, now: number): SimGateway {
   const gw = org.gatewayById.get(id) ?? org.gatewayByMac.get(id.toLowerCase());
   if (!gw) throw new SimInputError(`no gateway with id ${id}`, 404);
+  // Paths first: their last rows are taken while the gateway is still known.
+  removePaths(org, (p) => p.spoke.mac === gw.mac || p.hub.mac === gw.mac, now);
   org.gateways = org.gateways.filter((g) => g !== gw);
   org.gatewayById.delete(gw.id);
   org.gatewayByMac.delete(gw.mac);
-  removePaths(org, (p) => p.spoke.mac === gw.mac || p.hub.mac === gw.mac);
   org.pathsByMac.delete(gw.mac);
   return gw;
 }

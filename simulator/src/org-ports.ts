@@ -189,6 +189,7 @@ export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = 
       (p) =>
         (p.spoke.mac === gw.mac && gone.has(p.spoke.port_id)) ||
         (p.hub.mac === gw.mac && gone.has(p.hub.port_id)),
+      initial ? undefined : now,
     );
   }
 }

@@ -19,9 +19,9 @@ const build = (size: 'S' | 'L' = 'S', seed = 1) => buildOrg({ shape: resolveShap
 
 describe('buildOrg', () => {
   it('is deterministic: same seed and size give the same org, another seed another one', () => {
-    expect(orgTruth(build('S', 7))).toEqual(orgTruth(build('S', 7)));
-    expect(orgTruth(build('S', 8)).gateways.map((g) => g.mac)).not.toEqual(
-      orgTruth(build('S', 7)).gateways.map((g) => g.mac),
+    expect(orgTruth(build('S', 7), NOW)).toEqual(orgTruth(build('S', 7), NOW));
+    expect(orgTruth(build('S', 8), NOW).gateways.map((g) => g.mac)).not.toEqual(
+      orgTruth(build('S', 7), NOW).gateways.map((g) => g.mac),
     );
   });
 
@@ -52,7 +52,7 @@ describe('buildOrg', () => {
     expect(Object.keys(ha.port_config)).toContain('{{HA_WAN2_PORT}}');
     for (const p of org.profiles)
       expect(JSON.stringify(p.port_config)).toMatch(/\{\{(SITE_CODE|MPLS_IP)\}\}/);
-    const t = orgTruth(org);
+    const t = orgTruth(org, NOW);
     expect(JSON.stringify(t.gateways)).not.toContain('{{');
     for (const g of t.gateways.filter((x) => x.hub)) {
       for (const p of g.ports.filter((x) => x.usage === 'wan')) {
@@ -69,7 +69,7 @@ describe('buildOrg', () => {
 
   it('has SSR gateways: svr paths to the SSR hub only, SRX ones ipsec', () => {
     const org = build('S', 7);
-    const t = orgTruth(org);
+    const t = orgTruth(org, NOW);
     const ssr = new Set(t.gateways.filter((g) => g.ssr).map((g) => g.mac));
     expect(t.gateways.filter((g) => g.ssr && g.hub)).toHaveLength(1);
     expect(t.gateways.filter((g) => g.ssr && !g.hub).length).toBeGreaterThan(0);
@@ -94,7 +94,7 @@ describe('buildOrg', () => {
 
   it('has the realistic variety tests need, even at size S', () => {
     const org = build('S');
-    const t = orgTruth(org);
+    const t = orgTruth(org, NOW);
     const ports = t.gateways.flatMap((g) => g.ports);
     expect(t.gateways.some((g) => g.ha)).toBe(true);
     expect(t.gateways.some((g) => g.status === 'disconnected')).toBe(true);
@@ -209,8 +209,13 @@ describe('state changes', () => {
     const hub = addGateway(org, { hub: true }, NOW);
     expect(hub.deviceprofile_id).not.toBeNull();
     expect(org.pathsByMac.get(hub.mac)?.length).toBeGreaterThan(10);
-    removeGateway(org, spoke.id);
+    const paths = org.pathsByMac.get(spoke.mac)?.length ?? 0;
+    removeGateway(org, spoke.id, NOW + 60);
     expect(org.gatewayById.has(spoke.id)).toBe(false);
     expect(org.paths.some((p) => p.spoke.mac === spoke.mac)).toBe(false);
+    // Each end's last row stays as a departed row, reported until the removal.
+    const departed = org.departedRows.filter((d) => d.mac === spoke.mac || d.row.peer_mac === spoke.mac);
+    expect(departed).toHaveLength(2 * paths);
+    expect(departed.every((d) => d.last_seen === Math.floor(NOW + 60))).toBe(true);
   });
 });

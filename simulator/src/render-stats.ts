@@ -209,6 +209,7 @@ export function peerRow(org: SimOrg, path: SimPath, local: SimPathEnd, now: numb
   const lgw = org.gatewayByMac.get(local.mac);
   const rgw = org.gatewayByMac.get(remote.mac);
   const up = pathUp(org, path);
+  const upFor = pathUptime(org, path, now);
   const r: Rec = {
     router_name: lgw?.name ?? '',
     port_id: pathPortName(org, local),
@@ -219,7 +220,9 @@ export function peerRow(org: SimOrg, path: SimPath, local: SimPathEnd, now: numb
     type: pathType(org, path),
     up,
     is_active: up && path.rank === 0,
-    uptime: pathUptime(org, path, now),
+    // Seconds up, as the field is described, or (every other path, as in the spec's example
+    // `1527128046`) the epoch the path came up: a client must read both.
+    uptime: up && path.seq % 2 === 1 ? Math.floor(now) - upFor : upFor,
     mtu: path.mtu,
     last_seen: lgw ? lastSeen(lgw, now) : null,
   };

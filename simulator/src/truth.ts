@@ -5,8 +5,9 @@
  * Peer paths and ports are the gateway's (an HA cluster's node1 MAC and an SSR's interface names
  * are put on the cluster and its ports, as a collector should).
  */
+import { PEER_PATH_TTL_SECONDS } from '#common/ttl.js';
 import type { GatewayStatus, SimOrg, SimPort } from './model.js';
-import { pathUp } from './org-state.js';
+import { peerRowsIn, renderPeerRow } from './peer-rows.js';
 import { pathPortName, pathType, reportingMac } from './render-stats.js';
 import { addressMode, portAddress } from './runtime.js';
 
@@ -73,8 +74,10 @@ export interface OrgTruth {
   sites: Array<{ id: string; name: string; gatewaytemplate_id: string | null }>;
   gateways: TruthGateway[];
   /**
-   * One row per direction, the rows `searchOrgPeerPathStats` returns, with each end on its gateway
-   * and port (a node1 MAC is its cluster's, an SSR interface name its port).
+   * One row per direction of the org's gateways: the rows `searchOrgPeerPathStats` returns for the
+   * last PEER_PATH_TTL_SECONDS (a departed path's last row included while that covers it), which is
+   * what a client that drops paths not seen for that long keeps, with each end on its gateway and
+   * port (a node1 MAC is its cluster's, an SSR interface name its port).
    */
   peer_paths: TruthPath[];
   templates: Array<{ id: string; name: string; modified_time: number }>;
@@ -106,32 +109,53 @@ function truthPort(p: SimPort): TruthPort {
   };
 }
 
-export function orgTruth(org: SimOrg): OrgTruth {
+export function orgTruth(org: SimOrg, now: number): OrgTruth {
   const name = (mac: string) => org.gatewayByMac.get(mac)?.name ?? '';
   const peer_paths: TruthPath[] = [];
-  for (const p of org.paths) {
-    const up = pathUp(org, p);
-    for (const [local, remote] of [
-      [p.spoke, p.hub],
-      [p.hub, p.spoke],
-    ]) {
+  const window = { start: now - PEER_PATH_TTL_SECONDS, end: now };
+  for (const ref of peerRowsIn(org, window)) {
+    if (!org.gatewayByMac.has(ref.mac)) continue;
+    const r = renderPeerRow(org, ref, now);
+    const vpn_name = typeof r.vpn_name === 'string' ? r.vpn_name : null;
+    if (ref.departed) {
+      // A departed path's kept row names its ends as it was reported.
+      const reported = {
+        mac: String(r.mac ?? ref.mac),
+        port_id: String(r.port_id),
+        peer_mac: String(r.peer_mac),
+        peer_port_id: String(r.peer_port_id ?? ''),
+      };
       peer_paths.push({
-        mac: local.mac,
-        port_id: local.port_id,
-        peer_mac: remote.mac,
-        peer_router_name: name(remote.mac),
-        peer_port_id: remote.port_id,
-        up,
-        vpn_name: p.vpn_name,
-        type: pathType(org, p),
-        reported: {
-          mac: reportingMac(org, local),
-          port_id: pathPortName(org, local),
-          peer_mac: reportingMac(org, remote),
-          peer_port_id: pathPortName(org, remote),
-        },
+        mac: ref.mac,
+        port_id: reported.port_id,
+        peer_mac: reported.peer_mac,
+        peer_router_name: String(r.peer_router_name ?? ''),
+        peer_port_id: reported.peer_port_id,
+        up: r.up === true,
+        vpn_name,
+        type: r.type === 'svr' ? 'svr' : 'ipsec',
+        reported,
       });
+      continue;
     }
+    const { path, local } = ref;
+    const remote = local === path.spoke ? path.hub : path.spoke;
+    peer_paths.push({
+      mac: local.mac,
+      port_id: local.port_id,
+      peer_mac: remote.mac,
+      peer_router_name: name(remote.mac),
+      peer_port_id: remote.port_id,
+      up: r.up === true,
+      vpn_name,
+      type: pathType(org, path),
+      reported: {
+        mac: reportingMac(org, local),
+        port_id: pathPortName(org, local),
+        peer_mac: reportingMac(org, remote),
+        peer_port_id: pathPortName(org, remote),
+      },
+    });
   }
   return {
     org_id: org.id,

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys, vpnPeerMember } from '#common/keys.js';
-import { clearOfHourEnd } from '../helpers/clock.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import {
   collector,
@@ -231,7 +230,6 @@ describe('config fill within the budget', () => {
   let rig: Rig;
   let col: TestCollector;
   beforeAll(async () => {
-    await clearOfHourEnd(120);
     // 90 calls an hour: far less than the S org's configs and settings cost on a first cycle.
     rig = await startRig({ size: 'S', seed: 9, rateLimit: 90 });
     col = await collector(rig, { SKIP_ENRICHMENT: 'true' });

@@ -269,9 +269,23 @@ describe('adding and removing gateways', () => {
     await sim.control.removeGateway(added.id);
     const after: Json[] = await json(sim.get(`${o}/stats/devices?type=gateway&limit=1000`));
     expect(after.some((r) => r.id === added.id)).toBe(false);
-    const peersAfter = (await json(sim.get(`${o}/stats/vpn_peers/search?limit=1000`))).results as Json[];
-    expect(peersAfter.some((r) => r.mac === added.mac || r.peer_mac === added.mac)).toBe(false);
     expect((await sim.get(`/api/v1/sites/${site.id}/devices/${added.id}`)).status).toBe(404);
+    // Its paths' last rows stay in the search while its window covers their last report: a day by
+    // default, so a client must ask a short window and drop what it has not seen for a while.
+    const touching = (rows: Json[]) => rows.filter((r) => r.mac === added.mac || r.peer_mac === added.mac);
+    const search = async (q: string) =>
+      (await json(sim.get(`${o}/stats/vpn_peers/search?limit=1000${q}`))).results as Json[];
+    const departed = touching(await search(''));
+    expect(departed.length).toBe(touching(peers).length);
+    expect(departed.map((r) => r.up)).toEqual(touching(peers).map((r) => r.up));
+    expect(touching(await search('&duration=20m')).length).toBe(departed.length);
+    expect(sim.truth().peer_paths.some((p) => p.peer_mac === added.mac)).toBe(true);
+    await sim.control.advanceTime(21 * 60);
+    expect(touching(await search('&duration=20m'))).toEqual([]);
+    expect(touching(await search('')).length).toBe(departed.length);
+    expect(sim.truth().peer_paths.some((p) => p.peer_mac === added.mac)).toBe(false);
+    await sim.control.advanceTime(86400);
+    expect(touching(await search(''))).toEqual([]);
     await expect(sim.control.removeGateway(added.id)).rejects.toMatchObject({ status: 404 });
   });
 

@@ -2,11 +2,11 @@
  * The collector's phases, wired to what each reads of the others. The graph they form (each phase
  * declares its own dependencies):
  *
- *   org_sites ‖ gateways
+ *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
+ *                                  org_sites, configs and site_settings) -> insights
  *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
- *         ports (needs gateways, after org_sites; its search runs alongside configs and
- *               site_settings) -> insights
- *         vpn_peers (needs gateways; its search runs alongside ports, whose WAN names it reads)
+ *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
+ *                    joins ports, whose WAN names it reads)
  */
 import type { CollectorConfig } from '#common/config/collector.js';
 import type { CollectorStats } from '#common/types.js';

@@ -8,8 +8,8 @@
 import { CarryOver, type ScreenedRows, statsRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway } from '../enrich.js';
-import { listAll } from '../mist/paginate.js';
-import type { DeviceStatsRow } from '../mist/payloads.js';
+import { listPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject } from '../mist/payloads.js';
 import { screenDeviceStats } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
@@ -25,16 +25,24 @@ export interface GatewayRows {
 }
 
 export async function fetchGateways(ctx: PhaseContext): Promise<ScreenedRows<DeviceStatsRow>> {
-  const raw = await listAll<unknown>(
+  // Pages are read at the same time, so a gateway can move across a page boundary: one row per id
+  // is kept (carry-over keys its rows by id too).
+  const listing = await listPages<unknown>(
     ctx.api,
     'listOrgDevicesStats',
     `/api/v1/orgs/${ctx.orgId}/stats/devices`,
     { type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.id === 'string' ? r.id : null),
+      tolerateShortfall: true,
+    },
   );
-  // One row per gateway id (a page boundary shifting under a live list can repeat one): carry-over
-  // keys its rows by id.
-  return screenRows(ctx, 'listOrgDevicesStats', raw, screenDeviceStats);
+  const screened = screenRows(ctx, 'listOrgDevicesStats', listing.items, screenDeviceStats);
+  // A few rows short of the total (a live list shrinking under its pages, counted by the pager):
+  // like unreadable records, the missing gateways are stood in for by their previous rows, bounded.
+  screened.unreadable += listing.missing;
+  return screened;
 }
 
 export class GatewaysPhase implements Phase, GatewayRows {

@@ -1,6 +1,6 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs and site variables -> the `mist:gateways` array (with `last_update`);
+ * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the cycle, then
+ * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways` array (with `last_update`);
  * insight keys of ports that left are deleted in the same transaction (after a complete listing).
  */
 import { insightMember } from '#common/keys.js';
@@ -8,8 +8,8 @@ import type { Gateway, Site } from '#common/types.js';
 import { CarryOver, portRowsFromStored, type ScreenedRows } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
-import { searchAll } from '../mist/paginate.js';
-import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
+import { searchPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
 import { screenPortRow } from '../mist/validate.js';
 import { resolveConfig } from '../port-config.js';
 import type { DataWriter } from '../store/data-writer.js';
@@ -26,15 +26,25 @@ export interface GatewayList {
 
 /** Every gateway port-search row, screened (the WAN ones are picked after carry-over). */
 export async function fetchPortRows(ctx: PhaseContext): Promise<ScreenedRows<PortStatsRow>> {
-  const raw = await searchAll<unknown>(
+  // One sequential cursor walk (the port search's `mac` filter is documented for one device only,
+  // so it cannot be split like the peer-path search). Rows tied with a cursor repeat: one per port.
+  const listing = await searchPages<unknown>(
     ctx.api,
     'searchOrgSwOrGwPorts',
     `/api/v1/orgs/${ctx.orgId}/stats/ports/search`,
     // `type` is the pre-2602 name of the filter: both, so old and new servers filter server-side.
     { device_type: 'gateway', type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.mac === 'string' ? `${r.mac}/${String(r.port_id)}` : null),
+      tolerateShortfall: true,
+    },
   );
-  return screenRows(ctx, 'searchOrgSwOrGwPorts', raw, screenPortRow);
+  const screened = screenRows(ctx, 'searchOrgSwOrGwPorts', listing.items, screenPortRow);
+  // A few rows short of the total (counted by the pager): the missing ports are stood in for by
+  // their previous rows, like unreadable records, so nothing is pruned for it.
+  screened.unreadable += listing.missing;
+  return screened;
 }
 
 /**
@@ -100,10 +110,12 @@ const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
-  readonly needs = ['gateways'] as const;
-  readonly after = ['org_sites'] as const;
-  /** The port search runs while configs and site variables are fetched; the enrichment waits for them. */
-  readonly joins = ['configs', 'site_settings'] as const;
+  /**
+   * The port search needs nothing of this run, so it starts with the cycle (one cursor walk is the
+   * longest chain of calls in a large org's cycle); the enrichment waits for the gateway list, the
+   * sites, the configs and the site variables, and nothing is written when the gateway list failed.
+   */
+  readonly joins = ['gateways', 'org_sites', 'configs', 'site_settings'] as const;
   gateways: Gateway[] | null = null;
   /** Variable references no variable filled, in the last enrichment (per gateway). */
   unresolvedVariables = 0;
@@ -123,13 +135,23 @@ export class PortsPhase implements Phase, GatewayList {
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const stop = new AbortController();
+    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) });
+    search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
+    const gatewaysRun = await ctx.settled('gateways');
+    if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
+      stop.abort();
+      await search.catch(() => {});
+      throw new Error(`not run: the gateways phase ${gatewaysRun === 'error' ? 'failed' : 'did not run'}`);
+    }
     const statsRows = this.stats.rows;
     await ctx.progress({
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
     const [screened] = await Promise.all([
-      fetchPortRows(ctx),
+      search,
+      ctx.settled('org_sites'),
       ctx.settled('configs'),
       ctx.settled('site_settings'),
     ]);

@@ -76,14 +76,16 @@ export const simulatorSchema = defineSchema({
   },
   rateLimit: {
     name: 'SIM_RATE_LIMIT',
-    description: 'Calls per clock hour per token before 429',
+    description:
+      "Calls per token before 429, per hourly window (it starts with the token's first call, not on the clock hour)",
     default: 5000,
     parse: int(1, 10_000_000, 'calls per hour'),
   },
   retryAfter: {
     name: 'SIM_RETRY_AFTER',
-    description: 'Send Retry-After (seconds to the end of the hour) on 429',
-    default: true,
+    description:
+      "Send Retry-After (seconds to the end of the token's hourly window) on 429; Mist documents no such header",
+    default: false,
     parse: bool,
   },
   latencyMs: {

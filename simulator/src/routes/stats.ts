@@ -1,15 +1,8 @@
 /** Org-wide stats: device stats (list), port search and peer-path search (search envelopes). */
-import type { SimGateway, SimOrg, SimPath, SimPathEnd, SimPort } from '../model.js';
+import type { SimGateway, SimPort } from '../model.js';
 import { listPage, searchPage } from '../pagination.js';
-import {
-  type DeviceStatsField,
-  deviceStatsRecord,
-  pathType,
-  peerRow,
-  portRow,
-  reportingMac,
-  spareRow,
-} from '../render-stats.js';
+import { peerRowsIn, renderPeerRow } from '../peer-rows.js';
+import { type DeviceStatsField, deviceStatsRecord, portRow, spareRow } from '../render-stats.js';
 import { resolveWindow } from '../time-params.js';
 import { boolParam, enumParam, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
 import { filterGateways, windowInt } from './orgs.js';
@@ -63,38 +56,6 @@ export function portSearch(ctx: MistCtx, gws: readonly SimGateway[]) {
   );
 }
 
-interface PeerRowRef {
-  seq: number;
-  path: SimPath;
-  local: SimPathEnd;
-}
-
-function peerRows(
-  org: SimOrg,
-  macs: Set<string> | null,
-  sites: Set<string> | null,
-  types: Array<'ipsec' | 'svr'> | null,
-): PeerRowRef[] {
-  const rows: PeerRowRef[] = [];
-  const add = (path: SimPath, local: SimPathEnd, side: 0 | 1) => {
-    if (macs && !macs.has(reportingMac(org, local))) return;
-    if (types && !types.includes(pathType(org, path))) return;
-    if (sites) {
-      const gw = org.gatewayByMac.get(local.mac);
-      if (!gw || !sites.has(gw.site_id)) return;
-    }
-    rows.push({ seq: path.seq * 2 + side, path, local });
-  };
-  const paths = macs
-    ? [...new Set([...macs].flatMap((m) => org.pathsByMac.get(m) ?? []))].sort((a, b) => a.seq - b.seq)
-    : org.paths;
-  for (const p of paths) {
-    add(p, p.spoke, 0);
-    add(p, p.hub, 1);
-  }
-  return rows;
-}
-
 export const statsRoutes: MistRoute[] = [
   {
     operationId: 'listOrgDevicesStats',
@@ -133,9 +94,14 @@ export const statsRoutes: MistRoute[] = [
       const q = ctx.query;
       // No default type: without the filter both kinds come back (SRX ipsec, SSR svr paths).
       const types = q.get('type') ? enumParam(q, 'type', ['ipsec', 'svr'] as const, 'ipsec', true) : null;
+      // The window selects which paths come back (departed ones while it covers their last report).
       const window = resolveWindow(q, ctx.now, 86400);
-      const rows = peerRows(ctx.org, listParam(q, 'mac', true), listParam(q, 'site_id'), types);
-      return { body: searchPage(ctx, rows, (r) => peerRow(ctx.org, r.path, r.local, ctx.now), window) };
+      const rows = peerRowsIn(ctx.org, window, {
+        macs: listParam(q, 'mac', true),
+        sites: listParam(q, 'site_id'),
+        types,
+      });
+      return { body: searchPage(ctx, rows, (r) => renderPeerRow(ctx.org, r, ctx.now), window) };
     },
   },
 ];
