@@ -28,22 +28,13 @@ const WINDOW = `${PEER_PATH_TTL_SECONDS / 60}m`;
 const EPOCH_UPTIME = 1_000_000_000;
 
 /**
- * Identity of a path seen from one end: local gateway and port, peer gateway and port, type, as Mist
- * names them (rows rebuilt from Redis keep Mist's names as `interface`s).
+ * Identity of a path seen from one end: local gateway and port, peer gateway and port, as Mist names
+ * them (rows rebuilt from Redis keep Mist's names as `interface`s). Not `type` nor `vpn_name`: a
+ * record whose `type` is damaged is still its path.
  */
 export const pathId = (
-  p: Pick<
-    PeerPathRow,
-    'mac' | 'port_id' | 'peer_mac' | 'peer_port_id' | 'type' | 'interface' | 'peer_interface'
-  >,
-) =>
-  [
-    p.mac,
-    p.interface ?? p.port_id,
-    p.peer_mac ?? '',
-    p.peer_interface ?? p.peer_port_id ?? '',
-    p.type ?? '',
-  ].join('/');
+  p: Pick<PeerPathRow, 'mac' | 'port_id' | 'peer_mac' | 'peer_port_id' | 'interface' | 'peer_interface'>,
+) => [p.mac, p.interface ?? p.port_id, p.peer_mac ?? '', p.peer_interface ?? p.peer_port_id ?? ''].join('/');
 
 const rowIdentity = (r: unknown) =>
   isObject(r) && typeof r.mac === 'string' && typeof r.port_id === 'string' ? pathId(r as PeerPathRow) : null;
