@@ -485,6 +485,7 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
       loadingPhase: j(org.loadingPhase),
       rateLimit: j(org.rateLimit),
       collectorStats: j(org.collectorStats),
+      webhookStats: null,
       insightsFreshness: j(org.insightsFreshness),
     },
     inventoryPresent: true,

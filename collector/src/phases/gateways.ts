@@ -22,6 +22,8 @@ export interface GatewayRows {
   readonly rows: readonly DeviceStatsRow[];
   /** No record of that list was unreadable, so a gateway missing from it has left the org. */
   readonly complete: boolean;
+  /** When the request of that list was sent (epoch ms): what its states are observed at. */
+  readonly observedAt: number;
 }
 
 export async function fetchGateways(
@@ -45,6 +47,7 @@ export class GatewaysPhase implements Phase, GatewayRows {
   readonly kind = 'core';
   rows: DeviceStatsRow[] = [];
   complete = false;
+  observedAt = 0;
 
   constructor(
     private readonly writer: DataWriter,
@@ -61,6 +64,7 @@ export class GatewaysPhase implements Phase, GatewayRows {
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     await ctx.progress({ description: 'Loading gateway list' });
+    const observedAt = this.writer.pollStarted();
     const r = await fetchGateways(ctx);
     const rows = carryOverRows(r.rows, this.rows, r.incomplete, (x) => x.id);
     // First run on an empty Redis: show the gateway list at once, ports follow.
@@ -69,10 +73,12 @@ export class GatewaysPhase implements Phase, GatewayRows {
       await this.writer.writeGateways(
         rows.map((s) => buildGateway(s, String(siteName.get(s.site_id ?? '') ?? ''), null)),
         null,
+        observedAt,
       );
     }
     this.rows = rows;
     this.complete = !r.incomplete;
+    this.observedAt = observedAt;
     return {
       items: rows.length,
       details: { gateways: rows.length, carried_over: rows.length - r.rows.length },

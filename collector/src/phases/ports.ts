@@ -111,6 +111,8 @@ export class PortsPhase implements Phase, GatewayList {
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
+    // Gateway states come from the gateway list, port states from the search: the earlier time holds.
+    const observedAt = Math.min(this.stats.observedAt, this.writer.pollStarted());
     const [ports] = await Promise.all([fetchWanPortRows(ctx), ctx.settled('configs')]);
     const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
     const gateways = enrichGateways(
@@ -121,7 +123,7 @@ export class PortsPhase implements Phase, GatewayList {
     );
     const complete = this.stats.complete && !ports.incomplete;
     const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
-    const removed = await this.writer.writeGateways(gateways, complete ? members : null);
+    const removed = await this.writer.writeGateways(gateways, complete ? members : null, observedAt);
     this.prevRows = rows;
     this.gateways = gateways;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);

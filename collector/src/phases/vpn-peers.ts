@@ -53,10 +53,11 @@ export class VpnPeersPhase implements Phase {
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     await ctx.progress({ description: 'Loading VPN peer paths', total: this.stats.rows.length });
+    const observedAt = this.writer.pollStarted();
     const r = await fetchPeerPaths(ctx);
     const rows = carryOverRows(r.rows, this.prevRows, r.incomplete, pathId);
     const envelopes = groupPeerPaths(rows, this.stats.rows);
-    const removed = await this.writer.writeVpnPeers(envelopes, this.stats.complete);
+    const removed = await this.writer.writeVpnPeers(envelopes, this.stats.complete, observedAt);
     this.prevRows = rows;
     return {
       items: r.rows.length,
