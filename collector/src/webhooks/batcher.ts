@@ -26,7 +26,7 @@ export class Batcher {
     if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.running) this.running = this.drain().finally(() => (this.running = null));
+      this.running ??= this.drain();
     });
   }
 
@@ -36,6 +36,15 @@ export class Batcher {
   }
 
   private async drain(): Promise<void> {
+    try {
+      await this.drainQueue();
+    } finally {
+      // In the same tick as the last look at the queue: a request submitted later starts a new drain.
+      this.running = null;
+    }
+  }
+
+  private async drainQueue(): Promise<void> {
     while (this.queue.length > 0) {
       const batch: Pending[] = [];
       let n = 0;

@@ -10,7 +10,7 @@ import { keys } from '#common/keys.js';
 import type { Multi } from '../store/transaction.js';
 import type { EventOutcome } from './events.js';
 
-export type RequestResult = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request' | 'unavailable';
+export type RequestResult = 'accepted' | 'unauthorized' | 'too_large' | 'bad_request';
 
 /** Field names of the stored object. */
 export const STAT = {
