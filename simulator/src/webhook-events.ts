@@ -91,7 +91,7 @@ export function changeMessages(org: SimOrg, before: StateSnapshot, now: number):
   }
 
   // Paths from each running end, then peers whose first path came back or last path went.
-  const peerUps = new Map<string, { local: SimGateway; remote: SimGateway; before: number; after: number }>();
+  const peers = new Map<string, { local: SimGateway; remote: SimGateway; before: number; after: number }>();
   for (const [path, up] of after.paths) {
     const was = before.paths.get(path);
     for (const [local, remote] of [
@@ -102,10 +102,10 @@ export function changeMessages(org: SimOrg, before: StateSnapshot, now: number):
       const rg = org.gatewayByMac.get(remote.mac);
       if (!reporting(lg) || !rg) continue;
       const key = `${lg.mac}|${rg.mac}`;
-      const peer = peerUps.get(key) ?? { local: lg, remote: rg, before: 0, after: 0 };
+      const peer = peers.get(key) ?? { local: lg, remote: rg, before: 0, after: 0 };
       if (was) peer.before++;
       if (up) peer.after++;
-      peerUps.set(key, peer);
+      peers.set(key, peer);
       if (was === undefined || was === up) continue;
       events.push({
         ...deviceFields(org, lg),
@@ -122,7 +122,7 @@ export function changeMessages(org: SimOrg, before: StateSnapshot, now: number):
       });
     }
   }
-  for (const { local, remote, before: b, after: a } of peerUps.values()) {
+  for (const { local, remote, before: b, after: a } of peers.values()) {
     if (b > 0 === a > 0) continue;
     events.push({
       ...deviceFields(org, local),

@@ -155,7 +155,46 @@ export class EventApplier {
   }
 
   /** Watch and read what the events need: the gateway list, the VPN envelopes of the gateways named. */
+  /**
+   * Watch and read what the events need: the VPN envelopes of the gateways their path events name,
+   * and the gateway list for port and gateway events (or a path event from an HA node's MAC).
+   */
   private async read(r: Redis, state: ObservationState, events: readonly MappedEvent[]): Promise<Work> {
+    const pathEvents = events.filter((e) => e.kind === 'path' || e.kind === 'peer');
+    const memberByMac = new Map<string, string>();
+    if (pathEvents.length > 0) {
+      for (const m of await r.smembers(keys.vpnPeersIndex())) {
+        const p = parseVpnPeerMember(m);
+        if (p) memberByMac.set(p.mac, m);
+      }
+    }
+    const needGateways = pathEvents.length < events.length || pathEvents.some((e) => !memberByMac.has(e.mac));
+    const gateways = needGateways ? await this.gateways(r) : null;
+
+    const wanted = new Set<string>();
+    for (const e of pathEvents) {
+      const member = memberByMac.get(e.mac) ?? memberByMac.get(gateways?.byMac.get(e.mac)?.mac ?? '');
+      if (member) wanted.add(member);
+    }
+    const list = [...wanted];
+    const vpnKeys = list.map((m) => {
+      const p = parseVpnPeerMember(m)!;
+      return keys.vpnPeers(p.gatewayId, p.mac);
+    });
+    const envelopes = new Map<string, PeerEnvelope>();
+    if (vpnKeys.length > 0) {
+      await r.watch(...vpnKeys);
+      const raws = await r.mget(...vpnKeys);
+      list.forEach((m, i) => {
+        const env = parseEnvelope(raws[i]);
+        if (env) envelopes.set(m, env);
+      });
+    }
+    return new Work(state, gateways, envelopes, memberByMac);
+  }
+
+  /** The stored gateway list (watched), parsed again only when its data version moved. */
+  private async gateways(r: Redis): Promise<GatewayCache | null> {
     await r.watch(keys.gateways());
     const [version, exists] = await Promise.all([
       r.hget(keys.dataVersions(), DATA_VERSION_FIELDS.gateways),
@@ -174,35 +213,7 @@ export class EventApplier {
       }
     }
     this.cache = gateways;
-
-    const memberByMac = new Map<string, string>();
-    const envelopes = new Map<string, PeerEnvelope>();
-    if (events.some((e) => e.kind === 'path' || e.kind === 'peer')) {
-      for (const m of await r.smembers(keys.vpnPeersIndex())) {
-        const p = parseVpnPeerMember(m);
-        if (p) memberByMac.set(p.mac, m);
-      }
-      const wanted = new Set<string>();
-      for (const e of events) {
-        if (e.kind !== 'path' && e.kind !== 'peer') continue;
-        const member = memberByMac.get(e.mac) ?? memberByMac.get(gateways?.byMac.get(e.mac)?.mac ?? '');
-        if (member) wanted.add(member);
-      }
-      const list = [...wanted];
-      const vpnKeys = list.map((m) => {
-        const p = parseVpnPeerMember(m)!;
-        return keys.vpnPeers(p.gatewayId, p.mac);
-      });
-      if (vpnKeys.length > 0) {
-        await r.watch(...vpnKeys);
-        const raws = await r.mget(...vpnKeys);
-        list.forEach((m, i) => {
-          const env = parseEnvelope(raws[i]);
-          if (env) envelopes.set(m, env);
-        });
-      }
-    }
-    return new Work(state, gateways, envelopes, memberByMac);
+    return gateways;
   }
 
   private one(w: Work, e: MappedEvent): EventOutcome {
