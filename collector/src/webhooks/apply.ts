@@ -96,6 +96,20 @@ export class EventApplier {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Read the gateway list again if a poll rewrote it since this receiver last did: done in the
+   * background, so the next event's batch does not pay for parsing tens of MB.
+   */
+  warm(): Promise<void> {
+    return this.store.exclusive(async (r) => {
+      try {
+        await this.gateways(r);
+      } finally {
+        await r.unwatch();
+      }
+    });
+  }
+
   /** Apply `events` (in their order) in one transaction; the outcome of each. */
   async apply(events: readonly MappedEvent[]): Promise<EventOutcome[]> {
     const started = this.now();

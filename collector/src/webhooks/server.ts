@@ -23,7 +23,7 @@ import { type RequestResult, WebhookStats } from './stats.js';
 export const WEBHOOK_PATH = '/webhooks/mist';
 /** Largest body accepted (Mist messages carry a few events; a batch of 100 is ~50 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Counts reach Redis with each batch, else at most this often. */
+/** Counts reach Redis with each batch, else at most this often; the gateway list is re-read as often. */
 const STATS_FLUSH_MS = 1_000;
 
 export interface WebhookReceiverOptions {
@@ -58,7 +58,9 @@ export async function buildWebhookReceiver(opts: WebhookReceiverOptions): Promis
     store
       .exclusive((r) => stats.flush(r))
       .catch((e) => log.warn({ err: errorMessage(e) }, 'could not write the webhook counts'));
-  const timer = setInterval(() => void flush(), STATS_FLUSH_MS);
+  const warm = () =>
+    applier.warm().catch((e) => log.debug({ err: errorMessage(e) }, 'could not read the gateway list'));
+  const timer = setInterval(() => void flush().then(warm), STATS_FLUSH_MS);
   timer.unref();
 
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
