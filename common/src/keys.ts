@@ -61,9 +61,9 @@ export const keys = {
    * `poll|gateways`, `poll|vpn_peers` -> epoch seconds at which the last poll of that group sent its
    * first request; one field per port, path or gateway a webhook event set since -> JSON `{t, up}`.
    */
-  observations: () => 'mist:observations',
+  observations: () => 'mist:metadata:observations',
   /** Held (SET PX) by a poll while it writes an observed group; webhook writes wait for it. */
-  pollWriteLock: () => 'mist:lock:poll_write',
+  pollWriteLock: () => 'mist:metadata:poll_write_lock',
   /** JSON counters of the webhook receivers (requests, events by outcome, detection delay). */
   webhookStats: () => 'mist:metadata:webhook_stats',
 } as const;

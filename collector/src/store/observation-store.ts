@@ -4,10 +4,10 @@
  * EXEC, retried when a watched key moved) on a connection of their own, since EXEC ends every WATCH of
  * its connection and the shared one carries other transactions.
  *
- * A poll write takes `mist:lock:poll_write` first; a webhook write watches that key and waits while it
+ * A poll write takes `mist:metadata:poll_write_lock` first; a webhook write watches that key and waits while it
  * is held. So a poll, whose write of `mist:gateways` is the expensive one (tens of MB for thousands of
  * gateways), is not starved by a stream of webhook writes, and a webhook write that raced it retries
- * on the poll's data. The lock is only for progress: the WATCH on `mist:observations` keeps both
+ * on the poll's data. The lock is only for progress: the WATCH on `mist:metadata:observations` keeps both
  * correct even if it expires mid-write.
  */
 import { randomUUID } from 'node:crypto';
@@ -92,7 +92,8 @@ export class ObservationStore {
   ): Promise<void> {
     const since = observedAtMs / 1000;
     return this.exclusive(async (r) => {
-      const token = randomUUID();
+      // JSON like every other metadata value; the token makes the release compare-and-delete.
+      const token = JSON.stringify({ holder: randomUUID() });
       await r.set(keys.pollWriteLock(), token, 'PX', POLL_LOCK_MS);
       try {
         for (let attempt = 1; ; attempt++) {

@@ -3,7 +3,7 @@
  * observed it (a poll or a webhook event). Pure; the Redis side is observation-store.ts.
  *
  * Every stored state was observed at some time: a poll's states at the moment the poll sent its first
- * request for them (one time per group, `poll|gateways` and `poll|vpn_peers` in `mist:observations`),
+ * request for them (one time per group, `poll|gateways` and `poll|vpn_peers` in `mist:metadata:observations`),
  * a webhook event's state at the event's timestamp (one field per item). An observation replaces the
  * stored state only when it is strictly newer, so a replayed or older event changes nothing, and a
  * poll that started before an applied event keeps that event's state. Item fields older than the
@@ -28,7 +28,7 @@ export const POLL_FIELD: Record<ObservedGroup, string> = {
   vpn_peers: 'poll|vpn_peers',
 };
 
-/** Item identities (fields of `mist:observations`); MACs are the stored gateway's (12 hex digits). */
+/** Item identities (fields of `mist:metadata:observations`); MACs are the stored gateway's (12 hex digits). */
 export const itemId = {
   gateway: (mac: string) => `gw|${mac}`,
   port: (mac: string, portId: string) => `port|${mac}|${portId}`,
@@ -57,7 +57,7 @@ export function decodeObservation(raw: string): Observation | null {
   }
 }
 
-/** `mist:observations` as read: each group's last poll time and the item observations. */
+/** `mist:metadata:observations` as read: each group's last poll time and the item observations. */
 export interface ObservationState {
   polls: Record<ObservedGroup, number>;
   items: Map<string, Observation>;
