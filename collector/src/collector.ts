@@ -136,6 +136,7 @@ export class Collector {
   async close(): Promise<void> {
     await this.rateLimits.settled();
     await this.client.close();
+    await this.store.close();
   }
 
   /** Age of the data in Redis (seconds since last_update) when gateways exist, else null. */

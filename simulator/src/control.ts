@@ -51,6 +51,7 @@ const HELP = {
     'DELETE /__sim/gateways/<id>',
     'GET|POST|DELETE /__sim/faults',
     'GET /__sim/time, POST /__sim/time {advance_seconds}',
+    'GET /__sim/webhooks, POST /__sim/webhooks {loss?, delay_ms?}',
   ],
 };
 
@@ -61,6 +62,8 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
   const route = `${method} ${path}`;
   try {
     const body = method === 'POST' ? asObject(await readJson(req)) : {};
+    // Changes made through the control API reach the webhook receiver, as Mist would push them.
+    const before = method === 'POST' ? s.webhooks?.before(s.org) : undefined;
     let out: unknown;
     switch (route) {
       case 'GET /__sim':
@@ -184,6 +187,13 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       case 'GET /__sim/time':
         out = { now };
         break;
+      case 'GET /__sim/webhooks':
+      case 'POST /__sim/webhooks':
+        if (!s.webhooks)
+          throw new HttpError(404, 'webhooks are off: set SIM_WEBHOOK_URL and SIM_WEBHOOK_SECRET');
+        if (method === 'POST') s.webhooks.configure(body);
+        out = s.webhooks.stats();
+        break;
       case 'POST /__sim/time': {
         const adv = body.advance_seconds;
         if (typeof adv !== 'number' || !Number.isFinite(adv) || adv < 0) {
@@ -202,6 +212,7 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
         throw new HttpError(404, `no control endpoint ${route}; GET /__sim lists them`);
       }
     }
+    if (before) s.webhooks?.changed(s.org, before, now);
     sendJson(res, 200, out);
   } catch (e) {
     if (e instanceof SimInputError || e instanceof HttpError) {

@@ -387,7 +387,7 @@ describe('metadata (§1.6)', () => {
     expect(new Set(Object.values(v1)).size).toBe(3);
     await col.c.store.status.writeWorkerStatus({ status: 'idle', details: {} });
     expect(await rig.r.hgetall(keys.dataVersions())).toEqual(v1);
-    await col.c.store.data.writeGateways(gws, null);
+    await col.c.store.data.writeGateways(gws, null, Date.now());
     const v2 = await rig.r.hgetall(keys.dataVersions());
     expect(v2.gateways).not.toBe(v1.gateways);
     expect({ ...v2, gateways: v1.gateways }).toEqual(v1);

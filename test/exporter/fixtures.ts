@@ -131,6 +131,8 @@ export interface FixtureOrg {
   loadingPhase: LoadingPhase;
   rateLimit: RateLimitState | null;
   collectorStats: CollectorStats;
+  /** `mist:metadata:webhook_stats` (flat counters of the webhook receivers). */
+  webhookStats: Record<string, number>;
   insightsFreshness: Record<string, number>;
   generation: number;
 }
@@ -328,6 +330,20 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       total_tokens: 2,
       timestamp: now - 60,
     },
+    webhookStats: {
+      requests_accepted: 12,
+      requests_unauthorized: 2,
+      events_received: 30,
+      events_applied: 20,
+      events_stale: 6,
+      events_ignored: 4,
+      detection_delay_seconds_total: 41.5,
+      last_detection_delay_seconds: 1.25,
+      last_applied_timestamp: now - 40,
+      last_batch_seconds: 0.012,
+      batches_total: 14,
+      updated_at: now - 40,
+    },
     collectorStats: {
       instance: 'collector-1',
       started_at: now - 7200,
@@ -466,6 +482,7 @@ export async function writeFixture(redis: Redis, org: FixtureOrg, workerInterval
   m.set(keys.loadingPhase(), JSON.stringify(org.loadingPhase));
   if (org.rateLimit) m.set(keys.rateLimit(), JSON.stringify(org.rateLimit), 'EX', 3600);
   m.set(keys.collectorStats(), JSON.stringify(org.collectorStats));
+  m.set(keys.webhookStats(), JSON.stringify(org.webhookStats));
   m.set(keys.insightsFreshness(), JSON.stringify(org.insightsFreshness));
   m.set(keys.generation(), String(org.generation));
   // A writer without data versions: the exporter reads every group again on each new generation.
@@ -492,6 +509,7 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
       loadingPhase: j(org.loadingPhase),
       rateLimit: j(org.rateLimit),
       collectorStats: j(org.collectorStats),
+      webhookStats: j(org.webhookStats),
       insightsFreshness: j(org.insightsFreshness),
     },
     inventoryPresent: true,

@@ -22,6 +22,8 @@ export interface GatewayRows {
   readonly rows: readonly DeviceStatsRow[];
   /** The list is this run's: a gateway missing from it has left the org (carry-over.ts bounds the rest). */
   readonly complete: boolean;
+  /** When the request of that list was sent (epoch ms): what its states are observed at. */
+  readonly observedAt: number;
 }
 
 export async function fetchGateways(ctx: PhaseContext): Promise<ScreenedRows<DeviceStatsRow>> {
@@ -50,6 +52,7 @@ export class GatewaysPhase implements Phase, GatewayRows {
   readonly kind = 'core';
   rows: DeviceStatsRow[] = [];
   complete = false;
+  observedAt = 0;
   readonly carry = new CarryOver<DeviceStatsRow>((x) => x.id);
 
   constructor(
@@ -68,6 +71,7 @@ export class GatewaysPhase implements Phase, GatewayRows {
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     await ctx.progress({ description: 'Loading gateway list' });
+    const observedAt = this.writer.pollStarted();
     const { rows, carried } = this.carry.apply(await fetchGateways(ctx));
     // First run on an empty Redis: show the gateway list at once, ports follow.
     if (!this.listKnown() && !(await this.reader.hasGateways())) {
@@ -75,10 +79,12 @@ export class GatewaysPhase implements Phase, GatewayRows {
       await this.writer.writeGateways(
         rows.map((s) => buildGateway(s, String(siteName.get(s.site_id ?? '') ?? ''), null)),
         null,
+        observedAt,
       );
     }
     this.rows = rows;
     this.complete = true;
+    this.observedAt = observedAt;
     return {
       items: rows.length,
       details: { gateways: rows.length, carried_over: carried },

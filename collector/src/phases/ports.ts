@@ -135,6 +135,7 @@ export class PortsPhase implements Phase, GatewayList {
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const searchStarted = this.writer.pollStarted();
     const stop = new AbortController();
     const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) });
     search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
@@ -149,6 +150,8 @@ export class PortsPhase implements Phase, GatewayList {
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
+    // Gateway states come from the gateway list, port states from the search: the earlier time holds.
+    const observedAt = Math.min(this.stats.observedAt, searchStarted);
     const [screened] = await Promise.all([
       search,
       ctx.settled('org_sites'),
@@ -169,7 +172,11 @@ export class PortsPhase implements Phase, GatewayList {
       unresolved,
     );
     const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
-    const removed = await this.writer.writeGateways(gateways, this.stats.complete ? members : null);
+    const removed = await this.writer.writeGateways(
+      gateways,
+      this.stats.complete ? members : null,
+      observedAt,
+    );
     this.gateways = gateways;
     this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);

@@ -133,13 +133,14 @@ export class VpnPeersPhase implements Phase {
     await ctx.progress({ description: 'Loading VPN peer paths', total: this.stats.rows.length });
     // Walk by every MAC a gateway reports under, HA node1's included.
     const macWalks = planMacWalks([...macOwners(this.stats.rows).keys()], this.rowsByMac);
+    const observedAt = this.writer.pollStarted();
     const [r] = await Promise.all([fetchPeerPaths(ctx, macWalks), ctx.settled('ports')]);
     const current = (p: PeerPathRow) =>
       typeof p.last_seen !== 'number' || p.last_seen >= r.end - PEER_PATH_TTL_SECONDS;
     const { rows: all, carried } = this.carry.apply(r.screened);
     const rows = all.filter(current);
     const envelopes = groupPeerPaths(rows, this.stats.rows, peerPortNames(this.ports.gateways ?? []));
-    const removed = await this.writer.writeVpnPeers(envelopes, this.stats.complete);
+    const removed = await this.writer.writeVpnPeers(envelopes, this.stats.complete, observedAt);
     this.rowsByMac = countByMac(r.screened.rows);
     return {
       items: rows.length,
