@@ -9,6 +9,8 @@ export const PRESS_CTRL_C = 'Press Ctrl-C to stop';
 
 export interface DemoLinks {
   exporterUrl: string;
+  /** The webhook receiver's POST URL and who posts to it; else why none runs. */
+  webhooks: { url: string; note: string } | { notStarted: string };
   /** The Prometheus UI page to open (see prometheus-ui.ts); null when Prometheus is not installed. */
   prometheusPage: string | null;
   alertmanagerUrl: string | null;
@@ -38,6 +40,10 @@ export function summaryLines(l: DemoLinks): string[] {
     row('JSON API', `${e}/api/status  (the gateways: on the "data is in" line below)`),
     row('OpenAPI', `${e}/openapi.json`),
     row('metrics', `${e}/metrics`),
+    row(
+      'webhook receiver',
+      'url' in l.webhooks ? `POST ${l.webhooks.url}  (${l.webhooks.note})` : l.webhooks.notStarted,
+    ),
   ];
   if (l.prometheusPage) {
     lines.push(row('Prometheus', `${l.prometheusPage}  (try the query mist_wan_port_up == 0)`));

@@ -108,6 +108,7 @@ describe('portCount', () => {
 describe('summaryLines', () => {
   const base = {
     exporterUrl: 'http://127.0.0.1:5000',
+    webhooks: { url: 'http://127.0.0.1:5001/webhooks/mist', note: 'the simulator posts every flip here' },
     prometheusPage: 'http://127.0.0.1:9090/classic/alerts',
     alertmanagerUrl: 'http://127.0.0.1:9093',
     simulatorUrl: 'http://127.0.0.1:4000',
@@ -119,7 +120,7 @@ describe('summaryLines', () => {
     timeline: ['seen     within 61 s: the next poll', 'pending  within 81 s: ...'],
   };
 
-  it('puts each URL behind its label, one line starting with Prometheus, POST only before the command', () => {
+  it('puts each URL behind its label, one line starting with Prometheus, POST before the receiver and the command', () => {
     const text = summaryLines({
       ...base,
       grafana: {
@@ -136,7 +137,13 @@ describe('summaryLines', () => {
     expect(text).toMatch(new RegExp(`^${PRESS_CTRL_C}`, 'm'));
     // /api/gateways is a 404 until the first data: it has its own line later.
     expect(text).not.toContain('/api/gateways');
-    expect(printedUrls(text).post).toEqual(['http://127.0.0.1:4000/__sim/ports/state']);
+    expect(text).toMatch(
+      /^webhook receiver {2}POST http:\/\/127\.0\.0\.1:5001\/webhooks\/mist {2}\(the simulator posts every flip here\)$/m,
+    );
+    expect(printedUrls(text).post).toEqual([
+      'http://127.0.0.1:5001/webhooks/mist',
+      'http://127.0.0.1:4000/__sim/ports/state',
+    ]);
   });
 
   it('names the known issues, then the flip command and the expected timeline, indented under it', () => {
@@ -158,7 +165,10 @@ describe('summaryLines', () => {
       tryIt: null,
       timeline: [],
       grafana: { notStarted: 'not installed here' },
+      webhooks: { notStarted: 'not started: set MIST_WEBHOOK_SECRET' },
     }).join('\n');
+    expect(text).toMatch(/^webhook receiver {2}not started: set MIST_WEBHOOK_SECRET$/m);
+    expect(printedUrls(text).post).toEqual([]);
     expect(text).toMatch(/^Grafana {11}not installed here; `docker compose --profile demo up` runs/m);
     expect(text).toMatch(/^Prometheus {8}not installed \(/m);
     expect(printedUrls(text).get.every((u) => u.startsWith('http://127.0.0.1:5000/'))).toBe(true);

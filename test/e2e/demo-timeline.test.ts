@@ -6,8 +6,8 @@ import {
   circuitDownTimeline,
   durationSeconds,
   humanSeconds,
+  SIM_WEBHOOK_SECONDS,
   timelineLines,
-  WEBHOOK_SECONDS,
 } from '../../scripts/lib/demo-timeline.js';
 import { portMatchers } from '../../scripts/lib/demo-watch.js';
 
@@ -35,7 +35,7 @@ describe('alertFor', () => {
 });
 
 describe('circuitDownTimeline', () => {
-  const base = { pollSeconds: 60, webhooks: false, scrapeSeconds: 10, alertFor: '5m' };
+  const base = { pollSeconds: 60, webhookSeconds: null, scrapeSeconds: 10, alertFor: '5m' };
 
   it('adds up the poll, the exporter reload, a scrape and an evaluation, then the for', () => {
     expect(circuitDownTimeline(base)).toEqual({
@@ -46,7 +46,12 @@ describe('circuitDownTimeline', () => {
 
   it('follows each setting', () => {
     expect(circuitDownTimeline({ ...base, pollSeconds: 300 }).seenBy).toBe(301);
-    expect(circuitDownTimeline({ ...base, webhooks: true }).seenBy).toBe(WEBHOOK_SECONDS + 1);
+    expect(circuitDownTimeline({ ...base, webhookSeconds: 2 }).seenBy).toBe(3);
+    expect(circuitDownTimeline({ ...base, webhookSeconds: 2, scrapeSeconds: 5 }).alert).toEqual({
+      pendingBy: 13,
+      firingFrom: 300,
+      firingBy: 318,
+    });
     expect(circuitDownTimeline({ ...base, scrapeSeconds: 30 }).alert?.pendingBy).toBe(121);
     expect(circuitDownTimeline({ ...base, alertFor: '1m' }).alert).toEqual({
       pendingBy: 81,
@@ -62,23 +67,32 @@ describe('circuitDownTimeline', () => {
 
 describe('timelineLines', () => {
   it('says when each step is due and why, from the settings', () => {
-    expect(timelineLines({ pollSeconds: 60, webhooks: false, scrapeSeconds: 10, alertFor: '5m' })).toEqual([
+    expect(
+      timelineLines({ pollSeconds: 60, webhookSeconds: null, scrapeSeconds: 10, alertFor: '5m' }),
+    ).toEqual([
       "seen     within 61 s: the collector's next poll of port state (every 60 s); the exporter serves the port down",
       'pending  within 81 s: Prometheus scrapes mist_wan_port_up == 0 and WanCircuitDown goes pending (scrape and rule evaluation every 10 s)',
       'firing   5 min to 6 min 31 s: WanCircuitDown fires once pending for its `for` of 5m',
     ]);
   });
 
-  it('with webhooks, the flip is seen within seconds, the poll only a fallback', () => {
-    const [seen] = timelineLines({ pollSeconds: 60, webhooks: true, scrapeSeconds: 10, alertFor: '5m' });
-    expect(seen).toBe(
-      `seen     within ${WEBHOOK_SECONDS + 1} s: a Mist webhook tells the collector (else its next poll, every 60 s); the exporter serves the port down`,
-    );
+  it("with webhooks, the flip is seen within seconds, real Mist's delay named, the poll only a fallback", () => {
+    const lines = timelineLines({
+      pollSeconds: 60,
+      webhookSeconds: SIM_WEBHOOK_SECONDS,
+      scrapeSeconds: 5,
+      alertFor: '5m',
+    });
+    expect(lines).toEqual([
+      `seen     within ${SIM_WEBHOOK_SECONDS + 1} s: the simulator's webhook reaches the receiver (from real Mist: plus Mist's own delay; a lost one waits for the collector's next poll, every 60 s); the exporter serves the port down`,
+      `pending  within ${SIM_WEBHOOK_SECONDS + 11} s: Prometheus scrapes mist_wan_port_up == 0 and WanCircuitDown goes pending (scrape and rule evaluation every 5 s)`,
+      `firing   5 min to 5 min ${SIM_WEBHOOK_SECONDS + 16} s: WanCircuitDown fires once pending for its \`for\` of 5m`,
+    ]);
   });
 
   it('only the seen step without Prometheus', () => {
     expect(
-      timelineLines({ pollSeconds: 20, webhooks: false, scrapeSeconds: null, alertFor: '5m' }),
+      timelineLines({ pollSeconds: 20, webhookSeconds: 2, scrapeSeconds: null, alertFor: '5m' }),
     ).toHaveLength(1);
   });
 });
