@@ -1,8 +1,8 @@
 /**
  * `npm run demo`: the whole stack on this machine, on loopback.
  *
- *   simulator (size DEMO_SIZE, default S; profile demo) -> collector -> Redis -> exporter -> Prometheus (+ Alertmanager)
- *                                                                              -> Grafana
+ *   simulator (size DEMO_SIZE, default S; profile demo) -> collector -> Redis -> exporter -> Prometheus -> Grafana
+ *             `-- signed webhooks --> webhook receiver -----------------^                    (+ Alertmanager)
  *
  * Redis: REDIS_URL, else a redis-server started in a temp dir. The simulator posts signed webhooks of
  * its changes to a webhook receiver the demo starts (lib/demo-webhooks.ts), so a flip is in Redis within
@@ -35,7 +35,7 @@ import {
   CIRCUIT_ALERT,
   circuitDownTimeline,
   durationSeconds,
-  SIM_WEBHOOK_SECONDS,
+  simWebhookSeconds,
   type TimelineInput,
   timelineLines,
 } from './lib/demo-timeline.js';
@@ -136,7 +136,7 @@ await runMain('demo', async () => {
     const tryIt = simulatorUrl ? await tryItCommand(simulatorUrl, avoid).catch(() => null) : null;
     const timing: TimelineInput = {
       pollSeconds: Number(cfg.workerInterval),
-      webhookSeconds: receiver ? SIM_WEBHOOK_SECONDS : null,
+      webhookSeconds: receiver ? simWebhookSeconds(cfg.size) : null,
       scrapeSeconds: monitoring ? durationSeconds(interval) : null,
       alertFor: alertFor(CIRCUIT_ALERT),
     };

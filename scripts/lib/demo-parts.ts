@@ -33,7 +33,10 @@ export function scrapeInterval(size: string): string {
 export interface Ctx {
   stack: Stack;
   say: (line: string) => void;
-  /** The node children (simulator, webhook receiver, collector, exporter): one exiting on its own ends the demo. */
+  /**
+   * The node children (simulator, webhook receiver, collector, exporter): one exiting on its own ends
+   * the demo.
+   */
   children: ChildHandle[];
   /** Added to the environment of every node child. */
   childEnv: Record<string, string | undefined>;

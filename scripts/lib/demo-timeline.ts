@@ -10,11 +10,14 @@ import { ALL_ALERTS } from '#dashboards/alerts/rules.js';
 export const CIRCUIT_ALERT = 'WanCircuitDown';
 
 /**
- * From a flip in the simulator to the receiver's write in Redis: the simulator posts at once and the
- * receiver writes an S or L org's change within 0.1 s (collector/README.md); 2 s leaves room for a busy
- * machine. Real Mist adds its own delay before it posts, which it does not bound.
+ * From a flip in the simulator to the receiver's write in Redis, by org size: the simulator posts at
+ * once; the receiver writes an S or L org's change within 0.1 s, an XL org's within about 1 s, plus up
+ * to 2.5 s when it must parse the gateway list again (collector/README.md). The rest is room for a
+ * busy machine. Real Mist adds its own delay before it posts, which it does not bound.
  */
-export const SIM_WEBHOOK_SECONDS = 2;
+export function simWebhookSeconds(size: string): number {
+  return size === 'XL' ? 5 : 2;
+}
 /** The exporter checks Redis for new data at most this often. */
 const EXPORTER_RELOAD_SECONDS = 1;
 
@@ -38,8 +41,8 @@ export interface TimelineInput {
   /** Seconds between the collector's reads of port state. */
   pollSeconds: number;
   /**
-   * Seconds from a flip to its webhook's write in Redis (SIM_WEBHOOK_SECONDS); null without a
-   * webhook receiver: the poll then sees it.
+   * Seconds from a flip to its webhook's write in Redis (simWebhookSeconds); null without a webhook
+   * receiver: the poll then sees it.
    */
   webhookSeconds: number | null;
   /** Prometheus' scrape (and rule evaluation) interval in seconds; null when it does not run. */
