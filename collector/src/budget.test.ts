@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CallWindow,
-  computeBudget,
-  cycleAllowance,
-  planInsights,
-  refreshPeriods,
-  seriesKey,
-} from './budget.js';
+import { computeBudget, cycleAllowance, planInsights, refreshPeriods, seriesKey } from './budget.js';
 
 describe('computeBudget', () => {
   it('tokens x limit x share, minus core cycles and a retry margin', () => {
@@ -68,17 +61,6 @@ describe('cycleAllowance', () => {
   it('never more than the whole budget left once the next core cycle is reserved', () => {
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 3900 })).toBe(80);
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 4000 })).toBe(0);
-  });
-});
-
-describe('CallWindow', () => {
-  it('sums the trailing hour only', () => {
-    const w = new CallWindow();
-    w.add(5, 0);
-    w.add(7, 30 * 60_000);
-    expect(w.lastHour(59 * 60_000)).toBe(12);
-    expect(w.lastHour(60 * 60_000)).toBe(7);
-    expect(w.lastHour(91 * 60_000)).toBe(0);
   });
 });
 

@@ -106,27 +106,6 @@ export function cycleAllowance(a: {
   return Math.max(0, Math.min(share, insightsLeft, left));
 }
 
-/** Calls counted per minute, summed over the trailing hour. */
-export class CallWindow {
-  private readonly minutes = new Map<number, number>();
-
-  add(n: number, nowMs: number): void {
-    if (n <= 0) return;
-    const m = Math.floor(nowMs / 60_000);
-    this.minutes.set(m, (this.minutes.get(m) ?? 0) + n);
-  }
-
-  lastHour(nowMs: number): number {
-    const m = Math.floor(nowMs / 60_000);
-    let sum = 0;
-    for (const [k, n] of this.minutes) {
-      if (k <= m - 60) this.minutes.delete(k);
-      else sum += n;
-    }
-    return sum;
-  }
-}
-
 export interface PortRef {
   gatewayId: string;
   siteId: string;

@@ -1,13 +1,13 @@
 /**
  * `mist:metadata:rate_limit` mirrors the token pool (contract §1.6, with §6.13 fixed): written while
- * any token is exhausted, with the real reset time (Retry-After or the token's window), deleted as
- * soon as every token works again, never left to the reader to clean up.
+ * any token is exhausted, with the real reset time (Retry-After, the window /self/usage told, or the
+ * back-off), deleted as soon as every token works again, never left to the reader to clean up.
  */
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
 import type { RateLimitState } from '#common/types.js';
 import type { TokenPool } from './mist/token-pool.js';
-import type { Store } from './store.js';
+import type { StatusWriter } from './store/status-writer.js';
 
 /** The key's value for this pool state, or null when no token is exhausted. */
 export function rateLimitState(pool: TokenPool, nowMs: number): RateLimitState | null {
@@ -36,7 +36,7 @@ export class RateLimitMirror {
 
   constructor(
     private readonly pool: TokenPool,
-    private readonly store: Store,
+    private readonly status: StatusWriter,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -47,10 +47,10 @@ export class RateLimitMirror {
       const state = rateLimitState(this.pool, this.now());
       try {
         if (state) {
-          await this.store.writeRateLimit(state);
+          await this.status.writeRateLimit(state);
           this.written = true;
         } else if (this.written) {
-          await this.store.writeRateLimit(null);
+          await this.status.writeRateLimit(null);
           this.written = false;
         }
       } catch (e) {

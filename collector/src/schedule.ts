@@ -18,20 +18,7 @@ import { type Collector, type CycleOutcome, FatalError } from './collector.js';
 import type { Lease } from './lease.js';
 import { AbortedError } from './mist/errors.js';
 import { isRedisFull, REDIS_FULL, redisFailure } from './redis-errors.js';
-
-/** Sleep that ends early (without error) when `signal` aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, Math.max(0, ms));
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+import { sleep } from './sleep.js';
 
 /** One cycle while renewing the lease; the cycle is abandoned if the lease is lost or on `signal`. */
 export async function cycleUnderLease(
@@ -104,7 +91,7 @@ export async function runSchedule(
       } catch (e) {
         if (isRedisFull(e)) log.error({ error: errorMessage(e) }, `${REDIS_FULL} (cannot take the lease)`);
         else log.warn({ error: errorMessage(e) }, 'cannot reach Redis for the lease; retrying');
-        await pause(Math.min(leaseMs / 2, 5000), signal);
+        await sleep(Math.min(leaseMs / 2, 5000), signal);
         continue;
       }
       if (!holds) {
@@ -119,7 +106,7 @@ export async function runSchedule(
         // Wake when the holder's lease would run out (a live holder renews it every third of the
         // period before then), or at the latest in half a period: take-over follows expiry closely.
         const left = await lease.remainingMs().catch(() => leaseMs / 2);
-        await pause(Math.min(leaseMs / 2, left + 50), signal);
+        await sleep(Math.min(leaseMs / 2, left + 50), signal);
         continue;
       }
       if (!leader) {
@@ -171,7 +158,7 @@ export async function runSchedule(
           }
         }
       }
-      await pause(Math.min(Math.max(0, nextDue - now()), leaseMs / 3), signal);
+      await sleep(Math.min(Math.max(0, nextDue - now()), leaseMs / 3), signal);
     }
   } finally {
     if (leader) {

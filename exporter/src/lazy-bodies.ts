@@ -4,7 +4,7 @@
  * asked for (an L org's `/api/insights/all` is ~20 MB), the per-site gateway lists and the per-gateway
  * VPN peer envelopes. Concurrent requests for a body that is being built share one build.
  */
-import { type InsightResolution, insightMember, keys } from '#common/keys.js';
+import { DEFAULT_INSIGHT_RESOLUTION, type InsightResolution, insightMember, keys } from '#common/keys.js';
 import { ok, okRaw, rawObject } from './envelope.js';
 import { isObject, type Json } from './parse.js';
 import { type Prepared, prepare, preparedPlain } from './prepared.js';
@@ -55,10 +55,29 @@ function parseInsight(raw: string | null): Json | null {
   }
 }
 
-/** The traffic answer (contract §2) for a stored series: `interval` 600 when the value has none. */
-export function trafficSeries(v: Json | null, resolution: InsightResolution): Json {
-  if (!v)
-    return { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution, interval: 0 };
+/**
+ * The traffic answer for a stored series: `interval` 600 when the value has none. `resolution` is the
+ * one asked for (the contract's meaning); `served_resolution` and `fallback` say what the series is:
+ * the default key holds the 7-day series, so a fallback for `1h` serves `7d`. No series: `null`.
+ */
+export function trafficSeries(
+  v: Json | null,
+  resolution: InsightResolution,
+  served: InsightResolution = resolution,
+): Json {
+  const servedAs = { served_resolution: v ? served : null, fallback: v !== null && served !== resolution };
+  if (!v) {
+    return {
+      timestamps: [],
+      rx_bps: [],
+      tx_bps: [],
+      rx_bytes: 0,
+      tx_bytes: 0,
+      resolution,
+      interval: 0,
+      ...servedAs,
+    };
+  }
   const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
   return {
     timestamps: v.timestamps,
@@ -68,6 +87,7 @@ export function trafficSeries(v: Json | null, resolution: InsightResolution): Js
     tx_bytes: n(v.tx_bytes, 0),
     resolution,
     interval: n(v.interval, 600),
+    ...servedAs,
   };
 }
 
@@ -120,7 +140,10 @@ export function trafficBody(
       keys.insights(gatewayId, portId, res),
       keys.insights(gatewayId, portId),
     ]);
-    return ok(trafficSeries(parseInsight(atRes) ?? parseInsight(dflt), res));
+    const exact = parseInsight(atRes);
+    return ok(
+      exact ? trafficSeries(exact, res) : trafficSeries(parseInsight(dflt), res, DEFAULT_INSIGHT_RESOLUTION),
+    );
   });
 }
 

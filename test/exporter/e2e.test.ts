@@ -11,6 +11,7 @@ import {
   METRICS,
   RUNTIME_FAMILY_LIST,
 } from '#common/metrics/index.js';
+import { WEBHOOK_FAMILIES } from '#common/metrics/webhooks.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { get, startTestApp, type TestApp } from './app.js';
@@ -120,12 +121,14 @@ describe('simulator -> collector -> Redis -> exporter', () => {
     expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(r.body);
     // Families that only exist in particular states: bad stored values, an active rate limit, a
-    // garbage collection since the exporter started, a previous answer sent compressed.
+    // garbage collection since the exporter started, a previous answer sent compressed, a webhook
+    // receiver that counted something.
     const conditional: string[] = [
       METRICS.exporterInvalidValues,
       METRICS.rateLimitReset,
       METRICS.nodejsGcDuration,
       METRICS.exporterScrapeBytes,
+      ...Object.values(WEBHOOK_FAMILIES).map((f) => f.name),
     ];
     const missing = [...dataFamiliesFor(DEFAULT_PEER_PATH_MODE), ...RUNTIME_FAMILY_LIST]
       .map((f) => f.name)

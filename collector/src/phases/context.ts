@@ -1,19 +1,7 @@
-/** What every phase gets: the API, the org, a cancel signal, its own call counter and helpers. */
-import type { Logger } from '#common/log.js';
-import type { MistApi } from '../mist/client.js';
-
-export interface PhaseContext {
-  api: MistApi;
-  orgId: string;
-  signal: AbortSignal;
-  /** Calls made by this phase (incremented by the client on each attempt). */
-  counter: { calls: number };
-  /** Runs `fn` under the PARALLEL_WORKERS limit. */
-  limit: <T>(fn: () => Promise<T>) => Promise<T>;
-  /** Records skipped as invalid, per operation (for collector_stats). */
-  badRecords: (operation: string, n: number) => void;
-  log: Logger;
-}
+/** Helpers every phase uses with its context. */
+import type { ScreenedRows } from '../carry-over.js';
+import type { PhaseContext } from '../cycle/types.js';
+import type { Screened } from '../mist/validate.js';
 
 /** Call options carrying the phase's signal and counter. */
 export function callOpts(ctx: PhaseContext) {
@@ -37,5 +25,27 @@ export function keepValid<T>(
   return { rows: out, rejected };
 }
 
-const MAC = /^[0-9a-f]{12}$/;
-export const isMac = (v: unknown): v is string => typeof v === 'string' && MAC.test(v);
+/** Screen a listing's records (validate.ts); the damaged and unreadable ones count as bad records. */
+export function screenRows<T>(
+  ctx: PhaseContext,
+  operation: string,
+  raw: unknown[],
+  screen: (r: unknown) => Screened<T>,
+): ScreenedRows<T> {
+  const out: ScreenedRows<T> = { rows: [], damaged: [], unreadable: 0 };
+  for (const r of raw) {
+    const s = screen(r);
+    if (s.kind === 'readable') out.rows.push(s.row);
+    else if (s.kind === 'damaged') out.damaged.push(s.row);
+    else out.unreadable++;
+  }
+  const bad = out.damaged.length + out.unreadable;
+  if (bad > 0) {
+    ctx.badRecords(operation, bad);
+    ctx.log.warn(
+      { operation, damaged: out.damaged.length, unreadable: out.unreadable },
+      'records that do not match the Mist schema',
+    );
+  }
+  return out;
+}

@@ -1,35 +1,30 @@
 /**
  * Phase insights: per-port traffic series at four resolutions (contract §3.2), one
  * getSiteInsightMetricsForGateway call per (port, resolution) asking for rx_bps and tx_bps together.
- * Within the API budget (budget.ts): only series older than their refresh period, stalest first, at
- * most this cycle's allowance. Results are written in batches as they arrive.
+ * Within the API budget: only series older than their refresh period, stalest first, at most this
+ * cycle's allowance (insights-scheduler.ts). Results are written in batches as they arrive, to
+ * `mist:insights:{gw}:{port}[:{res}]` and `insights_freshness`. It needs only a port list: when this
+ * run's ports failed, the last good list serves.
  */
-
 import { errorMessage } from '#common/errors.js';
-import type { InsightResolution } from '#common/keys.js';
-import { INSIGHT_RESOLUTIONS, insightMember } from '#common/keys.js';
-import { insightsTtlSeconds } from '#common/ttl.js';
-import type { Gateway } from '#common/types.js';
-import {
-  type Budget,
-  cycleAllowance,
-  type PortRef,
-  planInsights,
-  RESOLUTION_SPEC,
-  refreshPeriods,
-  type SeriesRef,
-  seriesKey,
-} from '../budget.js';
+import type { CollectorStats } from '#common/types.js';
+import { type PortRef, RESOLUTION_SPEC, type SeriesRef } from '../budget.js';
+import type { ApiBudget } from '../cycle/api-budget.js';
+import type { Phase, PhaseContext, PhaseReport, RunView, Skip } from '../cycle/types.js';
 import { withQuery } from '../mist/client.js';
 import { AbortedError, RateLimitedError } from '../mist/errors.js';
 import { isObject } from '../mist/payloads.js';
-import type { InsightWrite, Store } from '../store.js';
+import type { DataWriter, InsightWrite } from '../store/data-writer.js';
+import type { StoredState, StoreReader } from '../store/reader.js';
 import { toInsight } from '../transform.js';
-import { callOpts, type PhaseContext } from './context.js';
+import { callOpts } from './context.js';
+import { InsightsScheduler, insightPorts } from './insights-scheduler.js';
+import type { GatewayList } from './ports.js';
 
+/** Series written per transaction. */
 const BATCH = 50;
 
-export interface InsightsRunResult {
+interface RunResult {
   planned: number;
   written: number;
   failed: number;
@@ -37,149 +32,93 @@ export interface InsightsRunResult {
   rateLimited: RateLimitedError | null;
 }
 
-export interface InsightsFreshness {
-  portsTotal: number;
-  portsFresh: number;
-  oldestAgeSeconds: number | null;
-  basePeriod: number;
-}
-
-/** The WAN ports that get insights: enabled ports of gateways with a site. */
-export function insightPorts(gateways: readonly Gateway[]): PortRef[] {
-  const out: PortRef[] = [];
-  for (const g of gateways) {
-    if (!g.site_id) continue;
-    for (const p of g.ports)
-      if (p.enabled !== false) out.push({ gatewayId: g.id, siteId: g.site_id, portId: p.port_id });
-  }
-  return out;
-}
-
 const validInsight = (b: unknown) =>
   isObject(b) && (Array.isArray(b.rx_bps) || Array.isArray(b.tx_bps))
     ? null
     : 'expected rx_bps/tx_bps arrays';
 
-export class InsightsScheduler {
-  /** `{gw}:{port}:{res}` -> epoch seconds of the last successful fetch. */
-  readonly fetchedAt = new Map<string, number>();
-  private lastRunAt: number | null = null;
-  periods: Record<InsightResolution, number> = { '1h': 0, '6h': 0, '1d': 0, '7d': 0 };
-  basePeriod = 0;
-  refreshedLastCycle = 0;
+export class InsightsPhase implements Phase {
+  readonly name = 'insights';
+  readonly kind = 'insights';
+  /** This run's port list when there is one (else the last good one). */
+  readonly after = ['ports'] as const;
+  readonly scheduler: InsightsScheduler;
 
   constructor(
-    private readonly workerInterval: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Restore from `insights_freshness` after a restart: each port's series count as fetched then. */
-  load(freshness: Record<string, number>): void {
-    for (const [member, at] of Object.entries(freshness)) {
-      if (typeof at !== 'number') continue;
-      const i = member.indexOf(':');
-      if (i <= 0) continue;
-      for (const res of INSIGHT_RESOLUTIONS) this.fetchedAt.set(`${member}:${res}`, at);
-    }
+    private readonly writer: DataWriter,
+    private readonly reader: StoreReader,
+    private readonly ports: GatewayList,
+    private readonly budget: ApiBudget,
+    private readonly skipEnrichment: boolean,
+    workerInterval: number,
+    now: () => number = Date.now,
+  ) {
+    this.scheduler = new InsightsScheduler(workerInterval, now);
   }
 
-  private nowSeconds(): number {
-    return Math.floor(this.now() / 1000);
+  restore(stored: StoredState): void {
+    this.scheduler.load(stored.insightsFreshness);
   }
 
-  /** Forget series of ports that are gone. */
-  prune(ports: readonly PortRef[]): void {
-    const keep = new Set(ports.map((p) => insightMember(p.gatewayId, p.portId)));
-    for (const k of this.fetchedAt.keys()) {
-      const member = k.slice(0, k.lastIndexOf(':'));
-      if (!keep.has(member)) this.fetchedAt.delete(k);
-    }
+  skip(run: RunView): Skip | null {
+    if (this.skipEnrichment) return { reason: 'SKIP_ENRICHMENT', error: false };
+    if (!this.ports.gateways) return { reason: 'no WAN ports known yet', error: false };
+    if (run.rateLimitedUntil !== null) return { reason: 'every token is rate limited', error: true };
+    return null;
   }
 
-  /** Forget fetch times of ports whose keys Redis no longer has (restarted empty, flushed). */
-  forgetMissing(stored: ReadonlySet<string>): number {
-    let n = 0;
-    for (const k of this.fetchedAt.keys()) {
-      if (!stored.has(k.slice(0, k.lastIndexOf(':')))) {
-        this.fetchedAt.delete(k);
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** `{gw}:{port}` -> latest successful fetch (any resolution), the `insights_freshness` value. */
-  freshnessMap(ports: readonly PortRef[]): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const p of ports) {
-      let latest: number | null = null;
-      for (const res of INSIGHT_RESOLUTIONS) {
-        const at = this.fetchedAt.get(seriesKey(p.gatewayId, p.portId, res));
-        if (at !== undefined && (latest === null || at > latest)) latest = at;
-      }
-      if (latest !== null) out[insightMember(p.gatewayId, p.portId)] = latest;
-    }
-    return out;
-  }
-
-  freshness(ports: readonly PortRef[]): InsightsFreshness {
-    const now = this.nowSeconds();
-    let fresh = 0;
-    let oldest: number | null = null;
-    for (const p of ports) {
-      let allFresh = true;
-      for (const res of INSIGHT_RESOLUTIONS) {
-        const at = this.fetchedAt.get(seriesKey(p.gatewayId, p.portId, res));
-        if (at === undefined) {
-          allFresh = false;
-          continue;
-        }
-        const age = now - at;
-        oldest = oldest === null ? age : Math.max(oldest, age);
-        if (this.periods[res] > 0 && age >= this.periods[res]) allFresh = false;
-      }
-      if (allFresh) fresh++;
-    }
+  /** The `insights` part of collector_stats. */
+  stats(): CollectorStats['insights'] {
+    const f = this.scheduler.freshness(insightPorts(this.ports.gateways ?? []));
     return {
-      portsTotal: ports.length,
-      portsFresh: fresh,
-      oldestAgeSeconds: oldest,
-      basePeriod: this.basePeriod,
+      ports_total: f.portsTotal,
+      ports_fresh: f.portsFresh,
+      ports_missing: f.portsMissing,
+      oldest_age_seconds: f.oldestAgeSeconds,
+      refresh_period_seconds: f.basePeriod,
+      refreshed_last_cycle: this.scheduler.refreshedLastCycle,
     };
   }
 
-  /** Set periods for this many ports and this budget (also used for TTLs and freshness). */
-  plan(
-    ports: readonly PortRef[],
-    budget: Budget,
-    used: { lastHour: number; nonCoreLastHour: number; coreReserve: number },
-  ): SeriesRef[] {
-    const { base, periods } = refreshPeriods(ports.length, budget.insightsPerHour, this.workerInterval);
-    this.basePeriod = base;
-    this.periods = periods;
-    const now = this.nowSeconds();
-    const allowance = cycleAllowance({
-      insightsPerHour: budget.insightsPerHour,
-      // First run: the whole hour's share at once (an empty cache fills fast); the trailing-hour
-      // budget still caps it, and later runs get their share of the time since the last one.
-      secondsSinceLastRun: this.lastRunAt === null ? 3600 : now - this.lastRunAt,
-      callsPerHour: budget.callsPerHour,
-      usedLastHour: used.lastHour,
-      nonCoreLastHour: used.nonCoreLastHour,
-      coreReserve: used.coreReserve,
-    });
-    return planInsights(ports, this.fetchedAt, periods, now, allowance);
+  async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const ports = insightPorts(this.ports.gateways ?? []);
+    const { budget, used } = this.budget.forInsights();
+    this.scheduler.prune(ports);
+    try {
+      const lost = this.scheduler.forgetMissing(await this.reader.insightMembers());
+      if (lost > 0) ctx.log.warn({ series: lost }, 'insight keys missing from Redis; fetching them again');
+    } catch (e) {
+      ctx.log.warn({ error: errorMessage(e) }, 'could not read the insights index');
+    }
+    const plan = this.scheduler.plan(ports, budget, used);
+    await ctx.progress({ description: `Insights 0/${plan.length}`, progress: 0, total: plan.length });
+    const r = await this.fetchAndWrite(ctx, ports, plan);
+    const error = r.rateLimited
+      ? errorMessage(r.rateLimited)
+      : r.failed > 0
+        ? `${r.failed} of ${r.planned} series failed, first: ${r.firstError}`
+        : undefined;
+    return {
+      items: r.written,
+      error,
+      rateLimitedUntil: r.rateLimited?.resetAt,
+      details: {
+        planned: r.planned,
+        ports: ports.length,
+        refresh_period_s: this.scheduler.basePeriod,
+        budget_per_hour: budget.insightsPerHour,
+      },
+    };
   }
 
-  async run(
+  private async fetchAndWrite(
     ctx: PhaseContext,
     ports: readonly PortRef[],
     plan: readonly SeriesRef[],
-    store: Store,
-    onProgress: (done: number, total: number) => Promise<void>,
-  ): Promise<InsightsRunResult> {
-    this.lastRunAt = this.nowSeconds();
-    const result: InsightsRunResult = {
+  ): Promise<RunResult> {
+    const sched = this.scheduler;
+    sched.runStarted();
+    const result: RunResult = {
       planned: plan.length,
       written: 0,
       failed: 0,
@@ -194,9 +133,13 @@ export class InsightsScheduler {
       batch = [];
       if (items.length === 0) return writing;
       writing = writing.then(async () => {
-        await store.writeInsights(items, this.freshnessMap(ports));
+        await this.writer.writeInsights(items, sched.freshnessMap(ports));
         result.written += items.length;
-        await onProgress(done, plan.length);
+        await ctx.progress({
+          description: `Insights ${done}/${plan.length}`,
+          progress: done,
+          total: plan.length,
+        });
       });
       return writing;
     };
@@ -206,13 +149,13 @@ export class InsightsScheduler {
           if (result.rateLimited || ctx.signal.aborted) return;
           try {
             const insight = await this.fetchOne(ctx, s);
-            this.fetchedAt.set(seriesKey(s.gatewayId, s.portId, s.res), this.nowSeconds());
+            sched.fetched(s);
             batch.push({
               gatewayId: s.gatewayId,
               portId: s.portId,
               res: s.res,
               insight,
-              ttlSeconds: insightsTtlSeconds(this.periods[s.res], this.workerInterval),
+              ttlSeconds: sched.ttlSeconds(s.res),
             });
           } catch (e) {
             if (e instanceof AbortedError) return;
@@ -232,8 +175,8 @@ export class InsightsScheduler {
     await flush();
     await writing;
     // Nothing written: still publish freshness, which drops ports that left.
-    if (result.written === 0) await store.writeInsights([], this.freshnessMap(ports));
-    this.refreshedLastCycle = result.written;
+    if (result.written === 0) await this.writer.writeInsights([], sched.freshnessMap(ports));
+    sched.refreshedLastCycle = result.written;
     return result;
   }
 

@@ -1,57 +1,92 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs -> the `mist:gateways` array.
+ * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the cycle, then
+ * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways` array (with `last_update`);
+ * insight keys of ports that left are deleted in the same transaction (after a complete listing).
  */
+import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
-import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
-import { searchAll } from '../mist/paginate.js';
-import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
-import { validPortRow } from '../mist/validate.js';
-import type { ConfigCaches } from '../store.js';
-import { callOpts, keepValid, type PhaseContext } from './context.js';
+import { CarryOver, portRowsFromStored, type ScreenedRows } from '../carry-over.js';
+import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
+import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
+import { searchPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
+import { screenPortRow } from '../mist/validate.js';
+import { resolveConfig } from '../port-config.js';
+import type { DataWriter } from '../store/data-writer.js';
+import type { ConfigCaches, StoredState } from '../store/reader.js';
+import { callOpts, screenRows } from './context.js';
+import type { GatewayRows } from './gateways.js';
+import type { SiteList } from './org-sites.js';
 
-export async function fetchWanPortRows(
-  ctx: PhaseContext,
-): Promise<{ rows: PortStatsRow[]; incomplete: boolean }> {
-  const raw = await searchAll<unknown>(
+/** What later phases read of this one. */
+export interface GatewayList {
+  /** The last good enriched gateways, as in `mist:gateways` (null: none yet). */
+  readonly gateways: readonly Gateway[] | null;
+}
+
+/** Every gateway port-search row, screened (the WAN ones are picked after carry-over). */
+export async function fetchPortRows(ctx: PhaseContext): Promise<ScreenedRows<PortStatsRow>> {
+  // One sequential cursor walk (the port search's `mac` filter is documented for one device only,
+  // so it cannot be split like the peer-path search). Rows tied with a cursor repeat: one per port.
+  const listing = await searchPages<unknown>(
     ctx.api,
     'searchOrgSwOrGwPorts',
     `/api/v1/orgs/${ctx.orgId}/stats/ports/search`,
     // `type` is the pre-2602 name of the filter: both, so old and new servers filter server-side.
     { device_type: 'gateway', type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.mac === 'string' ? `${r.mac}/${String(r.port_id)}` : null),
+      tolerateShortfall: true,
+    },
   );
-  const { rows, rejected } = keepValid(ctx, 'searchOrgSwOrGwPorts', raw, validPortRow);
-  return { rows: rows.filter((r) => r.port_usage === 'wan'), incomplete: rejected > 0 };
+  const screened = screenRows(ctx, 'searchOrgSwOrGwPorts', listing.items, screenPortRow);
+  // A few rows short of the total (counted by the pager): the missing ports are stood in for by
+  // their previous rows, like unreadable records, so nothing is pruned for it.
+  screened.unreadable += listing.missing;
+  return screened;
 }
 
-/** Port-search rows by the MAC they belong to (an HA cluster's node1 rows go to the cluster). */
+/**
+ * Port-search rows by the gateway they belong to. An HA cluster's rows carrying node1's MAC join the
+ * cluster after its own rows, so a node1 row never takes the place of node0's port of the same name.
+ */
 export function groupRowsByGateway(rows: readonly PortStatsRow[], gateways: readonly DeviceStatsRow[]) {
-  const owner = new Map<string, string>();
-  for (const g of gateways) {
-    owner.set(g.mac, g.mac);
-    for (const k of ['node1_mac', 'node0_mac'] as const) {
-      const m = g[k];
-      if (typeof m === 'string' && m && !owner.has(m)) owner.set(m, g.mac);
-    }
-  }
+  const owner = macOwners(gateways);
   const out = new Map<string, PortStatsRow[]>();
+  const later: Array<[string, PortStatsRow]> = [];
   for (const r of rows) {
     const mac = owner.get(r.mac);
     if (!mac) continue;
+    if (mac !== r.mac) {
+      later.push([mac, r]);
+      continue;
+    }
     const list = out.get(mac) ?? [];
     list.push(r);
     out.set(mac, list);
   }
+  for (const [mac, r] of later) out.set(mac, [...(out.get(mac) ?? []), r]);
   return out;
 }
 
-/** Every gateway enriched with its WAN ports (pure). */
+/** Where the ports phase finds each site's variables (the site-settings phase). */
+export interface SiteVarsSource {
+  /** The site's variables (derived setting), undefined while not fetched. */
+  varsOf(siteId: string): Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Every gateway enriched with its WAN ports (pure). `unresolved` (when given) receives the count of
+ * variable references no variable fills, per gateway.
+ */
 export function enrichGateways(
   statsRows: readonly DeviceStatsRow[],
   rowsByMac: Map<string, PortStatsRow[]>,
   sites: readonly Site[],
   configs: ConfigCaches,
+  siteVars?: SiteVarsSource,
+  unresolved?: { count: number },
 ): Gateway[] {
   const siteById = new Map(sites.map((s) => [s.id, s]));
   return statsRows.map((s) => {
@@ -62,8 +97,99 @@ export function enrichGateways(
       deviceConfig: configs.deviceConfigs.get(s.id),
       templates: configs.templates,
       profiles: configs.profiles,
+      siteVars: s.site_id ? siteVars?.varsOf(s.site_id) : undefined,
     });
+    if (unresolved) unresolved.count += resolved.unresolved.length;
     const ports = buildPorts(s, rowsByMac.get(s.mac) ?? [], resolved);
     return buildGateway(s, typeof site?.name === 'string' ? site.name : '', ports);
   });
+}
+
+const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
+
+export class PortsPhase implements Phase, GatewayList {
+  readonly name = 'ports';
+  readonly kind = 'core';
+  /**
+   * The port search needs nothing of this run, so it starts with the cycle (one cursor walk is the
+   * longest chain of calls in a large org's cycle); the enrichment waits for the gateway list, the
+   * sites, the configs and the site variables, and nothing is written when the gateway list failed.
+   */
+  readonly joins = ['gateways', 'org_sites', 'configs', 'site_settings'] as const;
+  gateways: Gateway[] | null = null;
+  /** Variable references no variable filled, in the last enrichment (per gateway). */
+  unresolvedVariables = 0;
+  readonly carry = new CarryOver<PortStatsRow>(portRowId);
+
+  constructor(
+    private readonly writer: DataWriter,
+    private readonly stats: GatewayRows,
+    private readonly org: SiteList,
+    private readonly configs: ConfigCaches,
+    private readonly siteVars: SiteVarsSource,
+  ) {}
+
+  restore(stored: StoredState): void {
+    this.gateways = stored.gateways;
+    this.carry.restore(portRowsFromStored(stored.gateways));
+  }
+
+  async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const searchStarted = this.writer.pollStarted();
+    const stop = new AbortController();
+    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) });
+    search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
+    const gatewaysRun = await ctx.settled('gateways');
+    if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
+      stop.abort();
+      await search.catch(() => {});
+      throw new Error(`not run: the gateways phase ${gatewaysRun === 'error' ? 'failed' : 'did not run'}`);
+    }
+    const statsRows = this.stats.rows;
+    await ctx.progress({
+      description: `Loading WAN ports of ${statsRows.length} gateways`,
+      total_gateways: statsRows.length,
+    });
+    // Gateway states come from the gateway list, port states from the search: the earlier time holds.
+    const observedAt = Math.min(this.stats.observedAt, searchStarted);
+    const [screened] = await Promise.all([
+      search,
+      ctx.settled('org_sites'),
+      ctx.settled('configs'),
+      ctx.settled('site_settings'),
+    ]);
+    const { rows, carried } = this.carry.apply(screened);
+    const unresolved = { count: 0 };
+    const gateways = enrichGateways(
+      statsRows,
+      groupRowsByGateway(
+        rows.filter((r) => isWanUsage(r.port_usage)),
+        statsRows,
+      ),
+      this.org.sites ?? [],
+      this.configs,
+      this.siteVars,
+      unresolved,
+    );
+    const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
+    const removed = await this.writer.writeGateways(
+      gateways,
+      this.stats.complete ? members : null,
+      observedAt,
+    );
+    this.gateways = gateways;
+    this.unresolvedVariables = unresolved.count;
+    const total = gateways.reduce((n, g) => n + g.ports.length, 0);
+    return {
+      items: total,
+      details: {
+        gateways: gateways.length,
+        wan_ports: total,
+        port_rows: screened.rows.length,
+        carried_over: carried,
+        unresolved_variables: unresolved.count,
+        removed_insight_ports: removed,
+      },
+    };
+  }
 }

@@ -3,15 +3,11 @@
  * last_update moves, and that a Redis failure there is logged, not thrown. The integration tests
  * cover the happy paths against a real Redis; these cover the branches they do not reach.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '#common/log.js';
-import type { CollectorStats } from '#common/types.js';
-import type { CycleOutcome } from './collector.js';
-import { type CycleEnd, CycleReporter } from './cycle-report.js';
-import type { MistClient } from './mist/client.js';
-import { InsightsScheduler } from './phases/insights.js';
-import type { RateLimitMirror } from './rate-limit.js';
-import type { Store } from './store.js';
+import type { StatusWriter } from '../store/status-writer.js';
+import { type CycleEnd, CycleStatus } from './status.js';
+import type { CycleOutcome } from './types.js';
 
 const T = Date.UTC(2024, 0, 2, 3, 4, 5);
 
@@ -23,40 +19,20 @@ function rig(opts: { failWrites?: boolean } = {}) {
       if (opts.failWrites) throw new Error('redis down');
       writes.push([name, v]);
     };
-  const store = {
+  const writer = {
     writeWorkerStatus: record('worker_status'),
     writeLoadingPhase: record('loading_phase'),
     writeLastUpdate: record('last_update'),
-    writeStats: record('collector_stats'),
-  } as unknown as Store;
+  } as unknown as StatusWriter;
   const logs: [string, string][] = [];
   const log = Object.fromEntries(
     ['info', 'warn', 'error'].map((lvl) => [lvl, (_o: unknown, msg: string) => logs.push([lvl, msg])]),
   ) as unknown as Logger;
-  const client = {
-    counters: { calls_total: {}, rate_limited_total: {}, errors_total: {}, retries_total: 0 },
-    pool: { stats: () => [] },
-    usedLastHour: () => 0,
-  } as unknown as MistClient;
-  const rateLimits = { sync: vi.fn() } as unknown as RateLimitMirror;
-  const stats = { instance: 'c1', cycles_total: 3 } as CollectorStats;
-  const reporter = new CycleReporter({
-    store,
-    log,
-    now: () => T,
-    stats,
-    client,
-    rateLimits,
-    insights: new InsightsScheduler(300, () => T),
-    badRecords: {},
-    budgetShare: 0.5,
-    budget: () => ({ callsPerHour: 100, insightsPerHour: 40 }) as never,
-    gateways: () => null,
-  });
+  const reporter = new CycleStatus(writer, 'c1', log, () => T);
   const names = () => writes.map(([n]) => n);
   const status = () =>
     writes.find(([n]) => n === 'worker_status')?.[1] as { status: string; details: object };
-  return { reporter, writes, names, status, logs, rateLimits };
+  return { reporter, writes, names, status, logs };
 }
 
 function end(errors: CycleOutcome['errors'], over: Partial<CycleEnd> = {}): CycleEnd {
@@ -79,11 +55,11 @@ function end(errors: CycleOutcome['errors'], over: Partial<CycleEnd> = {}): Cycl
   };
 }
 
-describe('CycleReporter.cycleFinished', () => {
-  it('clean cycle: loading complete, last_update, idle, stats, in that order', async () => {
+describe('CycleStatus.cycleFinished', () => {
+  it('clean cycle: loading complete, last_update, idle, in that order', async () => {
     const r = rig();
     await r.reporter.cycleFinished(end({}));
-    expect(r.names()).toEqual(['loading_phase', 'last_update', 'worker_status', 'collector_stats']);
+    expect(r.names()).toEqual(['loading_phase', 'last_update', 'worker_status']);
     expect(r.status()).toEqual({
       status: 'idle',
       details: {
@@ -96,8 +72,6 @@ describe('CycleReporter.cycleFinished', () => {
         degraded: false,
       },
     });
-    expect(r.rateLimits.sync).toHaveBeenCalledOnce();
-    expect(r.logs).toContainEqual(['info', 'cycle finished']);
   });
 
   it('core phase failed: worker_status error naming the first failure, last_update untouched', async () => {
@@ -113,7 +87,6 @@ describe('CycleReporter.cycleFinished', () => {
       current_phase: 'complete',
       details: { description: 'Cycle finished with errors in ports, insights' },
     });
-    expect(r.logs).toContainEqual(['warn', 'cycle finished']);
   });
 
   it('only insights failed, gateways not refreshed: idle but degraded, no last_update', async () => {
@@ -132,30 +105,27 @@ describe('CycleReporter.cycleFinished', () => {
     });
   });
 
-  it('Redis down: logged, not thrown, rate limit still synced', async () => {
+  it('Redis down: logged, not thrown', async () => {
     const r = rig({ failWrites: true });
     await expect(r.reporter.cycleFinished(end({}))).resolves.toBeUndefined();
     expect(r.logs).toEqual([
       ['warn', 'could not write loading_phase'],
       ['error', 'could not write cycle status to Redis'],
-      ['warn', 'could not write collector_stats'],
-      ['info', 'cycle finished'],
     ]);
-    expect(r.rateLimits.sync).toHaveBeenCalledOnce();
   });
 });
 
-describe('CycleReporter worker_status outside cycles', () => {
+describe('CycleStatus worker_status outside cycles', () => {
   it('stopped and using_cache propagate a Redis failure (their callers decide); fatal swallows it', async () => {
     const r = rig({ failWrites: true });
     await expect(r.reporter.stopped(true)).rejects.toThrow('redis down');
-    await expect(r.reporter.usingCache(12.6)).rejects.toThrow('redis down');
+    await expect(r.reporter.usingCache(12.6, 0)).rejects.toThrow('redis down');
     await expect(r.reporter.fatal('token rejected')).resolves.toBeUndefined();
   });
 
   it('using_cache details', async () => {
     const r = rig();
-    await r.reporter.usingCache(12.6);
+    await r.reporter.usingCache(12.6, 0);
     expect(r.status()).toEqual({
       status: 'idle',
       details: {

@@ -1,0 +1,88 @@
+/**
+ * The collector's phases, wired to what each reads of the others. The graph they form (each phase
+ * declares its own dependencies):
+ *
+ *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
+ *                                  org_sites, configs and site_settings) -> insights
+ *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
+ *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
+ *                    joins ports, whose WAN names it reads)
+ */
+import type { CollectorConfig } from '#common/config/collector.js';
+import type { CollectorStats } from '#common/types.js';
+import type { ApiBudget } from '../cycle/api-budget.js';
+import { PhaseGraph } from '../cycle/graph.js';
+import type { Store } from '../store/store.js';
+import { ConfigsPhase } from './configs.js';
+import { GatewaysPhase } from './gateways.js';
+import { InsightsPhase } from './insights.js';
+import { OrgSitesPhase } from './org-sites.js';
+import { PortsPhase } from './ports.js';
+import { SiteSettingsPhase } from './site-settings.js';
+import { VpnPeersPhase } from './vpn-peers.js';
+
+export interface Phases {
+  graph: PhaseGraph;
+  configs: ConfigsPhase;
+  siteSettings: SiteSettingsPhase;
+  ports: PortsPhase;
+  vpnPeers: VpnPeersPhase;
+  gateways: GatewaysPhase;
+  insights: InsightsPhase;
+}
+
+export function buildPhases(
+  store: Store,
+  budget: ApiBudget,
+  config: Pick<CollectorConfig, 'skipEnrichment' | 'configRefreshInterval' | 'workerInterval'>,
+  now: () => number,
+): Phases {
+  const { data, read } = store;
+  const orgSites = new OrgSitesPhase(data);
+  const gateways = new GatewaysPhase(data, read, orgSites, (): boolean => ports.gateways !== null);
+  const configs = new ConfigsPhase(data, read, gateways, orgSites, budget, config.configRefreshInterval, now);
+  const siteSettings = new SiteSettingsPhase(
+    data,
+    gateways,
+    orgSites,
+    configs,
+    budget,
+    config.configRefreshInterval,
+    config.workerInterval,
+    now,
+  );
+  budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
+  const ports: PortsPhase = new PortsPhase(data, gateways, orgSites, configs, siteSettings);
+  const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
+  const insights = new InsightsPhase(
+    data,
+    read,
+    ports,
+    budget,
+    config.skipEnrichment,
+    config.workerInterval,
+    now,
+  );
+  const graph = new PhaseGraph([orgSites, gateways, configs, siteSettings, ports, vpnPeers, insights]);
+  return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights };
+}
+
+/** collector_stats `records`: rows that stood in for unreadable records, per listing. */
+export function recordStats(p: Phases): NonNullable<CollectorStats['records']> {
+  return {
+    carried_over_total: {
+      listOrgDevicesStats: p.gateways.carry.total,
+      searchOrgSwOrGwPorts: p.ports.carry.total,
+      searchOrgPeerPathStats: p.vpnPeers.carry.total,
+    },
+  };
+}
+
+/** collector_stats `configs`: the caches' fill, re-fetches and unresolved variables. */
+export function configStats(p: Phases): NonNullable<CollectorStats['configs']> {
+  return {
+    device_configs: { ...p.configs.fill(), refetched_total: p.configs.refetchedTotal },
+    site_settings: { ...p.siteSettings.fill(), refetched_total: p.siteSettings.refetchedTotal },
+    unresolved_variables: p.ports.unresolvedVariables,
+  };
+}
