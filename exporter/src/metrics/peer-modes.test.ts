@@ -85,6 +85,18 @@ describe('the cardinality budget', () => {
         Object.keys(q.types).map((name) => [name, samplesOf(q, name).length]),
       );
       expect(counted).toEqual(actual);
+      // The webhook receiver's and the collector's config-cache families are counted like the rest.
+      for (const name of [
+        METRICS.webhookRequests,
+        METRICS.webhookEvents,
+        METRICS.webhookLastDetectionDelay,
+        METRICS.configFillRatio,
+        METRICS.carriedOverRecords,
+        METRICS.insightsMissingPorts,
+      ]) {
+        expect(counted[name], name).toBe(samplesOf(q, name).length);
+        expect(counted[name], name).toBeGreaterThan(0);
+      }
     },
   );
   it('publishes the size of the previous answer', async () => {
