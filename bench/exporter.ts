@@ -1,29 +1,42 @@
 /**
- * Exporter benchmark (not a test): an L org in Redis (1000 gateways, 4000 WAN ports, ~8000 peer paths),
- * the exporter as its own process (compiled, as the Docker image runs it; or with tsx), and
- * in the same run a baseline Fastify process that answers the very same /api/gateways bytes from
- * memory. autocannon drives both from this process (each server gets a core of its own on 2 cores).
+ * Exporter benchmark (not a test): a synthetic org in Redis (default L: 1000 gateways, 4000 WAN ports,
+ * ~8000 peer paths), the exporter as its own process (compiled, as the Docker image runs it; or with
+ * tsx), and in the same run a baseline Fastify process that answers the very same /api/gateways bytes
+ * from memory, plain and gzip. autocannon drives both from this process (each server gets a core of
+ * its own on 2 cores).
  *
- * Figures: /api/gateways req/s vs baseline (target >= 0.8x), /metrics median latency (target < 25 ms,
- * measured as Prometheus scrapes: one connection, gzip; plain text and 50 connections reported too),
- * exporter RSS after a soak of mixed load (target < 200 MB).
+ * Figures: /api/gateways req/s vs baseline, plain (target >= 0.8x) and gzip (req/s and bytes sent),
+ * /metrics median latency (target < 25 ms, measured as Prometheus scrapes: one connection, gzip; plain
+ * text and 50 connections reported too), the snapshot load, exporter RSS after a soak of mixed load
+ * (target < 200 MB at L, < 400 MB at XL), and every route at 50 connections without an error.
  *
- *   npx tsx bench/exporter.ts            # full: 10 s runs, 60 s soak
+ *   npx tsx bench/exporter.ts            # full: 10 s runs, 60 s soak, L org
  *   npx tsx bench/exporter.ts --quick    # 3 s runs, 10 s soak
+ *   npx tsx bench/exporter.ts 5000       # the XL org (5,000 gateways, 8 hubs)
  *
  * `runExporterBenchmark()` returns the figures for bench/run.ts.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { gunzipSync } from 'node:zlib';
+import type autocannon from 'autocannon';
+import { request } from 'undici';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
-import { writeFixture } from '../test/exporter/fixtures.js';
-import { SIZE_L, type SyntheticSize, syntheticOrg } from '../test/exporter/synthetic-org.js';
-import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
-import { startRedis } from '../test/helpers/redis.js';
+import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
+import { SIZE_L, type SyntheticSize } from '../test/exporter/synthetic-org.js';
+import { freePort, tempDir, waitFor } from '../test/helpers/net.js';
+import {
+  cannon,
+  rssMb,
+  startChild,
+  startExporter,
+  stopChild,
+  syntheticRedis,
+  timeoutFor,
+} from './lib/exporter-proc.js';
+import { type RouteLoad, routesAtOnce } from './lib/routes-load.js';
 
 export interface ExporterBenchOptions {
   /** Seconds per autocannon run. Default 10. */
@@ -32,6 +45,7 @@ export interface ExporterBenchOptions {
   soakSeconds?: number;
   connections?: number;
   size?: SyntheticSize;
+  mode?: PeerPathMode;
   /** Run the exporter compiled (as deployed; default) or with tsx. */
   compiled?: boolean;
   log?: (line: string) => void;
@@ -48,6 +62,8 @@ export interface ExporterBenchResult {
     exporterP99Ms: number;
     baselineP50Ms: number;
     errors: number;
+    /** The same with Accept-Encoding: gzip (the baseline serves the exporter's gzip bytes). */
+    gzip: { bodyBytes: number; exporterRps: number; baselineRps: number; exporterP50Ms: number };
   };
   /** /api/cache-stats (small body) vs the baseline: the exporter's per-request overhead. */
   smallBody: {
@@ -60,9 +76,12 @@ export interface ExporterBenchResult {
   metrics: {
     bodyBytes: number;
     gzipBytes: number;
+    samples: number;
     /** One connection, Accept-Encoding: gzip: what Prometheus does. */
     scrapeP50Ms: number;
     scrapeP99Ms: number;
+    /** The same from the baseline process sending the same gzip bytes: what the bytes alone cost. */
+    baselineScrapeP50Ms: number;
     plainP50Ms: number;
     /** 50 connections hammering /metrics (far beyond any real scraper). */
     concurrentP50Ms: number;
@@ -73,14 +92,19 @@ export interface ExporterBenchResult {
     rssAfterSoakMb: number;
     rssPeakMb: number;
     soakSeconds: number;
-    /** Collector-like generation bumps during the soak (1 in 4 with new data), and the exporter's reloads. */
+    /** Collector-like generation bumps during the soak (1 in 6 with new data), and the exporter's reloads. */
     generationBumps: number;
     snapshotLoads: number;
   };
+  /** The first load (code cold), and the longest reload during the soak (a new gateway list). */
   snapshotLoadSeconds: number;
+  snapshotReloadMaxSeconds: number;
+  /** Every route at `connections` connections, after the soak. */
+  routes: RouteLoad[];
   targets: { gatewaysRatio: boolean; metricsP50: boolean; rss: boolean };
   connections: number;
   durationSeconds: number;
+  mode: PeerPathMode;
   /** How the exporter ran: `node dist/...` (compiled) or `node --import tsx`. */
   runtime: 'compiled' | 'tsx';
 }
@@ -92,171 +116,84 @@ export interface ExporterBenchResult {
  */
 const BUMP_EVERY_S = 5;
 const FULL_EVERY = 6;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SELF = fileURLToPath(import.meta.url);
+const BASELINE = fileURLToPath(new URL('./lib/baseline.ts', import.meta.url));
+const GZIP = { 'accept-encoding': 'gzip' };
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round((kb / 1024) * 10) / 10;
-}
+/** RSS targets per org size (gateways): 200 MB up to 1,000 gateways, 400 MB for 5,000. */
+export const rssTargetMb = (gateways: number) => (gateways > 1000 ? 400 : 200);
 
-/**
- * The exporter as deployed (compose runs `node dist/exporter/src/server.js`): compiled once into
- * node_modules/.cache (so packages resolve), falling back to tsx if the build fails. tsx adds ~35 MB
- * of RSS (the transpiler), which is not the exporter's.
- */
-let compiled: Promise<string | null> | null = null;
-
-/** Compiled once per process (bench/run.ts runs every size in one process). */
-function compiledServer(log: (l: string) => void): Promise<string | null> {
-  compiled ??= Promise.resolve().then(() => compile(log));
-  return compiled;
-}
-
-function compile(log: (l: string) => void): string | null {
-  const out = join(ROOT, 'node_modules/.cache/mcs-bench-dist');
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 180_000,
-    },
-  );
-  const server = join(out, 'exporter/src/server.js');
-  // As in the image: a package.json beside the compiled tree, so its `imports` (#common/*...) resolve.
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-  if (existsSync(out))
-    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: pkg.type, imports: pkg.imports }));
-  if (!existsSync(server)) {
-    log(`compiling the exporter failed, running it with tsx: ${(r.stdout + r.stderr).split('\n')[0]}`);
-    return null;
-  }
-  return server;
-}
-
-/** `node [--import tsx] <args>`: one process (the tsx CLI would add a wrapper), so its pid is the server's. */
-function startChild(args: string[], env: NodeJS.ProcessEnv, tsx = true): ChildProcess {
-  const p = spawn(process.execPath, [...(tsx ? ['--import', 'tsx'] : []), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  p.stderr?.on('data', (d) => process.stderr.write(`[${args[0]}] ${String(d)}`));
-  return p;
-}
-
-async function stopChild(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-}
-
-async function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  const r = await autocannon(opts);
-  if (r.errors || r.non2xx) throw new Error(`${opts.url}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
-  return r;
+async function bytesOf(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
+  const res = await request(url, { headers });
+  return Buffer.from(await res.body.arrayBuffer());
 }
 
 export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Promise<ExporterBenchResult> {
   const duration = opts.durationSeconds ?? 10;
   const soak = opts.soakSeconds ?? 60;
   const connections = opts.connections ?? 50;
-  const size = opts.size ?? SIZE_L;
+  const mode = opts.mode ?? DEFAULT_PEER_PATH_MODE;
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
 
-  const redis = await startRedis({ own: true, appendonly: false });
+  const { redis, org, figures } = await syntheticRedis(opts.size ?? SIZE_L);
   const dir = await tempDir('bench-exporter');
   const children: ChildProcess[] = [];
   try {
-    const org = syntheticOrg(size);
-    await writeFixture(redis.client(), org);
-    // Data versions as the collector keeps them, so reloads re-read only the groups written.
-    await redis.client().hset(keys.dataVersions(), {
-      [DATA_VERSION_FIELDS.orgSites]: 'bench-0',
-      [DATA_VERSION_FIELDS.gateways]: 'bench-0',
-      [DATA_VERSION_FIELDS.vpnPeers]: 'bench-0',
-    });
-    const paths = Object.values(org.vpnPeers).reduce(
-      (n, e) => n + Object.values(e.peers_by_port).reduce((m, l) => m + l.length, 0),
-      0,
-    );
-    const orgFigures = {
-      gateways: org.gateways.length,
-      wanPorts: org.gateways.reduce((n, g) => n + g.ports.length, 0),
-      peerPaths: paths,
-      source: 'synthetic writer (test/exporter/synthetic-org.ts)',
-    };
     log(
-      `exporter bench: ${orgFigures.gateways} gateways, ${orgFigures.wanPorts} WAN ports, ${paths} peer paths`,
+      `exporter bench: ${figures.gateways} gateways, ${figures.wanPorts} WAN ports, ${figures.peerPaths} peer paths, PEER_PATH_METRICS=${mode}`,
     );
+    const exp = await startExporter(redis.url, { PEER_PATH_METRICS: mode }, { compiled: opts.compiled, log });
+    children.push(exp.proc);
+    const base = exp.url;
+    const pid = exp.proc.pid as number;
+    const rssStart = rssMb(pid);
 
-    const port = await freePort();
-    const server = opts.compiled === false ? null : await compiledServer(log);
-    const exporterEnv = {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      REDIS_URL: redis.url,
-      LOG_LEVEL: 'warn',
-      EXPORTER_REFRESH_MS: '1000',
+    const body = await bytesOf(`${base}/api/gateways`);
+    const gzBody = await bytesOf(`${base}/api/gateways`, GZIP);
+    // a small body too: with MB answers both servers are bound by the bytes, a small one shows the
+    // exporter's own per-request cost (hooks, headers, the generation check)
+    const small = await bytesOf(`${base}/api/cache-stats`);
+    const metricsGz = await bytesOf(`${base}/metrics`, GZIP);
+    const files = {
+      body: join(dir.path, 'gateways.json'),
+      gz: join(dir.path, 'gateways.json.gz'),
+      small: join(dir.path, 'cache-stats.json'),
+      metrics: join(dir.path, 'metrics.gz'),
     };
-    const exporter = server
-      ? startChild([server], exporterEnv, false)
-      : startChild(['exporter/src/server.ts'], exporterEnv);
-    children.push(exporter);
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/api/gateways`)).ok, {
-      timeoutMs: 60_000,
-      what: 'exporter',
-    });
-    const rssStart = rssMb(exporter.pid!);
-
-    const body = Buffer.from(await (await fetch(`${base}/api/gateways`)).arrayBuffer());
-    const bodyFile = join(dir.path, 'gateways.json');
-    await writeFile(bodyFile, body);
-    // a small body too: with 2.5 MB answers both servers are bound by the bytes, a small one shows
-    // the exporter's own per-request cost (hooks, headers, the generation check)
-    const small = Buffer.from(await (await fetch(`${base}/api/cache-stats`)).arrayBuffer());
-    const smallFile = join(dir.path, 'cache-stats.json');
-    await writeFile(smallFile, small);
+    await Promise.all([
+      writeFile(files.body, body),
+      writeFile(files.gz, gzBody),
+      writeFile(files.small, small),
+      writeFile(files.metrics, metricsGz),
+    ]);
     const basePort = await freePort();
-    const baseline = startChild([SELF, '--serve-baseline', bodyFile, smallFile, String(basePort)], {});
+    const baseline = startChild(
+      [BASELINE, files.body, files.gz, files.small, files.metrics, String(basePort)],
+      {},
+    );
     children.push(baseline);
     const baselineUrl = `http://127.0.0.1:${basePort}/api/gateways`;
     await waitFor(async () => (await fetch(baselineUrl)).ok, { timeoutMs: 30_000, what: 'baseline' });
-    const check = Buffer.from(await (await fetch(baselineUrl)).arrayBuffer());
-    if (!check.equals(body)) throw new Error('baseline does not serve the same bytes');
+    if (!(await bytesOf(baselineUrl)).equals(body) || !(await bytesOf(baselineUrl, GZIP)).equals(gzBody)) {
+      throw new Error('baseline does not serve the same bytes');
+    }
 
-    const metricsText = await (
-      await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'identity' } })
-    ).text();
+    const metricsText = (await bytesOf(`${base}/metrics`)).toString('utf8');
     const load = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(metricsText);
-    // start the gzip of the static part, then read its size
-    await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
-    await sleep(1000);
-    const gz = await fetch(`${base}/metrics`, {
-      headers: { 'accept-encoding': 'gzip' },
-      decompress: false,
-    } as RequestInit);
-    const gzipBytes = Number(gz.headers.get('content-length'));
-    await gz.arrayBuffer();
+    const gzipBytes = (await bytesOf(`${base}/metrics`, GZIP)).length;
+    const samples = metricsText.split('\n').filter((l) => l && !l.startsWith('#')).length;
 
-    const run = (url: string, extra: Partial<autocannon.Options> = {}) =>
-      cannon({ url, connections, duration, ...extra });
+    const run = (url: string, bodyBytes: number, extra: Partial<autocannon.Options> = {}) =>
+      cannon({ url, connections, duration, bodyBytes, ...extra });
     log('warm-up');
-    await run(`${base}/api/gateways`, { duration: 2 });
-    await run(baselineUrl, { duration: 2 });
+    await run(`${base}/api/gateways`, body.length, { duration: 2 });
+    await run(baselineUrl, body.length, { duration: 2 });
 
     // interleaved, two rounds each, to even out drift
     const ex: autocannon.Result[] = [];
     const bl: autocannon.Result[] = [];
     for (let i = 0; i < 2; i++) {
-      bl.push(await run(baselineUrl));
-      ex.push(await run(`${base}/api/gateways`));
+      bl.push(await run(baselineUrl, body.length));
+      ex.push(await run(`${base}/api/gateways`, body.length));
       log(
         `round ${i + 1}: baseline ${Math.round(bl[i].requests.average)} req/s, exporter ${Math.round(ex[i].requests.average)} req/s`,
       );
@@ -265,25 +202,45 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       rs.reduce((n, r) => n + f(r), 0) / rs.length;
     const exporterRps = mean(ex, (r) => r.requests.average);
     const baselineRps = mean(bl, (r) => r.requests.average);
+    const gzBaseline = await run(baselineUrl, gzBody.length, { headers: GZIP });
+    const gzExporter = await run(`${base}/api/gateways`, gzBody.length, { headers: GZIP });
+    log(
+      `gzip: baseline ${Math.round(gzBaseline.requests.average)} req/s, exporter ${Math.round(gzExporter.requests.average)} req/s, ${gzBody.length} bytes each`,
+    );
 
-    const smallBaseline = await run(`http://127.0.0.1:${basePort}/api/cache-stats`);
-    const smallExporter = await run(`${base}/api/cache-stats`);
+    const smallBaseline = await run(`http://127.0.0.1:${basePort}/api/cache-stats`, small.length);
+    const smallExporter = await run(`${base}/api/cache-stats`, small.length);
     log(
       `/api/cache-stats: baseline ${Math.round(smallBaseline.requests.average)} req/s, exporter ${Math.round(smallExporter.requests.average)} req/s`,
     );
 
     log('/metrics');
-    const scrape = await run(`${base}/metrics`, { connections: 1, headers: { 'accept-encoding': 'gzip' } });
-    const plain = await run(`${base}/metrics`, { connections: 1 });
-    const concurrent = await run(`${base}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
+    const metricsBytes = Buffer.byteLength(metricsText);
+    const scrape = await run(`${base}/metrics`, gzipBytes, { connections: 1, headers: GZIP });
+    const baseScrape = await run(`http://127.0.0.1:${basePort}/metrics`, gzipBytes, {
+      connections: 1,
+      headers: GZIP,
+    });
+    const plain = await run(`${base}/metrics`, metricsBytes, { connections: 1 });
+    const concurrent = await run(`${base}/metrics`, gzipBytes, { headers: GZIP });
 
     log(
       `soak ${soak} s (generation bumped every ${BUMP_EVERY_S} s; every ${FULL_EVERY} bumps the gateway list changes too)`,
     );
-    let peak = rssMb(exporter.pid!);
+    let peak = rssMb(pid);
     const sampler = setInterval(() => {
-      peak = Math.max(peak, rssMb(exporter.pid!));
+      peak = Math.max(peak, rssMb(pid));
     }, 500);
+    // The longest reload of the soak: a new gateway list, with the code warm (the first load is not).
+    let reloadMax = 0;
+    const loadSampler = setInterval(() => {
+      bytesOf(`${base}/metrics`, GZIP)
+        .then((gz) => {
+          const v = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(gunzipSync(gz).toString());
+          if (v) reloadMax = Math.max(reloadMax, Number(v[1]));
+        })
+        .catch(() => {});
+    }, 2000);
     const admin = redis.client();
     let bumps = 0;
     const bumper = setInterval(() => {
@@ -298,22 +255,39 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       m.set(keys.lastUpdate(), String(Date.now() / 1000)).incr(keys.generation());
       m.exec().catch(() => {});
     }, BUMP_EVERY_S * 1000);
-    const soakRuns = [
-      run(`${base}/api/gateways`, { duration: soak, connections: Math.max(1, connections - 10) }),
-      run(`${base}/metrics`, { duration: soak, connections: 5, headers: { 'accept-encoding': 'gzip' } }),
-      run(`${base}/api/vpn-peers/all`, { duration: soak, connections: 5 }),
+    const soakConnections = Math.max(1, connections - 10);
+    const peersAll = (await bytesOf(`${base}/api/vpn-peers/all`)).length;
+    const soakRuns: Array<[string, number, number, Record<string, string>]> = [
+      [`${base}/api/gateways`, body.length, Math.ceil(soakConnections * 0.75), {}],
+      [`${base}/api/gateways`, gzBody.length, Math.floor(soakConnections * 0.25) || 1, GZIP],
+      [`${base}/metrics`, gzipBytes, 5, GZIP],
+      [`${base}/api/vpn-peers/all`, peersAll, 5, {}],
     ];
-    await Promise.all(soakRuns);
+    // Every run waits behind the bytes of all of them: one timeout for the whole soak.
+    const inFlight = soakRuns.reduce((sum, [, bytes, conns]) => sum + bytes * conns, 0);
+    await Promise.all(
+      soakRuns.map(([url, bytes, conns, headers]) =>
+        run(url, bytes, { duration: soak, connections: conns, headers, timeout: timeoutFor(inFlight, 1) }),
+      ),
+    );
     clearInterval(sampler);
+    clearInterval(loadSampler);
     clearInterval(bumper);
     const loads = /^mist_exporter_snapshot_loads_total (\S+)$/m.exec(
-      await (await fetch(`${base}/metrics`, { headers: { 'accept-encoding': 'identity' } })).text(),
+      (await bytesOf(`${base}/metrics`)).toString('utf8'),
     );
-    const rssAfter = rssMb(exporter.pid!);
+    const rssAfter = rssMb(pid);
     peak = Math.max(peak, rssAfter);
 
+    log(`every route at ${connections} connections`);
+    const routes = await routesAtOnce(base, org, {
+      connections,
+      durationSeconds: Math.min(duration, 3),
+      log,
+    });
+
     const result: ExporterBenchResult = {
-      org: orgFigures,
+      org: figures,
       gateways: {
         bodyBytes: body.length,
         exporterRps: Math.round(exporterRps),
@@ -323,6 +297,12 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         exporterP99Ms: mean(ex, (r) => r.latency.p99),
         baselineP50Ms: mean(bl, (r) => r.latency.p50),
         errors: ex.reduce((n, r) => n + r.errors + r.non2xx, 0),
+        gzip: {
+          bodyBytes: gzBody.length,
+          exporterRps: Math.round(gzExporter.requests.average),
+          baselineRps: Math.round(gzBaseline.requests.average),
+          exporterP50Ms: gzExporter.latency.p50,
+        },
       },
       smallBody: {
         bodyBytes: small.length,
@@ -332,10 +312,12 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         exporterP50Ms: smallExporter.latency.p50,
       },
       metrics: {
-        bodyBytes: Buffer.byteLength(metricsText),
+        bodyBytes: metricsBytes,
         gzipBytes,
+        samples,
         scrapeP50Ms: scrape.latency.p50,
         scrapeP99Ms: scrape.latency.p99,
+        baselineScrapeP50Ms: baseScrape.latency.p50,
         plainP50Ms: plain.latency.p50,
         concurrentP50Ms: concurrent.latency.p50,
         concurrentRps: Math.round(concurrent.requests.average),
@@ -349,15 +331,18 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         snapshotLoads: loads ? Number(loads[1]) : Number.NaN,
       },
       snapshotLoadSeconds: load ? Number(load[1]) : Number.NaN,
+      snapshotReloadMaxSeconds: reloadMax || Number.NaN,
+      routes,
       targets: { gatewaysRatio: false, metricsP50: false, rss: false },
       connections,
       durationSeconds: duration,
-      runtime: server ? 'compiled' : 'tsx',
+      mode,
+      runtime: exp.runtime,
     };
     result.targets = {
       gatewaysRatio: result.gateways.ratio >= 0.8,
       metricsP50: result.metrics.scrapeP50Ms < 25,
-      rss: result.memory.rssAfterSoakMb < 200,
+      rss: result.memory.rssAfterSoakMb < rssTargetMb(figures.gateways),
     };
     return result;
   } finally {
@@ -367,31 +352,10 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
   }
 }
 
-/** The baseline: plain Fastify, the same bytes from memory. */
-async function serveBaseline(file: string, smallFile: string, port: number): Promise<void> {
-  const { default: Fastify } = await import('fastify');
-  const body = readFileSync(file);
-  const small = readFileSync(smallFile);
-  const app = Fastify();
-  app.get('/api/gateways', (_req, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8').send(body);
-  });
-  app.get('/api/cache-stats', (_req, reply) => {
-    reply.header('content-type', 'application/json; charset=utf-8').send(small);
-  });
-  await app.listen({ host: '127.0.0.1', port });
-  const stop = () => app.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const i = process.argv.indexOf('--serve-baseline');
-  if (i >= 0) {
-    await serveBaseline(process.argv[i + 1], process.argv[i + 2], Number(process.argv[i + 3]));
-  } else {
-    const quick = process.argv.includes('--quick');
-    const r = await runExporterBenchmark(quick ? { durationSeconds: 3, soakSeconds: 10 } : {});
-    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  }
+  const quick = process.argv.includes('--quick');
+  const gateways = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? SIZE_L.gateways);
+  const size = { gateways, hubs: gateways > 1000 ? 8 : 4, insights: 'default' as const };
+  const r = await runExporterBenchmark({ size, ...(quick ? { durationSeconds: 3, soakSeconds: 10 } : {}) });
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
 }

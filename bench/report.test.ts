@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectorBenchResult } from './collector.js';
 import type { ExporterBenchResult } from './exporter.js';
 import type { EndToEndResult } from './lib/e2e.js';
+import type { PrometheusBenchResult } from './prometheus.js';
 import {
   type BenchResults,
   growthRows,
@@ -111,10 +112,36 @@ const e2e = (gateways: number, metricsMs: number, rss: number) =>
   }) as EndToEndResult;
 
 const exporter = {
-  gateways: { ratio: 0.5, exporterRps: 100, baselineRps: 200 },
+  org: { gateways: 1000, wanPorts: 4000, peerPaths: 7968, source: 'synthetic' },
+  gateways: {
+    ratio: 0.5,
+    exporterRps: 100,
+    baselineRps: 200,
+    bodyBytes: 2_500_000,
+    gzip: { bodyBytes: 180_000, exporterRps: 900, baselineRps: 950, exporterP50Ms: 10 },
+  },
   metrics: {},
   memory: {},
+  snapshotLoadSeconds: 0.4,
+  routes: [],
 } as unknown as ExporterBenchResult;
+
+const prometheus = (gateways: number, samples: number, plainBytes: number): PrometheusBenchResult => ({
+  org: { gateways, wanPorts: gateways * 4, peerPaths: gateways * 8, source: 'synthetic' },
+  scrapeIntervalSeconds: 10,
+  prometheusVersion: '2.42.0',
+  modes: (['paths', 'peers', 'off'] as const).map((mode, i) => ({
+    mode,
+    samples: samples * (3 - i),
+    plainBytes: plainBytes * (3 - i),
+    gzipBytes: plainBytes / 20,
+    scrapes: 10,
+    prometheusRssMb: 100 * (3 - i),
+    headSeries: samples * (3 - i),
+    scrapeSeconds: 0.5,
+    snapshotLoadSeconds: 0.3,
+  })),
+});
 
 describe('targetRows', () => {
   it('judges every target and says which were missed', () => {
@@ -127,11 +154,19 @@ describe('targetRows', () => {
         connections: 50,
         metrics: { scrapeP50Ms: 7 },
         memory: { rssAfterSoakMb: 150, soakSeconds: 60 },
+        routes: [
+          { route: '/api/gateways', errors: 0, non2xx: 0 },
+          { route: '/metrics', errors: 1, timeouts: 1, non2xx: 0 },
+        ],
       } as unknown as ExporterBenchResult,
+      // 18 MB at L for the synthetic org: over 15 MB; the simulator org's 100 kB is within
+      prometheus: prometheus(1000, 50_000, 9_000_000),
       e2e: e2e(1000, 100, 100),
     };
     const rows = targetRows(r);
-    const ok = Object.fromEntries(rows.map((x) => [x.figure.split(' (')[0], x.ok]));
+    const ok = Object.fromEntries(
+      rows.map((x) => [x.figure.replace(/ \((?!synthetic|simulator).*?\)/g, ''), x.ok]),
+    );
     expect(ok).toEqual({
       'Core calls per cycle': true,
       'Core cycle time': false,
@@ -139,12 +174,42 @@ describe('targetRows', () => {
       '/api/gateways throughput': false,
       '/metrics median latency': true,
       'Exporter RSS after 60 s of mixed load': true,
+      'Snapshot load': true,
+      'Every route at 50 connections without an error': false,
+      '/metrics per scrape, PEER_PATH_METRICS=peers (synthetic org, 8,000 paths)': false,
+      '/metrics per scrape, PEER_PATH_METRICS=peers (simulator org, 8,000 paths)': true,
       'End to end: routes answering 200 within their p95 limit': false,
     });
+    expect(rows.find((x) => x.figure.startsWith('/api/gateways'))?.measured).toContain(
+      'gzip accepted: 900 req/s of 180 kB instead of 2.5 MB',
+    );
     expect(rows[0].baseline).toBe(
       `reference design, full cycle: ${referenceFullCycle(500, 1000, 4).toLocaleString('en-US')}`,
     );
     expect(rows[2].measured).toBe('4,100 (82% of 5,000)');
+  });
+
+  it('holds XL to 400 MB of RSS and 60 MB / 300,000 samples of /metrics', () => {
+    const r: SizeResults = {
+      size: 'XL',
+      exporterGateways: 5000,
+      exporter: {
+        ...exporter,
+        org: { ...exporter.org, gateways: 5000 },
+        metrics: { scrapeP50Ms: 7 },
+        memory: { rssAfterSoakMb: 350, soakSeconds: 60 },
+      } as unknown as ExporterBenchResult,
+      prometheus: prometheus(5000, 310_000, 50_000_000),
+    };
+    const rows = targetRows(r);
+    expect(rows.find((x) => x.figure.startsWith('Exporter RSS'))).toMatchObject({
+      ok: true,
+      target: '< 400 MB',
+    });
+    expect(rows.find((x) => x.figure.startsWith('/metrics per scrape'))).toMatchObject({
+      ok: false,
+      target: '<= 60 MB, <= 300,000 samples',
+    });
   });
 
   it('marks the hourly figure as not measured in a quick run', () => {
@@ -223,8 +288,10 @@ describe('renderReport', () => {
         { size: 'XL', exporterGateways: 5000, e2e: e2e(5000, 250, 100), e2eError: undefined },
       ],
     };
+    results.sizes[0].prometheus = prometheus(1000, 50_000, 9_000_000);
     const md = renderReport(results);
     expect(md).toContain('| Test CPU | 2 | 8 GB | v20.0.0 | Linux | 1 / 2 |');
+    expect(md).toContain('| peers (default) | 100,000 | 18 MB / 450 kB | 200 MB | 100,000 | 0.5 s | 0.3 s |');
     expect(md).toContain('## Size L: 500 sites, 1,000 gateways');
     expect(md).toContain('## Growth with org size');
     expect(md).toContain(

@@ -9,9 +9,22 @@ import { fileURLToPath } from 'node:url';
 import type { CollectorBenchResult } from './collector.js';
 import type { ExporterBenchResult } from './exporter.js';
 import type { EndToEndResult } from './lib/e2e.js';
+import {
+  EXPORTER_TARGETS,
+  exporterSection,
+  exporterTargetRows,
+  prometheusSection,
+  type TargetRow,
+} from './lib/exporter-report.js';
+import { kb, mbs, ms, n, ops, pct, s, table, yes } from './lib/format.js';
+import { growthSection } from './lib/growth.js';
 import type { MachineInfo } from './lib/machine.js';
-import { growthExponent, round, SUPERLINEAR_EXPONENT } from './lib/stats.js';
+import { round } from './lib/stats.js';
+import type { PrometheusBenchResult } from './prometheus.js';
 import { formatSimulatorBenchmark, type SimulatorBenchResult } from './simulator.js';
+
+export type { TargetRow } from './lib/exporter-report.js';
+export { type GrowthRow, growthRows } from './lib/growth.js';
 
 export interface SizeResults {
   size: 'S' | 'L' | 'XL';
@@ -23,6 +36,8 @@ export interface SizeResults {
   exporterError?: string;
   /** Why the exporter figures are not from the standard run (e.g. a fallback to fewer connections). */
   exporterNote?: string;
+  prometheus?: PrometheusBenchResult;
+  prometheusError?: string;
   /** Gateways of the synthetic org the exporter benchmark loads. */
   exporterGateways: number;
 }
@@ -40,39 +55,13 @@ export interface BenchResults {
   simulatorError?: string;
 }
 
-/** Targets (the same for every size; they were set for L). */
+/** Targets (the same for every size, set for L, but the exporter's memory and /metrics size: lib/exporter-report.ts). */
 export const TARGETS = {
   coreCallsMax: 30,
   coreSecondsMax: 5,
   hourlyCallsMax: 0.8 * 5000,
-  gatewaysRatioMin: 0.8,
-  metricsP50MsMax: 25,
-  exporterRssMbMax: 200,
+  ...EXPORTER_TARGETS,
 } as const;
-
-const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
-/** A figure that was not measured (null in the JSON, NaN) shows as n/a, never as 0. */
-const measured = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const n = (x: number) => (measured(x) ? x.toLocaleString('en-US') : 'n/a');
-const s = (x: number, digits = 2) => (measured(x) ? `${round(x, digits)} s` : 'n/a');
-const ms = (x: number) => (measured(x) ? `${round(x, 1)} ms` : 'n/a');
-/** autocannon reports whole milliseconds: 0 means under 1 ms. */
-const acMs = (x: number) => (x === 0 ? '< 1 ms' : ms(x));
-const mbs = (x: number) => (measured(x) ? `${round(x, 1)} MB` : 'n/a');
-const kb = (bytes: number) =>
-  !measured(bytes) ? 'n/a' : bytes >= 1e6 ? `${round(bytes / 1e6, 1)} MB` : `${round(bytes / 1e3, 1)} kB`;
-const pct = (x: number) => (measured(x) ? `${round(x * 100, 1)}%` : 'n/a');
-const ops = (byOp: Record<string, number>) =>
-  Object.entries(byOp)
-    .sort((a, b) => b[1] - a[1])
-    .map(([op, c]) => `${op} ${c}`)
-    .join(', ');
-const table = (head: string[], rows: string[][]) =>
-  [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
 
 /**
  * The reference design's estimate for one full cycle (docs/contract.md#the-references-api-cost):
@@ -93,15 +82,6 @@ export function referenceFullCycle(sites: number, gateways: number, portsPerGate
 
 /** The reference's scheduled cycle (the ports pass only, docs/contract.md#the-references-api-cost): one port search per site, one device search per gateway. */
 export const referenceScheduledCycle = (sites: number, gateways: number) => sites + gateways;
-
-export interface TargetRow {
-  size: string;
-  figure: string;
-  measured: string;
-  target: string;
-  baseline: string;
-  ok: boolean | null;
-}
 
 /** One row per target per size; `ok` null when the figure was not measured. */
 export function targetRows(r: SizeResults): TargetRow[] {
@@ -139,33 +119,7 @@ export function targetRows(r: SizeResults): TargetRow[] {
       ok: Number.isFinite(busiest) ? busiest < TARGETS.hourlyCallsMax : null,
     });
   }
-  const e = r.exporter;
-  if (e) {
-    rows.push({
-      size,
-      figure: `/api/gateways throughput (${e.connections} connections)`,
-      measured: `${n(e.gateways.exporterRps)} req/s (${pct(e.gateways.ratio)} of baseline)`,
-      target: `>= ${TARGETS.gatewaysRatioMin} x baseline`,
-      baseline: `${n(e.gateways.baselineRps)} req/s (plain Fastify, same bytes from memory)`,
-      ok: e.gateways.ratio >= TARGETS.gatewaysRatioMin,
-    });
-    rows.push({
-      size,
-      figure: '/metrics median latency (a Prometheus scrape: 1 connection, gzip)',
-      measured: acMs(e.metrics.scrapeP50Ms),
-      target: `< ${TARGETS.metricsP50MsMax} ms`,
-      baseline: '',
-      ok: e.metrics.scrapeP50Ms < TARGETS.metricsP50MsMax,
-    });
-    rows.push({
-      size,
-      figure: `Exporter RSS after ${e.memory.soakSeconds} s of mixed load`,
-      measured: mbs(e.memory.rssAfterSoakMb),
-      target: `< ${TARGETS.exporterRssMbMax} MB`,
-      baseline: '',
-      ok: e.memory.rssAfterSoakMb < TARGETS.exporterRssMbMax,
-    });
-  }
+  rows.push(...exporterTargetRows(size, r.exporter, r.prometheus, r.e2e));
   const x = r.e2e;
   if (x) {
     const within = x.routes.filter((t) => t.status === 200 && t.p95Ms <= t.limitMs).length;
@@ -212,48 +166,6 @@ function collectorSection(c: CollectorBenchResult): string {
   ].join('\n');
 }
 
-function exporterSection(e: ExporterBenchResult): string {
-  return [
-    `Synthetic org in Redis (${e.org.source}): ${n(e.org.gateways)} gateways, ${n(e.org.wanPorts)} WAN ports, ${n(e.org.peerPaths)} peer paths. The exporter as its own process; in the same run a plain Fastify process serving the same /api/gateways bytes from memory is the baseline. autocannon, ${e.connections} connections, ${e.durationSeconds} s per run, two interleaved rounds.`,
-    '',
-    table(
-      ['Figure', 'Exporter', 'Baseline'],
-      [
-        ['/api/gateways req/s', n(e.gateways.exporterRps), n(e.gateways.baselineRps)],
-        [
-          '/api/gateways p50 / p99',
-          `${acMs(e.gateways.exporterP50Ms)} / ${acMs(e.gateways.exporterP99Ms)}`,
-          acMs(e.gateways.baselineP50Ms),
-        ],
-        ['/api/gateways body', kb(e.gateways.bodyBytes), 'same bytes'],
-        [
-          '/metrics scrape p50 / p99 (1 connection, gzip)',
-          `${acMs(e.metrics.scrapeP50Ms)} / ${acMs(e.metrics.scrapeP99Ms)}`,
-          '',
-        ],
-        ['/metrics p50, plain text, 1 connection', acMs(e.metrics.plainP50Ms), ''],
-        [
-          `/metrics p50 and req/s, ${e.connections} connections, gzip`,
-          `${acMs(e.metrics.concurrentP50Ms)}, ${n(e.metrics.concurrentRps)} req/s`,
-          '',
-        ],
-        ['/metrics body (plain / gzip)', `${kb(e.metrics.bodyBytes)} / ${kb(e.metrics.gzipBytes)}`, ''],
-        ['Snapshot load (Redis read + render)', s(e.snapshotLoadSeconds, 3), ''],
-        [
-          `RSS: start / after ${e.memory.soakSeconds} s soak / peak`,
-          `${mbs(e.memory.rssStartMb)} / ${mbs(e.memory.rssAfterSoakMb)} / ${mbs(e.memory.rssPeakMb)}`,
-          '',
-        ],
-        [
-          'Reloads during the soak (generation bumps)',
-          `${n(e.memory.snapshotLoads)} (${n(e.memory.generationBumps)} bumps)`,
-          '',
-        ],
-      ],
-    ),
-  ].join('\n');
-}
-
 function e2eSection(x: EndToEndResult): string {
   const cyc = (name: string, c: EndToEndResult['coldCycle']) => [
     name,
@@ -292,202 +204,6 @@ function e2eSection(x: EndToEndResult): string {
         ms(t.maxMs),
         ms(t.limitMs),
         yes(t.status === 200 && t.p95Ms <= t.limitMs),
-      ]),
-    ),
-  ].join('\n');
-}
-
-export interface GrowthRow {
-  figure: string;
-  a: number;
-  b: number;
-  unit: string;
-  exponent: number | null;
-  superlinear: boolean;
-  /** Why a superlinear figure is not (only) ours. */
-  note?: string;
-}
-
-/**
- * How each figure grows between two sizes (`a` smaller): exponent of the gateway ratio. Figures below
- * `floor` (timer noise) are not judged.
- */
-export function growthRows(a: SizeResults, b: SizeResults): GrowthRow[] {
-  const gwA = a.e2e?.org.gateways ?? a.collector?.org.gateways ?? a.exporterGateways;
-  const gwB = b.e2e?.org.gateways ?? b.collector?.org.gateways ?? b.exporterGateways;
-  const rows: GrowthRow[] = [];
-  const add = (
-    figure: string,
-    unit: string,
-    va: number | undefined,
-    vb: number | undefined,
-    floor = 0,
-    sizeA = gwA,
-    sizeB = gwB,
-  ) => {
-    if (va === undefined || vb === undefined || !Number.isFinite(va) || !Number.isFinite(vb)) return;
-    const k = growthExponent(va, vb, sizeA, sizeB);
-    rows.push({
-      figure,
-      a: va,
-      b: vb,
-      unit,
-      exponent: k,
-      superlinear: k !== null && va >= floor && k > SUPERLINEAR_EXPONENT,
-    });
-  };
-  const route = (x: EndToEndResult | undefined, r: string, note = '') =>
-    x?.routes.find((t) => t.route === r && t.note === note);
-  add(
-    'Collector: core calls, steady cycle',
-    'calls',
-    a.collector?.steadyCycle.coreCalls,
-    b.collector?.steadyCycle.coreCalls,
-  );
-  add(
-    'Collector: core time, steady cycle (100 ms/call)',
-    's',
-    a.collector?.steadyCycle.coreSeconds,
-    b.collector?.steadyCycle.coreSeconds,
-    0.05,
-  );
-  add(
-    'Collector: core calls, first cycle (device configs)',
-    'calls',
-    a.collector?.firstCycle.coreCalls,
-    b.collector?.firstCycle.coreCalls,
-  );
-  add(
-    'Collector: core time, first cycle (100 ms/call)',
-    's',
-    a.collector?.firstCycle.coreSeconds,
-    b.collector?.firstCycle.coreSeconds,
-    0.05,
-  );
-  // Insights are capped by the hourly budget, not by org size; these cycle times include them.
-  add(
-    'Collector: cold cycle time, budget-capped insights included (no latency)',
-    's',
-    a.e2e?.coldCycle.cycleSeconds,
-    b.e2e?.coldCycle.cycleSeconds,
-    0.05,
-  );
-  add(
-    'Collector: warm cycle time, budget-capped insights included (no latency)',
-    's',
-    a.e2e?.warmCycle.cycleSeconds,
-    b.e2e?.warmCycle.cycleSeconds,
-    0.05,
-  );
-  add('Collector: peak RSS, cold cycle', 'MB', a.e2e?.coldCycle.peakRssMb, b.e2e?.coldCycle.peakRssMb);
-  add('Redis: used_memory', 'MB', a.e2e?.redis.usedMemoryMb, b.e2e?.redis.usedMemoryMb);
-  add(
-    'Exporter: snapshot load',
-    's',
-    a.e2e?.exporter.snapshotLoadSeconds,
-    b.e2e?.exporter.snapshotLoadSeconds,
-    0.005,
-  );
-  add(
-    'Exporter: RSS after requests (end to end)',
-    'MB',
-    a.e2e?.exporter.rssAfterRequestsMb,
-    b.e2e?.exporter.rssAfterRequestsMb,
-  );
-  add(
-    'Exporter: RSS after soak (synthetic org)',
-    'MB',
-    a.exporter?.memory.rssAfterSoakMb,
-    b.exporter?.memory.rssAfterSoakMb,
-    0,
-    a.exporterGateways,
-    b.exporterGateways,
-  );
-  for (const [r, note] of [
-    ['/api/gateways', ''],
-    ['/api/vpn-peers/all', ''],
-    ['/api/insights/all', ''],
-    ['/metrics', 'plain text'],
-    ['/metrics', 'gzip, as Prometheus scrapes'],
-  ] as const) {
-    const ra = route(a.e2e, r, note);
-    const rb = route(b.e2e, r, note);
-    // Insight series are fetched within the hourly budget, not per org size: that body does not scale.
-    const label = `${r}${note ? ` (${note.split(',')[0]})` : ''}${r === '/api/insights/all' ? ' (budget-capped series)' : ''}`;
-    add(`${label}: body`, 'bytes', ra?.bytes, rb?.bytes);
-    add(`${label}: median latency`, 'ms', ra?.medianMs, rb?.medianMs, 5);
-  }
-  // One-item routes should not grow at all.
-  for (const r of [
-    '/api/gateways?site_id={site_id}',
-    '/api/vpn-peers/{gateway_id}/{mac}',
-    '/api/insights/{gateway_id}/{port_id}',
-    '/api/gateway/{gateway_id}/port/{port_id}/traffic?duration=7d',
-  ]) {
-    add(`${r}: median latency`, 'ms', route(a.e2e, r)?.medianMs, route(b.e2e, r)?.medianMs, 5);
-  }
-  const ea = a.exporter;
-  const eb = b.exporter;
-  const conns =
-    ea && eb && ea.connections !== eb.connections
-      ? `, ${ea.connections} vs ${eb.connections} connections`
-      : '';
-  add(
-    `/api/gateways: time per request under load (1 / req/s${conns})`,
-    'ms',
-    ea ? 1000 / ea.gateways.exporterRps : undefined,
-    eb ? 1000 / eb.gateways.exporterRps : undefined,
-    1,
-    a.exporterGateways,
-    b.exporterGateways,
-  );
-  add(
-    `/api/gateways baseline (plain Fastify, same bytes): time per request under load${conns ? ` (${conns.slice(2)})` : ''}`,
-    'ms',
-    ea ? 1000 / ea.gateways.baselineRps : undefined,
-    eb ? 1000 / eb.gateways.baselineRps : undefined,
-    1,
-    a.exporterGateways,
-    b.exporterGateways,
-  );
-  // What also grows that fast in the baseline is the cost of serving those bytes, not the exporter's.
-  const baseline = rows[rows.length - 1];
-  const exporter = rows[rows.length - 2];
-  if (
-    baseline?.figure.startsWith('/api/gateways baseline') &&
-    exporter?.superlinear &&
-    baseline.exponent !== null &&
-    exporter.exponent !== null &&
-    baseline.exponent >= exporter.exponent - 0.05
-  ) {
-    exporter.note =
-      'the baseline serving the same bytes grows as fast: the cost of the body size on this machine';
-  }
-  return rows;
-}
-
-function growthSection(a: SizeResults, b: SizeResults): string {
-  const rows = growthRows(a, b);
-  const fmt = (v: number, unit: string) =>
-    unit === 'bytes' ? kb(v) : `${n(round(v, unit === 's' ? 3 : 1))} ${unit}`;
-  const fast = rows.filter((r) => r.superlinear).map((r) => (r.note ? `${r.figure} (${r.note})` : r.figure));
-  const gw = (r: SizeResults) => r.e2e?.org.gateways ?? r.collector?.org.gateways ?? r.exporterGateways;
-  return [
-    `From ${a.size} (${n(gw(a))} gateways) to ${b.size} (${n(gw(b))} gateways): the exponent k of value ratio = (size ratio)^k; k = 1 is linear, k > ${SUPERLINEAR_EXPONENT} counts as faster than linear (figures below the timer noise floor are not judged). The exporter synthetic org has ${n(a.exporterGateways)} and ${n(b.exporterGateways)} gateways.`,
-    '',
-    fast.length > 0
-      ? `**Grows faster than linearly with org size: ${fast.join('; ')}.**`
-      : '**Nothing measured grows faster than linearly with org size.**',
-    '',
-    table(
-      ['Figure', a.size, b.size, 'Ratio', 'k', 'Faster than linear'],
-      rows.map((r) => [
-        r.figure,
-        fmt(r.a, r.unit),
-        fmt(r.b, r.unit),
-        `${round(r.b / r.a, 2)}x`,
-        r.exponent === null ? 'n/a' : String(round(r.exponent, 2)),
-        r.superlinear ? '**yes**' : 'no',
       ]),
     ),
   ].join('\n');
@@ -542,7 +258,7 @@ export function renderReport(r: BenchResults): string {
     '',
     `Written by \`${r.command}\` (bench/run.ts, rendered by bench/report.ts) on ${r.startedAt.slice(0, 10)}; the run took ${n(Math.round(r.durationSeconds / 60))} min${r.quick ? ' with BENCH_QUICK=1 (shortened load: not the committed figures)' : ''}. Every figure below was measured by that run; none is written by hand.`,
     '',
-    '**Reproduce:** `npm run bench` (sizes S, L, XL). Knobs: `BENCH_SIZES=S,L` picks sizes, `BENCH_QUICK=1` shortens every load run (a quick look, not for this file). Single parts: `npx tsx bench/collector.ts L`, `npx tsx bench/exporter.ts`, `npx tsx bench/simulator.ts`. A saved run re-renders with `npx tsx bench/report.ts .tmp/bench-results.json > BENCHMARKS.md`.',
+    '**Reproduce:** `npm run bench` (sizes S, L, XL). Knobs: `BENCH_SIZES=S,L` picks sizes, `BENCH_QUICK=1` shortens every load run (a quick look, not for this file). Single parts: `npx tsx bench/collector.ts L`, `npx tsx bench/exporter.ts`, `npx tsx bench/prometheus.ts [gateways]`, `npx tsx bench/simulator.ts`. A saved run re-renders with `npx tsx bench/report.ts .tmp/bench-results.json > BENCHMARKS.md`.',
     '',
     '## Machine',
     '',
@@ -569,6 +285,7 @@ export function renderReport(r: BenchResults): string {
       x.collectorError && `${x.size} collector: ${x.collectorError}`,
       x.e2eError && `${x.size} end to end: ${x.e2eError}`,
       x.exporterError && `${x.size} exporter: ${x.exporterError}`,
+      x.prometheusError && `${x.size} Prometheus: ${x.prometheusError}`,
     ].filter(Boolean),
   );
   if (r.simulatorError) failures.push(`simulator: ${r.simulatorError}`);
@@ -592,16 +309,24 @@ export function renderReport(r: BenchResults): string {
       out.push('', '### Exporter under load', '', exporterSection(x.exporter));
       if (x.exporterNote) out.push('', `**${x.exporterNote}**`);
     }
+    if (x.prometheus) {
+      out.push(
+        '',
+        '### Prometheus scraping the exporter, per PEER_PATH_METRICS mode',
+        '',
+        prometheusSection(x.prometheus),
+      );
+    }
     if (x.e2e) out.push('', '### End to end', '', e2eSection(x.e2e));
   }
 
-  const measured = r.sizes.filter((x) => x.e2e || x.collector || x.exporter);
-  if (measured.length >= 2) {
+  const measuredSizes = r.sizes.filter((x) => x.e2e || x.collector || x.exporter);
+  if (measuredSizes.length >= 2) {
     out.push(
       '',
       '## Growth with org size',
       '',
-      growthSection(measured[measured.length - 2], measured[measured.length - 1]),
+      growthSection(measuredSizes[measuredSizes.length - 2], measuredSizes[measuredSizes.length - 1]),
     );
   }
   if (r.sizes.some((x) => x.collector))

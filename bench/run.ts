@@ -3,7 +3,9 @@
  *
  *   per size: collector (calls, time, hourly budget at 100 ms latency; bench/collector.ts)
  *             end to end (collector and exporter as processes, Redis memory, every route; bench/lib/e2e.ts)
- *             exporter under load (vs a baseline process, /metrics latency, RSS after a soak; bench/exporter.ts)
+ *             exporter under load (vs a baseline process, plain and gzip, /metrics latency, RSS after
+ *               a soak, every route at 50 connections; bench/exporter.ts)
+ *             a real Prometheus scraping the exporter in each PEER_PATH_METRICS mode (bench/prometheus.ts)
  *   once:     simulator start and page times (bench/simulator.ts)
  *
  * Each part runs in a process of its own (bench/lib/part.ts). BENCH_SIZES=S,L (default S,L,XL),
@@ -161,6 +163,14 @@ async function main(): Promise<number> {
     r.exporter = x.value;
     r.exporterError = x.error;
     save(all());
+    const p = await part<SizeResults['prometheus']>(`${size} Prometheus per mode`, 'prometheus', [size], {
+      syntheticOrg: EXPORTER_ORG[size],
+      scrapes: 10,
+      scrapeIntervalSeconds: quick ? 3 : undefined,
+    });
+    r.prometheus = p.value;
+    r.prometheusError = p.error;
+    save(all());
   }
   const sim = await part<BenchResults['simulator']>('simulator', 'simulator', sizes, { runs: quick ? 3 : 5 });
   const final: BenchResults = {
@@ -175,7 +185,9 @@ async function main(): Promise<number> {
   const out = process.env.BENCH_OUT || join(ROOT, full ? 'BENCHMARKS.md' : '.tmp/BENCHMARKS.partial.md');
   writeFileSync(out, renderReport(final));
   log(`wrote ${out} (raw figures: .tmp/bench-results.json) in ${Math.round(final.durationSeconds / 60)} min`);
-  const failed = results.some((x) => x.collectorError || x.e2eError || x.exporterError) || Boolean(sim.error);
+  const failed =
+    results.some((x) => x.collectorError || x.e2eError || x.exporterError || x.prometheusError) ||
+    Boolean(sim.error);
   return failed ? 1 : 0;
 }
 

@@ -3,7 +3,7 @@
  * cannot take the whole run down, and every part starts from a fresh heap (no part measures another's
  * garbage).
  *
- *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|simulator> <size[,size...]> <out.json> '<options JSON>'
+ *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|prometheus|simulator> <size[,size...]> <out.json> '<options JSON>'
  *
  * Writes the part's result as JSON to <out.json> and exits 0; on failure prints one line on stderr
  * and exits 1. Progress goes to stderr.
@@ -13,10 +13,11 @@ import type { SizeName } from '#simulator/index.js';
 import type { SyntheticSize } from '../../test/exporter/synthetic-org.js';
 import { runCollectorBenchmark } from '../collector.js';
 import { runExporterBenchmark } from '../exporter.js';
+import { runPrometheusBenchmark } from '../prometheus.js';
 import { runSimulatorBenchmark } from '../simulator.js';
 import { runEndToEnd } from './e2e.js';
 
-export type PartName = 'collector' | 'e2e' | 'exporter' | 'simulator';
+export type PartName = 'collector' | 'e2e' | 'exporter' | 'prometheus' | 'simulator';
 
 export interface PartOptions {
   /** collector: simulated hours after the first cycle. */
@@ -29,6 +30,9 @@ export interface PartOptions {
   soakSeconds?: number;
   connections?: number;
   syntheticOrg?: SyntheticSize;
+  /** prometheus */
+  scrapes?: number;
+  scrapeIntervalSeconds?: number;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -45,6 +49,13 @@ async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<u
         durationSeconds: o.durationSeconds,
         soakSeconds: o.soakSeconds,
         connections: o.connections,
+        log,
+      });
+    case 'prometheus':
+      return runPrometheusBenchmark({
+        size: o.syntheticOrg,
+        scrapes: o.scrapes,
+        scrapeIntervalSeconds: o.scrapeIntervalSeconds,
         log,
       });
     case 'simulator':

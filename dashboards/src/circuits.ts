@@ -5,6 +5,7 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
+import { RECORDED } from './alerts/recording.js';
 import {
   barGauge,
   type Column,
@@ -23,7 +24,7 @@ import {
   UP_DOWN,
   VARIABLES,
 } from './common.js';
-import { bitsOf, by, sel } from './promql.js';
+import { bitsOf, by, sel, withInfo } from './promql.js';
 import { AVAILABILITY } from './thresholds.js';
 
 const M = METRICS;
@@ -37,8 +38,10 @@ const ofEnabled = (expr: string) => `((${expr}) and ${PORT_MATCH} (${enabled}))`
 const up = sel(M.wanPortUp, ...F);
 const availability = ofEnabled(`avg_over_time(${up}[$__range])`);
 
-const KEY = [L.site, L.gateway, L.gatewayId, L.port, L.wanName, L.isp] as const;
-const perCircuit = (expr: string) => `max ${by(KEY)} (${expr})`;
+const KEY = [L.site, L.gateway, L.gatewayId, L.port] as const;
+/** One value per circuit, with its WAN name and ISP from the port's `_info` series. */
+const perCircuit = (expr: string) =>
+  withInfo(`max ${by(KEY)} (${expr})`, [L.gatewayId, L.port], [L.wanName, L.isp], sel(M.wanPortInfo, ...F));
 
 const CIRCUIT_COLUMNS: Column[] = [
   { title: 'Site', label: L.site },
@@ -114,13 +117,23 @@ export function circuitsDashboard(): Dashboard {
       )
       .withRow(row('History'))
       .withPanel(
-        timeseries('Circuits down', [{ expr: `count(${downNow}) or vector(0)`, legend: 'down' }], {
-          min: 0,
-          decimals: 0,
-          thresholds: steps(['green', null], ['red', 1]),
-          w: 24,
-          h: 6,
-        }),
+        timeseries(
+          'Circuits down',
+          [
+            {
+              expr: `sum(${sel(RECORDED.gatewayCircuitsDown, FILTER.site, FILTER.gateway)}) or vector(0)`,
+              legend: 'down',
+            },
+          ],
+          {
+            min: 0,
+            decimals: 0,
+            thresholds: steps(['green', null], ['red', 1]),
+            w: 24,
+            h: 6,
+            description: 'Enabled WAN ports down, of the chosen sites and gateways (all their ports)',
+          },
+        ),
       )
       .withPanel(
         stateTimeline(

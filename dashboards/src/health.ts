@@ -6,6 +6,7 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
+  barGauge,
   dashboard,
   FILTER,
   finalize,
@@ -287,6 +288,25 @@ export function healthDashboard(): Dashboard {
           min: 0,
           w: 6,
         }),
+      )
+      .withPanel(
+        timeseries(
+          'Scrape size',
+          [{ expr: `max ${by([L.encoding])} (${M.exporterScrapeBytes})`, legend: `{{${L.encoding}}}` }],
+          {
+            unit: 'bytes',
+            min: 0,
+            w: 6,
+            description: 'The /metrics answer: its text, and as sent gzip-compressed',
+          },
+        ),
+      )
+      .withPanel(
+        barGauge(
+          'Largest metric families (series)',
+          { expr: `topk(10, max ${by([L.family])} (${M.exporterSeries}))`, legend: `{{${L.family}}}` },
+          { unit: 'short', w: 6, description: 'The cardinality budget: series per family in /metrics' },
+        ),
       )
       .withPanel(
         timeseries(

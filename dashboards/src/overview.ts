@@ -5,6 +5,7 @@
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
+import { RECORDED as R } from './alerts/recording.js';
 import {
   dashboard,
   FILTER,
@@ -30,8 +31,8 @@ const L = LABELS;
 /** `or vector(0)`: a count of nothing is 0, not "No data". */
 const orZero = (expr: string) => `${expr} or vector(0)`;
 
-const enabledDown = (...matchers: string[]) =>
-  `(${sel(M.wanPortUp, ...matchers)} == 0) and on (${L.gatewayId}, ${L.port}) (${sel(M.wanPortEnabled, ...matchers)} == 1)`;
+/** A recorded per-site or per-gateway count (alerts/recording.ts), summed over the chosen sites. */
+const recorded = (name: string) => orZero(`sum(${sel(name, FILTER.site)})`);
 
 /** Collector status as a number so a value mapping can name and colour it. */
 const COLLECTOR_STATUS = `max(${sel(M.collectorStatus, `${L.status}="running"`)}) + 2 * max(${sel(M.collectorStatus, `${L.status}="error"`)})`;
@@ -56,14 +57,14 @@ export function overviewDashboard(): Dashboard {
       .withRow(row('Summary'))
       .withPanel(stat('Gateways', orZero(`count(${sel(M.gatewayInfo, s)})`)))
       .withPanel(stat('Connected', orZero(`sum(${sel(M.gatewayConnected, s)})`)))
-      .withPanel(stat('WAN ports', orZero(`count(${sel(M.wanPortUp, s)})`)))
+      .withPanel(stat('WAN ports', recorded(R.sitePorts)))
       .withPanel(
-        stat('Active ports', orZero(`sum(${sel(M.wanPortUp, s)})`), {
+        stat('Active ports', recorded(R.sitePortsUp), {
           description: 'WAN ports physically up',
         }),
       )
       .withPanel(stat('Sites', `max(${M.orgSites})`, { description: 'Sites in the organization' }))
-      .withPanel(stat('VPN peer paths', orZero(`count(${sel(M.peerPathUp, s)})`)))
+      .withPanel(stat('VPN peer paths', recorded(R.sitePaths)))
       .withPanel(
         stat('Profiles', `max(${M.orgDeviceProfiles})`, {
           description: 'Device profiles in the organization',
@@ -75,7 +76,7 @@ export function overviewDashboard(): Dashboard {
         }),
       )
       .withPanel(
-        stat('Circuits down', orZero(`count(${enabledDown(s)})`), {
+        stat('Circuits down', recorded(R.gatewayCircuitsDown), {
           description: 'Enabled WAN ports that are physically down',
           background: true,
           thresholds: steps(['green', null], ['red', 1]),
@@ -90,7 +91,7 @@ export function overviewDashboard(): Dashboard {
         }),
       )
       .withPanel(
-        stat('Peer paths down', orZero(`count(${sel(M.peerPathUp, s)} == 0)`), {
+        stat('Peer paths down', recorded(R.gatewayPathsDown), {
           background: true,
           thresholds: steps(['green', null], ['orange', 1]),
           w: 4,

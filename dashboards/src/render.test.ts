@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metrics/index.js';
+import { dataFamiliesFor, PEER_PATH_MODES, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
+import { RECORDED, recordingRules } from './alerts/recording.js';
 import { PROMETHEUS_SERIES, UIDS } from './common.js';
 import { queriesOf, variableQueryAsPromQL } from './inspect.js';
 import { metricNamesIn } from './promql.js';
@@ -17,10 +18,18 @@ describe('renderAll', () => {
     expect([...renderAll()]).toEqual([...renderAll()]);
   });
 
+  it('each mode gives its own rules and dashboards', () => {
+    const [paths, peers, off] = PEER_PATH_MODES.map((m) => renderAll(m));
+    for (const other of [paths, off]) {
+      expect([...other.keys()]).toEqual([...peers.keys()]);
+      expect(other).not.toEqual(peers);
+    }
+  });
+
   it('produces one dashboard per builder with its fixed uid and unique panel ids', () => {
     const uids = new Set<string>(Object.values(UIDS));
     for (const [name, build] of Object.entries(DASHBOARDS)) {
-      const d = build();
+      const d = build('peers');
       expect(uids.has(d.uid as string), `${name} uid ${d.uid}`).toBe(true);
       const ids: number[] = [];
       const walk = (ps: Array<{ id?: number; panels?: unknown[] }> = []) => {
@@ -38,18 +47,27 @@ describe('renderAll', () => {
     }
   });
 
-  it('queries read only metric names of common/src/metrics (and Prometheus scrape series)', () => {
-    const known = new Set<string>([...Object.values(METRICS), ...Object.values(PROMETHEUS_SERIES)]);
-    for (const build of Object.values(DASHBOARDS)) {
-      for (const q of queriesOf(build() as never)) {
-        for (const name of metricNamesIn(q.expr)) {
-          expect(known.has(name), `${q.dashboard} / ${q.source}: unknown metric ${name} in ${q.expr}`).toBe(
-            true,
-          );
+  it('queries read only the metric names of common/src/metrics their mode publishes (and Prometheus scrape series, recorded series)', () => {
+    for (const mode of PEER_PATH_MODES) {
+      const recorded = new Set(recordingRules(mode).map((r) => r.record));
+      const known = new Set<string>([
+        ...[...dataFamiliesFor(mode), ...RUNTIME_FAMILY_LIST].map((f) => f.name),
+        ...Object.values(PROMETHEUS_SERIES),
+        ...Object.values(RECORDED).filter((n) => recorded.has(n)),
+      ]);
+      for (const build of Object.values(DASHBOARDS)) {
+        for (const q of queriesOf(build(mode) as never)) {
+          for (const name of metricNamesIn(q.expr)) {
+            expect(
+              known.has(name),
+              `${mode} ${q.dashboard} / ${q.source}: unknown ${name} in ${q.expr}`,
+            ).toBe(true);
+          }
+          expect(
+            metricNamesIn(q.expr).length,
+            `${q.dashboard} / ${q.source} reads no metric`,
+          ).toBeGreaterThan(0);
         }
-        expect(metricNamesIn(q.expr).length, `${q.dashboard} / ${q.source} reads no metric`).toBeGreaterThan(
-          0,
-        );
       }
     }
   });

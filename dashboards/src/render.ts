@@ -1,19 +1,21 @@
 /**
- * Everything `npm run dashboards` writes, as `relative path -> file content` under provisioning/.
- * Deterministic: object keys sorted, no timestamps, so regenerating an unchanged tree gives no diff.
+ * Everything `npm run dashboards` writes, as `relative path -> file content` under provisioning/, for
+ * the exporter's PEER_PATH_METRICS mode (the committed files: the default mode). Deterministic: object
+ * keys sorted, no timestamps, so regenerating an unchanged tree gives no diff.
  */
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { stringify } from 'yaml';
+import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { ruleTestFile } from './alerts/rule-tests.js';
-import { ALERT_GROUPS } from './alerts/rules.js';
+import { buildAlertGroups } from './alerts/rules.js';
 import { circuitsDashboard } from './circuits.js';
 import { gatewayDashboard } from './gateway.js';
 import { healthDashboard } from './health.js';
 import { overviewDashboard } from './overview.js';
 import { peersDashboard } from './peers.js';
 
-/** Generated dashboards: file name (without .json) -> builder. */
-export const DASHBOARDS: Record<string, () => Dashboard> = {
+/** Generated dashboards: file name (without .json) -> builder for a PEER_PATH_METRICS mode. */
+export const DASHBOARDS: Record<string, (mode: PeerPathMode) => Dashboard> = {
   overview: overviewDashboard,
   gateway: gatewayDashboard,
   circuits: circuitsDashboard,
@@ -43,15 +45,16 @@ export function sortKeys(value: unknown): unknown {
 }
 
 export const toJson = (value: unknown): string => `${JSON.stringify(sortKeys(value), null, 2)}\n`;
-const toYaml = (value: unknown): string => HEADER + stringify(value, { lineWidth: 0 });
+const toYaml = (header: string, value: unknown): string => header + stringify(value, { lineWidth: 0 });
 
-export function renderAll(): Map<string, string> {
+export function renderAll(mode: PeerPathMode = DEFAULT_PEER_PATH_MODE): Map<string, string> {
   const files = new Map<string, string>();
   for (const [name, build] of Object.entries(DASHBOARDS)) {
-    files.set(`${DASHBOARD_DIR}/${name}.json`, toJson(build()));
+    files.set(`${DASHBOARD_DIR}/${name}.json`, toJson(build(mode)));
   }
-  files.set(RULES_FILE, toYaml({ groups: ALERT_GROUPS }));
+  const header = mode === DEFAULT_PEER_PATH_MODE ? HEADER : `${HEADER}# For PEER_PATH_METRICS=${mode}.\n`;
+  files.set(RULES_FILE, toYaml(header, { groups: buildAlertGroups(undefined, mode) }));
   // The test file sits one level below the rules, so its rule_files path is relative to it.
-  files.set(RULE_TESTS_FILE, toYaml(ruleTestFile(['../mist-alerts.rules.yml'])));
+  files.set(RULE_TESTS_FILE, toYaml(header, ruleTestFile(['../mist-alerts.rules.yml'], mode)));
   return files;
 }

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '#common/log.js';
 import { dataTtlSeconds } from '#common/ttl.js';
 import { runtimeRegistry } from './metrics/runtime.js';
 import { documentedPath, ROUTE_SCHEMAS } from './openapi.js';
+import { type Prepared, prepare } from './prepared.js';
 import { createRedisClient, waitReady } from './redis-client.js';
 import { refusal } from './route-input.js';
 import { registerInsightRoutes } from './routes/api/insights.js';
@@ -23,7 +24,7 @@ import type { ExporterApp, RouteDeps } from './routes/deps.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerHomeRoute } from './routes/home.js';
 import { registerMetricsRoute } from './routes/metrics.js';
-import { sendError, sendJson } from './routes/respond.js';
+import { sendError, sendPrepared } from './routes/respond.js';
 import { SnapshotStore } from './store.js';
 import { VERSION } from './version.js';
 import { registerWebConfig, webServerOptions } from './web-auth.js';
@@ -74,6 +75,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
     dataTtlSeconds: dataTtlSeconds(config.workerInterval),
     fullReloadMs: config.workerInterval * 1000,
     lazyCacheBytes: config.lazyCacheMb * 1024 * 1024,
+    peerPathMode: config.peerPathMetrics,
     now,
   });
 
@@ -163,9 +165,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
   registerOrgRoutes(app, deps);
   registerVpnPeerRoutes(app, deps);
   registerInsightRoutes(app, deps);
-  app.get('/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async (_req, reply) =>
-    sendJson(reply, 200, Buffer.from(JSON.stringify(app.swagger()))),
-  );
+  let openapi: Promise<Prepared> | null = null;
+  app.get('/openapi.json', { schema: ROUTE_SCHEMAS.openapi }, async (_req, reply) => {
+    openapi ??= prepare(200, JSON.stringify(app.swagger()));
+    return sendPrepared(reply, await openapi, null);
+  });
 
   app.addHook('onClose', async () => {
     await store.stop();

@@ -3,11 +3,16 @@
  * Bodies are built as bytes once per snapshot; stored values are spliced in as the raw JSON text
  * Redis returned (already validated by parsing), which saves re-serializing large arrays.
  */
+import { type Prepared, prepare } from './prepared.js';
+
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function okRaw(dataJson: string): Buffer {
   return Buffer.from(`{"success":true,"data":${dataJson}}`);
 }
+
+/** okRaw as text parts, for `prepare`: a large stored value is compressed without a copy of it. */
+export const okRawParts = (dataJson: string): readonly string[] => ['{"success":true,"data":', dataJson, '}'];
 
 export function ok(data: unknown): Buffer {
   return okRaw(JSON.stringify(data));
@@ -28,12 +33,6 @@ export function rawObject(entries: Iterable<readonly [string, string]>): string 
   return `${out}}`;
 }
 
-/** A prepared answer: status code and body bytes. */
-export interface Body {
-  code: number;
-  body: Buffer;
-}
-
 /**
  * The answer for a stored value served as is: 200 with its raw text, 503 when it is stored but
  * unusable (`unreadable`: the collector rewrites it next cycle), 404 when it is missing.
@@ -43,15 +42,15 @@ export function storedBody(
   unreadable: boolean,
   missing: string,
   what: string,
-): Body {
-  if (stored) return { code: 200, body: okRaw(stored.raw) };
+): Promise<Prepared> {
+  if (stored) return prepare(200, okRawParts(stored.raw));
   if (unreadable) {
-    return {
-      code: 503,
-      body: fail(
+    return prepare(
+      503,
+      fail(
         `The ${what} stored in Redis is unreadable; the collector rewrites it on its next cycle (details in the exporter log)`,
       ),
-    };
+    );
   }
-  return { code: 404, body: fail(missing) };
+  return prepare(404, fail(missing));
 }

@@ -1,21 +1,22 @@
 /**
- * Route bodies built on first use and kept for the generation (in the snapshot's byte-bounded cache,
- * EXPORTER_CACHE_MB): the traffic series, read from Redis only when asked for (an L org's
- * `/api/insights/all` is ~20 MB), and the per-site gateway lists. Concurrent requests for a body
- * that is being read share one read.
+ * Route bodies built on first use and kept for the generation, compressed (prepared.ts), in the
+ * snapshot's byte-bounded cache (EXPORTER_CACHE_MB): the traffic series, read from Redis only when
+ * asked for (an L org's `/api/insights/all` is ~20 MB), the per-site gateway lists and the per-gateway
+ * VPN peer envelopes. Concurrent requests for a body that is being built share one build.
  */
 import { DEFAULT_INSIGHT_RESOLUTION, type InsightResolution, insightMember, keys } from '#common/keys.js';
-import { type Body, ok, okRaw, rawObject } from './envelope.js';
+import { ok, okRaw, rawObject } from './envelope.js';
 import { isObject, type Json } from './parse.js';
+import { type Prepared, prepare, preparedPlain } from './prepared.js';
 import type { Snapshot } from './snapshot.js';
 
 /** Reads values from Redis (the store's, which tracks whether Redis is up). */
 export type ReadValues = (keyList: string[]) => Promise<Array<string | null>>;
 
-const building = new WeakMap<Snapshot, Map<string, Promise<Buffer>>>();
+const building = new WeakMap<Snapshot, Map<string, Promise<Prepared>>>();
 
-function cached(snap: Snapshot, key: string, build: () => Promise<Buffer>): Promise<Buffer> {
-  const hit = snap.lazy.get(key);
+function cached(snap: Snapshot, key: string, build: () => Promise<Buffer>): Promise<Prepared> {
+  const hit = snap.lazy.get(key) as Prepared | undefined;
   if (hit) return Promise.resolve(hit);
   let pending = building.get(snap);
   if (!pending) {
@@ -24,17 +25,19 @@ function cached(snap: Snapshot, key: string, build: () => Promise<Buffer>): Prom
   }
   const running = pending.get(key);
   if (running) return running;
-  const p = build().then(
-    (body) => {
-      snap.lazy.set(key, body);
-      pending.delete(key);
-      return body;
-    },
-    (e: unknown) => {
-      pending.delete(key);
-      throw e;
-    },
-  );
+  const p = build()
+    .then((text) => prepare(200, text))
+    .then(
+      (body) => {
+        snap.lazy.set(key, body);
+        pending.delete(key);
+        return body;
+      },
+      (e: unknown) => {
+        pending.delete(key);
+        throw e;
+      },
+    );
   pending.set(key, p);
   return p;
 }
@@ -88,8 +91,10 @@ export function trafficSeries(
   };
 }
 
+const EMPTY = preparedPlain(200, okRaw('{}'));
+
 /** `/api/insights/all`: the default series of every indexed port, `{gateway: {port: series}}`. */
-export function insightsAllBody(snap: Snapshot, read: ReadValues): Promise<Buffer> {
+export function insightsAllBody(snap: Snapshot, read: ReadValues): Promise<Prepared> {
   return cached(snap, 'insights-all', async () => {
     const ports = snap.insights.ports;
     const values = await read(ports.map((p) => keys.insights(p.gatewayId, p.portId)));
@@ -111,9 +116,9 @@ export function insightBody(
   read: ReadValues,
   gatewayId: string,
   portId: string,
-): Promise<Buffer> {
+): Promise<Prepared> {
   const member = insightMember(gatewayId, portId);
-  if (!snap.insights.members.has(member)) return Promise.resolve(okRaw('{}'));
+  if (!snap.insights.members.has(member)) return Promise.resolve(EMPTY);
   return cached(snap, `insight|${member}`, async () => {
     const [raw] = await read([keys.insights(gatewayId, portId)]);
     return raw !== null && parseInsight(raw) ? okRaw(raw) : okRaw('{}');
@@ -127,9 +132,9 @@ export function trafficBody(
   gatewayId: string,
   portId: string,
   res: InsightResolution,
-): Promise<Buffer> {
+): Promise<Prepared> {
   const member = insightMember(gatewayId, portId);
-  if (!snap.insights.members.has(member)) return Promise.resolve(ok(trafficSeries(null, res)));
+  if (!snap.insights.members.has(member)) return prepare(200, ok(trafficSeries(null, res)));
   return cached(snap, `traffic|${res}|${member}`, async () => {
     const [atRes, dflt] = await read([
       keys.insights(gatewayId, portId, res),
@@ -142,15 +147,15 @@ export function trafficBody(
   });
 }
 
-/** `/api/gateways?site_id=`: the gateways of one site (exact match), joined on first use. */
-export function gatewaysOfSiteBody(snap: Snapshot, siteId: string): Body {
-  const bySite = snap.gateways.bySite;
-  if (!bySite) return snap.gateways.body;
-  const key = `site|${siteId}`;
-  let body = snap.lazy.get(key);
-  if (!body) {
-    body = okRaw(`[${(bySite.get(siteId) ?? []).join(',')}]`);
-    snap.lazy.set(key, body);
-  }
-  return { code: 200, body };
+/** `/api/gateways?site_id=`: the gateways of one site (exact match), cut from the stored list on first use. */
+export function gatewaysOfSiteBody(snap: Snapshot, siteId: string): Prepared | Promise<Prepared> {
+  const siteList = snap.gateways.siteList;
+  if (!siteList) return snap.gateways.body;
+  return cached(snap, `site|${siteId}`, async () => okRaw(siteList(siteId)));
+}
+
+/** `/api/vpn-peers/<gateway_id>/<mac>`: the stored envelope, `{}` when the gateway has none. */
+export function vpnPeerBody(snap: Snapshot, member: string): Prepared | Promise<Prepared> {
+  const raw = snap.peers.byMember.get(member);
+  return raw === undefined ? EMPTY : cached(snap, `peer|${member}`, async () => okRaw(raw));
 }

@@ -22,4 +22,14 @@ describe('ByteLru', () => {
     expect(c.totalBytes).toBe(5);
     expect(c.size).toBe(1);
   });
+  it('counts sized values by their bytes as they were when stored', () => {
+    const c = new ByteLru(10);
+    const v = { bytes: 6 };
+    c.set('a', v);
+    c.set('b', Buffer.alloc(4));
+    expect(c.totalBytes).toBe(10);
+    c.set('c', { bytes: 1 });
+    expect(c.get('a')).toBeUndefined();
+    expect(c.totalBytes).toBe(5);
+  });
 });

@@ -5,9 +5,11 @@
  * product whose inputs did not change (products/memo.ts); most reloads follow a status write and
  * rebuild only the status product.
  */
+import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { ByteLru } from './lru.js';
 import type { Section } from './metrics/section.js';
 import type { Invalid } from './parse.js';
+import type { Prepared } from './prepared.js';
 import { buildGateways, type Gateways } from './products/gateways.js';
 import { buildInsights, type Insights } from './products/insights.js';
 import { type Memo, memo } from './products/memo.js';
@@ -41,8 +43,11 @@ export class Snapshot implements Products {
   readonly invalid: readonly Invalid[];
   /** Unusable stored values per Redis key (for mist_exporter_invalid_values). */
   readonly invalidByKey: Readonly<Record<string, number>>;
-  /** Bodies built on first use for this generation (lazy-bodies.ts), within EXPORTER_CACHE_MB. */
-  readonly lazy: ByteLru;
+  /**
+   * Bodies built on first use for this generation (lazy-bodies.ts) and plain copies of compressed
+   * bodies (respond.ts), within EXPORTER_CACHE_MB.
+   */
+  readonly lazy: ByteLru<Prepared | Buffer>;
   loadDurationMs = 0;
 
   constructor(
@@ -59,9 +64,9 @@ export class Snapshot implements Products {
     this.peers = memos.peers.value;
     this.insights = memos.insights.value;
     this.status = memos.status.value;
-    const all = [this.gateways, this.peers, this.orgSites, this.status, this.insights];
-    this.sections = all.map((p) => p.section);
-    this.invalid = all.flatMap((p) => p.invalid);
+    const withSections = [this.gateways, this.peers, this.orgSites, this.status];
+    this.sections = withSections.map((p) => p.section);
+    this.invalid = [...withSections, this.insights].flatMap((p) => p.invalid);
     const byKey: Record<string, number> = {};
     for (const { key } of this.invalid) {
       const k = key in byKey || Object.keys(byKey).length < MAX_INVALID_KEYS ? key : 'other';
@@ -69,6 +74,21 @@ export class Snapshot implements Products {
     }
     this.invalidByKey = byKey;
     this.lazy = new ByteLru(lazyCacheBytes);
+  }
+
+  /** The bodies prepared with the products (the lazy ones live in `lazy`). */
+  preparedBodies(): Prepared[] {
+    const { orgSites: o, gateways: g, peers: p, status: s } = this;
+    return [o.organization, o.sites, g.body, p.all, s.templatesBody, s.cacheStatsBody, s.statusBody];
+  }
+
+  /** Keep the plain copies `prev` made of bodies this snapshot took over (most reloads change little). */
+  private adoptPlainCopies(prev: Snapshot): void {
+    for (const body of this.preparedBodies()) {
+      const key = plainCopyKey(body);
+      const copy = prev.lazy.get(key);
+      if (copy) this.lazy.set(key, copy);
+    }
   }
 
   /** Products this snapshot built rather than took over from the previous one. */
@@ -92,6 +112,7 @@ export class Snapshot implements Products {
     readAtMs: number,
     prev: Snapshot | null,
     lazyCacheBytes: number,
+    mode: PeerPathMode = DEFAULT_PEER_PATH_MODE,
   ): Promise<Snapshot> {
     const m = prev?.memos;
     const s = read.scalars;
@@ -101,12 +122,14 @@ export class Snapshot implements Products {
     const gateways = await memo(m?.gateways, [s.gateways], [orgSites.value], ([raw], [o]) =>
       buildGateways(raw, o),
     );
-    const peers = await memo(m?.peers, [read.vpnPeers], [gateways.value], ([raw], [g]) => buildPeers(raw, g));
+    const peers = await memo(m?.peers, [read.vpnPeers, mode], [gateways.value], ([raw, md], [g]) =>
+      buildPeers(raw, g, md),
+    );
     const insights = await memo(
       m?.insights,
-      [read.insightMembers, read.insightsPresent, s.insightsFreshness],
-      [gateways.value],
-      ([members, present, freshness], [g]) => buildInsights(members, present, freshness, g),
+      [read.insightMembers, read.insightsPresent],
+      [],
+      ([members, present]) => buildInsights(members, present),
     );
     const status = await memo(
       m?.status,
@@ -120,12 +143,17 @@ export class Snapshot implements Products {
     );
     const anyReused = read.reused.orgSites || read.reused.gateways || read.reused.vpnPeers;
     const fullReadAtMs = anyReused && prev ? prev.fullReadAtMs : readAtMs;
-    return new Snapshot(
+    const snap = new Snapshot(
       read,
       readAtMs,
       fullReadAtMs,
       { orgSites, gateways, peers, insights, status },
       lazyCacheBytes,
     );
+    if (prev) snap.adoptPlainCopies(prev);
+    return snap;
   }
 }
+
+/** Where a snapshot's cache keeps the plain copy of a compressed body. */
+export const plainCopyKey = (body: Prepared) => `plain|${body.id}`;

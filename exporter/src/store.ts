@@ -11,6 +11,7 @@
 import type { Redis } from 'ioredis';
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
+import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { versionToken } from './parse.js';
 import { readSnapshot, readValues, readVersion } from './read-redis.js';
 import { Snapshot } from './snapshot.js';
@@ -31,6 +32,8 @@ export interface StoreOptions {
   fullReloadMs: number;
   /** Budget of the per-generation cache of lazily built bodies. */
   lazyCacheBytes: number;
+  /** PEER_PATH_METRICS. */
+  peerPathMode?: PeerPathMode;
   now?: () => number;
 }
 
@@ -194,7 +197,13 @@ export class SnapshotStore {
     }
     try {
       const previous = this.current;
-      const snap = await Snapshot.build(read, readAt, previous, this.opts.lazyCacheBytes);
+      const snap = await Snapshot.build(
+        read,
+        readAt,
+        previous,
+        this.opts.lazyCacheBytes,
+        this.opts.peerPathMode ?? DEFAULT_PEER_PATH_MODE,
+      );
       snap.loadDurationMs = performance.now() - started;
       this.current = snap;
       this.lastConfirmedAtMs = readAt;

@@ -64,11 +64,14 @@ export interface FixtureApp extends TestApp {
 }
 
 /** A real Redis holding `org` (default: the hand-made org) and an app on it; close() stops both. */
-export async function startFixtureApp(org: FixtureOrg = fixtureOrg()): Promise<FixtureApp> {
+export async function startFixtureApp(
+  org: FixtureOrg = fixtureOrg(),
+  env: Record<string, string> = {},
+): Promise<FixtureApp> {
   const redis = await startRedis();
   try {
     await writeFixture(redis.client(), org);
-    const t = await startTestApp({ redisUrl: redis.url });
+    const t = await startTestApp({ redisUrl: redis.url, env });
     return {
       ...t,
       redis,

@@ -5,7 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metrics/index.js';
+import {
+  DEFAULT_PEER_PATH_MODE,
+  dataFamiliesFor,
+  METRICS,
+  RUNTIME_FAMILY_LIST,
+} from '#common/metrics/index.js';
 import { WEBHOOK_FAMILIES } from '#common/metrics/webhooks.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
@@ -116,16 +121,18 @@ describe('simulator -> collector -> Redis -> exporter', () => {
     expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(r.body);
     // Families that only exist in particular states: bad stored values, an active rate limit, a
-    // garbage collection since the exporter started, a webhook receiver that counted something.
+    // garbage collection since the exporter started, a previous answer sent compressed, a webhook
+    // receiver that counted something.
     const conditional: string[] = [
       METRICS.exporterInvalidValues,
       METRICS.rateLimitReset,
       METRICS.nodejsGcDuration,
+      METRICS.exporterScrapeBytes,
       ...Object.values(WEBHOOK_FAMILIES).map((f) => f.name),
     ];
-    const missing = Object.values(METRICS).filter(
-      (m) => !conditional.includes(m) && samplesOf(p, m).length === 0,
-    );
+    const missing = [...dataFamiliesFor(DEFAULT_PEER_PATH_MODE), ...RUNTIME_FAMILY_LIST]
+      .map((f) => f.name)
+      .filter((m) => !conditional.includes(m) && samplesOf(p, m).length === 0);
     expect(missing).toEqual([]);
     expect(samplesOf(p, METRICS.gatewayConnected)).toHaveLength(truth.gateways.length);
     for (const g of truth.gateways) {

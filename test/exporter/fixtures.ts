@@ -5,6 +5,7 @@
  * data, a down path, a path without quality figures, hostile strings (quotes, backslashes, newlines,
  * HTML), a series with gaps, a series without `interval`, index members whose keys are gone.
  */
+import { gunzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { insightMember, keys, vpnPeerMember } from '#common/keys.js';
 import { dataTtlSeconds } from '#common/ttl.js';
@@ -21,6 +22,7 @@ import type {
   WanPort,
   WorkerStatus,
 } from '#common/types.js';
+import type { Prepared } from '#exporter/prepared.js';
 import type { RawRead } from '#exporter/read-redis.js';
 
 export const ORG_ID = '9f1c2a00-1111-4a4a-8888-0123456789ab';
@@ -542,4 +544,9 @@ export function emptyRawRead(): RawRead {
     profilesPresent: 0,
   });
   return raw;
+}
+
+/** The plain text of a prepared body (decompressed when it is kept compressed). */
+export function bodyText(p: Prepared): string {
+  return (p.plain ?? gunzipSync(p.gzip as Buffer)).toString('utf8');
 }

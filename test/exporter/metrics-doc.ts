@@ -8,7 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { schemaTable } from '#common/config/core.js';
 import { exporterSchema } from '#common/config/exporter.js';
-import { DATA_FAMILY_LIST, RUNTIME_FAMILY_LIST } from '#common/metrics/index.js';
+import {
+  DATA_FAMILY_LIST,
+  dataFamiliesFor,
+  PEER_PATH_MODES,
+  RUNTIME_FAMILY_LIST,
+} from '#common/metrics/index.js';
 import { runtimeRegistry } from '#exporter/metrics/runtime.js';
 
 export const README = fileURLToPath(new URL('../../exporter/README.md', import.meta.url));
@@ -26,8 +31,13 @@ export function metricsTable(): string {
       .getMetricsAsArray()
       .map((m) => [m.name, m.help]),
   );
+  // A family that only some PEER_PATH_METRICS modes publish says which.
+  const modes = (name: string) => {
+    const m = PEER_PATH_MODES.filter((x) => dataFamiliesFor(x).some((f) => f.name === name));
+    return m.length === PEER_PATH_MODES.length ? '' : ` (PEER_PATH_METRICS=${m.join(', ')})`;
+  };
   const rows = [
-    ...DATA_FAMILY_LIST.map((f) => row(f.name, f.type, f.labels, f.help)),
+    ...DATA_FAMILY_LIST.map((f) => row(f.name, f.type, f.labels, `${f.help}${modes(f.name)}`)),
     ...RUNTIME_FAMILY_LIST.map((f) =>
       row(f.name, f.type, f.labels, `${runtimeHelp.get(f.name) ?? '?'} (prom-client)`),
     ),

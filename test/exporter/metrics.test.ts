@@ -1,15 +1,21 @@
 /**
- * /metrics end to end: every family present for the hand-made org, `promtool check metrics` clean
- * (small org and L org), gzip answers equal to plain ones, and a real Prometheus scraping the
- * exporter and storing the hostile label values intact.
+ * /metrics end to end, in each PEER_PATH_METRICS mode: every family of the mode present for the
+ * hand-made org, `promtool check metrics` clean (small org and L org), gzip answers equal to plain
+ * ones, and a real Prometheus scraping the exporter and storing the hostile label values intact.
  */
 import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { METRICS } from '#common/metrics/index.js';
+import {
+  dataFamiliesFor,
+  METRICS,
+  PEER_PATH_MODES,
+  type PeerPathMode,
+  RUNTIME_FAMILY_LIST,
+} from '#common/metrics/index.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
 import { type FixtureApp, get, startFixtureApp } from './app.js';
-import { GW, HOSTILE, STORE2_NAME } from './fixtures.js';
+import { fixtureOrg, GW, HOSTILE, STORE2_NAME } from './fixtures.js';
 import { parseMetrics, samplesOf, sampleValue } from './parse-metrics.js';
 import { promtoolCheck } from './promtool-check.js';
 import { SIZE_L, syntheticOrg } from './synthetic-org.js';
@@ -21,23 +27,42 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-describe('families', () => {
-  it('every defined family is present for the hand-made org', async () => {
-    const r = await get(t.app, '/metrics');
+const modeEnv = (mode: PeerPathMode) => ({ PEER_PATH_METRICS: mode });
+
+describe.each(PEER_PATH_MODES)('PEER_PATH_METRICS=%s', (mode) => {
+  let m: FixtureApp;
+  beforeAll(async () => {
+    m = await startFixtureApp(fixtureOrg(), modeEnv(mode));
+  });
+  afterAll(() => m?.close());
+
+  it('every family of the mode is present for the hand-made org, and no other', async () => {
+    const r = await get(m.app, '/metrics');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     const p = parseMetrics(r.body);
     // Only present when stored values are unusable (covered by missing-data.test.ts); GC durations
-    // once a garbage collection has run since the exporter started.
-    const conditional: string[] = [METRICS.exporterInvalidValues, METRICS.nodejsGcDuration];
-    const missing = Object.values(METRICS).filter(
-      (m) => p.types[m] === undefined && m !== METRICS.exporterInvalidValues,
-    );
-    expect(missing).toEqual([]);
-    for (const m of Object.values(METRICS)) {
-      if (!conditional.includes(m)) expect(samplesOf(p, m).length, m).toBeGreaterThan(0);
+    // once a garbage collection has run since the exporter started; the previous answer's gzip size
+    // once one was sent compressed.
+    const conditional: string[] = [
+      METRICS.exporterInvalidValues,
+      METRICS.nodejsGcDuration,
+      METRICS.exporterScrapeBytes,
+    ];
+    const expected = [...dataFamiliesFor(mode), ...RUNTIME_FAMILY_LIST].map((f) => f.name);
+    expect(Object.keys(p.types).filter((n) => !expected.includes(n))).toEqual([]);
+    for (const name of expected) {
+      if (!conditional.includes(name)) expect(samplesOf(p, name).length, name).toBeGreaterThan(0);
     }
   });
+
+  it('promtool check metrics finds nothing (hostile strings included)', async () => {
+    const r = await get(m.app, '/metrics');
+    expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
+  });
+});
+
+describe('families', () => {
   it('counters end in _total and are typed counter; nothing else is', async () => {
     const p = parseMetrics((await get(t.app, '/metrics')).body);
     for (const [name, type] of Object.entries(p.types)) {
@@ -47,10 +72,6 @@ describe('families', () => {
 });
 
 describe('promtool check metrics', () => {
-  it('finds nothing on the hand-made org (hostile strings included)', async () => {
-    const r = await get(t.app, '/metrics');
-    expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
-  });
   it('reports real problems (the check itself can fail)', () => {
     const bad = '# TYPE x_total gauge\nx_total 1\nno_help_metric{a="b"} 1\n';
     expect(promtoolCheck(bad).problems.length).toBeGreaterThan(0);
@@ -63,19 +84,24 @@ describe('promtool check metrics', () => {
     });
   });
 
-  it('finds nothing on an L org (1000 gateways, 4000 ports, ~8000 paths)', async () => {
-    const big = await startFixtureApp(syntheticOrg({ ...SIZE_L, insights: 'none' }));
-    try {
-      const r = await get(big.app, '/metrics');
-      const p = parseMetrics(r.body);
-      expect(samplesOf(p, METRICS.wanPortUp)).toHaveLength(4000);
-      expect(samplesOf(p, METRICS.peerPathUp).length).toBeGreaterThanOrEqual(7900);
-      expect(samplesOf(p, METRICS.gatewayConnected)).toHaveLength(1000);
-      expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
-    } finally {
-      await big.close();
-    }
-  });
+  it.each(PEER_PATH_MODES)(
+    'finds nothing on an L org (1000 gateways, 4000 ports, ~8000 paths), %s',
+    async (mode) => {
+      const big = await startFixtureApp(syntheticOrg({ ...SIZE_L, insights: 'none' }), modeEnv(mode));
+      try {
+        const r = await get(big.app, '/metrics');
+        const p = parseMetrics(r.body);
+        expect(samplesOf(p, METRICS.wanPortUp)).toHaveLength(4000);
+        const paths = mode === 'off' ? 0 : 7900;
+        expect(samplesOf(p, METRICS.peerPathUp).length).toBeGreaterThanOrEqual(paths);
+        expect(samplesOf(p, METRICS.gatewayConnected)).toHaveLength(1000);
+        expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
+      } finally {
+        await big.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('gzip', () => {
@@ -126,8 +152,9 @@ describe('a real Prometheus scrape', () => {
     const info = await prom.waitForQuery(`${METRICS.wanPortInfo}{gateway_id="${GW.store2.id}"}`);
     expect(info[0].metric.description).toBe(HOSTILE.replace('\u0007', '\uFFFD'));
     expect(info[0].metric.gateway).toBe(STORE2_NAME);
-    const path = await prom.waitForQuery(`${METRICS.peerPathLatency}{gateway_id="${GW.store2.id}"}`);
-    expect(Number(path[0].value[1])).toBeCloseTo(0.08, 10);
+    const peer = await prom.waitForQuery(`${METRICS.peerWorstLatency}{gateway_id="${GW.store2.id}"}`);
+    expect(peer[0].metric.peer_router).toBe(HOSTILE.replace('\u0007', '\uFFFD'));
+    expect(Number(peer[0].value[1])).toBeCloseTo(0.08, 10);
     const again = await prom.query(`count({job="exporter",__name__!~"up|scrape_.+|${gc}_.+"})`);
     expect(Number(again[0].value[1])).toBe(ours);
     expect(sampleValue(parseMetrics((await get(t.app, '/metrics')).body), METRICS.exporterRedisUp)).toBe(1);

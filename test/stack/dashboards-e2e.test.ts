@@ -1,20 +1,29 @@
 /**
- * Every PromQL query of every generated dashboard, run against a real Prometheus that scraped the
- * real exporter, fed by the real collector from the simulator, through Redis with the compose ACL
- * users. Template variables get real values (a gateway, its site, a name fragment). Every query must
- * parse and return data, including the "what is broken" panels: the test flaps a WAN circuit, takes
- * peer paths down, and injects API faults (errors, invalid records, a 429 storm) first.
- * The generated alert rules are loaded too: they must evaluate without error on real data.
+ * Every PromQL query of every generated dashboard, in each PEER_PATH_METRICS mode, run against a real
+ * Prometheus that scraped the real exporter in that mode, fed by the real collector from the
+ * simulator, through Redis with the compose ACL users (one pipeline; an exporter and a Prometheus
+ * with that mode's rules per mode). Template variables get real values (a gateway, its site, a name
+ * fragment). Every query must parse and return data, including the "what is broken" panels: the test
+ * flaps a WAN circuit, takes peer paths down, and injects API faults (errors, invalid records, a 429
+ * storm) first. The generated rules (recording and alerting) must evaluate without error on real data.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
-import { LABELS, METRICS } from '#common/metrics/index.js';
+import {
+  DEFAULT_PEER_PATH_MODE,
+  LABELS,
+  METRICS,
+  PEER_PATH_MODES,
+  type PeerPathMode,
+} from '#common/metrics/index.js';
+import { writeAll } from '#dashboards/build.js';
 import { EXPORTER_JOB } from '#dashboards/common.js';
 import { type DashboardQuery, queriesOf, variableQueryAsPromQL } from '#dashboards/inspect.js';
 import { regexEscape, substituteVariables } from '#dashboards/promql.js';
 import { DASHBOARD_DIR, RULES_FILE } from '#dashboards/render.js';
 import { test } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/net.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 import { collectOnce, type ExporterProc, type Procs, startExporterProc } from '../reliability/rig.js';
@@ -22,11 +31,21 @@ import { queryRange, REPO } from './stack.js';
 
 const PROVISIONING = join(REPO, 'provisioning');
 
+/** One exporter per mode, scraped by its own Prometheus with the files generated for that mode. */
+interface ModeStack {
+  exporter: ExporterProc;
+  prom: PrometheusHandle;
+  /** Where that mode's provisioning files are (the committed tree for the default mode). */
+  dir: string;
+}
+const stacks = new Map<PeerPathMode, ModeStack>();
+const dirs: Array<{ remove: () => Promise<void> }> = [];
+
 test.override('simOptions', { size: 'S', seed: 7 });
 let procs: Procs;
 let sim: TestSimulator;
 let collectorEnv: Record<string, string>;
-let exporter: ExporterProc;
+/** The default mode's Prometheus: picks the gateway the others are queried about too. */
 let prom: PrometheusHandle | undefined;
 let startedAt = 0;
 const collectorLog: string[] = [];
@@ -34,23 +53,36 @@ const collectorLog: string[] = [];
 /** Values of the template variables, as Grafana would substitute them. */
 let variables: Record<string, string> = {};
 
-async function generation(): Promise<number> {
-  const r = await prom!.query(`max(${METRICS.exporterSnapshotGeneration})`);
+async function generation(p: PrometheusHandle): Promise<number> {
+  const r = await p.query(`max(${METRICS.exporterSnapshotGeneration})`);
   return r.length ? Number(r[0].value[1]) : -1;
 }
 
-/** One collector cycle, then wait until Prometheus has scraped the exporter's reload. */
+/** One collector cycle, then wait until every Prometheus has scraped its exporter's reload. */
 async function cycle(expectOk = true): Promise<void> {
-  const before = await generation();
+  const all = [...stacks.values()];
+  const before = await Promise.all(all.map((x) => generation(x.prom)));
   const r = await collectOnce(procs, collectorEnv);
   const output = r.proc.text();
   collectorLog.push(output.slice(-2000));
   if (expectOk) expect(r.code, output.slice(-2000)).toBe(0);
+  for (const [i, { prom: p, exporter }] of all.entries()) await waitReload(p, exporter, before[i], r, output);
+  // Two more scrapes so range functions see the new value.
+  await new Promise((res) => setTimeout(res, 2500));
+}
+
+async function waitReload(
+  p: PrometheusHandle,
+  exporter: ExporterProc,
+  before: number,
+  r: { code: unknown },
+  output: string,
+): Promise<void> {
   try {
-    await prom!.waitForQuery(`max(${METRICS.exporterSnapshotGeneration}) > ${before}`, undefined, 60_000);
+    await p.waitForQuery(`max(${METRICS.exporterSnapshotGeneration}) > ${before}`, undefined, 60_000);
   } catch (e) {
     const metrics = await fetch(`${exporter.url}/metrics`).then((x) => x.text(), String);
-    const up = await prom!.query('up').catch(String);
+    const up = await p.query('up').catch(String);
     throw new Error(
       `${String(e)}\ncollector (exit ${r.code}): ${output.slice(-1500)}\nup: ${JSON.stringify(up)}\n` +
         `exporter /metrics: ${metrics
@@ -59,8 +91,6 @@ async function cycle(expectOk = true): Promise<void> {
           .join('\n')}`,
     );
   }
-  // Two more scrapes so range functions see the new value.
-  await new Promise((res) => setTimeout(res, 2500));
 }
 
 async function control(path: string, body: unknown): Promise<void> {
@@ -80,16 +110,29 @@ test.beforeAll(async ({ sim: s, prodRedis, procs: p }) => {
     MIST_TIMEOUT_MS: '2000',
     LOG_LEVEL: 'warn',
   };
-  exporter = await startExporterProc(procs, prodRedis.exporterUrl, {
-    EXPORTER_REFRESH_MS: '200',
-    LOG_LEVEL: 'warn',
-  });
-  prom = await startPrometheus({
-    targets: [{ job: EXPORTER_JOB, target: new URL(exporter.url).host }],
-    ruleFiles: [join(PROVISIONING, RULES_FILE)],
-    scrapeInterval: '1s',
-    evaluationInterval: '1s',
-  });
+  for (const mode of PEER_PATH_MODES) {
+    let dir = PROVISIONING;
+    if (mode !== DEFAULT_PEER_PATH_MODE) {
+      const d = await tempDir(`provisioning-${mode}`);
+      dirs.push(d);
+      await writeAll(d.path, mode);
+      dir = d.path;
+    }
+    const exporter = await startExporterProc(procs, prodRedis.exporterUrl, {
+      EXPORTER_REFRESH_MS: '200',
+      LOG_LEVEL: 'warn',
+      PEER_PATH_METRICS: mode,
+    });
+    const p = await startPrometheus({
+      targets: [{ job: EXPORTER_JOB, target: new URL(exporter.url).host }],
+      ruleFiles: [join(dir, RULES_FILE)],
+      scrapeInterval: '1s',
+      evaluationInterval: '1s',
+    });
+    stacks.set(mode, { exporter, prom: p, dir });
+  }
+  prom = stacks.get(DEFAULT_PEER_PATH_MODE)?.prom;
+  if (!prom) throw new Error('no Prometheus for the default mode');
   startedAt = Date.now() / 1000;
   await cycle();
 
@@ -151,59 +194,72 @@ test.beforeAll(async ({ sim: s, prodRedis, procs: p }) => {
 }, 300_000);
 
 test.afterAll(async () => {
-  await prom?.stop();
+  for (const { prom: p } of stacks.values()) await p.stop();
+  for (const d of dirs) await d.remove();
 });
 
-function dashboards(): Array<{ file: string; queries: DashboardQuery[] }> {
-  const dir = join(PROVISIONING, DASHBOARD_DIR);
+function dashboards(mode: PeerPathMode): Array<{ file: string; queries: DashboardQuery[] }> {
+  const dir = join(stacks.get(mode)!.dir, DASHBOARD_DIR);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => ({ file, queries: queriesOf(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
 }
 
-describe('dashboard queries against the real pipeline', () => {
-  test.each(dashboards().map((d) => [d.file, d.queries] as const))(
-    '%s: every query parses and returns data',
-    async (_file, queries) => {
-      expect(queries.length).toBeGreaterThan(0);
-      const failures: string[] = [];
-      const end = Date.now() / 1000;
-      for (const q of queries) {
-        const expr = substituteVariables(q.variable ? variableQueryAsPromQL(q.expr) : q.expr, variables);
-        try {
-          const n = q.instant
-            ? (await prom!.query(expr)).length
-            : (await queryRange(prom!.url, expr, startedAt, end, 2)).length;
-          if (n === 0) failures.push(`${q.source} [${q.refId ?? 'var'}]: no data: ${expr}`);
-        } catch (e) {
-          failures.push(`${q.source} [${q.refId ?? 'var'}]: ${String(e)}: ${expr}`);
+const FILES = ['circuits.json', 'gateway.json', 'health.json', 'overview.json', 'peers.json'];
+
+describe.each(PEER_PATH_MODES)(
+  'PEER_PATH_METRICS=%s: dashboard queries against the real pipeline',
+  (mode) => {
+    test('every dashboard of the mode is checked', () => {
+      expect(dashboards(mode).map((d) => d.file)).toEqual(FILES);
+    });
+
+    test.each(FILES)(
+      '%s: every query parses and returns data',
+      async (file) => {
+        const queries = dashboards(mode).find((d) => d.file === file)?.queries ?? [];
+        const prom = stacks.get(mode)!.prom;
+        expect(queries.length).toBeGreaterThan(0);
+        const failures: string[] = [];
+        const end = Date.now() / 1000;
+        for (const q of queries) {
+          const expr = substituteVariables(q.variable ? variableQueryAsPromQL(q.expr) : q.expr, variables);
+          try {
+            const n = q.instant
+              ? (await prom!.query(expr)).length
+              : (await queryRange(prom!.url, expr, startedAt, end, 2)).length;
+            if (n === 0) failures.push(`${q.source} [${q.refId ?? 'var'}]: no data: ${expr}`);
+          } catch (e) {
+            failures.push(`${q.source} [${q.refId ?? 'var'}]: ${String(e)}: ${expr}`);
+          }
         }
-      }
-      expect(failures, `collector runs:\n${collectorLog.join('\n---\n').slice(-3000)}`).toEqual([]);
-    },
-    120_000,
-  );
+        expect(failures, `collector runs:\n${collectorLog.join('\n---\n').slice(-3000)}`).toEqual([]);
+      },
+      120_000,
+    );
 
-  test('the generated alert rules evaluate without errors on real data', async () => {
-    const res = await fetch(`${prom!.url}/api/v1/rules`);
-    const body = (await res.json()) as {
-      data: {
-        groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }>;
+    test('the generated rules evaluate without errors on real data', async () => {
+      const prom = stacks.get(mode)!.prom;
+      const res = await fetch(`${prom.url}/api/v1/rules`);
+      const body = (await res.json()) as {
+        data: {
+          groups: Array<{ name: string; rules: Array<{ name: string; health: string; lastError?: string }> }>;
+        };
       };
-    };
-    const rules = body.data.groups.flatMap((g) => g.rules);
-    expect(rules.length).toBeGreaterThanOrEqual(13);
-    const bad = rules
-      .filter((r) => r.health !== 'ok')
-      .map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
-    expect(bad).toEqual([]);
-  });
+      const rules = body.data.groups.flatMap((g) => g.rules);
+      expect(rules.length).toBeGreaterThanOrEqual(13);
+      const bad = rules
+        .filter((r) => r.health !== 'ok')
+        .map((r) => `${r.name}: ${r.health} ${r.lastError ?? ''}`);
+      expect(bad).toEqual([]);
+    });
 
-  test('the flapped circuit fires WanCircuitDown as pending or firing', async () => {
-    const alerts = await prom!.alerts();
-    const names = new Set(alerts.map((a) => a.labels.alertname));
-    expect(names.has('WanCircuitDown')).toBe(true);
-    expect(names.has('VpnPeerPathDown')).toBe(true);
-  });
-});
+    test('the flapped circuit fires WanCircuitDown and its paths VpnPeerPathDown, pending or firing', async () => {
+      const alerts = await stacks.get(mode)!.prom.alerts();
+      const names = new Set(alerts.map((a) => a.labels.alertname));
+      expect(names.has('WanCircuitDown')).toBe(true);
+      expect(names.has('VpnPeerPathDown')).toBe(true);
+    });
+  },
+);

@@ -6,6 +6,8 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { DEFAULT_PEER_PATH_MODE, PEER_PATH_MODES } from '#common/metrics/index.js';
+import { writeAll } from '#dashboards/build.js';
 import { RULE_TESTS_FILE, RULES_FILE } from '#dashboards/render.js';
 import { tempDir } from '../helpers/net.js';
 import { amtool, promtool } from '../helpers/prometheus.js';
@@ -41,6 +43,28 @@ describe('prometheus.yml and the rule files', () => {
     expect(r.stdout).toMatch(/SUCCESS/);
   });
 });
+
+describe.each(PEER_PATH_MODES.filter((m) => m !== DEFAULT_PEER_PATH_MODE))(
+  'the rules generated for PEER_PATH_METRICS=%s',
+  (mode) => {
+    let dir: Awaited<ReturnType<typeof tempDir>>;
+    beforeAll(async () => {
+      dir = await tempDir(`rules-${mode}`);
+      await writeAll(dir.path, mode);
+    });
+    afterAll(() => dir.remove());
+
+    it('promtool check rules accepts them', () => {
+      const r = promtool(['check', 'rules', join(dir.path, RULES_FILE)]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    });
+    it('promtool test rules passes every case of the mode', () => {
+      const r = promtool(['test', 'rules', join(dir.path, RULE_TESTS_FILE)]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/SUCCESS/);
+    });
+  },
+);
 
 describe('the rule tests can fail', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;

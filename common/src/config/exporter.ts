@@ -1,5 +1,6 @@
 /** Exporter configuration (env). The README table and .env.example list the same variables. */
 import { accessSync, constants } from 'node:fs';
+import { DEFAULT_PEER_PATH_MODE, PEER_PATH_MODES, type PeerPathMode } from '../metrics/peer-paths.js';
 import {
   type ConfigOf,
   defineSchema,
@@ -10,6 +11,7 @@ import {
   int,
   loadConfig,
   logLevel,
+  oneOf,
   redisUrl,
 } from './core.js';
 
@@ -81,9 +83,16 @@ export const exporterSchema = defineSchema({
   lazyCacheMb: {
     name: 'EXPORTER_CACHE_MB',
     description:
-      'Memory for traffic series read on demand (per-port insights, traffic), megabytes; emptied on each new generation',
+      'Memory for bodies built on demand (traffic series, per-site gateway lists, plain copies of compressed bodies for clients without gzip), megabytes',
     default: 32,
     parse: int(1, 4096, 'megabytes'),
+  },
+  peerPathMetrics: {
+    name: 'PEER_PATH_METRICS',
+    description:
+      'VPN peer path detail in /metrics: paths (every family per path), peers (per path only up; quality per gateway and peer router) or off (path counts per gateway)',
+    default: DEFAULT_PEER_PATH_MODE,
+    parse: oneOf<PeerPathMode>(PEER_PATH_MODES),
   },
 });
 

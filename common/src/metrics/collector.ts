@@ -1,10 +1,10 @@
 /**
  * Collector health families, from `mist:metadata:worker_status`, `loading_phase`, `rate_limit`,
- * `collector_stats` and `insights_freshness`: status, phases, API calls per operation and token,
- * 429s, budget, freshness of the insight series.
+ * `collector_stats`: status, phases, API calls per operation and token,
+ * 429s, budget, how fresh the insight series are (org-wide).
  */
 import { counter, gauge } from './family.js';
-import { INSIGHT_PORT_LABELS, LABELS } from './labels.js';
+import { LABELS } from './labels.js';
 
 const PHASE = [LABELS.phase];
 const TOKEN = [LABELS.token];
@@ -184,11 +184,5 @@ export const COLLECTOR_FAMILIES = {
     'mist_insights_refresh_period_seconds',
     'seconds',
     "Target seconds between two refreshes of one port's traffic series (from the API budget).",
-  ),
-  insightsPortLastSuccess: gauge(
-    'mist_insights_port_last_success_timestamp_seconds',
-    'seconds',
-    "Unix time at which the WAN port's traffic series were last fetched from Mist.",
-    INSIGHT_PORT_LABELS,
   ),
 } as const;

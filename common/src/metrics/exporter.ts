@@ -35,4 +35,16 @@ export const EXPORTER_FAMILIES = {
     [LABELS.key],
   ),
   exporterRedisErrors: counter('mist_exporter_redis_errors_total', '', 'Failed Redis operations.'),
+  exporterSeries: gauge(
+    'mist_exporter_series',
+    '',
+    'Series in /metrics per metric family, this one included (the cardinality budget).',
+    [LABELS.family],
+  ),
+  exporterScrapeBytes: gauge(
+    'mist_exporter_scrape_bytes',
+    'bytes',
+    'Size of the previous /metrics answer: its text (encoding identity) and its body when sent gzip-compressed (encoding gzip).',
+    [LABELS.encoding],
+  ),
 } as const;

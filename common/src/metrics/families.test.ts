@@ -1,6 +1,7 @@
 /** The family definitions follow the naming conventions promtool and the dashboards rely on. */
 import { describe, expect, it } from 'vitest';
 import { DATA_FAMILY_LIST, FAMILIES, LABELS, METRICS, RUNTIME_FAMILY_LIST } from './index.js';
+import { GATEWAY_INFO_LABELS, WAN_PORT_INFO_LABELS } from './labels.js';
 
 const ALL = [...DATA_FAMILY_LIST, ...RUNTIME_FAMILY_LIST];
 const UNIT_SUFFIX = /_(seconds|bytes|ratio|bytes_per_second)(_total)?$/;
@@ -32,6 +33,16 @@ describe('metric family definitions', () => {
       expect(f.help, f.name).toMatch(/^[A-Z0-9].*\.$/);
       expect(f.help, f.name).not.toMatch(/\n/);
     }
+  });
+  it('descriptive labels (names of things aside) are on _info series only', () => {
+    // Not descriptive elsewhere: `org_id` identifies the org series, `status` is a counter's outcome,
+    // `version` the build's.
+    const generic = new Set<string>([LABELS.orgId, LABELS.status, LABELS.version]);
+    const descriptive = [...WAN_PORT_INFO_LABELS, ...GATEWAY_INFO_LABELS].filter((l) => !generic.has(l));
+    const offenders = DATA_FAMILY_LIST.filter((f) => !f.name.endsWith('_info')).flatMap((f) =>
+      f.labels.filter((l) => (descriptive as string[]).includes(l)).map((l) => `${f.name}{${l}}`),
+    );
+    expect(offenders).toEqual([]);
   });
   it('an _info family extends the labels of its value series (the writers append to those)', () => {
     const { wanPortInfo, wanPortUp, gatewayInfo, gatewayConnected } = FAMILIES;

@@ -8,13 +8,19 @@ import { COLLECTOR_FAMILIES } from './collector.js';
 import { EXPORTER_FAMILIES } from './exporter.js';
 import type { Family, RuntimeFamily } from './family.js';
 import { GATEWAY_FAMILIES } from './gateways.js';
-import { PEER_PATH_FAMILIES } from './peer-paths.js';
+import { PEER_PATH_FAMILIES, PEER_PATH_MODE_FAMILIES, type PeerPathMode } from './peer-paths.js';
 import { RUNTIME_FAMILIES } from './runtime.js';
 import { WAN_PORT_FAMILIES } from './wan-ports.js';
 import { WEBHOOK_FAMILIES } from './webhooks.js';
 
 export type { Family, MetricType, RuntimeFamily, Unit } from './family.js';
 export * from './labels.js';
+export {
+  DEFAULT_PEER_PATH_MODE,
+  PEER_PATH_MODE_FAMILIES,
+  PEER_PATH_MODES,
+  type PeerPathMode,
+} from './peer-paths.js';
 export { RUNTIME_FAMILIES };
 
 /** The data families, by key. */
@@ -39,3 +45,11 @@ export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 
 export const DATA_FAMILY_LIST: readonly Family[] = Object.values(FAMILIES);
 export const RUNTIME_FAMILY_LIST: readonly RuntimeFamily[] = Object.values(RUNTIME_FAMILIES);
+
+const PEER_FAMILY_NAMES = new Set<string>(Object.values(PEER_PATH_FAMILIES).map((f) => f.name));
+
+/** The data families the exporter publishes with PEER_PATH_METRICS=`mode`. */
+export function dataFamiliesFor(mode: PeerPathMode): readonly Family[] {
+  const kept = new Set<string>(PEER_PATH_MODE_FAMILIES[mode].map((k) => PEER_PATH_FAMILIES[k].name));
+  return DATA_FAMILY_LIST.filter((f) => !PEER_FAMILY_NAMES.has(f.name) || kept.has(f.name));
+}

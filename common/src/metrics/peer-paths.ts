@@ -1,6 +1,15 @@
-/** VPN peer path families: one series per local gateway x port x peer router x peer port. */
+/**
+ * VPN peer path families, in three levels of detail chosen by the exporter's PEER_PATH_METRICS:
+ * `paths`, every family per path (local gateway x port x peer router x peer port); `peers` (the
+ * default), per path only `up` (the path-down alert needs it) and the quality per gateway x peer
+ * router (counts and the worst of the up paths); `off`, path counts per gateway.
+ */
 import { gauge } from './family.js';
-import { PEER_PATH_LABELS } from './labels.js';
+import { GATEWAY_LABELS, PEER_LABELS, PEER_PATH_LABELS } from './labels.js';
+
+export const PEER_PATH_MODES = ['paths', 'peers', 'off'] as const;
+export type PeerPathMode = (typeof PEER_PATH_MODES)[number];
+export const DEFAULT_PEER_PATH_MODE: PeerPathMode = 'peers';
 
 const L = PEER_PATH_LABELS;
 
@@ -48,4 +57,78 @@ export const PEER_PATH_FAMILIES = {
     'MTU of the VPN peer path in bytes (absent when unknown).',
     L,
   ),
+  peerPaths: gauge(
+    'mist_vpn_peer_paths',
+    '',
+    'VPN peer paths from the gateway to the peer router.',
+    PEER_LABELS,
+  ),
+  peerPathsUp: gauge(
+    'mist_vpn_peer_paths_up',
+    '',
+    'VPN peer paths from the gateway to the peer router that are up.',
+    PEER_LABELS,
+  ),
+  peerWorstLatency: gauge(
+    'mist_vpn_peer_worst_latency_seconds',
+    'seconds',
+    'Highest latency of the up paths from the gateway to the peer router in seconds (absent when Mist measured none).',
+    PEER_LABELS,
+  ),
+  peerWorstLoss: gauge(
+    'mist_vpn_peer_worst_loss_ratio',
+    'ratio',
+    'Highest packet loss of the up paths from the gateway to the peer router as a ratio 0..1.',
+    PEER_LABELS,
+  ),
+  peerWorstJitter: gauge(
+    'mist_vpn_peer_worst_jitter_seconds',
+    'seconds',
+    'Highest jitter of the up paths from the gateway to the peer router in seconds (absent when Mist measured none).',
+    PEER_LABELS,
+  ),
+  peerWorstMos: gauge(
+    'mist_vpn_peer_worst_mos',
+    '',
+    'Lowest mean opinion score of the up paths from the gateway to the peer router, 0..5 (absent when Mist measured none).',
+    PEER_LABELS,
+  ),
+  gatewayPeerPaths: gauge(
+    'mist_gateway_vpn_peer_paths',
+    '',
+    'VPN peer paths of the gateway, all peers.',
+    GATEWAY_LABELS,
+  ),
+  gatewayPeerPathsUp: gauge(
+    'mist_gateway_vpn_peer_paths_up',
+    '',
+    'VPN peer paths of the gateway that are up, all peers.',
+    GATEWAY_LABELS,
+  ),
 } as const;
+
+type PeerFamilyKey = keyof typeof PEER_PATH_FAMILIES;
+
+/** The peer path families each mode publishes. */
+export const PEER_PATH_MODE_FAMILIES: Record<PeerPathMode, readonly PeerFamilyKey[]> = {
+  paths: [
+    'peerPathUp',
+    'peerPathActive',
+    'peerPathLatency',
+    'peerPathLoss',
+    'peerPathJitter',
+    'peerPathMos',
+    'peerPathUptime',
+    'peerPathMtu',
+  ],
+  peers: [
+    'peerPathUp',
+    'peerPaths',
+    'peerPathsUp',
+    'peerWorstLatency',
+    'peerWorstLoss',
+    'peerWorstJitter',
+    'peerWorstMos',
+  ],
+  off: ['gatewayPeerPaths', 'gatewayPeerPathsUp'],
+};

@@ -1,20 +1,34 @@
 /**
  * `promtool test rules` cases: for every alert at least one input where it fires and one where it
- * stays quiet (a disabled port that is down, a blip shorter than `for`, a value in the yellow band...).
- * Expected annotations are rendered from the rule's own templates (template.ts), so a case states only
- * the labels and the value it expects; promtool compares with what Prometheus really renders.
+ * stays quiet (a disabled port that is down, a blip shorter than `for`, a value in the yellow band...),
+ * per PEER_PATH_METRICS mode, and the values of the recording rules. Expected annotations are rendered
+ * from the rule's own templates (template.ts), so a case states only the labels and the value it
+ * expects; promtool compares with what Prometheus really renders.
  */
-import { LABELS, METRICS } from '#common/metrics/index.js';
+import { DEFAULT_PEER_PATH_MODE, LABELS, METRICS, type PeerPathMode } from '#common/metrics/index.js';
 import { ALERT_CONFIG as C } from './config.js';
-import { ALL_ALERTS, type AlertRule } from './rules.js';
+import { peerAlertCases, recordingCases } from './peer-cases.js';
+import { type AlertRule, alertsOf, buildAlertGroups } from './rules.js';
 import { renderTemplate } from './template.js';
+import {
+  alerted,
+  enabled,
+  exporterUp,
+  GW,
+  GW_ID,
+  gatewayInfo,
+  type InputSeries,
+  JOB,
+  type Labels,
+  MAC,
+  PORT1,
+  PORT2,
+  portInfo,
+  series,
+  up,
+} from './test-org.js';
 
-type Labels = Record<string, string>;
-
-export interface InputSeries {
-  series: string;
-  values: string;
-}
+export type { InputSeries } from './test-org.js';
 
 export interface AlertCase {
   /** What the case demonstrates (becomes the promtool test name). */
@@ -30,84 +44,27 @@ export interface AlertCase {
 const M = METRICS;
 const L = LABELS;
 
-function series(metric: string, labels: Labels, values: string): InputSeries {
-  const body = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(',');
-  return { series: `${metric}{${body}}`, values };
-}
-
-// ---------- a small fake org ----------
-
-const JOB: Labels = { job: C.exporterJob, instance: 'exporter:5000' };
-const GW: Labels = {
-  ...JOB,
-  [L.orgId]: 'org-1',
-  [L.siteId]: 'site-1',
-  [L.site]: 'Paris',
-  [L.gatewayId]: 'gw-1',
-  [L.gateway]: 'par-gw1',
-};
-/** Gateway-level alert labels: the gateway's identity without job/instance (aggregated away). */
-const GW_ID: Labels = Object.fromEntries(Object.entries(GW).filter(([k]) => !(k in JOB)));
-const PORT1: Labels = {
-  ...GW,
-  [L.port]: 'ge-0/0/1',
-  [L.wanName]: 'wan1',
-  [L.wanType]: 'broadband',
-  [L.isp]: 'Orange',
-};
-const PORT2: Labels = {
-  ...GW,
-  [L.port]: 'ge-0/0/2',
-  [L.wanName]: 'wan2',
-  [L.wanType]: 'lte',
-  [L.isp]: 'Free',
-};
-const pathTo = (port: Labels, hub: string): Labels => ({
-  ...GW,
-  [L.port]: port[L.port],
-  [L.peerRouter]: hub,
-  [L.peerPort]: 'ge-0/0/0',
-  [L.vpnName]: 'corp',
-  [L.pathType]: 'ipsec',
-});
-const PATH1 = pathTo(PORT1, 'hub-1');
-const PATH2 = pathTo(PORT2, 'hub-1');
-const HUB1: Labels = { ...GW_ID, [L.peerRouter]: 'hub-1' };
-
-const up = (labels: Labels, values: string) => series(M.wanPortUp, labels, values);
-const enabled = (labels: Labels, values: string) => series(M.wanPortEnabled, labels, values);
-const pathUp = (labels: Labels, values: string) => series(M.peerPathUp, labels, values);
-const exporterUp = (values: string) => series('up', JOB, values);
-/** Several cases need a healthy path with given quality metrics. */
-const quality = (o: { latency: string; loss: string; mos: string; up?: string }) => [
-  pathUp(PATH1, o.up ?? '1x30'),
-  series(M.peerPathLatency, PATH1, o.latency),
-  series(M.peerPathLoss, PATH1, o.loss),
-  series(M.peerPathMos, PATH1, o.mos),
-];
-
-export const ALERT_CASES: AlertCase[] = [
+/** The cases of the alerts that do not depend on the mode. */
+const COMMON_CASES: AlertCase[] = [
   // --- WanCircuitDown ---
   {
     name: 'enabled circuit down for longer than for: fires',
     alert: 'WanCircuitDown',
-    input: [up(PORT1, '1 1 0x15'), enabled(PORT1, '1x17')],
+    input: [up(PORT1, '1 1 0x15'), enabled(PORT1, '1x17'), portInfo(PORT1, '1x17')],
     at: '10m',
-    fires: [{ labels: PORT1, value: 0 }],
+    fires: [{ labels: alerted(PORT1), value: 0 }],
   },
   {
     name: 'circuit down but disabled in config: quiet',
     alert: 'WanCircuitDown',
-    input: [up(PORT1, '0x15'), enabled(PORT1, '0x15')],
+    input: [up(PORT1, '0x15'), enabled(PORT1, '0x15'), portInfo(PORT1, '1x15')],
     at: '10m',
     fires: [],
   },
   {
     name: 'blip of 3 minutes, shorter than for: quiet',
     alert: 'WanCircuitDown',
-    input: [up(PORT1, '1 1 0 0 0 1x12'), enabled(PORT1, '1x17')],
+    input: [up(PORT1, '1 1 0 0 0 1x12'), enabled(PORT1, '1x17'), portInfo(PORT1, '1x17')],
     at: '10m',
     fires: [],
   },
@@ -137,14 +94,14 @@ export const ALERT_CASES: AlertCase[] = [
   {
     name: 'gateway disconnected for longer than for: fires',
     alert: 'GatewayDisconnected',
-    input: [series(M.gatewayConnected, { ...GW, [L.mac]: '5c5b35000001' }, '1 1 0x15')],
+    input: [series(M.gatewayConnected, GW, '1 1 0x15'), gatewayInfo('1x17')],
     at: '10m',
-    fires: [{ labels: { ...GW, [L.mac]: '5c5b35000001' }, value: 0 }],
+    fires: [{ labels: { ...GW, [L.mac]: MAC }, value: 0 }],
   },
   {
     name: 'gateway reconnects after 2 minutes: quiet',
     alert: 'GatewayDisconnected',
-    input: [series(M.gatewayConnected, { ...GW, [L.mac]: '5c5b35000001' }, '1 0 0 1x12')],
+    input: [series(M.gatewayConnected, GW, '1 0 0 1x12'), gatewayInfo('1x15')],
     at: '10m',
     fires: [],
   },
@@ -152,91 +109,22 @@ export const ALERT_CASES: AlertCase[] = [
   {
     name: 'six state changes within the window: fires with the count',
     alert: 'WanCircuitFlapping',
-    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '1x27')],
+    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '1x27'), portInfo(PORT1, '1x27')],
     at: '15m',
-    fires: [{ labels: PORT1, value: 6 }],
+    fires: [{ labels: alerted(PORT1), value: 6 }],
   },
   {
     name: 'one outage (two changes): quiet',
     alert: 'WanCircuitFlapping',
-    input: [up(PORT1, '1 1 0 0 0 1x20'), enabled(PORT1, '1x25')],
+    input: [up(PORT1, '1 1 0 0 0 1x20'), enabled(PORT1, '1x25'), portInfo(PORT1, '1x25')],
     at: '15m',
     fires: [],
   },
   {
     name: 'flapping port that is disabled: quiet',
     alert: 'WanCircuitFlapping',
-    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '0x27')],
+    input: [up(PORT1, '1 0 1 0 1 0 1 1x20'), enabled(PORT1, '0x27'), portInfo(PORT1, '1x27')],
     at: '15m',
-    fires: [],
-  },
-  // --- VpnPeerPathDown ---
-  {
-    name: 'path down for longer than for: fires',
-    alert: 'VpnPeerPathDown',
-    input: [pathUp(PATH1, '1 1 0x15')],
-    at: '10m',
-    fires: [{ labels: PATH1, value: 0 }],
-  },
-  {
-    name: 'path down for 2 minutes: quiet',
-    alert: 'VpnPeerPathDown',
-    input: [pathUp(PATH1, '1 0 0 1x12')],
-    at: '10m',
-    fires: [],
-  },
-  // --- HubAllPathsDown ---
-  {
-    name: 'both paths to hub-1 down: fires with the number of paths',
-    alert: 'HubAllPathsDown',
-    input: [pathUp(PATH1, '1 0x15'), pathUp(PATH2, '1 0x15')],
-    at: '10m',
-    fires: [{ labels: HUB1, value: 2 }],
-  },
-  {
-    name: 'one path to hub-1 still up: quiet',
-    alert: 'HubAllPathsDown',
-    input: [pathUp(PATH1, '1 0x15'), pathUp(PATH2, '1x16')],
-    at: '10m',
-    fires: [],
-  },
-  // --- VpnPeerPathDegraded ---
-  {
-    name: 'latency 150 ms for 20 minutes: fires (reason latency)',
-    alert: 'VpnPeerPathDegraded',
-    input: quality({ latency: '0.15x30', loss: '0x30', mos: '4.4x30' }),
-    at: '20m',
-    fires: [{ labels: { ...PATH1, reason: 'latency' }, value: 150 }],
-  },
-  {
-    name: 'loss 7 % and MOS 3.2: fires once per reason',
-    alert: 'VpnPeerPathDegraded',
-    input: quality({ latency: '0.02x30', loss: '0.07x30', mos: '3.2x30' }),
-    at: '20m',
-    fires: [
-      { labels: { ...PATH1, reason: 'loss' }, value: 0.07 * 100 },
-      { labels: { ...PATH1, reason: 'mos' }, value: 3.2 },
-    ],
-  },
-  {
-    name: 'values in the yellow band (80 ms, 2 %, MOS 3.8): quiet',
-    alert: 'VpnPeerPathDegraded',
-    input: quality({ latency: '0.08x30', loss: '0.02x30', mos: '3.8x30' }),
-    at: '20m',
-    fires: [],
-  },
-  {
-    name: 'latency spike of 5 minutes, shorter than for: quiet',
-    alert: 'VpnPeerPathDegraded',
-    input: quality({ latency: '0.02x10 0.3x4 0.02x15', loss: '0x30', mos: '4.4x30' }),
-    at: '20m',
-    fires: [],
-  },
-  {
-    name: 'a down path reporting bad quality (VpnPeerPathDown covers it): quiet',
-    alert: 'VpnPeerPathDegraded',
-    input: quality({ latency: '0.3x30', loss: '1x30', mos: '1x30', up: '0x30' }),
-    at: '20m',
     fires: [],
   },
   // --- MistDataStale ---
@@ -410,6 +298,14 @@ export const ALERT_CASES: AlertCase[] = [
   },
 ];
 
+/** Every alert case of `mode`. */
+export function alertCases(mode: PeerPathMode = DEFAULT_PEER_PATH_MODE): AlertCase[] {
+  return [...COMMON_CASES, ...peerAlertCases(mode)];
+}
+
+/** The cases of the provisioned (default mode) rules. */
+export const ALERT_CASES: AlertCase[] = alertCases();
+
 function expectedAlert(rule: AlertRule, labels: Labels, value: number) {
   return {
     exp_labels: { ...labels, ...rule.labels },
@@ -419,27 +315,39 @@ function expectedAlert(rule: AlertRule, labels: Labels, value: number) {
   };
 }
 
-/** The promtool test file, as an object for the YAML writer. */
-export function ruleTestFile(ruleFiles: string[]) {
-  const byName = new Map(ALL_ALERTS.map((r) => [r.alert, r]));
-  return {
-    rule_files: ruleFiles,
-    evaluation_interval: '1m',
-    tests: ALERT_CASES.map((c) => {
-      const rule = byName.get(c.alert);
-      if (!rule) throw new Error(`test case for unknown alert ${c.alert}`);
-      return {
-        name: `${c.alert}: ${c.name}`,
-        interval: '1m',
-        input_series: c.input,
-        alert_rule_test: [
-          {
-            eval_time: c.at,
-            alertname: c.alert,
-            exp_alerts: c.fires.map((f) => expectedAlert(rule, f.labels, f.value)),
-          },
-        ],
-      };
-    }),
-  };
+const promLabels = (metric: string, labels: Labels) =>
+  `${metric}{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(',')}}`;
+
+/** The promtool test file of `mode`'s rules, as an object for the YAML writer. */
+export function ruleTestFile(ruleFiles: string[], mode: PeerPathMode = DEFAULT_PEER_PATH_MODE) {
+  const byName = new Map(alertsOf(buildAlertGroups(C, mode)).map((r) => [r.alert, r]));
+  const alerts = alertCases(mode).map((c) => {
+    const rule = byName.get(c.alert);
+    if (!rule) throw new Error(`test case for unknown alert ${c.alert}`);
+    return {
+      name: `${c.alert}: ${c.name}`,
+      interval: '1m',
+      input_series: c.input,
+      alert_rule_test: [
+        {
+          eval_time: c.at,
+          alertname: c.alert,
+          exp_alerts: c.fires.map((f) => expectedAlert(rule, f.labels, f.value)),
+        },
+      ],
+    };
+  });
+  const recorded = recordingCases(mode).map((c) => ({
+    name: `recording rules: ${c.name}`,
+    interval: '1m',
+    input_series: c.input,
+    promql_expr_test: c.expect.map((e) => ({
+      expr: e.record,
+      eval_time: '2m',
+      exp_samples: [{ labels: promLabels(e.record, e.labels), value: e.value }],
+    })),
+  }));
+  return { rule_files: ruleFiles, evaluation_interval: '1m', tests: [...alerts, ...recorded] };
 }

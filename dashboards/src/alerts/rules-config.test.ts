@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ALERT_CONFIG } from './config.js';
-import { type AlertConfig, buildAlertGroups } from './rules.js';
+import { type AlertConfig, alertsOf, buildAlertGroups } from './rules.js';
 
 const rulesOf = (groups: ReturnType<typeof buildAlertGroups>) =>
-  new Map(groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+  new Map(alertsOf(groups).map((r) => [r.alert, r]));
 
 /** An alert's entry in the config: `WanCircuitDown` -> `wanCircuitDown`. */
 const entryName = (alert: string) => `${alert[0].toLowerCase()}${alert.slice(1)}`;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LABELS, METRICS } from '#common/metrics/index.js';
+import { dataFamiliesFor, LABELS, METRICS, PEER_PATH_MODES } from '#common/metrics/index.js';
 import { PROMETHEUS_SERIES } from '../common.js';
 import { metricNamesIn } from '../promql.js';
-import { ALERT_CASES, ruleTestFile } from './rule-tests.js';
-import { ALL_ALERTS } from './rules.js';
+import { recordingRules } from './recording.js';
+import { ALERT_CASES, alertCases, ruleTestFile } from './rule-tests.js';
+import { ALL_ALERTS, alertsOf, buildAlertGroups } from './rules.js';
 
 /** The alerts the README promises (more are allowed). */
 const REQUIRED = [
@@ -57,25 +58,57 @@ describe('alert rules', () => {
     }
   });
 
-  it('read only metric names of common/src/metrics', () => {
-    const known = new Set<string>([...Object.values(METRICS), ...Object.values(PROMETHEUS_SERIES)]);
-    for (const r of ALL_ALERTS) {
+  it.each(PEER_PATH_MODES)('%s: read only the metric names the mode publishes', (mode) => {
+    const known = new Set<string>([
+      ...dataFamiliesFor(mode).map((f) => f.name),
+      ...Object.values(PROMETHEUS_SERIES),
+    ]);
+    const groups = buildAlertGroups(undefined, mode);
+    for (const r of alertsOf(groups)) {
       for (const m of metricNamesIn(r.expr)) expect(known.has(m), `${r.alert}: ${m}`).toBe(true);
+    }
+    for (const r of recordingRules(mode)) {
+      for (const m of metricNamesIn(r.expr)) expect(known.has(m), `${r.record}: ${m}`).toBe(true);
     }
   });
 
-  it('each has a promtool case where it fires and one where it stays quiet', () => {
-    for (const r of ALL_ALERTS) {
-      const cases = ALERT_CASES.filter((c) => c.alert === r.alert);
-      expect(
-        cases.some((c) => c.fires.length > 0),
-        `${r.alert} firing case`,
-      ).toBe(true);
-      expect(
-        cases.some((c) => c.fires.length === 0),
-        `${r.alert} quiet case`,
-      ).toBe(true);
-    }
+  it.each(PEER_PATH_MODES)(
+    '%s: the path-down and hub alerts exist, the quality one where quality is published',
+    (mode) => {
+      const names = alertsOf(buildAlertGroups(undefined, mode)).map((r) => r.alert);
+      expect(names).toEqual(expect.arrayContaining(['VpnPeerPathDown', 'HubAllPathsDown']));
+      expect(names.includes('VpnPeerPathDegraded')).toBe(mode !== 'off');
+    },
+  );
+
+  it.each(PEER_PATH_MODES)(
+    '%s: each alert has a promtool case where it fires and one where it stays quiet',
+    (mode) => {
+      for (const r of alertsOf(buildAlertGroups(undefined, mode))) {
+        const cases = alertCases(mode).filter((c) => c.alert === r.alert);
+        expect(
+          cases.some((c) => c.fires.length > 0),
+          `${r.alert} firing case`,
+        ).toBe(true);
+        expect(
+          cases.some((c) => c.fires.length === 0),
+          `${r.alert} quiet case`,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it.each(PEER_PATH_MODES)('%s: each recording rule has an expected value', (mode) => {
+    const tested = new Set(
+      ruleTestFile([], mode).tests.flatMap((t) =>
+        'promql_expr_test' in t ? t.promql_expr_test.map((e) => e.expr) : [],
+      ),
+    );
+    expect([...tested].sort()).toEqual(
+      recordingRules(mode)
+        .map((r) => r.record)
+        .sort(),
+    );
   });
 
   it('each alert that reads the enabled flag has a quiet case where a disabled port is down', () => {
@@ -104,8 +137,9 @@ describe('alert rules', () => {
 
   it('each alert on a state going to 0 has a quiet case where the state comes back before `for`', () => {
     const step = seconds(ruleTestFile([]).tests[0].interval);
+    // `metric == 0`, or `metric * on (...) group_left (...) info == 0` (descriptive labels joined).
     const stateAlerts = ALL_ALERTS.flatMap((r) => {
-      const m = /^([a-z_:]+)(\{[^}]*\})? == 0\b/.exec(r.expr);
+      const m = /^([a-z_:]+)(\{[^}]*\})?( \* on \([^)]*\) group_left \(.*\))? == 0\b/.exec(r.expr);
       return m ? [{ rule: r, selector: parseSeries(`${m[1]}${m[2] ?? '{}'}`) }] : [];
     });
     expect(stateAlerts.map((a) => a.rule.alert)).toEqual(

@@ -1,13 +1,26 @@
 /**
- * Prometheus alert rules, built from the metric-name constants and an alert config (ALERT_CONFIG for
- * the provisioned files; tests pass short `for`s and thresholds) so a renamed metric or a changed
- * threshold can only change here. Severity: `critical` pages someone, `warning` is the
- * work queue. Alertmanager inhibits the per-circuit/per-path alerts under their gateway-level ones
- * (alertmanager.yml), so one broken gateway pages once.
+ * Prometheus alert rules, built from the metric-name constants, an alert config (ALERT_CONFIG for
+ * the provisioned files; tests pass short `for`s and thresholds) and the PEER_PATH_METRICS mode the
+ * exporter runs with, so a renamed metric or a changed threshold can only change here. Severity:
+ * `critical` pages someone, `warning` is the work queue. Alertmanager inhibits the per-circuit/per-path
+ * alerts under their gateway-level ones (alertmanager.yml), so one broken gateway pages once.
+ *
+ * The peer path alerts per mode: `paths` judges each path; `peers` judges path state per path and
+ * quality per gateway and peer router (the worst of its up paths); `off` has path counts per gateway
+ * only: VpnPeerPathDown says how many paths of a gateway are down (not which), HubAllPathsDown fires
+ * when a gateway has no path up at all (to any hub), and there is no quality alert.
  */
-import { GATEWAY_LABELS, LABELS, METRICS, PEER_PATH_LABELS } from '#common/metrics/index.js';
-import { by, list, sel } from '../promql.js';
+import {
+  DEFAULT_PEER_PATH_MODE,
+  GATEWAY_LABELS,
+  LABELS,
+  METRICS,
+  PEER_PATH_LABELS,
+  type PeerPathMode,
+} from '#common/metrics/index.js';
+import { by, list, on, sel } from '../promql.js';
 import { ALERT_CONFIG } from './config.js';
+import { type RecordingRule, recordingRules } from './recording.js';
 
 export type Severity = 'critical' | 'warning';
 
@@ -21,7 +34,7 @@ export interface AlertRule {
 
 export interface RuleGroup {
   name: string;
-  rules: AlertRule[];
+  rules: Array<AlertRule | RecordingRule>;
 }
 
 /** ALERT_CONFIG's shape with its literal types widened, so other values (short test `for`s) fit. */
@@ -63,22 +76,111 @@ function makeRule(
   };
 }
 
-const PORT_MATCH = `on (${L.gatewayId}, ${L.port})`;
+const PORT_KEY = [L.gatewayId, L.port];
+const PORT_MATCH = on(PORT_KEY);
 const enabled = `${M.wanPortEnabled} == 1`;
-const GATEWAY = GATEWAY_LABELS.filter((x) => x !== L.mac);
+const GATEWAY = [...GATEWAY_LABELS];
 const HUB = [...GATEWAY, L.peerRouter];
-const PATH = `on (${list(PEER_PATH_LABELS)})`;
+const PATH = on(PEER_PATH_LABELS);
 const reason = (expr: string, name: string) => `label_replace(${expr}, "reason", "${name}", "", "")`;
+/**
+ * Descriptive labels of an `_info` series copied onto a value series, for the alert text. The info
+ * side is aggregated to one series per key, so replicas of the exporter do not make the match many
+ * to many.
+ */
+const joinInfo = (expr: string, keys: string[], labels: string[], info: string) =>
+  `${expr} * ${on(keys)} group_left (${list(labels)}) max ${by([...keys, ...labels])} (${info})`;
+/** A port's WAN name and ISP. */
+const withPortInfo = (expr: string) => joinInfo(expr, PORT_KEY, [L.wanName, L.isp], M.wanPortInfo);
 
-/** The rule groups for `C`: ALERT_CONFIG gives the provisioned rules file. */
-export function buildAlertGroups(C: AlertConfig = ALERT_CONFIG): RuleGroup[] {
-  const rule = (alert: string, severity: Severity, o: Parameters<typeof makeRule>[3]) =>
-    makeRule(C.runbookUrl, alert, severity, o);
+/** The peer path alerts of `mode` (see the file comment). */
+function peerPathRules(C: AlertConfig, mode: PeerPathMode, rule: RuleMaker): AlertRule[] {
+  const D = C.vpnPeerPathDegraded;
+  if (mode === 'off') {
+    const paths = M.gatewayPeerPaths;
+    const up = M.gatewayPeerPathsUp;
+    return [
+      rule('VpnPeerPathDown', 'warning', {
+        expr: `${paths} - ${up} > 0`,
+        for: C.vpnPeerPathDown.for,
+        summary: `{{ $value }} VPN peer paths of ${l(L.gateway)} at ${l(L.site)} are down`,
+        description: `{{ $value }} VPN peer paths of ${where} are down for more than ${C.vpnPeerPathDown.for} (which ones: set PEER_PATH_METRICS=peers on the exporter).`,
+      }),
+      rule('HubAllPathsDown', 'critical', {
+        // Value: the number of paths, all down.
+        expr: `${paths} > 0 and ${on([L.gatewayId])} ${up} == 0`,
+        for: C.hubAllPathsDown.for,
+        summary: `Gateway ${l(L.gateway)} at ${l(L.site)} has no VPN path up`,
+        description: `All {{ $value }} VPN peer paths of ${where} are down: its overlay to every hub is gone.`,
+      }),
+    ];
+  }
+  const degraded =
+    mode === 'paths'
+      ? rule('VpnPeerPathDegraded', 'warning', {
+          // One alert per path and reason; the value is in the unit the description names.
+          expr: [
+            reason(`${M.peerPathLoss} * 100 >= ${D.lossRatio * 100}`, 'loss'),
+            reason(`${M.peerPathLatency} * 1000 >= ${D.latencySeconds * 1000}`, 'latency'),
+            reason(`${M.peerPathMos} < ${D.mos} and ${M.peerPathMos} > 0`, 'mos'),
+          ]
+            .map((e) => `(${e} and ${PATH} ${M.peerPathUp} == 1)`)
+            .join(' or '),
+          for: D.for,
+          summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is degraded ({{ $labels.reason }})`,
+          description: `Peer path ${path} of ${where} has ${degradedValue(D)} for more than ${D.for}.`,
+        })
+      : rule('VpnPeerPathDegraded', 'warning', {
+          // The worst up path per gateway and hub: one alert per hub and reason.
+          expr: [
+            reason(`${M.peerWorstLoss} * 100 >= ${D.lossRatio * 100}`, 'loss'),
+            reason(`${M.peerWorstLatency} * 1000 >= ${D.latencySeconds * 1000}`, 'latency'),
+            reason(`${M.peerWorstMos} < ${D.mos}`, 'mos'),
+          ].join(' or '),
+          for: D.for,
+          summary: `VPN peer paths ${l(L.gateway)} -> ${l(L.peerRouter)} are degraded ({{ $labels.reason }})`,
+          description: `The worst up path from ${where} to ${l(L.peerRouter)} has ${degradedValue(D)} for more than ${D.for}.`,
+        });
+  return [
+    rule('VpnPeerPathDown', 'warning', {
+      expr: `${M.peerPathUp} == 0`,
+      for: C.vpnPeerPathDown.for,
+      summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is down`,
+      description: `Peer path ${path} of ${where} is down for more than ${C.vpnPeerPathDown.for}.`,
+    }),
+    rule('HubAllPathsDown', 'critical', {
+      // Value: the number of paths to that hub, all down.
+      expr: `count ${by(HUB)} (${M.peerPathUp} == 0) unless on (${list(HUB)}) (${M.peerPathUp} == 1)`,
+      for: C.hubAllPathsDown.for,
+      summary: `Gateway ${l(L.gateway)} at ${l(L.site)} has no path to hub ${l(L.peerRouter)}`,
+      description: `All {{ $value }} VPN peer paths from ${where} to ${l(L.peerRouter)} are down: its overlay to that hub is gone.`,
+    }),
+    degraded,
+  ];
+}
+
+/** `loss 7.0% (>= 5%)`, `latency 150 ms (>= 100 ms)` or `MOS 3.20 (< 3.5)`, by the alert's `reason`. */
+const degradedValue = (D: AlertConfig['vpnPeerPathDegraded']) =>
+  `{{ if eq $labels.reason "loss" }}loss {{ printf "%.1f" $value }}% (>= ${D.lossRatio * 100}%)` +
+  `{{ else if eq $labels.reason "latency" }}latency {{ printf "%.0f" $value }} ms (>= ${D.latencySeconds * 1000} ms)` +
+  `{{ else }}MOS {{ printf "%.2f" $value }} (< ${D.mos}){{ end }}`;
+
+type RuleMaker = (alert: string, severity: Severity, o: Parameters<typeof makeRule>[3]) => AlertRule;
+
+/**
+ * The rule groups for `C` and `mode`: ALERT_CONFIG and the default mode give the provisioned rules
+ * file. The recording rules come first (recording.ts).
+ */
+export function buildAlertGroups(
+  C: AlertConfig = ALERT_CONFIG,
+  mode: PeerPathMode = DEFAULT_PEER_PATH_MODE,
+): RuleGroup[] {
+  const rule: RuleMaker = (alert, severity, o) => makeRule(C.runbookUrl, alert, severity, o);
   const exporterUp = sel('up', `job="${C.exporterJob}"`);
 
   const wanRules: AlertRule[] = [
     rule('WanCircuitDown', 'critical', {
-      expr: `${M.wanPortUp} == 0 and ${PORT_MATCH} ${enabled}`,
+      expr: `${withPortInfo(M.wanPortUp)} == 0 and ${PORT_MATCH} ${enabled}`,
       for: C.wanCircuitDown.for,
       summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is down`,
       description: `WAN port ${circuit} on ${where} is enabled but physically down for more than ${C.wanCircuitDown.for}.`,
@@ -93,14 +195,14 @@ export function buildAlertGroups(C: AlertConfig = ALERT_CONFIG): RuleGroup[] {
       description: `All {{ $value }} enabled WAN ports of ${where} are physically down: the site has no WAN.`,
     }),
     rule('GatewayDisconnected', 'critical', {
-      expr: `${M.gatewayConnected} == 0`,
+      expr: `${joinInfo(M.gatewayConnected, [L.gatewayId], [L.mac], M.gatewayInfo)} == 0`,
       for: C.gatewayDisconnected.for,
       summary: `Gateway ${l(L.gateway)} at ${l(L.site)} is disconnected from Mist`,
       description: `Mist reports ${where} (MAC ${l(L.mac)}) as not connected for more than ${C.gatewayDisconnected.for}.`,
     }),
     rule('WanCircuitFlapping', 'warning', {
       expr:
-        `changes(${M.wanPortUp}[${C.wanCircuitFlapping.window}]) >= ${C.wanCircuitFlapping.minChanges} ` +
+        `${withPortInfo(`changes(${M.wanPortUp}[${C.wanCircuitFlapping.window}])`)} >= ${C.wanCircuitFlapping.minChanges} ` +
         `and ${PORT_MATCH} ${enabled}`,
       for: C.wanCircuitFlapping.for,
       summary: `WAN circuit ${l(L.port)} of ${l(L.gateway)} at ${l(L.site)} is flapping`,
@@ -108,40 +210,7 @@ export function buildAlertGroups(C: AlertConfig = ALERT_CONFIG): RuleGroup[] {
     }),
   ];
 
-  const D = C.vpnPeerPathDegraded;
-
-  const peerRules: AlertRule[] = [
-    rule('VpnPeerPathDown', 'warning', {
-      expr: `${M.peerPathUp} == 0`,
-      for: C.vpnPeerPathDown.for,
-      summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is down`,
-      description: `Peer path ${path} of ${where} is down for more than ${C.vpnPeerPathDown.for}.`,
-    }),
-    rule('HubAllPathsDown', 'critical', {
-      // Value: the number of paths to that hub, all down.
-      expr: `count ${by(HUB)} (${M.peerPathUp} == 0) unless on (${list(HUB)}) (${M.peerPathUp} == 1)`,
-      for: C.hubAllPathsDown.for,
-      summary: `Gateway ${l(L.gateway)} at ${l(L.site)} has no path to hub ${l(L.peerRouter)}`,
-      description: `All {{ $value }} VPN peer paths from ${where} to ${l(L.peerRouter)} are down: its overlay to that hub is gone.`,
-    }),
-    rule('VpnPeerPathDegraded', 'warning', {
-      // One alert per path and reason; the value is in the unit the description names.
-      expr: [
-        reason(`${M.peerPathLoss} * 100 >= ${D.lossRatio * 100}`, 'loss'),
-        reason(`${M.peerPathLatency} * 1000 >= ${D.latencySeconds * 1000}`, 'latency'),
-        reason(`${M.peerPathMos} < ${D.mos} and ${M.peerPathMos} > 0`, 'mos'),
-      ]
-        .map((e) => `(${e} and ${PATH} ${M.peerPathUp} == 1)`)
-        .join(' or '),
-      for: D.for,
-      summary: `VPN peer path ${l(L.gateway)} ${l(L.port)} -> ${l(L.peerRouter)} is degraded ({{ $labels.reason }})`,
-      description:
-        `Peer path ${path} of ${where} has ` +
-        `{{ if eq $labels.reason "loss" }}loss {{ printf "%.1f" $value }}% (>= ${D.lossRatio * 100}%)` +
-        `{{ else if eq $labels.reason "latency" }}latency {{ printf "%.0f" $value }} ms (>= ${D.latencySeconds * 1000} ms)` +
-        `{{ else }}MOS {{ printf "%.2f" $value }} (< ${D.mos}){{ end }} for more than ${D.for}.`,
-    }),
-  ];
+  const peerRules = peerPathRules(C, mode, rule);
 
   const pipelineRules: AlertRule[] = [
     rule('MistDataStale', 'warning', {
@@ -212,12 +281,18 @@ export function buildAlertGroups(C: AlertConfig = ALERT_CONFIG): RuleGroup[] {
   ];
 
   return [
+    { name: 'mist-recording', rules: recordingRules(mode) },
     { name: 'mist-wan-circuits', rules: wanRules },
     { name: 'mist-vpn-peer-paths', rules: peerRules },
     { name: 'mist-pipeline', rules: pipelineRules },
   ];
 }
 
+/** The alert rules of `groups` (the recording rules left out). */
+export const alertsOf = (groups: RuleGroup[]): AlertRule[] =>
+  groups.flatMap((g) => g.rules).filter((r): r is AlertRule => 'alert' in r);
+
 export const ALERT_GROUPS: RuleGroup[] = buildAlertGroups(ALERT_CONFIG);
 
-export const ALL_ALERTS: AlertRule[] = ALERT_GROUPS.flatMap((g) => g.rules);
+/** The alerts of the provisioned (default mode) rules file. */
+export const ALL_ALERTS: AlertRule[] = alertsOf(ALERT_GROUPS);

@@ -14,6 +14,8 @@ export interface ExporterSelfState {
   redisErrorsTotal: number;
   /** Redis key -> number of unusable values in the current snapshot. */
   invalidValues: Readonly<Record<string, number>>;
+  /** Size of the previous /metrics answer: text, and body when it was sent gzip-compressed. */
+  scrapeBytes: { identity: number | null; gzip: number | null };
 }
 
 export function writeExporterSelf(s: ExporterSelfState, w: ExpositionWriter): void {
@@ -31,5 +33,22 @@ export function writeExporterSelf(s: ExporterSelfState, w: ExpositionWriter): vo
         ([key, n]): Sample => [labelSet(F.exporterInvalidValues.labels, [key]), n],
       ),
     )
-    .family(F.exporterBuildInfo, [[labelSet(F.exporterBuildInfo.labels, [s.version]), 1]]);
+    .family(F.exporterBuildInfo, [[labelSet(F.exporterBuildInfo.labels, [s.version]), 1]])
+    .family(
+      F.exporterScrapeBytes,
+      Object.entries(s.scrapeBytes).flatMap(([encoding, n]): Sample[] =>
+        n === null ? [] : [[labelSet(F.exporterScrapeBytes.labels, [encoding]), n]],
+      ),
+    );
+}
+
+/** `mist_exporter_series`: the series of every family in the answer (`series`), this one included. */
+export function writeSeriesCounts(series: Readonly<Record<string, number>>, w: ExpositionWriter): void {
+  const counts: Record<string, number> = { ...series, [F.exporterSeries.name]: 0 };
+  const names = Object.keys(counts).sort();
+  counts[F.exporterSeries.name] = names.length;
+  w.family(
+    F.exporterSeries,
+    names.map((name): Sample => [labelSet(F.exporterSeries.labels, [name]), counts[name]]),
+  );
 }

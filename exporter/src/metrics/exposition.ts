@@ -81,6 +81,32 @@ export type Sample = readonly [labels: string, value: number];
 interface PendingFamily {
   def: Family;
   samples: Iterable<Sample>;
+  /** The caller dropped duplicate label sets already (`ExpositionWriter.distinct`). */
+  distinct: boolean;
+}
+
+const LINES_PER_WRITE = 1024;
+
+/** A growing byte buffer that strings are written into as UTF-8. */
+class ByteSink {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private length = 0;
+
+  write(s: string): void {
+    // A UTF-16 code unit is at most 3 UTF-8 bytes.
+    const need = this.length + s.length * 3;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  /** The bytes written (a view, valid until the sink is written to again). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 /**
@@ -94,36 +120,73 @@ export class ExpositionWriter {
   private readonly pending: PendingFamily[] = [];
   private readonly names = new Set<string>();
   private readonly rendered: string[] = [];
+  private readonly counts: Record<string, number> = {};
   private consumed = false;
   duplicatesDropped = 0;
 
-  /** Add a family (name, type and help from its definition); its samples are read when rendered. */
-  family(def: Family, samples: Iterable<Sample>): this {
+  /**
+   * Add a family (name, type and help from its definition); its samples are read when rendered.
+   * `distinct`: the samples' label sets are known to differ (rows passed through `distinct()`), so
+   * the per-family duplicate check is skipped: the large families share their rows.
+   */
+  family(def: Family, samples: Iterable<Sample>, distinct = false): this {
     if (this.names.has(def.name)) throw new Error(`metric family ${def.name} written twice`);
     this.names.add(def.name);
-    this.pending.push({ def, samples });
+    this.pending.push({ def, samples, distinct });
     return this;
   }
 
-  private render({ def, samples }: PendingFamily): string {
-    const name = def.name;
-    let body = '';
+  /** `rows` without those whose label set an earlier row has (counted as dropped). */
+  distinct<T>(rows: readonly T[], labels: (row: T) => string): T[] {
     const seen = new Set<string>();
-    for (const [labels, value] of samples) {
-      if (seen.has(labels)) {
-        this.duplicatesDropped++;
-        continue;
+    const out: T[] = [];
+    for (const r of rows) {
+      const l = labels(r);
+      if (seen.has(l)) this.duplicatesDropped++;
+      else {
+        seen.add(l);
+        out.push(r);
       }
-      seen.add(labels);
-      body += `${name}${labels} ${formatValue(value)}\n`;
     }
-    if (!body) return '';
-    this.rendered.push(name);
-    return `# HELP ${name} ${escapeHelp(def.help)}\n# TYPE ${name} ${def.type}\n${body}`;
+    return out;
   }
 
-  /** The text of each family that has samples, rendered as it is asked for. */
-  *chunks(): Generator<string> {
+  /**
+   * A family's text as UTF-8 bytes. Lines are joined and written into the buffer a batch at a time:
+   * a line string dies young instead of being held (and promoted by the GC) until the whole family
+   * is joined, and the buffer is written once per batch rather than once per line.
+   */
+  private render({ def, samples, distinct }: PendingFamily): Buffer | null {
+    const name = def.name;
+    const out = new ByteSink();
+    out.write(`# HELP ${name} ${escapeHelp(def.help)}\n# TYPE ${name} ${def.type}\n`);
+    const seen = distinct ? null : new Set<string>();
+    let n = 0;
+    let batch: string[] = [];
+    for (const [labels, value] of samples) {
+      if (seen) {
+        if (seen.has(labels)) {
+          this.duplicatesDropped++;
+          continue;
+        }
+        seen.add(labels);
+      }
+      batch.push(`${name}${labels} ${formatValue(value)}\n`);
+      n++;
+      if (batch.length === LINES_PER_WRITE) {
+        out.write(batch.join(''));
+        batch = [];
+      }
+    }
+    if (n === 0) return null;
+    out.write(batch.join(''));
+    this.rendered.push(name);
+    this.counts[name] = n;
+    return out.bytes();
+  }
+
+  /** The text of each family that has samples, as UTF-8, rendered as it is asked for. */
+  *chunks(): Generator<Buffer> {
     if (this.consumed) throw new Error('exposition already consumed');
     this.consumed = true;
     for (const f of this.pending) {
@@ -133,14 +196,17 @@ export class ExpositionWriter {
   }
 
   text(): string {
-    let out = '';
-    for (const c of this.chunks()) out += c;
-    return out;
+    return Buffer.concat([...this.chunks()]).toString('utf8');
   }
 
   /** Families rendered with at least one sample (complete once the text has been consumed). */
   families(): string[] {
     return [...this.rendered];
+  }
+
+  /** Series per rendered family (complete once the text has been consumed). */
+  series(): Record<string, number> {
+    return { ...this.counts };
   }
 }
 

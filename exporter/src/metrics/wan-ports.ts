@@ -1,23 +1,20 @@
 /**
  * WAN port families: state, speed, rates and byte counters per gateway x port, with identity labels
- * only; addresses, config type, override and description go to one `_info` series per port.
+ * only; WAN name and type, ISP, addresses, config type, override and description go to one `_info`
+ * series per port.
  */
-import { FAMILIES as F } from '#common/metrics/index.js';
+import { FAMILIES as F, type Family, LABELS, WAN_PORT_INFO_LABELS } from '#common/metrics/index.js';
 import { type Json, portObjects } from '../parse.js';
-import {
-  type ExpositionWriter,
-  extendLabelSet,
-  finite,
-  flag,
-  labelSet,
-  type Sample,
-  text,
-} from './exposition.js';
-import type { GatewayIdentity } from './identity.js';
+import { type ExpositionWriter, extendLabelSet, finite, flag, type Sample, text } from './exposition.js';
+import { type GatewayIdentity, gatewaySeries } from './identity.js';
+
+const PORT = [LABELS.port];
 
 interface PortRow {
   labels: string;
   port: Json;
+  /** The port's name (its `port` label). */
+  name: string;
 }
 
 /** The ISP of a WAN port: Mist's `servp_info.org`. */
@@ -55,26 +52,22 @@ export function writeWanPorts(
   gateways: ReadonlyArray<{ gw: Json; id: GatewayIdentity }>,
   w: ExpositionWriter,
 ): void {
-  const rows: PortRow[] = [];
-  const info: Sample[] = [];
+  const all: PortRow[] = [];
   for (const { gw, id } of gateways) {
     for (const port of portObjects(gw)) {
       const name = text(port.name) || text(port.port_id);
-      if (!name) continue;
-      const labels = labelSet(F.wanPortUp.labels, [
-        id.orgId,
-        id.siteId,
-        id.site,
-        id.gatewayId,
-        id.gateway,
-        name,
-        text(port.wan_name),
-        text(port.wan_type),
-        isp(port),
-      ]);
-      rows.push({ labels, port });
-      info.push([
-        extendLabelSet(labels, F.wanPortInfo.labels.slice(F.wanPortUp.labels.length), [
+      if (name) all.push({ labels: gatewaySeries(id, PORT, [name]), port, name });
+    }
+  }
+  const rows = w.distinct(all, (r) => r.labels);
+  // The info labels are rendered when the family is, not held for every port meanwhile.
+  function* info(): Iterable<Sample> {
+    for (const { labels, port, name } of rows) {
+      yield [
+        extendLabelSet(labels, WAN_PORT_INFO_LABELS, [
+          text(port.wan_name),
+          text(port.wan_type),
+          isp(port),
           text(port.ip),
           text(port.netmask),
           text(port.gateway),
@@ -85,36 +78,17 @@ export function writeWanPorts(
           text(port.description),
         ]),
         1,
-      ]);
+      ];
     }
   }
-  w.family(
-    F.wanPortUp,
-    samples(rows, (p) => flag(p.up)),
-  )
-    .family(
-      F.wanPortEnabled,
-      samples(rows, (p) => (p.enabled === false ? 0 : 1)),
-    )
-    .family(
-      F.wanPortSpeed,
-      samples(rows, (p) => mbpsToBytes(p.speed)),
-    )
-    .family(
-      F.wanPortRxRate,
-      samples(rows, (p) => bpsToBytes(p.rx_bps)),
-    )
-    .family(
-      F.wanPortTxRate,
-      samples(rows, (p) => bpsToBytes(p.tx_bps)),
-    )
-    .family(
-      F.wanPortRxBytes,
-      samples(rows, (p) => finite(p.rx_bytes)),
-    )
-    .family(
-      F.wanPortTxBytes,
-      samples(rows, (p) => finite(p.tx_bytes)),
-    )
-    .family(F.wanPortInfo, info);
+  const family = (def: Family, value: (p: Json) => number | null) =>
+    w.family(def, samples(rows, value), true);
+  family(F.wanPortUp, (p) => flag(p.up));
+  family(F.wanPortEnabled, (p) => (p.enabled === false ? 0 : 1));
+  family(F.wanPortSpeed, (p) => mbpsToBytes(p.speed));
+  family(F.wanPortRxRate, (p) => bpsToBytes(p.rx_bps));
+  family(F.wanPortTxRate, (p) => bpsToBytes(p.tx_bps));
+  family(F.wanPortRxBytes, (p) => finite(p.rx_bytes));
+  family(F.wanPortTxBytes, (p) => finite(p.tx_bytes));
+  w.family(F.wanPortInfo, info(), true);
 }

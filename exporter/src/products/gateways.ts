@@ -4,12 +4,14 @@
  * and the WAN port and gateway families.
  */
 import { keys } from '#common/keys.js';
-import { type Body, storedBody } from '../envelope.js';
+import { storedBody } from '../envelope.js';
+import { arrayElementSpans } from '../json-spans.js';
 import { writeGateways } from '../metrics/gateways.js';
 import { type GatewayIdentity, gatewayIdentity, type Identities } from '../metrics/identity.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import { writeWanPorts } from '../metrics/wan-ports.js';
 import { type Invalid, isArray, isObject, type Json, parseStored, portObjects } from '../parse.js';
+import type { Prepared } from '../prepared.js';
 import type { OrgSites } from './org-sites.js';
 
 /** The part of the `/api/cache-stats` object that comes from the gateway list. */
@@ -22,9 +24,9 @@ export interface GatewayCounts {
 
 export interface Gateways {
   /** `/api/gateways`: the stored list as is. */
-  body: Body;
-  /** Per site id, each gateway's JSON text (`/api/gateways?site_id=` joins them on first use). */
-  bySite: ReadonlyMap<string, readonly string[]> | null;
+  body: Prepared;
+  /** The JSON array of the gateways of a site (exact `site_id` match); null when `mist:gateways` is not loaded. */
+  siteList: ((siteId: string) => string) | null;
   /** Lower-case ids of the listed gateways; null when `mist:gateways` is not loaded. */
   ids: ReadonlySet<string> | null;
   identities: Identities;
@@ -44,50 +46,70 @@ function countsOf(gateways: readonly Json[]): GatewayCounts {
   return c;
 }
 
+/**
+ * Per-site lists cut from the stored text on demand: each gateway re-serialized from its own slice
+ * (the bytes a `JSON.stringify` of the parsed gateway gives), so no second copy of the list is held.
+ */
+function siteLists(raw: string, bySite: ReadonlyMap<string, readonly number[]>) {
+  let spans: Uint32Array | null = null;
+  return (siteId: string): string => {
+    const list = bySite.get(siteId);
+    if (!list) return '[]';
+    spans ??= arrayElementSpans(raw) ?? new Uint32Array();
+    const s = spans;
+    return `[${list.map((i) => JSON.stringify(JSON.parse(raw.slice(s[2 * i], s[2 * i + 1])))).join(',')}]`;
+  };
+}
+
 export async function buildGateways(raw: string | null, orgSites: OrgSites): Promise<Gateways> {
   const invalid: Invalid[] = [];
   const stored = parseStored(keys.gateways(), raw, isArray, 'a JSON array', invalid);
   const unreadable = invalid.length > 0;
-  const objects = stored ? stored.value.filter(isObject) : [];
-  if (stored && objects.length < stored.value.length) {
+  const elements = stored?.value ?? [];
+  const objects = elements.filter(isObject);
+  if (objects.length < elements.length) {
     invalid.push({
       key: keys.gateways(),
-      reason: `${stored.value.length - objects.length} elements are not objects`,
+      reason: `${elements.length - objects.length} elements are not objects`,
     });
   }
   const listed: Array<{ gw: Json; id: GatewayIdentity }> = [];
   const byId = new Map<string, GatewayIdentity>();
   let ids: Set<string> | null = null;
-  let bySite: Map<string, string[]> | null = null;
+  const bySite = new Map<string, number[]>();
   if (stored) {
     ids = new Set();
-    bySite = new Map();
-    for (const gw of objects) {
+    elements.forEach((gw, i) => {
+      if (!isObject(gw)) return;
       const id = gatewayIdentity(gw, orgSites.orgId, orgSites.siteNames);
       listed.push({ gw, id });
       if (id.gatewayId && !byId.has(id.gatewayId)) byId.set(id.gatewayId, id);
-      ids.add(String(gw.id ?? '').toLowerCase());
-      if (typeof gw.site_id !== 'string') continue;
+      ids?.add(String(gw.id ?? '').toLowerCase());
+      if (typeof gw.site_id !== 'string') return;
       const list = bySite.get(gw.site_id) ?? [];
       if (list.length === 0) bySite.set(gw.site_id, list);
-      list.push(JSON.stringify(gw));
-    }
+      list.push(i);
+    });
   }
-  return {
-    body: storedBody(
+  const [body, section] = await Promise.all([
+    storedBody(
       stored,
       unreadable,
       'No gateway data in cache. Please wait for the collector to populate data.',
       'gateway list',
     ),
-    bySite,
-    ids,
-    identities: { orgId: orgSites.orgId, byId },
-    counts: countsOf(objects),
-    section: await renderSection((w) => {
+    renderSection((w) => {
       writeWanPorts(listed, w);
       writeGateways(listed, w);
     }),
+  ]);
+  return {
+    body,
+    siteList: stored ? siteLists(stored.raw, bySite) : null,
+    ids,
+    identities: { orgId: orgSites.orgId, byId },
+    counts: countsOf(objects),
+    section,
     invalid,
   };
 }

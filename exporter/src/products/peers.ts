@@ -1,16 +1,18 @@
 /** The VPN peer group (`mist:vpn_peers:*`): `/api/vpn-peers/...` bodies, the path count, the peer path families. */
 import { keys, parseVpnPeerMember } from '#common/keys.js';
-import { okRaw, rawObject } from '../envelope.js';
+import type { PeerPathMode } from '#common/metrics/index.js';
+import { okRawParts, rawObject } from '../envelope.js';
 import { type PeerEnvelope, writePeerPaths } from '../metrics/peer-paths.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import { byKey, type Invalid, isObject, type Json, parseStored, peerPaths, type Stored } from '../parse.js';
+import { type Prepared, prepare } from '../prepared.js';
 import type { Gateways } from './gateways.js';
 
 export interface PeerPaths {
   /** `/api/vpn-peers/all`. */
-  all: Buffer;
-  /** `/api/vpn-peers/<id>/<mac>` by index member `<id>-<mac>`. */
-  byMember: ReadonlyMap<string, Buffer>;
+  all: Prepared;
+  /** The stored envelope of `/api/vpn-peers/<id>/<mac>` by index member `<id>-<mac>` (prepared on demand). */
+  byMember: ReadonlyMap<string, string>;
   /** Total peer paths, summed over the peers_by_port lists of every envelope. */
   paths: number;
   section: Section;
@@ -44,16 +46,21 @@ function parsePeers(
 export async function buildPeers(
   stored: ReadonlyArray<readonly [string, string | null]>,
   gateways: Gateways,
+  mode: PeerPathMode,
 ): Promise<PeerPaths> {
   const invalid: Invalid[] = [];
   const envelopes = parsePeers(stored, invalid);
   let paths = 0;
   for (const e of envelopes) paths += peerPaths(e.value).length;
+  const [all, section] = await Promise.all([
+    prepare(200, okRawParts(rawObject(envelopes.map((e) => [e.member, e.raw] as const)))),
+    renderSection((w) => writePeerPaths(envelopes, gateways.identities, mode, w)),
+  ]);
   return {
-    all: okRaw(rawObject(envelopes.map((e) => [e.member, e.raw] as const))),
-    byMember: new Map(envelopes.map((e) => [e.member, okRaw(e.raw)])),
+    all,
+    byMember: new Map(envelopes.map((e) => [e.member, e.raw])),
     paths,
-    section: await renderSection((w) => writePeerPaths(envelopes, gateways.identities, w)),
+    section,
     invalid,
   };
 }

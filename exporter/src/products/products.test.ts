@@ -1,13 +1,14 @@
 /** What the products make of stored values: parsed, shape-checked, unusable values reported. */
 import { describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';
-import { emptyRawRead, fixtureOrg, fixtureRawRead, GW } from '../../../test/exporter/fixtures.js';
+import { bodyText, emptyRawRead, fixtureOrg, fixtureRawRead, GW } from '../../../test/exporter/fixtures.js';
+import type { Prepared } from '../prepared.js';
 import type { RawRead } from '../read-redis.js';
 import { Snapshot } from '../snapshot.js';
 
 const NOW = 2_000_000_000;
 const build = (raw: RawRead) => Snapshot.build(raw, NOW * 1000, null, 1 << 20);
-const json = (b: Buffer) => JSON.parse(String(b)).data;
+const json = (b: Prepared) => JSON.parse(bodyText(b)).data;
 
 describe('products of a well-formed read', () => {
   it('parse with nothing unusable', async () => {

@@ -13,6 +13,7 @@ import { writeConfigCounts } from '../metrics/org.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import { writeWebhooks } from '../metrics/webhooks.js';
 import { type Invalid, isObject, parseNumber, parseObject, parseStored, versionToken } from '../parse.js';
+import { type Prepared, prepare } from '../prepared.js';
 import { type RawRead, SCALAR_KEYS, SCALAR_NAMES } from '../read-redis.js';
 import type { Gateways } from './gateways.js';
 import type { Insights } from './insights.js';
@@ -29,9 +30,9 @@ export interface Status extends CollectorState {
   lastUpdate: number | null;
   /** Redis key -> exists, for every key `mist_cache_key_present` reports on. */
   presence: Readonly<Record<string, boolean>>;
-  templatesBody: Buffer;
-  cacheStatsBody: Buffer;
-  statusBody: Buffer;
+  templatesBody: Prepared;
+  cacheStatsBody: Prepared;
+  statusBody: Prepared;
   section: Section;
   invalid: Invalid[];
 }
@@ -68,21 +69,27 @@ export async function buildStatus(
     lastUpdate,
     workerStatus: collector.workerStatus,
   });
+  const [templatesBody, cacheStatsBody, statusBody, section] = await Promise.all([
+    prepare(200, okRaw(rawObject(templates))),
+    prepare(200, ok(stats)),
+    prepare(200, ok({ cache_valid: cacheValid({ presence }), stats, loading_phase: collector.loadingPhase })),
+    renderSection((w) => {
+      writeConfigCounts(others.orgSites.orgId, templates.length, read.profilesPresent, w);
+      writeCache(presence, lastUpdate, w);
+      writeCollector(collector, w);
+      writeWebhooks(parseObject(SCALAR_KEYS.webhookStats, s.webhookStats, invalid), w);
+    }),
+  ]);
   return {
     ...collector,
     generation: parseNumber(SCALAR_KEYS.generation, s.generation, invalid),
     versionToken: versionToken(s.generation, s.lastUpdate),
     lastUpdate,
     presence,
-    templatesBody: okRaw(rawObject(templates)),
-    cacheStatsBody: ok(stats),
-    statusBody: ok({ cache_valid: cacheValid({ presence }), stats, loading_phase: collector.loadingPhase }),
-    section: await renderSection((w) => {
-      writeConfigCounts(others.orgSites.orgId, templates.length, read.profilesPresent, w);
-      writeCache(presence, lastUpdate, w);
-      writeCollector(collector, w);
-      writeWebhooks(parseObject(SCALAR_KEYS.webhookStats, s.webhookStats, invalid), w);
-    }),
+    templatesBody,
+    cacheStatsBody,
+    statusBody,
+    section,
     invalid,
   };
 }

@@ -3,12 +3,14 @@
  * part (ages, the exporter's own state, process and runtime metrics). With `Accept-Encoding: gzip`
  * (Prometheus sends it) the body is the sections' gzip members plus one for the per-scrape part;
  * gzip readers (Go's included) read concatenated members as one stream. Without gzip the sections are
- * decompressed on the fly (the exporter keeps only the compressed form: ~0.7 MB instead of ~30 MB for
- * a large org). Always 200: with Redis down the data families stay while the data is younger than the
+ * decompressed on the fly (the exporter keeps only the compressed form: 2.2 MB instead of 47 MB for
+ * a 5,000-gateway org). Always 200: with Redis down the data families stay while the data is younger than the
  * data TTL, and `mist_exporter_redis_up 0` says what happened.
  */
 import { Readable } from 'node:stream';
-import { createGunzip, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, gzipSync } from 'node:zlib';
+import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply } from 'fastify';
 import { ms3 } from '../metrics/exposition.js';
 import { scrapeText } from '../metrics/scrape.js';
@@ -18,6 +20,7 @@ import type { ExporterApp, RouteDeps } from './deps.js';
 export const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** The per-scrape part is a few KB: a tiny zlib state is plenty and keeps per-scrape native memory small. */
 const SCRAPE_GZIP = { level: 1, memLevel: 1, windowBits: 9 } as const;
+const gunzipAsync = promisify(gunzip);
 const METRICS_HEADERS = {
   'content-type': METRICS_TYPE,
   vary: 'accept-encoding',
@@ -31,21 +34,29 @@ function sendParts(reply: FastifyReply, parts: Buffer[]): FastifyReply {
   return reply.header('content-length', String(length)).send(Readable.from(parts, { objectMode: false }));
 }
 
-/** Plain text for clients without gzip: the sections decompressed on the fly, then the per-scrape part. */
-async function* plain(sections: Buffer[], scrape: Buffer): AsyncGenerator<Buffer> {
-  if (sections.length > 0) {
-    const gunzip = createGunzip();
-    for (const part of sections) gunzip.write(part);
-    gunzip.end();
-    for await (const chunk of gunzip) yield chunk as Buffer;
+/**
+ * Plain text for clients without gzip: the sections' families decompressed on the thread pool, the
+ * next while the previous is sent (a large org's text is never all in memory, and inflating overlaps
+ * sending), then the per-scrape part.
+ */
+async function* plain(members: Buffer[], scrape: Buffer): AsyncGenerator<Buffer> {
+  let next = members.length > 0 ? gunzipAsync(members[0]) : null;
+  for (let i = 0; i < members.length; i++) {
+    const current = await (next as Promise<Buffer>);
+    next = i + 1 < members.length ? gunzipAsync(members[i + 1]) : null;
+    // A client that goes away leaves the next one unread: its failure is nobody's.
+    next?.catch(() => {});
+    yield current;
   }
   yield scrape;
 }
 
 export function registerMetricsRoute(app: ExporterApp, { store, version, now }: RouteDeps): void {
+  const scrapeBytes: { identity: number | null; gzip: number | null } = { identity: null, gzip: null };
   app.get('/metrics', { schema: ROUTE_SCHEMAS.metrics }, async (req, reply) => {
     const snap = await store.get();
     const t = now();
+    const sections = snap && store.servable(snap) ? snap.sections.filter((s) => s.bytes > 0) : [];
     const scrape = Buffer.from(
       await scrapeText(
         snap,
@@ -60,23 +71,26 @@ export function registerMetricsRoute(app: ExporterApp, { store, version, now }: 
           loadErrorsTotal: store.loadErrorsTotal,
           redisErrorsTotal: store.redisErrorsTotal,
           invalidValues: snap?.invalidByKey ?? {},
+          scrapeBytes,
         },
         t,
+        Object.assign({}, ...sections.map((s) => s.series)),
       ),
     );
-    const sections = snap && store.servable(snap) ? snap.sections.filter((s) => s.bytes > 0) : [];
     reply.headers(METRICS_HEADERS);
+    scrapeBytes.identity = sections.reduce((n, s) => n + s.bytes, scrape.length);
     const accept = req.headers['accept-encoding'];
-    if (typeof accept === 'string' && /\bgzip\b/i.test(accept)) {
-      const parts = [...sections.map((s) => s.gzip), gzipSync(scrape, SCRAPE_GZIP)];
+    if (accept && negotiate(accept, ['gzip'])) {
+      const parts = [...sections.flatMap((s) => s.members), gzipSync(scrape, SCRAPE_GZIP)];
+      scrapeBytes.gzip = parts.reduce((n, p) => n + p.length, 0);
       return sendParts(reply.header('content-encoding', 'gzip'), parts);
     }
     if (sections.length === 0) return sendParts(reply, [scrape]);
-    reply.header('content-length', String(sections.reduce((n, s) => n + s.bytes, scrape.length)));
+    reply.header('content-length', String(scrapeBytes.identity));
     return reply.send(
       Readable.from(
         plain(
-          sections.map((s) => s.gzip),
+          sections.flatMap((s) => s.members),
           scrape,
         ),
       ),

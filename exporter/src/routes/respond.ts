@@ -1,7 +1,15 @@
-/** Shared reply helpers: envelope bodies, stale-data headers, the Redis-down answer, the unknown-gateway rule. */
+/**
+ * Shared reply helpers: prepared bodies in the encoding the client accepts, stale-data headers, the
+ * Redis-down answer, the unknown-gateway rule.
+ */
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
+import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply } from 'fastify';
-import { type Body, fail, JSON_TYPE } from '../envelope.js';
-import type { Snapshot } from '../snapshot.js';
+import { fail, JSON_TYPE } from '../envelope.js';
+import { type Prepared, preparedPlain } from '../prepared.js';
+import { plainCopyKey, type Snapshot } from '../snapshot.js';
 import { RedisUnavailable, type SnapshotStore } from '../store.js';
 
 export const STALE_HEADER = 'x-data-stale';
@@ -15,6 +23,8 @@ export const JSON_HEADERS = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
 };
 
+const gunzipAsync = promisify(gunzip);
+
 export function sendJson(reply: FastifyReply, code: number, body: Buffer): FastifyReply {
   return reply.code(code).headers(JSON_HEADERS).send(body);
 }
@@ -23,17 +33,62 @@ export function sendError(reply: FastifyReply, code: number, error: string): Fas
   return sendJson(reply, code, fail(error));
 }
 
-/** What a route builds from a snapshot: a 200 body, or a body with its status code. */
-type Built = Body | Buffer;
-type Build = (snap: Snapshot) => Built | Promise<Built>;
-
-function sendBuilt(reply: FastifyReply, out: Built): FastifyReply {
-  return Buffer.isBuffer(out) ? sendJson(reply, 200, out) : sendJson(reply, out.code, out.body);
+/** The encoding to send: brotli when preferred and made, else gzip when accepted, else none. */
+export function encodingFor(accept: string | undefined, body: Prepared): 'br' | 'gzip' | null {
+  if (!accept || !body.gzip) return null;
+  const best = negotiate(accept, ['br', 'gzip']);
+  if (best === 'br' && body.br()) return 'br';
+  return best === 'gzip' || (best === 'br' && negotiate(accept, ['gzip'])) ? 'gzip' : null;
 }
 
-async function sendLater(reply: FastifyReply, out: Promise<Built>): Promise<FastifyReply> {
+const inflating = new WeakMap<Prepared, Promise<Buffer>>();
+
+/**
+ * The plain body for a client without gzip: the snapshot's copy, made once (concurrent requests
+ * share it) and kept within EXPORTER_CACHE_MB; null when it does not fit (then streamed).
+ */
+function plainCopy(snap: Snapshot | null, body: Prepared): Buffer | Promise<Buffer> | null {
+  if (!snap || !body.gzip || body.length > snap.lazy.maxBytes) return null;
+  const key = plainCopyKey(body);
+  const hit = snap.lazy.get(key);
+  if (hit) return hit as Buffer;
+  let pending = inflating.get(body);
+  if (!pending) {
+    pending = gunzipAsync(body.gzip).finally(() => inflating.delete(body));
+    inflating.set(body, pending);
+  }
+  return pending.then((plain) => {
+    snap.lazy.set(key, plain);
+    return plain;
+  });
+}
+
+/** Send a prepared body: compressed as the client accepts, else plain (copy or stream). */
+export function sendPrepared(
+  reply: FastifyReply,
+  body: Prepared,
+  snap: Snapshot | null,
+): FastifyReply | Promise<FastifyReply> {
+  reply.code(body.code).headers(JSON_HEADERS);
+  if (!body.gzip) return reply.send(body.plain);
+  reply.header('vary', 'accept-encoding');
+  const encoding = encodingFor(reply.request.headers['accept-encoding'], body);
+  if (encoding === 'br') return reply.header('content-encoding', 'br').send(body.br());
+  if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(body.gzip);
+  const plain = plainCopy(snap, body);
+  if (plain instanceof Promise) return plain.then((p) => reply.send(p));
+  if (plain) return reply.send(plain);
+  return reply
+    .header('content-length', String(body.length))
+    .send(Readable.from([body.gzip]).pipe(createGunzip({ chunkSize: 1 << 20 })));
+}
+
+type Build = (snap: Snapshot) => Prepared | Promise<Prepared>;
+
+async function sendLater(reply: FastifyReply, snap: Snapshot, out: Promise<Prepared>): Promise<FastifyReply> {
+  let body: Prepared;
   try {
-    return sendBuilt(reply, await out);
+    body = await out;
   } catch (e) {
     if (e instanceof RedisUnavailable) {
       return sendError(
@@ -44,6 +99,11 @@ async function sendLater(reply: FastifyReply, out: Promise<Built>): Promise<Fast
     }
     throw e;
   }
+  return sendPrepared(reply, body, snap);
+}
+
+function sendBuilt(reply: FastifyReply, snap: Snapshot, out: Prepared | Promise<Prepared>) {
+  return out instanceof Promise ? sendLater(reply, snap, out) : sendPrepared(reply, out, snap);
 }
 
 /**
@@ -57,10 +117,7 @@ export function fromSnapshot(
   build: Build,
 ): FastifyReply | Promise<FastifyReply> {
   const snap = store.ready();
-  if (snap) {
-    const out = build(snap);
-    return out instanceof Promise ? sendLater(reply, out) : sendBuilt(reply, out);
-  }
+  if (snap) return sendBuilt(reply, snap, build(snap));
   return fromSnapshotSlow(store, reply, build);
 }
 
@@ -76,17 +133,17 @@ async function fromSnapshotSlow(
       .header(STALE_HEADER, 'redis-unavailable')
       .header(AGE_HEADER, String(Math.round(access.stale.ageSeconds)));
   }
-  let out: Built | Promise<Built>;
+  let out: Prepared | Promise<Prepared>;
   try {
     out = build(access.snap);
   } catch (e) {
-    if (e instanceof RedisUnavailable) return sendLater(reply, Promise.reject(e));
+    if (e instanceof RedisUnavailable) return sendLater(reply, access.snap, Promise.reject(e));
     throw e;
   }
-  return out instanceof Promise ? sendLater(reply, out) : sendBuilt(reply, out);
+  return sendBuilt(reply, access.snap, out);
 }
 
-const UNKNOWN_GATEWAY: Body = { code: 404, body: fail('Unknown gateway id') };
+const UNKNOWN_GATEWAY = preparedPlain(404, fail('Unknown gateway id'));
 
 /**
  * The one "unknown gateway" rule of the per-gateway routes: 404 when `mist:gateways` is loaded and

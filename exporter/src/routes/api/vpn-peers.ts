@@ -1,11 +1,9 @@
 /** `/api/vpn-peers/all` and `/api/vpn-peers/<gateway_id>/<mac>` (contract §2). */
 import { vpnPeerMember } from '#common/keys.js';
-import { okRaw } from '../../envelope.js';
+import { vpnPeerBody } from '../../lazy-bodies.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';
 import type { ExporterApp, RouteDeps } from '../deps.js';
 import { forGateway, fromSnapshot } from '../respond.js';
-
-const NONE = okRaw('{}');
 
 export function registerVpnPeerRoutes(app: ExporterApp, { store }: RouteDeps): void {
   app.get('/api/vpn-peers/all', { schema: ROUTE_SCHEMAS.vpnPeersAll }, (_req, reply) =>
@@ -21,7 +19,7 @@ export function registerVpnPeerRoutes(app: ExporterApp, { store }: RouteDeps): v
       forGateway(
         gatewayId,
         (s) => s.peers.byMember.has(member),
-        (s) => s.peers.byMember.get(member) ?? NONE,
+        (s) => vpnPeerBody(s, member),
       ),
     );
   });
