@@ -1,7 +1,9 @@
 /**
  * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
  * gateway with its configs -> the `mist:gateways` array (with `last_update`); insight keys of ports
- * that left are deleted in the same transaction (only after a complete listing).
+ * that left are deleted in the same transaction (only after a complete listing). Then each WAN
+ * port's byte counters, as this search read them, go to the series keeper, which appends them to
+ * the port's traffic series (series/keeper.ts).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
@@ -10,6 +12,8 @@ import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
 import { searchAll } from '../mist/paginate.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
+import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
+import type { Observation } from '../series/sampler.js';
 import { validPortRow } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
@@ -83,6 +87,38 @@ export function enrichGateways(
 
 const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
 
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * What this poll saw of each series port: its counters when its gateway is connected and the search
+ * listed it (fresh rows only: a row carried over from the last poll is not a new reading).
+ */
+export function observePorts(
+  gateways: readonly Gateway[],
+  statsRows: readonly DeviceStatsRow[],
+  rowsByMac: Map<string, PortStatsRow[]>,
+): PortObservation[] {
+  const statsById = new Map(statsRows.map((s) => [s.id, s]));
+  const byGateway = new Map<string, Gateway>(gateways.map((g) => [g.id, g]));
+  return seriesPorts(gateways).map((ref) => {
+    const g = byGateway.get(ref.gatewayId) as Gateway;
+    const row = (rowsByMac.get(g.mac) ?? []).find((r) => r.port_id === ref.portId);
+    const rx = finite(row?.rx_bytes);
+    const tx = finite(row?.tx_bytes);
+    const obs: Observation =
+      g.status === 'connected' && rx !== null && tx !== null
+        ? {
+            kind: 'counters',
+            rx,
+            tx,
+            uptime: finite(statsById.get(g.id)?.uptime),
+            speedMbps: finite(row?.speed),
+          }
+        : { kind: 'silent' };
+    return { ...ref, obs };
+  });
+}
+
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
@@ -93,16 +129,23 @@ export class PortsPhase implements Phase, GatewayList {
   gateways: Gateway[] | null = null;
   private prevRows: PortStatsRow[] = [];
 
+  /** When the last port search answered (epoch s), the time of its counter readings. */
+  searchedAt: number | null = null;
+
   constructor(
     private readonly writer: DataWriter,
     private readonly stats: GatewayRows,
     private readonly org: SiteList,
     private readonly configs: ConfigCaches,
+    /** Null with SKIP_ENRICHMENT (no traffic series). */
+    private readonly series: SeriesKeeper | null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   restore(stored: StoredState): void {
     this.gateways = stored.gateways;
     this.prevRows = portRowsFromStored(stored.gateways);
+    this.series?.restore(stored);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
@@ -111,7 +154,14 @@ export class PortsPhase implements Phase, GatewayList {
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
-    const [ports] = await Promise.all([fetchWanPortRows(ctx), ctx.settled('configs')]);
+    const [ports] = await Promise.all([
+      fetchWanPortRows(ctx).then((r) => {
+        this.searchedAt = this.now() / 1000;
+        return r;
+      }),
+      ctx.settled('configs'),
+    ]);
+    const searchedAt = this.searchedAt as number;
     const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
     const gateways = enrichGateways(
       statsRows,
@@ -125,6 +175,13 @@ export class PortsPhase implements Phase, GatewayList {
     this.prevRows = rows;
     this.gateways = gateways;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
+    const t0 = this.now();
+    const w = this.series
+      ? await this.series.appendPoll(
+          searchedAt,
+          observePorts(gateways, statsRows, groupRowsByGateway(ports.rows, statsRows)),
+        )
+      : { keys: 0, bytes: 0 };
     return {
       items: total,
       details: {
@@ -132,6 +189,9 @@ export class PortsPhase implements Phase, GatewayList {
         wan_ports: total,
         port_rows: ports.rows.length,
         removed_insight_ports: removed,
+        series_written: w.keys,
+        series_bytes: w.bytes,
+        series_ms: Math.round(this.now() - t0),
       },
     };
   }
