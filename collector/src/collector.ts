@@ -52,6 +52,8 @@ export class Collector {
   private readonly config: CollectorConfig;
   /** Epoch ms at which the next state poll is due during this run (the backfill stops then). */
   private pollDueAt = Number.POSITIVE_INFINITY;
+  /** The state interval as last logged. */
+  private announcedInterval: number;
 
   constructor(deps: CollectorDeps) {
     const { config } = deps;
@@ -85,6 +87,7 @@ export class Collector {
       },
       now,
     );
+    this.announcedInterval = this.budget.stateInterval;
     this.phases = buildPhases(this.store, this.budget, config, now, () => this.pollDueAt);
     this.status = new CycleStatus(this.store.status, instance, this.log, now);
     this.cycleStats = new CycleStats(
@@ -247,9 +250,9 @@ export class Collector {
     const graph = this.phases.graph;
     const coreFailed = Object.keys(errors).some((p) => p === 'session' || graph.kindOf(p) === 'core');
     const gatewaysCount = this.phases.ports.gateways?.length ?? 0;
-    const before = this.budget.stateInterval;
     const interval = this.budget.runFinished(!errors.session);
-    if (interval !== before) {
+    if (interval !== this.announcedInterval) {
+      this.announcedInterval = interval;
       this.log.info(
         {
           state_interval_s: interval,

@@ -3,8 +3,8 @@ import type { PeerPathRow } from './mist/payloads.js';
 import {
   bytesOf,
   groupPeerPaths,
-  toEpochSeconds,
   readInsightBody,
+  toEpochSeconds,
   toIntervalSeconds,
   toOrgSummary,
   toPeerPath,

@@ -12,9 +12,9 @@ import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
 import { searchAll } from '../mist/paginate.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
+import { validPortRow } from '../mist/validate.js';
 import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
 import type { Observation } from '../series/sampler.js';
-import { validPortRow } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
 import { callOpts, keepValid } from './context.js';
@@ -181,7 +181,9 @@ export class PortsPhase implements Phase, GatewayList {
           searchedAt,
           observePorts(gateways, statsRows, groupRowsByGateway(ports.rows, statsRows)),
         )
-      : { keys: 0, bytes: 0 };
+      : { keys: 0, bytes: 0, lost: 0 };
+    if (w.lost > 0)
+      ctx.log.warn({ ports: w.lost }, 'insight keys missing from Redis; their history is owed again');
     return {
       items: total,
       details: {

@@ -7,7 +7,7 @@
  * What survives a restart comes from Redis: each port's last counters from `mist:gateways` (read at
  * `last_update`) and, in `insights_freshness`, the time up to which its history is complete.
  */
-import { type InsightResolution, insightMember, keys } from '#common/keys.js';
+import { INSIGHT_RESOLUTIONS, type InsightResolution, insightMember, keys } from '#common/keys.js';
 import type { Gateway } from '#common/types.js';
 import type { DataWriter, InsightWrite } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
@@ -45,13 +45,15 @@ const BATCH = 500;
 
 interface Tracked extends PortRef {
   sampler: PortSampler;
-  /** Something of its series is in Redis (written by us, or there at start). */
-  stored: boolean;
+  /** Its series that should be in Redis (written by us, or there at start). */
+  stored: Set<InsightResolution>;
 }
 
 export interface WriteFigures {
   keys: number;
   bytes: number;
+  /** Ports whose stored series had vanished (flushed, expired): their history is owed again. */
+  lost: number;
 }
 
 /** The insights part of the WAN ports (the `GatewayList`): enabled ports of gateways with a site. */
@@ -68,7 +70,7 @@ export function seriesPorts(gateways: readonly Gateway[]): PortRef[] {
 export class SeriesKeeper {
   private readonly ports = new Map<string, Tracked>();
   /** Figures of the last appendPoll / applyBackfill (for stats and the bench). */
-  lastWrite: WriteFigures = { keys: 0, bytes: 0 };
+  lastWrite: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
 
   constructor(
     private readonly reader: StoreReader,
@@ -99,7 +101,7 @@ export class SeriesKeeper {
             hasCounters ? { rx: p.rx_bytes, tx: p.tx_bytes } : null,
             typeof complete === 'number' ? complete : null,
           ),
-          stored: typeof complete === 'number',
+          stored: new Set(typeof complete === 'number' ? INSIGHT_RESOLUTIONS : []),
         });
       }
     }
@@ -128,8 +130,8 @@ export class SeriesKeeper {
       let port = this.ports.get(member);
       if (!port) {
         indexed ??= await this.reader.insightMembers();
-        const stored = indexed.has(member);
         // A port with series in Redis but no freshness entry owes its history all the same.
+        const stored = new Set<InsightResolution>(indexed.has(member) ? INSIGHT_RESOLUTIONS : []);
         port = { ...o, sampler: new PortSampler(true), stored };
         this.ports.set(member, port);
       }
@@ -138,22 +140,32 @@ export class SeriesKeeper {
         tasks.push({ port, res, buckets: closed });
     }
     for (const member of [...this.ports.keys()]) if (!current.has(member)) this.ports.delete(member);
-    const figures: WriteFigures = { keys: 0, bytes: 0 };
+    const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
+    const lost = new Set<Tracked>();
     for (let i = 0; i < tasks.length; i += BATCH) {
       const batch = tasks.slice(i, i + BATCH);
       const stored = await this.reader.values(
         batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
       );
       const items = batch.map((x, j): InsightWrite => {
-        x.port.stored = true;
+        if (stored[j] === null && x.port.stored.has(x.res)) lost.add(x.port);
+        x.port.stored.add(x.res);
         return this.item(x.port, x.res, appendOwn(parse(stored[j]), x.res, x.buckets[x.res] ?? []));
       });
       figures.bytes += await this.writer.writeInsights(items, null);
       figures.keys += items.length;
     }
+    for (const p of lost) this.owed(p, t);
+    figures.lost = lost.size;
     await this.writer.writeInsights([], this.freshnessMap());
     this.lastWrite = figures;
     return figures;
+  }
+
+  /** Its whole history is owed again (its keys are gone). */
+  private owed(p: Tracked, nowSeconds: number): void {
+    p.stored.clear();
+    for (const b of BACKFILL_INTERVALS) p.sampler.addGap(b, Number.NEGATIVE_INFINITY, nowSeconds);
   }
 
   /** History owed, by port and interval; spans Mist no longer keeps, or outside every window, are dropped. */
@@ -178,9 +190,8 @@ export class SeriesKeeper {
   forgetMissing(indexed: ReadonlySet<string>, nowSeconds: number): number {
     let n = 0;
     for (const [member, p] of this.ports) {
-      if (!p.stored || indexed.has(member)) continue;
-      p.stored = false;
-      for (const b of BACKFILL_INTERVALS) p.sampler.addGap(b, Number.NEGATIVE_INFINITY, nowSeconds);
+      if (p.stored.size === 0 || indexed.has(member)) continue;
+      this.owed(p, nowSeconds);
       n++;
     }
     return n;
@@ -196,7 +207,7 @@ export class SeriesKeeper {
       if (!r.series) continue;
       for (const res of BACKFILL[r.interval].fills) tasks.push({ port, res, series: r.series });
     }
-    const figures: WriteFigures = { keys: 0, bytes: 0 };
+    const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
     for (let i = 0; i < tasks.length; i += BATCH) {
       const batch = tasks.slice(i, i + BATCH);
       const stored = await this.reader.values(
@@ -206,7 +217,7 @@ export class SeriesKeeper {
       batch.forEach((x, j) => {
         const merged = mergeMist(parse(stored[j]), x.res, x.series);
         if (!merged) return;
-        x.port.stored = true;
+        x.port.stored.add(x.res);
         items.push(this.item(x.port, x.res, merged));
       });
       figures.bytes += await this.writer.writeInsights(items, null);
