@@ -3,8 +3,8 @@
  * reference contract (§1, §2.3, §2.4) and the simulator's ground truth (GET /__sim/org).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSIGHT_RESOLUTIONS, insightMember, keys, parseVpnPeerMember, vpnPeerMember } from '#common/keys.js';
 import { RESOLUTIONS } from '#collector/series/resolutions.js';
+import { INSIGHT_RESOLUTIONS, insightMember, keys, parseVpnPeerMember, vpnPeerMember } from '#common/keys.js';
 import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type {
   CollectorStats,

@@ -67,6 +67,26 @@ export const COLLECTOR_FAMILIES = {
     "Items (gateways, ports, paths, series) produced by the collector phase's last successful run.",
     PHASE,
   ),
+  collectorStateInterval: gauge(
+    'mist_collector_state_interval_seconds',
+    'seconds',
+    "Seconds between the collector's state polls (gateway stats, WAN ports, peer paths): STATE_INTERVAL, or longer when the API budget cannot carry it.",
+  ),
+  collectorStaleAfter: gauge(
+    'mist_collector_stale_after_seconds',
+    'seconds',
+    'Age after which the data counts as stale (health, data-age alerts): STALE_THRESHOLD or 3 state poll intervals, whichever is shorter.',
+  ),
+  collectorStatePolls: counter(
+    'mist_collector_state_polls_total',
+    '',
+    'State polls (gateway stats, WAN ports, peer paths between full cycles) run since the collector started.',
+  ),
+  collectorStatePollFailures: counter(
+    'mist_collector_state_poll_failures_total',
+    '',
+    'State polls that failed since the collector started.',
+  ),
   collectorStatsAge: gauge(
     'mist_collector_stats_age_seconds',
     'seconds',
@@ -144,22 +164,22 @@ export const COLLECTOR_FAMILIES = {
   insightsFreshPorts: gauge(
     'mist_insights_fresh_ports',
     '',
-    'WAN ports whose traffic series are younger than their refresh period.',
+    "WAN ports whose traffic series took the last state poll's samples and miss no history Mist could fill.",
   ),
   insightsOldestAge: gauge(
     'mist_insights_oldest_age_seconds',
     'seconds',
-    'Age in seconds of the stalest WAN port traffic series.',
+    "Age in seconds of the stalest WAN port's 1-hour traffic series (since its newest bucket ended).",
   ),
   insightsRefreshPeriod: gauge(
     'mist_insights_refresh_period_seconds',
     'seconds',
-    "Target seconds between two refreshes of one port's traffic series (from the API budget).",
+    "Seconds between two updates of a port's traffic series from the collector's own samples (the state poll interval).",
   ),
   insightsPortLastSuccess: gauge(
     'mist_insights_port_last_success_timestamp_seconds',
     'seconds',
-    "Unix time at which the WAN port's traffic series were last fetched from Mist.",
+    "Unix time up to which the WAN port's traffic series are complete (own samples, or history filled from Mist insights).",
     INSIGHT_PORT_LABELS,
   ),
 } as const;

@@ -107,7 +107,10 @@ export const insightRoutes: MistRoute[] = [
       if (ivRaw) {
         const iv = parseDuration(ivRaw);
         if (iv !== 600 && iv !== 3600) {
-          throw new HttpError(400, `interval: "${ivRaw}" is not a documented interval (600 or 10m, 3600 or 1h)`);
+          throw new HttpError(
+            400,
+            `interval: "${ivRaw}" is not a documented interval (600 or 10m, 3600 or 1h)`,
+          );
         }
         interval = iv;
       }
