@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { CollectorBenchResult } from './collector.js';
 import type { ExporterBenchResult } from './exporter.js';
 import type { EndToEndResult } from './lib/e2e.js';
+import type { FlipBenchResult } from './lib/flip.js';
 import type { MachineInfo } from './lib/machine.js';
 import { growthExponent, round, SUPERLINEAR_EXPONENT } from './lib/stats.js';
 import { formatSimulatorBenchmark, type SimulatorBenchResult } from './simulator.js';
@@ -19,6 +20,8 @@ export interface SizeResults {
   collectorError?: string;
   e2e?: EndToEndResult;
   e2eError?: string;
+  flip?: FlipBenchResult;
+  flipError?: string;
   exporter?: ExporterBenchResult;
   exporterError?: string;
   /** Why the exporter figures are not from the standard run (e.g. a fallback to fewer connections). */
@@ -166,6 +169,18 @@ export function targetRows(r: SizeResults): TargetRow[] {
       ok: e.memory.rssAfterSoakMb < TARGETS.exporterRssMbMax,
     });
   }
+  const f = r.flip;
+  if (f) {
+    const worst = Math.max(...f.flips.map((x) => x.prometheusSeconds));
+    rows.push({
+      size,
+      figure: `Flip (port, path, gateway down) to \`== 0\` in Prometheus, no webhooks, worst of ${f.flips.length}`,
+      measured: s(worst, 1),
+      target: `<= ${f.targetSeconds} s`,
+      baseline: `state poll every ${f.stateIntervalSeconds} s, scrape every ${f.scrapeIntervalSeconds} s`,
+      ok: f.ok,
+    });
+  }
   const x = r.e2e;
   if (x) {
     const within = x.routes.filter((t) => t.status === 200 && t.p95Ms <= t.limitMs).length;
@@ -179,6 +194,22 @@ export function targetRows(r: SizeResults): TargetRow[] {
     });
   }
   return rows;
+}
+
+/** The state-poll cadence's figures (older results have none: the old insights line instead). */
+function statePollLines(c: CollectorBenchResult): string[] {
+  const p = c.statePolls;
+  if (!p) {
+    return [
+      `- Insights: each series refreshed every ${n(c.insights.refreshPeriodSeconds)} s; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh at the end.`,
+    ];
+  }
+  const sp = p.steadyPoll;
+  return [
+    `- State polls every ${n(p.intervalSeconds)} s (STATE_INTERVAL=${n(p.configuredSeconds)}): a steady poll ${n(sp.calls)} calls in ${s(sp.seconds)}, ${n(sp.seriesKeys)} series keys written, Redis ${kb(sp.redisInBytes)} in / ${kb(sp.redisOutBytes)} out.`,
+    `- Per simulated hour: ${p.hours.map((h, i) => `hour ${i + 1}: ${n(h.calls)} calls, ${n(h.insightsCalls)} insights, ${n(h.backfillPending)} ports still owed history, stalest 1h series ${h.stalestHourSeriesSeconds === null ? 'n/a' : s(h.stalestHourSeriesSeconds, 0)}`).join('; ')}.`,
+    `- Stalest series in Redis at the end: 1h ${p.stalestSeries['1h'] === null ? 'n/a' : s(p.stalestSeries['1h'], 0)}, 6h ${p.stalestSeries['6h'] === null ? 'n/a' : s(p.stalestSeries['6h'], 0)}; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh.`,
+  ];
 }
 
 function collectorSection(c: CollectorBenchResult): string {
@@ -201,12 +232,12 @@ function collectorSection(c: CollectorBenchResult): string {
       ? c.hourlyCalls.map((h, i) => `hour ${i + 1}: ${n(h)}`).join(', ')
       : 'not measured (BENCH_QUICK)';
   return [
-    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, the collector in-process with default settings; cycles back to back while both clocks move WORKER_INTERVAL=${c.workerIntervalSeconds} s per cycle.`,
+    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, the collector in-process with default settings; runs at the schedule's cadence (a state poll every state interval, a full cycle every WORKER_INTERVAL=${c.workerIntervalSeconds} s) while both clocks jump to the next run.`,
     '',
     table(['Cycle', 'Mist API calls', 'Time'], rows),
     '',
     `- Calls per simulated hour: ${hours} (budget share ${pct(c.budgetShare)}).`,
-    `- Insights: each series refreshed every ${n(c.insights.refreshPeriodSeconds)} s; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh at the end.`,
+    ...statePollLines(c),
     `- First cycle by operation: ${ops(c.firstCycle.byOperation)}.`,
     `- Steady cycle by operation: ${ops(c.steadyCycle.byOperation)}.`,
   ].join('\n');
@@ -250,6 +281,21 @@ function exporterSection(e: ExporterBenchResult): string {
           '',
         ],
       ],
+    ),
+  ].join('\n');
+}
+
+function flipSection(f: FlipBenchResult): string {
+  return [
+    `The collector, the exporter and Prometheus as processes at their defaults (a state poll every ${f.stateIntervalSeconds} s, a scrape every ${f.scrapeIntervalSeconds} s), the simulator with ${f.latencyMs} ms per call; ${f.rounds} rounds, each flipping a WAN port, the peer paths of a port and a gateway down at once, at random points of the poll cycle.`,
+    '',
+    table(
+      ['Flip', 'To the exporter: median / p95 / max', 'To Prometheus `== 0`: median / p95 / max'],
+      f.summary.map((x) => [
+        x.kind,
+        `${s(x.exporter.median, 1)} / ${s(x.exporter.p95, 1)} / ${s(x.exporter.max, 1)}`,
+        `${s(x.prometheus.median, 1)} / ${s(x.prometheus.p95, 1)} / ${s(x.prometheus.max, 1)}`,
+      ]),
     ),
   ].join('\n');
 }
@@ -568,6 +614,7 @@ export function renderReport(r: BenchResults): string {
     [
       x.collectorError && `${x.size} collector: ${x.collectorError}`,
       x.e2eError && `${x.size} end to end: ${x.e2eError}`,
+      x.flipError && `${x.size} flip latency: ${x.flipError}`,
       x.exporterError && `${x.size} exporter: ${x.exporterError}`,
     ].filter(Boolean),
   );
@@ -593,6 +640,7 @@ export function renderReport(r: BenchResults): string {
       if (x.exporterNote) out.push('', `**${x.exporterNote}**`);
     }
     if (x.e2e) out.push('', '### End to end', '', e2eSection(x.e2e));
+    if (x.flip) out.push('', '### Flip latency', '', flipSection(x.flip));
   }
 
   const measured = r.sizes.filter((x) => x.e2e || x.collector || x.exporter);

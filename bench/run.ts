@@ -3,6 +3,7 @@
  *
  *   per size: collector (calls, time, hourly budget at 100 ms latency; bench/collector.ts)
  *             end to end (collector and exporter as processes, Redis memory, every route; bench/lib/e2e.ts)
+ *             flip latency, L and XL (a port, a path, a gateway down to Prometheus; bench/lib/flip.ts)
  *             exporter under load (vs a baseline process, /metrics latency, RSS after a soak; bench/exporter.ts)
  *   once:     simulator start and page times (bench/simulator.ts)
  *
@@ -132,6 +133,15 @@ async function main(): Promise<number> {
     r.e2e = e.value;
     r.e2eError = e.error;
     save(all());
+    if (size !== 'S') {
+      const f = await part<SizeResults['flip']>(`${size} flip latency`, 'flip', [size], {
+        runs: quick ? 2 : 5,
+        latencyMs: 100,
+      });
+      r.flip = f.value;
+      r.flipError = f.error;
+      save(all());
+    }
     const exporterOptions = (connections: number): PartOptions => ({
       syntheticOrg: EXPORTER_ORG[size],
       durationSeconds: quick ? 3 : 10,
