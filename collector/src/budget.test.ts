@@ -34,6 +34,7 @@ describe('chooseStateInterval', () => {
     fullExtraCalls: 2,
     workerInterval: 300,
     overheadPerHour: 1,
+    otherLastHour: 0,
     minSeconds: 60,
   };
   it('STATE_INTERVAL when the budget carries it (an L org: 15 calls a poll)', () => {
@@ -45,6 +46,14 @@ describe('chooseStateInterval', () => {
     expect(i).toBe(95);
     expect((73 * 3600) / i + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
     expect((73 * 3600) / (i - 5) + 2 * 12 + 1).toBeGreaterThan(4000 * 0.98 * 0.75);
+  });
+  it('slower while a burst of config fetches is in the trailing hour: that hour stays within the budget', () => {
+    // An XL cold start: 2,586 config calls. 73 x 3600 / (3920 - 2586 - 1 - 24) = 200.8 s -> 205 s.
+    const i = chooseStateInterval({ ...base, statePollCalls: 73, otherLastHour: 2586 });
+    expect(i).toBe(205);
+    expect(2586 + (73 * 3600) / i + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98);
+    // An L cold start (505 calls) leaves the 60 s polls alone.
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, otherLastHour: 505 })).toBe(60);
   });
   it('never longer than WORKER_INTERVAL, never shorter than STATE_INTERVAL', () => {
     expect(chooseStateInterval({ ...base, statePollCalls: 5000 })).toBe(300);

@@ -4,14 +4,18 @@
  *
  * Budget per hour B = valid tokens × their hourly limit × API_BUDGET_SHARE. A state poll (gateway
  * stats, WAN ports, peer paths) costs S calls; a full cycle costs F calls more (org and sites, and
- * whatever else its core phases call); O session checks per hour. The state interval is
+ * whatever else its core phases call); O session checks per hour; C calls in the trailing hour were
+ * neither core nor insights (config fetches, calls another process made this hour). With
+ * B' = B × (1 − RETRY_MARGIN), the state interval is
  *
- *   I = clamp(⌈S × 3600 / (B × (1 − RETRY_MARGIN) × (1 − REST_SHARE) − O − F × 3600 / W)⌉,
+ *   I = clamp(⌈S × 3600 / (min(B' × (1 − REST_SHARE), B' − C) − O − F × 3600 / W)⌉,
  *             STATE_INTERVAL, WORKER_INTERVAL)
  *
- * rounded up to whole 5 s above STATE_INTERVAL, so the state polls leave at least REST_SHARE of the
- * budget to the rest (insights backfill, config fetches). A full cycle every W includes a state
- * poll. The insights backfill gets B × (1 − RETRY_MARGIN) minus the polls and full cycles.
+ * rounded up to whole 5 s above STATE_INTERVAL: the state polls leave at least REST_SHARE of the
+ * budget to the rest (insights backfill, config fetches), and slow down while a burst of config
+ * fetches (a cold start) is in the trailing hour, so no hour goes over the budget. The insights
+ * backfill adapts to the polls, never the reverse. A full cycle every W includes a state poll. The
+ * insights backfill gets B' minus the polls and full cycles.
  */
 import type { BackfillInterval } from './series/resolutions.js';
 
@@ -61,20 +65,22 @@ export function chooseStateInterval(a: {
   fullExtraCalls: number;
   workerInterval: number;
   overheadPerHour: number;
+  /** Calls of the trailing hour that were neither core nor insights (config fetches, other processes). */
+  otherLastHour: number;
   /** STATE_INTERVAL. */
   minSeconds: number;
 }): number {
-  const longest = Math.max(a.minSeconds, a.workerInterval);
   const shortest = Math.min(a.minSeconds, a.workerInterval);
   if (a.statePollCalls <= 0) return shortest;
+  const usable = a.callsPerHour * (1 - RETRY_MARGIN);
   const forPolls =
-    a.callsPerHour * (1 - RETRY_MARGIN) * (1 - REST_SHARE) -
+    Math.min(usable * (1 - REST_SHARE), usable - a.otherLastHour) -
     a.overheadPerHour -
     (a.fullExtraCalls * 3600) / a.workerInterval;
   if (forPolls <= 0) return a.workerInterval;
   const needed = Math.ceil((a.statePollCalls * 3600) / forPolls);
   if (needed <= shortest) return shortest;
-  return Math.min(longest, a.workerInterval, Math.ceil(needed / INTERVAL_STEP) * INTERVAL_STEP);
+  return Math.min(a.workerInterval, Math.ceil(needed / INTERVAL_STEP) * INTERVAL_STEP);
 }
 
 /**

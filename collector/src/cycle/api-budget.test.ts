@@ -6,7 +6,10 @@ import type { PhaseName } from './types.js';
 
 const STATE: PhaseName[] = ['gateways', 'ports', 'vpn_peers'];
 
+let clock = 0;
+
 function rig(opts: { used?: number; window?: number; limit?: number; stateInterval?: number } = {}) {
+  clock = 0;
   const client = {
     pool: {
       totalLimit: () => opts.limit ?? 5000,
@@ -18,7 +21,7 @@ function rig(opts: { used?: number; window?: number; limit?: number; stateInterv
   return new ApiBudget(
     client,
     { share: 0.8, workerInterval: 300, stateInterval: opts.stateInterval ?? 60, statePhases: STATE },
-    () => 0,
+    () => clock,
   );
 }
 
@@ -62,6 +65,15 @@ describe('ApiBudget', () => {
     const perHour = (73 * 3600) / interval;
     expect(perHour).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
     expect(b.stats().insights_calls_per_hour).toBe(Math.floor(4000 * 0.98) - Math.ceil(perHour) - 1);
+  });
+
+  it("a cold start's config fetches slow the polls for the hour they stay in the trailing window", () => {
+    const b = rig();
+    run(b, true, { session: 2, org_sites: 4, gateways: 5, ports: 28, vpn_peers: 40, configs: 2580 });
+    expect(b.runFinished(true)).toBe(205);
+    clock += 3601_000;
+    run(b, false, { gateways: 5, ports: 28, vpn_peers: 40 });
+    expect(b.runFinished(true)).toBe(95);
   });
 
   it('a smaller budget (a low limit) stretches the interval, never past WORKER_INTERVAL', () => {

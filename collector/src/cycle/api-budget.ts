@@ -41,6 +41,8 @@ export class ApiBudget {
   private run = { state: 0, extra: 0, session: 0, stateOk: new Set<PhaseName>(), full: false };
   /** Session checks, config fetches and insights in the trailing hour. */
   private readonly nonCore = new CallWindow();
+  /** Of those, all but insights: what the state polls yield to. */
+  private readonly other = new CallWindow();
   private readonly statePhases: ReadonlySet<PhaseName>;
 
   constructor(
@@ -65,7 +67,12 @@ export class ApiBudget {
     });
   }
 
-  /** Recompute (token limits may have changed: /self/usage, a token dropped). */
+  /** Calls made this hour by someone else (a previous process, a replaced collector), from /self/usage. */
+  private foreign(): number {
+    return Math.max(0, this.client.pool.requestsThisWindow() - this.client.usedLastHour());
+  }
+
+  /** Recompute (token limits may have changed: /self/usage, a token dropped; calls aged out). */
   refresh(): Budget {
     this.interval = chooseStateInterval({
       callsPerHour: Math.floor(this.client.pool.totalLimit() * this.settings.share),
@@ -73,6 +80,7 @@ export class ApiBudget {
       fullExtraCalls: this.fullExtra ?? 0,
       workerInterval: this.settings.workerInterval,
       overheadPerHour: this.client.pool.size,
+      otherLastHour: this.other.lastHour(this.now()) + this.foreign(),
       minSeconds: this.settings.stateInterval,
     });
     this.budget = this.compute();
@@ -98,6 +106,7 @@ export class ApiBudget {
     else if (this.statePhases.has(phase)) this.run.state += calls;
     else if (kind === 'core') this.run.extra += calls;
     if (kind !== 'core') this.nonCore.add(calls, this.now());
+    if (kind === 'one-off' || kind === 'session') this.other.add(calls, this.now());
   }
 
   /** A state phase that ran and succeeded this run (only complete polls are measured). */
@@ -120,7 +129,7 @@ export class ApiBudget {
     // collector), as /self/usage reported them: counted as non-core, so a restart within the hour
     // does not spend the hour's insights share a second time.
     const own = this.client.usedLastHour();
-    const foreign = Math.max(0, this.client.pool.requestsThisWindow() - own);
+    const foreign = this.foreign();
     return {
       budget,
       used: {

@@ -58,7 +58,7 @@ export class InsightsPhase implements Phase {
 
   skip(run: RunView): Skip | null {
     if (this.skipEnrichment) return { reason: 'SKIP_ENRICHMENT', error: false };
-    if (this.keeper.refs().length === 0) return { reason: 'no WAN ports known yet', error: false };
+    if (this.keeper.portCount === 0) return { reason: 'no WAN ports known yet', error: false };
     if (run.rateLimitedUntil !== null) return { reason: 'every token is rate limited', error: true };
     return null;
   }

@@ -108,8 +108,8 @@ export class SeriesKeeper {
   }
 
   /** Ports tracked now. */
-  refs(): PortRef[] {
-    return [...this.ports.values()];
+  get portCount(): number {
+    return this.ports.size;
   }
 
   /**
