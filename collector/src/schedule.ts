@@ -7,7 +7,7 @@
  *   (STATE_INTERVAL, or longer when the budget cannot carry it; Collector.stateIntervalSeconds).
  *   A full cycle is a state poll too: it moves the next poll one interval on, and a poll that comes
  *   due less than half an interval before a full cycle runs as that full cycle.
- * Freshness rules (the reference's check never worked, contract §3.4), for full cycles: at start or
+ * Freshness rules (docs/contract.md#freshness-rules; the reference's check never worked), for full cycles: at start or
  * take-over with USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
  * STALE_THRESHOLD; on scheduled ticks with INCREMENTAL_REFRESH, the same holds only for data someone
  * else wrote since our last run (an operator's `--once`, a previous leader). State polls after a
