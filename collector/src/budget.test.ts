@@ -40,17 +40,21 @@ describe('chooseStateInterval', () => {
   it('STATE_INTERVAL when the budget carries it (an L org: 15 calls a poll)', () => {
     expect(chooseStateInterval({ ...base, statePollCalls: 15 })).toBe(60);
   });
-  it('the shortest interval leaving a quarter of the budget to the rest, in steps of 5 s', () => {
-    // 73 x 3600 / (4000 x 0.98 x 0.75 - 1 - 2 x 12) = 90.2 s -> 95 s.
-    const i = chooseStateInterval({ ...base, statePollCalls: 73, fullExtraCalls: 2 });
-    expect(i).toBe(95);
-    expect((73 * 3600) / i + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
-    expect((73 * 3600) / (i - 5) + 2 * 12 + 1).toBeGreaterThan(4000 * 0.98 * 0.75);
+  it('as many evenly spaced runs per WORKER_INTERVAL as a quarter of the budget left to the rest allows', () => {
+    // An XL org, 73 calls a poll: (3920 x 0.75 - 1 - 2 x 12) x 300 / (3600 x 73) = 3.3 runs -> 3: 100 s.
+    const i = chooseStateInterval({ ...base, statePollCalls: 73 });
+    expect(i).toBe(100);
+    expect(73 * (3600 / i) + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
+    expect(73 * (3600 / 75) + 2 * 12 + 1).toBeGreaterThan(4000 * 0.98 * 0.75);
+    // STATE_INTERVAL that does not divide WORKER_INTERVAL: the next interval that does.
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, minSeconds: 45 })).toBe(50);
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, minSeconds: 40 })).toBe(43);
   });
   it('slower while a burst of config fetches is in the trailing hour: that hour stays within the budget', () => {
-    // An XL cold start: 2,586 config calls. 73 x 3600 / (3920 - 2586 - 1 - 24) = 200.8 s -> 205 s.
+    // An XL cold start: 2,586 config calls leave (3920 - 2586 - 1 - 24) x 300 / (3600 x 73) = 1.5
+    // runs per WORKER_INTERVAL: the full cycles alone poll the state for that hour.
     const i = chooseStateInterval({ ...base, statePollCalls: 73, otherLastHour: 2586 });
-    expect(i).toBe(205);
+    expect(i).toBe(300);
     expect(2586 + (73 * 3600) / i + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98);
     // An L cold start (505 calls) leaves the 60 s polls alone.
     expect(chooseStateInterval({ ...base, statePollCalls: 15, otherLastHour: 505 })).toBe(60);

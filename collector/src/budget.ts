@@ -6,16 +6,16 @@
  * stats, WAN ports, peer paths) costs S calls; a full cycle costs F calls more (org and sites, and
  * whatever else its core phases call); O session checks per hour; C calls in the trailing hour were
  * neither core nor insights (config fetches, calls another process made this hour). With
- * B' = B × (1 − RETRY_MARGIN), the state interval is
+ * B' = B × (1 − RETRY_MARGIN), the state polls may spend P = min(B' × (1 − REST_SHARE), B' − C) −
+ * O − F × 3600 / W per hour. The runs of one WORKER_INTERVAL (a full cycle, then the polls) are
+ * evenly spaced, so that every r-th run is the full cycle:
  *
- *   I = clamp(⌈S × 3600 / (min(B' × (1 − REST_SHARE), B' − C) − O − F × 3600 / W)⌉,
- *             STATE_INTERVAL, WORKER_INTERVAL)
+ *   r = clamp(⌊P × W / (3600 × S)⌋, 1, ⌊W / STATE_INTERVAL⌋),  I = ⌈W / r⌉
  *
- * rounded up to whole 5 s above STATE_INTERVAL: the state polls leave at least REST_SHARE of the
- * budget to the rest (insights backfill, config fetches), and slow down while a burst of config
- * fetches (a cold start) is in the trailing hour, so no hour goes over the budget. The insights
- * backfill adapts to the polls, never the reverse. A full cycle every W includes a state poll. The
- * insights backfill gets B' minus the polls and full cycles.
+ * The polls leave at least REST_SHARE of the budget to the rest (insights backfill, config
+ * fetches), and slow down while a burst of config fetches (a cold start) is in the trailing hour,
+ * so no hour goes over the budget. The insights backfill adapts to the polls, never the reverse:
+ * it gets B' minus the polls and full cycles.
  */
 import type { BackfillInterval } from './series/resolutions.js';
 
@@ -23,8 +23,6 @@ import type { BackfillInterval } from './series/resolutions.js';
 export const RETRY_MARGIN = 0.02;
 /** The share of the budget state polls leave to the rest (insights backfill, config fetches). */
 export const REST_SHARE = 0.25;
-/** An adapted state interval is a multiple of this, so small changes in a poll's cost do not move it. */
-const INTERVAL_STEP = 5;
 
 export interface BudgetInputs {
   /** Sum over valid tokens of their hourly limit. */
@@ -70,17 +68,16 @@ export function chooseStateInterval(a: {
   /** STATE_INTERVAL. */
   minSeconds: number;
 }): number {
-  const shortest = Math.min(a.minSeconds, a.workerInterval);
-  if (a.statePollCalls <= 0) return shortest;
+  const w = a.workerInterval;
+  const most = Math.max(1, Math.floor(w / a.minSeconds));
+  if (a.statePollCalls <= 0) return Math.ceil(w / most);
   const usable = a.callsPerHour * (1 - RETRY_MARGIN);
   const forPolls =
     Math.min(usable * (1 - REST_SHARE), usable - a.otherLastHour) -
     a.overheadPerHour -
-    (a.fullExtraCalls * 3600) / a.workerInterval;
-  if (forPolls <= 0) return a.workerInterval;
-  const needed = Math.ceil((a.statePollCalls * 3600) / forPolls);
-  if (needed <= shortest) return shortest;
-  return Math.min(a.workerInterval, Math.ceil(needed / INTERVAL_STEP) * INTERVAL_STEP);
+    (a.fullExtraCalls * 3600) / w;
+  const runs = Math.floor((forPolls * w) / (3600 * a.statePollCalls));
+  return Math.ceil(w / Math.min(most, Math.max(1, runs)));
 }
 
 /**
