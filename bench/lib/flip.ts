@@ -154,8 +154,19 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
 
     const gateways = async () => (await json<Gateway[]>(`${base}/api/gateways`)) ?? [];
     const peers = (g: Gateway) => json<PeerEnvelope>(`${base}/api/vpn-peers/${g.id}/${g.mac}`);
+    // Spokes only: a hub going down would take other gateways' paths with it.
+    const hubs = new Set(
+      sim
+        .truth()
+        .gateways.filter((g) => g.hub)
+        .map((g) => g.id),
+    );
     const healthy = (await gateways()).filter(
-      (g) => g.status === 'connected' && g.ports.length > 0 && g.ports.every((p) => p.up && p.enabled),
+      (g) =>
+        !hubs.has(g.id) &&
+        g.status === 'connected' &&
+        g.ports.length > 0 &&
+        g.ports.every((p) => p.up && p.enabled),
     );
     const withPaths: Array<{ g: Gateway; port: string }> = [];
     for (const g of healthy) {
@@ -172,7 +183,9 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
       throw new Error('not enough healthy gateways to flip');
 
     const flips: FlipTiming[] = [];
-    const gw = (id: string) => async () => (await gateways()).find((g) => g.id === id);
+    // The site's list: the same snapshot as /api/gateways, a fraction of its bytes.
+    const gw = (g: Gateway) => async () =>
+      ((await json<Gateway[]>(`${base}/api/gateways?site_id=${g.site_id}`)) ?? []).find((x) => x.id === g.id);
     const promZero = (q: string) => async () => {
       const r = await prom.query(q);
       return r.length > 0 && r.every((s) => Number(s.value[1]) === 0);
@@ -200,7 +213,7 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
       await Promise.all([
         timing(
           'wan_port',
-          async () => (await gw(a.id)())?.ports.find((p) => p.port_id === portA)?.up === false,
+          async () => (await gw(a)())?.ports.find((p) => p.port_id === portA)?.up === false,
           `mist_wan_port_up{gateway_id="${a.id}",port="${portA}"}`,
         ),
         timing(
@@ -211,7 +224,7 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
         ),
         timing(
           'gateway',
-          async () => (await gw(c.id)())?.status === 'disconnected',
+          async () => (await gw(c)())?.status === 'disconnected',
           `mist_gateway_connected{gateway_id="${c.id}"}`,
         ),
       ]);
@@ -219,7 +232,17 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
       await sim.control.setPortState({ gateway_id: a.id }, portA, true);
       await sim.control.setPeerPaths({ mac: b.g.mac, port_id: b.port }, true);
       await sim.control.setGatewayStatus({ gateway_id: c.id }, 'connected');
-      // Land the next flips at another point of the poll cycle.
+      // Every flip back in the exporter before the next round; then land it at another point of the poll cycle.
+      const back = performance.now();
+      await until(
+        back,
+        async () =>
+          (await gw(a)())?.ports.find((p) => p.port_id === portA)?.up === true &&
+          (await gw(c)())?.status === 'connected' &&
+          ((await peers(b.g))?.peers_by_port[b.port] ?? []).every((x) => x.up),
+        'flips back in the exporter',
+        1000,
+      );
       await sleep(Math.random() * (interval ?? 60) * 1000);
     }
     const summary = (['wan_port', 'peer_path', 'gateway'] as const).map((k) => summarize(k, flips));
