@@ -45,8 +45,9 @@ export interface CycleFigures {
 export interface PollFigures {
   calls: number;
   seconds: number;
-  /** Series keys written (a resolution's key is written when it gains a bucket). */
+  /** Series keys written (a resolution's key is written when it gains a bucket), and their bytes. */
   seriesKeys: number;
+  seriesBytes: number;
   /** Bytes received and sent by Redis during the poll (INFO total_net_input/output_bytes). */
   redisInBytes: number;
   redisOutBytes: number;
@@ -213,6 +214,7 @@ export async function runCollectorBenchmark(
           calls: st.total,
           seconds: round(o.durationSeconds, 2),
           seriesKeys: c.stats.insights.refreshed_last_cycle,
+          seriesBytes: c.stats.insights.refreshed_bytes_last_cycle ?? 0,
           redisInBytes: net1.in - net0.in,
           redisOutBytes: net1.out - net0.out,
         },
@@ -304,11 +306,12 @@ export async function runCollectorBenchmark(
       calls: med((p) => p.calls),
       seconds: med((p) => p.seconds),
       seriesKeys: mean((p) => p.seriesKeys),
+      seriesBytes: mean((p) => p.seriesBytes),
       redisInBytes: mean((p) => p.redisInBytes),
       redisOutBytes: mean((p) => p.redisOutBytes),
     };
     say(
-      `  steady state poll: ${steadyPoll.calls} calls, ${steadyPoll.seconds} s, ${steadyPoll.seriesKeys} series keys written (mean), ` +
+      `  steady state poll: ${steadyPoll.calls} calls, ${steadyPoll.seconds} s, ${steadyPoll.seriesKeys} series keys written (mean, ${(steadyPoll.seriesBytes / 1e6).toFixed(1)} MB), ` +
         `Redis in ${(steadyPoll.redisInBytes / 1e6).toFixed(1)} MB / out ${(steadyPoll.redisOutBytes / 1e6).toFixed(1)} MB`,
     );
     const gws = JSON.parse((await admin.get(keys.gateways())) ?? '[]') as Gateway[];

@@ -206,7 +206,7 @@ function statePollLines(c: CollectorBenchResult): string[] {
   }
   const sp = p.steadyPoll;
   return [
-    `- State polls every ${n(p.intervalSeconds)} s (STATE_INTERVAL=${n(p.configuredSeconds)}): a steady poll ${n(sp.calls)} calls in ${s(sp.seconds)}, ${n(sp.seriesKeys)} series keys written, Redis ${kb(sp.redisInBytes)} in / ${kb(sp.redisOutBytes)} out.`,
+    `- State polls every ${n(p.intervalSeconds)} s (STATE_INTERVAL=${n(p.configuredSeconds)}): a steady poll ${n(sp.calls)} calls in ${s(sp.seconds)}, ${n(sp.seriesKeys)} series keys written (${kb(sp.seriesBytes)}), Redis ${kb(sp.redisInBytes)} in / ${kb(sp.redisOutBytes)} out.`,
     `- Per simulated hour: ${p.hours.map((h, i) => `hour ${i + 1}: ${n(h.calls)} calls, ${n(h.insightsCalls)} insights, ${n(h.backfillPending)} ports still owed history, stalest 1h series ${h.stalestHourSeriesSeconds === null ? 'n/a' : s(h.stalestHourSeriesSeconds, 0)}`).join('; ')}.`,
     `- Stalest series in Redis at the end: 1h ${p.stalestSeries['1h'] === null ? 'n/a' : s(p.stalestSeries['1h'], 0)}, 6h ${p.stalestSeries['6h'] === null ? 'n/a' : s(p.stalestSeries['6h'], 0)}; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh.`,
   ];

@@ -274,6 +274,8 @@ export interface CollectorStats {
     refresh_period_seconds: number;
     /** Series keys written by the last run (state poll or full cycle). */
     refreshed_last_cycle: number;
+    /** Ours, additive: bytes of those series (the JSON values written). */
+    refreshed_bytes_last_cycle?: number;
     /** Ours, additive: ports whose history has a gap that an insights call can fill (new ports too). */
     backfill_pending?: number;
     /** Ours, additive: insight calls made by the last full cycle's backfill. */

@@ -72,6 +72,7 @@ export class InsightsPhase implements Phase {
       oldest_age_seconds: s.oldestAgeSeconds === null ? null : Math.round(s.oldestAgeSeconds),
       refresh_period_seconds: this.budget.stateInterval,
       refreshed_last_cycle: this.keeper.lastWrite.keys,
+      refreshed_bytes_last_cycle: this.keeper.lastWrite.bytes,
       backfill_pending: s.backfillPending,
       backfill_calls_last_cycle: this.callsLastRun,
     };
