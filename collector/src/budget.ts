@@ -15,7 +15,7 @@
  * The polls leave at least REST_SHARE of the budget to the rest (insights backfill, config
  * fetches), and slow down while a burst of config fetches (a cold start) is in the trailing hour,
  * so no hour goes over the budget. The insights backfill adapts to the polls, never the reverse:
- * it gets B' minus the polls and full cycles.
+ * it gets B' minus the polls (at their steady pace, C = 0) and full cycles.
  */
 import type { BackfillInterval } from './series/resolutions.js';
 

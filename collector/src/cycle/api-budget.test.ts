@@ -71,6 +71,8 @@ describe('ApiBudget', () => {
     const b = rig();
     run(b, true, { session: 2, org_sites: 4, gateways: 5, ports: 28, vpn_peers: 40, configs: 2580 });
     expect(b.runFinished(true)).toBe(300);
+    // The backfill plans on the steady polls (every 100 s), not on the hour's slower ones.
+    expect(b.stats().insights_calls_per_hour).toBe(Math.floor(4000 * 0.98) - (73 * 36 + 4 * 12 + 1));
     clock += 3601_000;
     run(b, false, { gateways: 5, ports: 28, vpn_peers: 40 });
     expect(b.runFinished(true)).toBe(100);

@@ -36,7 +36,9 @@ export class ApiBudget {
   /** Measured calls of a state poll, and of a full cycle's other core phases (null: not yet). */
   private statePoll: number | null = null;
   private fullExtra: number | null = null;
+  /** The state interval now, and without the trailing hour's bursts (which the backfill plans on). */
   private interval: number;
+  private steadyInterval: number;
   /** This run's calls: state phases, other core phases and session checks, and the state phases that ran well. */
   private run = { state: 0, extra: 0, session: 0, stateOk: new Set<PhaseName>(), full: false };
   /** Session checks, config fetches and insights in the trailing hour. */
@@ -52,6 +54,7 @@ export class ApiBudget {
   ) {
     this.statePhases = new Set(settings.statePhases);
     this.interval = Math.min(settings.stateInterval, settings.workerInterval);
+    this.steadyInterval = this.interval;
     this.budget = this.compute();
   }
 
@@ -60,7 +63,9 @@ export class ApiBudget {
       tokenLimitPerHour: this.client.pool.totalLimit(),
       share: this.settings.share,
       statePollCalls: this.statePoll ?? 0,
-      stateInterval: this.interval,
+      // The backfill's share assumes the polls at their steady pace: a cold start's slower polls
+      // leave room in that hour only, which the trailing-hour limits already hand to the backfill.
+      stateInterval: this.steadyInterval,
       fullExtraCalls: this.fullExtra ?? 0,
       workerInterval: this.settings.workerInterval,
       overheadPerHour: this.client.pool.size,
@@ -74,15 +79,19 @@ export class ApiBudget {
 
   /** Recompute (token limits may have changed: /self/usage, a token dropped; calls aged out). */
   refresh(): Budget {
-    this.interval = chooseStateInterval({
+    const inputs = {
       callsPerHour: Math.floor(this.client.pool.totalLimit() * this.settings.share),
       statePollCalls: this.statePoll ?? 0,
       fullExtraCalls: this.fullExtra ?? 0,
       workerInterval: this.settings.workerInterval,
       overheadPerHour: this.client.pool.size,
-      otherLastHour: this.other.lastHour(this.now()) + this.foreign(),
       minSeconds: this.settings.stateInterval,
+    };
+    this.interval = chooseStateInterval({
+      ...inputs,
+      otherLastHour: this.other.lastHour(this.now()) + this.foreign(),
     });
+    this.steadyInterval = chooseStateInterval({ ...inputs, otherLastHour: 0 });
     this.budget = this.compute();
     return this.budget;
   }
