@@ -5,9 +5,10 @@
  * STATE_INTERVAL=60).
  *
  * Runs follow the schedule's cadence (a state poll every state interval as the budget allows it, a
- * full cycle every WORKER_INTERVAL, which is a poll too) while the collector's clock and the
- * simulator's clock both jump to the next run, so simulated hours take minutes. Every full cycle
- * runs (the INCREMENTAL_REFRESH skip is not used).
+ * full cycle every WORKER_INTERVAL, which is a poll too, each due from the start of the previous
+ * one) while the collector's clock and the simulator's clock both jump to the next run, so
+ * simulated hours take minutes; the time runs take counts. Every full cycle runs (the
+ * INCREMENTAL_REFRESH skip is not used).
  *
  * Figures: the first cycle and a steady-state full cycle (calls by operation, core calls and wall
  * time; target: core <= 30 calls and < 5 s), a steady state poll (calls, wall time, series keys
@@ -220,14 +221,19 @@ export async function runCollectorBenchmark(
         },
       };
     };
-    /** Both clocks to `seconds` after the start. */
+    /**
+     * Both clocks to `seconds` after the start, on the collector's clock: the time a run took counts,
+     * as it does for the schedule (the next run is due an interval after the last one started).
+     */
+    const start = now();
     let at = 0;
     const moveTo = (seconds: number) => {
-      const step = seconds - at;
-      if (step <= 0) return;
-      offset += step * 1000;
-      sim.advance(step);
-      at = seconds;
+      const stepMs = start + seconds * 1000 - now();
+      if (stepMs > 0) {
+        offset += stepMs;
+        sim.advance(stepMs / 1000);
+      }
+      at = (now() - start) / 1000;
     };
     const line = (name: string, f: CycleFigures) =>
       say(
