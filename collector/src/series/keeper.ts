@@ -132,9 +132,16 @@ export class SeriesKeeper {
         indexed ??= await this.reader.insightMembers();
         // A port with series in Redis but no freshness entry owes its history all the same.
         const stored = new Set<InsightResolution>(indexed.has(member) ? INSIGHT_RESOLUTIONS : []);
-        port = { ...o, sampler: new PortSampler(true), stored };
+        port = {
+          gatewayId: o.gatewayId,
+          siteId: o.siteId,
+          portId: o.portId,
+          sampler: new PortSampler(true),
+          stored,
+        };
         this.ports.set(member, port);
       }
+      port.siteId = o.siteId; // a gateway moved to another site is asked there
       const closed = port.sampler.observe(t, o.obs, this.stateInterval());
       for (const res of Object.keys(closed) as InsightResolution[])
         tasks.push({ port, res, buckets: closed });
