@@ -18,6 +18,7 @@ import { collectorSchema } from '#common/config/collector.js';
 import { schemaTable, type VarSpec } from '#common/config/core.js';
 import { exporterSchema } from '#common/config/exporter.js';
 import { simulatorSchema } from '#common/config/simulator.js';
+import { webhooksSchema } from '#common/config/webhooks.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENV_EXAMPLE = join(REPO, '.env.example');
@@ -47,6 +48,12 @@ export const COMPONENTS: Component[] = [
     services: ['exporter'],
     schema: exporterSchema,
     note: 'JSON API, /metrics and /health (npm run exporter; compose service exporter).',
+  },
+  {
+    title: 'Webhook receiver',
+    services: ['webhooks'],
+    schema: webhooksSchema,
+    note: 'Receives Mist webhooks and applies them to Redis at once; holds the webhook secret, never a token (npm run webhooks; compose service webhooks, webhooks profile).',
   },
   {
     title: 'Simulator',
@@ -98,6 +105,13 @@ export const COMPOSE_VARS: ComposeVar[] = [
   { name: 'PROMETHEUS_PORT', description: 'Host port of Prometheus.', default: '9090' },
   { name: 'ALERTMANAGER_PORT', description: 'Host port of Alertmanager.', default: '9093' },
   { name: 'PROMETHEUS_RETENTION', description: 'How long Prometheus keeps history.', default: '30d' },
+  {
+    name: 'WEBHOOK_BIND_ADDRESS',
+    description:
+      'Host address the webhook receiver is published on (webhooks profile); keep 127.0.0.1 behind a TLS reverse proxy.',
+    default: '127.0.0.1',
+  },
+  { name: 'WEBHOOK_HOST_PORT', description: 'Host port of the webhook receiver.', default: '5001' },
   {
     name: 'MIST_IMAGE',
     description: 'Image name of the collector/exporter/simulator build.',

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerEnvelope } from '#common/types.js';
-import { peerRowsFromStored, portRowsFromStored, statsRowsFromStored } from './carry-over.js';
+import {
+  CarryOver,
+  MAX_CARRY_CYCLES,
+  peerRowsFromStored,
+  portRowsFromStored,
+  statsRowsFromStored,
+} from './carry-over.js';
 import type { ConfigObject, DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
 import { enrichGateways, groupRowsByGateway } from './phases/ports.js';
 import { groupPeerPaths } from './transform.js';
@@ -135,5 +141,56 @@ describe('rows rebuilt from what Redis holds', () => {
     // A member that is not `{id}-{mac}` is ignored, not guessed at.
     const junk = new Map<string, PeerEnvelope>([['nonsense', [...envelopes.values()][0]]]);
     expect(peerRowsFromStored(junk)).toEqual([]);
+  });
+});
+
+describe('CarryOver: bounded stand-ins for unreadable records', () => {
+  type Row = { id: string; v: number };
+  const rows = (...xs: Array<[string, number]>): Row[] => xs.map(([id, v]) => ({ id, v }));
+  const ids = (r: { rows: Row[] }) => r.rows.map((x) => `${x.id}=${x.v}`).sort();
+
+  it('readable rows only: this listing as it is, nothing stood in', () => {
+    const c = new CarryOver<Row>((r) => r.id);
+    c.apply({ rows: rows(['a', 1], ['b', 1]), damaged: [], unreadable: 0 });
+    // b left the org: gone at once, though it was there before.
+    const r = c.apply({ rows: rows(['a', 2]), damaged: [], unreadable: 0 });
+    expect(ids(r)).toEqual(['a=2']);
+    expect(r.carried).toBe(0);
+  });
+
+  it('a damaged record: the previous row of that item, for MAX_CARRY_CYCLES cycles, then the repaired row', () => {
+    const c = new CarryOver<Row>((r) => r.id);
+    c.apply({ rows: rows(['a', 1], ['b', 1]), damaged: [], unreadable: 0 });
+    for (let i = 0; i < MAX_CARRY_CYCLES; i++) {
+      const r = c.apply({ rows: rows(['a', 2 + i]), damaged: rows(['b', 0]), unreadable: 0 });
+      expect(ids(r)).toEqual([`a=${2 + i}`, 'b=1']);
+      expect(r.carried).toBe(1);
+    }
+    // Not frozen for good: the record as far as it is readable.
+    const after = c.apply({ rows: rows(['a', 9]), damaged: rows(['b', 0]), unreadable: 0 });
+    expect(ids(after)).toEqual(['a=9', 'b=0']);
+    expect(after.carried).toBe(0);
+    expect(c.total).toBe(MAX_CARRY_CYCLES);
+    // A readable record again: the count starts over.
+    c.apply({ rows: rows(['a', 9], ['b', 5]), damaged: [], unreadable: 0 });
+    expect(c.apply({ rows: rows(['a', 9]), damaged: rows(['b', 0]), unreadable: 0 }).carried).toBe(1);
+  });
+
+  it('an unreadable record: items missing from the listing stand in, for MAX_CARRY_CYCLES cycles, then leave', () => {
+    const c = new CarryOver<Row>((r) => r.id);
+    c.apply({ rows: rows(['a', 1], ['b', 1]), damaged: [], unreadable: 0 });
+    for (let i = 0; i < MAX_CARRY_CYCLES; i++) {
+      const r = c.apply({ rows: rows(['a', 1]), damaged: [], unreadable: 1 });
+      expect(ids(r)).toEqual(['a=1', 'b=1']);
+    }
+    // Still an unreadable record every cycle, but b has been missing too long: pruned.
+    expect(ids(c.apply({ rows: rows(['a', 1]), damaged: [], unreadable: 1 }))).toEqual(['a=1']);
+    expect(ids(c.apply({ rows: rows(['a', 1]), damaged: [], unreadable: 1 }))).toEqual(['a=1']);
+  });
+
+  it('restored from Redis: the stored rows stand in during the first cycle', () => {
+    const c = new CarryOver<Row>((r) => r.id);
+    c.restore(rows(['a', 1], ['b', 1]));
+    expect(ids(c.apply({ rows: rows(['a', 2]), damaged: [], unreadable: 1 }))).toEqual(['a=2', 'b=1']);
   });
 });

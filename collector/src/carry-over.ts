@@ -1,7 +1,13 @@
 /**
- * Carry-over of unreadable records: when a listing skipped records that break the Mist schema, an
- * item of the previous cycle that is missing now is probably one of them, so its previous row
- * stands in for it (carryOverRows) rather than the item vanishing for a cycle.
+ * Carry-over of unreadable records, bounded. A record Mist sends that cannot be read (validate.ts)
+ * should not make its item vanish or go wrong for a cycle, nor freeze it for good:
+ * - a **damaged** record (its item known, a field of the wrong type) is replaced by the item's
+ *   previous row;
+ * - an **unreadable** record (no usable id) may be any item, so the previous rows of items missing
+ *   from this listing stand in;
+ * each for at most MAX_CARRY_CYCLES cycles in a row, after which a damaged record is used without
+ * its broken fields and a missing item is gone. Every row stood in is counted (`carried`). Unlisted
+ * free-text values are readable, so they never trigger any of this.
  * Right after a (re)start there is no previous cycle: the previous rows are rebuilt (pure) from what
  * Redis holds. The stored gateway is the device-stats row plus the contract's fields, its WAN ports
  * carry the port-search fields, and each peer envelope lists the paths of one gateway by local port.
@@ -10,16 +16,62 @@ import { parseVpnPeerMember } from '#common/keys.js';
 import type { Gateway, PeerEnvelope, WanPort } from '#common/types.js';
 import type { DeviceStatsRow, PeerPathRow, PortStatsRow } from './mist/payloads.js';
 
-/** This cycle's rows, plus the previous rows of items missing from them when records were skipped. */
-export function carryOverRows<T>(
-  current: T[],
-  previous: readonly T[],
-  incomplete: boolean,
-  id: (r: T) => string,
-): T[] {
-  if (!incomplete || previous.length === 0) return current;
-  const have = new Set(current.map(id));
-  return [...current, ...previous.filter((r) => !have.has(id(r)))];
+/** Cycles in a row an item's previous row may stand in for an unreadable record of it. */
+export const MAX_CARRY_CYCLES = 3;
+
+/** One listing, screened: readable rows, damaged rows (broken fields removed), unreadable count. */
+export interface ScreenedRows<T> {
+  rows: T[];
+  damaged: T[];
+  unreadable: number;
+}
+
+/** The previous cycle's rows of one listing, and how long each item has been stood in for. */
+export class CarryOver<T> {
+  private prev = new Map<string, T>();
+  private streak = new Map<string, number>();
+  /** Rows stood in since the process started. */
+  total = 0;
+
+  constructor(
+    private readonly id: (r: T) => string,
+    private readonly maxCycles = MAX_CARRY_CYCLES,
+  ) {}
+
+  /** Previous rows rebuilt from Redis at start. */
+  restore(rows: readonly T[]): void {
+    this.prev = new Map(rows.map((r) => [this.id(r), r]));
+    this.streak.clear();
+  }
+
+  /** This cycle's rows: readable ones, then damaged or missing items stood in for (bounded). */
+  apply(s: ScreenedRows<T>): { rows: T[]; carried: number } {
+    const out = new Map<string, T>();
+    const streak = new Map<string, number>();
+    for (const r of s.rows) out.set(this.id(r), r);
+    let carried = 0;
+    const standIn = (k: string): boolean => {
+      const p = this.prev.get(k);
+      const n = this.streak.get(k) ?? 0;
+      if (p === undefined || n >= this.maxCycles) {
+        if (n > 0) streak.set(k, n);
+        return false;
+      }
+      out.set(k, p);
+      streak.set(k, n + 1);
+      carried++;
+      return true;
+    };
+    for (const d of s.damaged) {
+      const k = this.id(d);
+      if (!out.has(k) && !standIn(k)) out.set(k, d);
+    }
+    if (s.unreadable > 0) for (const k of this.prev.keys()) if (!out.has(k)) standIn(k);
+    this.prev = out;
+    this.streak = streak;
+    this.total += carried;
+    return { rows: [...out.values()], carried };
+  }
 }
 
 /** Fields buildGateway adds to the device-stats row. */

@@ -20,7 +20,7 @@ import { CycleStatus } from './cycle/status.js';
 import type { CycleOutcome, PhaseName } from './cycle/types.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
 import { AbortedError, RateLimitedError } from './mist/errors.js';
-import { buildPhases, type Phases, STATE_PHASES } from './phases/build.js';
+import { buildPhases, configStats, type Phases, recordStats, STATE_PHASES } from './phases/build.js';
 import { RateLimitMirror } from './rate-limit.js';
 import { FatalError, Session } from './session.js';
 import { Store } from './store/store.js';
@@ -98,6 +98,8 @@ export class Collector {
         api: this.client.countersSnapshot(),
         tokens: this.client.pool.stats(),
         budget: this.budget.stats(),
+        records: recordStats(this.phases),
+        configs: configStats(this.phases),
         insights: this.phases.insights.stats(this.phases.ports.searchedAt),
         statePoll: {
           interval_seconds: this.budget.stateInterval,
@@ -164,6 +166,7 @@ export class Collector {
   async close(): Promise<void> {
     await this.rateLimits.settled();
     await this.client.close();
+    await this.store.close();
   }
 
   /** Age of the data in Redis (seconds since last_update) when gateways exist, else null. */

@@ -3,16 +3,16 @@ import {
   addressModeType,
   buildGateway,
   buildPorts,
-  expandPortConfig,
-  expandPortKey,
+  macOwners,
   matchConfig,
   matchIfStat,
-  mergePortConfig,
-  resolveConfig,
   splitCidr,
   toPrefixLength,
+  wanIfStats,
 } from './enrich.js';
 import type { ConfigObject, DeviceStatsRow, PortStatsRow } from './mist/payloads.js';
+import { groupRowsByGateway } from './phases/ports.js';
+import { expandPortConfig, expandPortKey, mergePortConfig, resolveConfig } from './port-config.js';
 
 const SITE = { id: 'site-1', name: 'Store 1', gatewaytemplate_id: 'tmpl-site' };
 const tmpl = (id: string, port_config: ConfigObject['port_config']): ConfigObject => ({ id, port_config });
@@ -217,8 +217,15 @@ describe('buildPorts', () => {
       },
     });
     const r = resolveConfig(s, { site: SITE, templates, profiles });
-    const ports = buildPorts(s, [row('ge-0/0/1', { up: false }), row('ge-0/0/0')], r);
+    const ports = buildPorts(
+      s,
+      [row('ge-0/0/1', { up: false, last_flapped: 1_700_000_000 }), row('ge-0/0/0')],
+      r,
+    );
     expect(ports.map((p) => p.name)).toEqual(['ge-0/0/0', 'ge-0/0/1']);
+    // When the down port went down comes from the search row; a row without it says nothing.
+    expect(ports[1].last_flapped).toBe(1_700_000_000);
+    expect(ports[0]).not.toHaveProperty('last_flapped');
     expect(ports[0]).toMatchObject({
       name: 'ge-0/0/0',
       port_id: 'ge-0/0/0',
@@ -289,10 +296,14 @@ describe('buildPorts', () => {
       ip: '192.0.2.9',
       netmask: '24',
       type: 'static',
-      template_type: 'static',
+      // The template says dhcp: a device-level static over it is an override.
+      template_type: 'dhcp',
+      override: 'yes',
       config_source: 'device',
     });
     expect(ports[1]).toMatchObject({ config_source: 'template' });
+    // A port only the device configures overrides nothing.
+    expect(ports[2]).toMatchObject({ template_type: 'dhcp', type: 'dhcp', override: 'no' });
   });
   it('configured WAN ports without stats are listed as down, disabled ones as not enabled', () => {
     const dev: ConfigObject = {
@@ -358,6 +369,95 @@ describe('buildPorts', () => {
       ['ge-0/0/3', 'hub-wan', true, 'profile'],
       ['ge-0/0/4', 'hub-wan', false, 'profile'],
     ]);
+  });
+});
+
+describe('override, as users saw it', () => {
+  const tpl = (id: string, type: string) =>
+    tmpl(id, { 'ge-0/0/0': { usage: 'wan', name: 'w', ip_config: { type } } });
+  const cfgs = {
+    templates: new Map([['tmpl-site', tpl('tmpl-site', 'dhcp')]]),
+    profiles: new Map([['prof-hub', tpl('prof-hub', 'static')]]),
+  };
+  const devStatic: ConfigObject = {
+    id: 'd',
+    port_config: { 'ge-0/0/0': { ip_config: { type: 'static', ip: '192.0.2.2' } } },
+  };
+  const runtime = (address_mode: string) =>
+    stats({ if_stat: { 'ge-0/0/0.0': { port_id: 'ge-0/0/0', port_usage: 'wan', address_mode } } });
+  const port = (
+    s: DeviceStatsRow,
+    dev?: ConfigObject,
+    inventory?: { mac: string; deviceprofile_id: string },
+  ) =>
+    buildPorts(
+      s,
+      [row('ge-0/0/0')],
+      resolveConfig(s, { site: SITE, deviceConfig: dev, inventory, ...cfgs }),
+    )[0];
+  const view = (p: ReturnType<typeof port>) => [p.type, p.template_type, p.override];
+
+  it("a device-level static over the template's dhcp is an override, whatever the runtime reports", () => {
+    expect(view(port(runtime('Static'), devStatic))).toEqual(['static', 'dhcp', 'yes']);
+    // No runtime mode (`Unknown`, ""): the device-level config's type, still an override.
+    expect(view(port(runtime('Unknown'), devStatic))).toEqual(['static', 'dhcp', 'yes']);
+    expect(view(port(runtime(''), devStatic))).toEqual(['static', 'dhcp', 'yes']);
+  });
+  it('"Unknown" without a device-level type: the template type, no override', () => {
+    expect(view(port(runtime('Unknown')))).toEqual(['dhcp', 'dhcp', 'no']);
+    expect(view(port(stats()))).toEqual(['dhcp', 'dhcp', 'no']);
+  });
+  it('a runtime mode unlike the template is an override', () => {
+    expect(view(port(runtime('Static')))).toEqual(['static', 'dhcp', 'yes']);
+  });
+  it('a hub compares with its device profile, not its site template', () => {
+    const inv = { mac: 'aabbcc000001', deviceprofile_id: 'prof-hub' };
+    expect(view(port(runtime('Static'), undefined, inv))).toEqual(['static', 'static', 'no']);
+  });
+});
+
+describe('HA clusters', () => {
+  it("node1's if2_stat entry of the same name never replaces node0's", () => {
+    const s = stats({
+      if_stat: {
+        'ge-0/0/0.0': {
+          port_id: 'ge-0/0/0',
+          port_usage: 'wan',
+          ips: ['100.64.0.9/24'],
+          address_mode: 'Dynamic',
+        },
+        'ge-1/0/0.0': {
+          port_id: 'ge-1/0/0',
+          port_usage: 'wan',
+          ips: ['100.64.0.10/24'],
+          address_mode: 'Dynamic',
+        },
+      },
+      if2_stat: {
+        'ge-0/0/0.0': { port_id: 'ge-0/0/0', port_usage: 'wan', ips: [], address_mode: 'Unknown', up: false },
+        'ge-1/0/5.0': { port_id: 'ge-1/0/5', port_usage: 'wan', ips: ['100.64.0.11/24'] },
+      },
+    });
+    const entries = new Map(wanIfStats(s));
+    expect(entries.get('ge-0/0/0.0')?.ips).toEqual(['100.64.0.9/24']);
+    expect(entries.get('ge-1/0/5.0')?.ips).toEqual(['100.64.0.11/24']);
+    const p = buildPorts(s, [row('ge-0/0/0')], resolveConfig(s, { site: SITE, templates, profiles }))[0];
+    expect([p.ip, p.type]).toEqual(['100.64.0.9', 'dhcp']);
+  });
+  it("rows carrying node1's MAC (module2_stat) belong to the pair, after node0's rows of the same name", () => {
+    const s = stats({ module2_stat: [{ mac: 'ec3873000001', vc_role: 'secondary' }] });
+    const node1 = (port_id: string, up: boolean) => row(port_id, { mac: 'ec3873000001', up });
+    const rows = [node1('ge-0/0/0', false), node1('ge-1/0/0', true), row('ge-0/0/0')];
+    const grouped = groupRowsByGateway(rows, [s]).get(s.mac) ?? [];
+    expect(grouped.map((r) => `${r.mac}/${r.port_id}`)).toEqual([
+      'aabbcc000001/ge-0/0/0',
+      'ec3873000001/ge-0/0/0',
+      'ec3873000001/ge-1/0/0',
+    ]);
+    const ports = buildPorts(s, grouped, resolveConfig(s, { site: SITE, templates, profiles }));
+    expect(ports.find((p) => p.port_id === 'ge-0/0/0')?.up).toBe(true);
+    expect(ports.find((p) => p.port_id === 'ge-1/0/0')?.up).toBe(true);
+    expect(macOwners([s]).get('ec3873000001')).toBe(s.mac);
   });
 });
 

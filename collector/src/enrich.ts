@@ -1,142 +1,43 @@
 /**
- * Pure enrichment (contract §2.3): device-stats row + WAN port-search rows + configs -> the gateway
- * object of `mist:gateways` with its WAN ports. No I/O here; every rule has a unit test beside it.
+ * Pure enrichment (docs/contract.md, "WAN port object"): device-stats row + WAN port-search rows +
+ * the resolved config (port-config.ts) -> the gateway object of `mist:gateways` with its WAN ports.
+ * No I/O here; every rule has a unit test beside it.
  *
- * Rules, and where we deliberately differ from the reference (contract §6.11):
- * - config base: a hub (inventory or stats row has `deviceprofile_id`) uses its device profile, a
- *   spoke the gateway template of its device config or else of its site; the device's own
- *   `port_config` is laid over the base, key by key;
- * - `port_config` keys may be ranges (`ge-0/0/1-5`) or comma lists; they are expanded first, and an
- *   exact key beats a range covering the same port;
+ * Rules, and where we deliberately differ from the reference:
  * - VLAN sub-interfaces: the runtime `if_stat` entry is matched on the logical interface
  *   (`ge-0/0/0.20`) or on port + VLAN, not "the last entry with this port_id";
+ * - HA clusters: node1's interfaces (`if2_stat`) never replace node0's entry of the same name;
  * - configured WAN ports that report no stats are listed, down;
- * - runtime `wan_name` is used when the config has none; `rx_bps`/`tx_bps` come from the port search.
+ * - runtime `wan_name` is used when the config has none; `rx_bps`/`tx_bps` come from the port search;
+ * - `template_type` is the base config's type for the port (a device-level `static` over a
+ *   template's `dhcp` is an override), not the merged config's.
  */
 import type { Gateway, WanPort } from '#common/types.js';
-import type {
-  ConfigObject,
-  DeviceStatsRow,
-  IfStat,
-  InventoryRow,
-  MistSite,
-  PortConfig,
-  PortConfigEntry,
-  PortStatsRow,
-} from './mist/payloads.js';
+import type { DeviceStatsRow, IfStat, PortConfig, PortConfigEntry, PortStatsRow } from './mist/payloads.js';
 import { isObject, num, str } from './mist/payloads.js';
+import type { ResolvedConfig } from './port-config.js';
 
-/** Largest range we expand (`ge-0/0/0-47` is 48); anything bigger is a typo, kept as a literal key. */
-const MAX_RANGE = 256;
+/** `port_usage` is free text ("such as LAN or WAN"): WAN in any case. */
+export function isWanUsage(v: unknown): boolean {
+  return typeof v === 'string' && v.trim().toLowerCase() === 'wan';
+}
 
 /**
- * Port names covered by one `port_config` key: `ge-0/0/1-3` -> ge-0/0/1..3, `ge-0/0/1,ge-0/0/4`
- * -> both, `ge-0/0/1-2.20` -> ge-0/0/1.20, ge-0/0/2.20. A plain name maps to itself.
+ * The gateway MAC each reporting MAC belongs to: a gateway's own, and for an HA cluster (one stats
+ * row) node1's, from `module2_stat[].mac` (or `node1_mac` where a row carries it).
  */
-export function expandPortKey(key: string): string[] {
-  const out: string[] = [];
-  for (const part of key.split(',')) {
-    const p = part.trim();
-    if (!p) continue;
-    const m = /^(.*[^\d])(\d+)-(\d+)(\.\d+)?$/.exec(p);
-    if (m) {
-      const [, prefix, a, b, unit = ''] = m;
-      const lo = Number(a);
-      const hi = Number(b);
-      // `ge-0` alone has no `/`, so `ge-0-5`-style words are not ranges unless the prefix ends in `/`.
-      if (prefix.endsWith('/') && lo <= hi && hi - lo < MAX_RANGE) {
-        for (let i = lo; i <= hi; i++) out.push(`${prefix}${i}${unit}`);
-        continue;
-      }
+export function macOwners(gateways: ReadonlyArray<Pick<DeviceStatsRow, 'mac'> & Record<string, unknown>>) {
+  const owner = new Map<string, string>();
+  for (const g of gateways) owner.set(g.mac, g.mac);
+  for (const g of gateways) {
+    const macs: unknown[] = [g.node1_mac, g.node0_mac];
+    for (const key of ['module_stat', 'module2_stat']) {
+      const list = g[key];
+      if (Array.isArray(list)) for (const m of list) if (isObject(m)) macs.push(m.mac);
     }
-    out.push(p);
+    for (const m of macs) if (typeof m === 'string' && m && !owner.has(m)) owner.set(m, g.mac);
   }
-  return out;
-}
-
-/** A port_config with every key expanded to single ports; exact keys win over ranges and lists. */
-export function expandPortConfig(pc: PortConfig | undefined | null): PortConfig {
-  const out: PortConfig = {};
-  if (!isObject(pc)) return out;
-  const entries = Object.entries(pc).filter(([, v]) => isObject(v));
-  const isExact = (k: string) => {
-    const names = expandPortKey(k);
-    return names.length === 1 && names[0] === k.trim();
-  };
-  for (const [k, v] of entries) if (!isExact(k)) for (const n of expandPortKey(k)) out[n] = v;
-  for (const [k, v] of entries) if (isExact(k)) out[k.trim()] = v;
-  return out;
-}
-
-/** Device keys shallow-overwrite base keys per port; new ports are added (contract §2.3 rule 3). */
-export function mergePortConfig(base: PortConfig, device: PortConfig): PortConfig {
-  const out: PortConfig = { ...base };
-  for (const [name, entry] of Object.entries(device)) out[name] = { ...(base[name] ?? {}), ...entry };
-  return out;
-}
-
-export type ConfigSource = 'profile' | 'template' | 'none';
-
-export interface ResolvedConfig {
-  /** Expanded, merged port_config (base + device overrides). */
-  portConfig: PortConfig;
-  /** Expanded base (template or profile) port_config alone. */
-  basePortConfig: PortConfig;
-  /** Ports whose entry the device config sets (device-level overrides). */
-  deviceOverrides: Set<string>;
-  source: ConfigSource;
-  /** Whether any config (base or device) was known; false means "minimal enrichment". */
-  known: boolean;
-}
-
-export interface ConfigInputs {
-  site?: MistSite;
-  inventory?: InventoryRow;
-  deviceConfig?: ConfigObject;
-  templates: ReadonlyMap<string, ConfigObject>;
-  profiles: ReadonlyMap<string, ConfigObject>;
-}
-
-/** The hub's device profile id, from inventory, else the stats row, else the device config. */
-export function deviceProfileId(
-  stats: DeviceStatsRow,
-  inv?: InventoryRow,
-  dev?: ConfigObject,
-): string | null {
-  for (const v of [inv?.deviceprofile_id, stats.deviceprofile_id, dev?.deviceprofile_id]) {
-    if (typeof v === 'string' && v) return v;
-  }
-  return null;
-}
-
-/** The spoke's gateway template id: the device config's, else the site's. */
-export function gatewayTemplateId(dev?: ConfigObject, site?: MistSite): string | null {
-  for (const v of [dev?.gatewaytemplate_id, site?.gatewaytemplate_id])
-    if (typeof v === 'string' && v) return v;
-  return null;
-}
-
-export function resolveConfig(stats: DeviceStatsRow, inputs: ConfigInputs): ResolvedConfig {
-  const profileId = deviceProfileId(stats, inputs.inventory, inputs.deviceConfig);
-  let base: ConfigObject | undefined;
-  let source: ConfigSource = 'none';
-  if (profileId) {
-    base = inputs.profiles.get(profileId);
-    if (base) source = 'profile';
-  } else {
-    const tid = gatewayTemplateId(inputs.deviceConfig, inputs.site);
-    base = tid ? inputs.templates.get(tid) : undefined;
-    if (base) source = 'template';
-  }
-  const basePortConfig = expandPortConfig(base?.port_config);
-  const devicePortConfig = expandPortConfig(inputs.deviceConfig?.port_config);
-  return {
-    portConfig: mergePortConfig(basePortConfig, devicePortConfig),
-    basePortConfig,
-    deviceOverrides: new Set(Object.keys(devicePortConfig)),
-    source,
-    known: base !== undefined || inputs.deviceConfig !== undefined,
-  };
+  return owner;
 }
 
 /** `255.255.255.0` -> "24", `/24` or `24` -> "24"; "" when not a valid mask. */
@@ -163,7 +64,7 @@ export function splitCidr(cidr: unknown): { ip: string; netmask: string } {
   return { ip: ip.trim(), netmask: toPrefixLength(mask) };
 }
 
-/** Mist `address_mode` -> our `type`. */
+/** Mist `address_mode` -> our `type`; null for no runtime mode (`Unknown`, `""`, anything else). */
 export function addressModeType(mode: unknown): string | null {
   if (typeof mode !== 'string') return null;
   const m = mode.trim().toLowerCase();
@@ -185,16 +86,19 @@ export function splitUnit(name: string): { physical: string; unit: string | null
   return m ? { physical: m[1], unit: m[2] } : { physical: name, unit: null };
 }
 
-/** WAN entries of `if_stat` (and of `if2_stat`, the second node of an HA pair), keyed by interface. */
+/**
+ * WAN entries of `if_stat`, then of `if2_stat` (node1 of an HA pair), keyed by interface. An
+ * `if2_stat` entry whose name `if_stat` already has is node1's view of node0's interface: left out.
+ */
 export function wanIfStats(stats: DeviceStatsRow): Array<[string, IfStat]> {
-  const out: Array<[string, IfStat]> = [];
+  const out = new Map<string, IfStat>();
   for (const src of [stats.if_stat, stats.if2_stat]) {
     if (!isObject(src)) continue;
     for (const [k, v] of Object.entries(src)) {
-      if (isObject(v) && (v as IfStat).port_usage === 'wan') out.push([k, v as IfStat]);
+      if (!out.has(k) && isObject(v) && isWanUsage((v as IfStat).port_usage)) out.set(k, v as IfStat);
     }
   }
-  return out;
+  return [...out];
 }
 
 /**
@@ -207,7 +111,8 @@ export function matchIfStat(
   wanName: string,
   entries: Array<[string, IfStat]>,
 ): IfStat | undefined {
-  const byKey = new Map(entries);
+  const byKey = new Map<string, IfStat>();
+  for (const [k, e] of entries) if (!byKey.has(k)) byKey.set(k, e);
   const exact = byKey.get(name);
   if (exact) return exact;
   const { physical, unit } = splitUnit(name);
@@ -272,29 +177,37 @@ const OWN_FIELDS = new Set([
   'mac',
   'rx_bps',
   'tx_bps',
+  'last_flapped',
   'config_source',
 ]);
+
+const ipConfigOf = (e: PortConfigEntry | undefined): Record<string, unknown> =>
+  isObject(e?.ip_config) ? e.ip_config : {};
 
 /** One enriched WAN port from its stats row (if any), config entry (if any) and runtime entry. */
 export function buildPort(
   name: string,
   row: PortStatsRow | undefined,
   cfg: PortConfigEntry | undefined,
-  resolved: Pick<ResolvedConfig, 'known' | 'source' | 'deviceOverrides'>,
+  resolved: Pick<ResolvedConfig, 'known' | 'source' | 'basePortConfig' | 'devicePortConfig'>,
   cfgKey: string | null,
   ifStats: Array<[string, IfStat]>,
 ): WanPort {
-  const ipc = isObject(cfg?.ip_config) ? cfg.ip_config : {};
+  const ipc = ipConfigOf(cfg);
   const vlanId = vlanString(cfg?.vlan_id);
   const cfgName = str(cfg?.name);
   const runtime = matchIfStat(name, vlanId, cfgName, ifStats);
   const rt = splitCidr(runtime?.ips?.[0]);
-  const templateType = str(ipc.type) || 'dhcp';
+  const baseEntry = cfgKey ? resolved.basePortConfig[cfgKey] : undefined;
+  const deviceEntry = cfgKey ? resolved.devicePortConfig[cfgKey] : undefined;
+  const deviceType = str(ipConfigOf(deviceEntry).type);
+  // The base's type for the port; a port only the device configures overrides nothing.
+  const templateType = str(ipConfigOf(baseEntry ?? deviceEntry ?? cfg).type) || 'dhcp';
   const runtimeType = addressModeType(runtime?.address_mode);
   let type: string;
   let override: WanPort['override'];
   if (resolved.known) {
-    type = runtimeType ?? templateType;
+    type = runtimeType ?? (deviceType || templateType);
     override = type !== templateType ? 'yes' : 'no';
   } else {
     // Minimal enrichment: no config known at all (contract §2.3).
@@ -323,9 +236,13 @@ export function buildPort(
     mac: str(row?.port_mac),
     rx_bps: num(row?.rx_bps),
     tx_bps: num(row?.tx_bps),
-    config_source: cfgKey && resolved.deviceOverrides.has(cfgKey) ? 'device' : cfg ? resolved.source : 'none',
+    config_source: deviceEntry ? 'device' : cfg ? resolved.source : 'none',
   };
   if (resolved.known) port.template_type = templateType;
+  // When a down circuit went down: what the status page shows as "since".
+  if (typeof row?.last_flapped === 'number' && Number.isFinite(row.last_flapped)) {
+    port.last_flapped = row.last_flapped;
+  }
   if (!port.wan_type && typeof cfg?.wan_type === 'string') port.wan_type = cfg.wan_type;
   if (runtime) {
     for (const [k, v] of Object.entries(runtime)) if (!OWN_FIELDS.has(k) && !(k in port)) port[k] = v;

@@ -23,7 +23,7 @@ describe('rateLimitState', () => {
   });
   it('all exhausted: limited until the first token comes back', () => {
     const pool = new TokenPool(['a', 'b'], 5000, () => t0);
-    pool.markExhausted(0, null);
+    pool.markExhausted(0, 600_000);
     pool.markExhausted(1, 60_000);
     expect(rateLimitState(pool, t0)).toMatchObject({
       is_limited: true,

@@ -1,7 +1,7 @@
 /**
  * `mist:metadata:rate_limit` mirrors the token pool (contract §1.6, with §6.13 fixed): written while
- * any token is exhausted, with the real reset time (Retry-After or the token's window), deleted as
- * soon as every token works again, never left to the reader to clean up.
+ * any token is exhausted, with the real reset time (Retry-After, the window /self/usage told, or the
+ * back-off), deleted as soon as every token works again, never left to the reader to clean up.
  */
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';

@@ -1,7 +1,7 @@
 /**
  * The collector's Mist session: getSelf with each token once per process (validates them; finds the
  * org when MIST_ORG_ID is unset, from the first privilege with scope "org"), and each token's real
- * usage and limit from /self/usage once an hour.
+ * usage, limit and window (`seconds` to its reset) from /self/usage once an hour.
  */
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
@@ -65,6 +65,8 @@ export class Session {
         pool.applyUsage(i, body);
       } catch (e) {
         if (e instanceof AbortedError) throw e;
+        // A token resting after a 429 is not asked: its reset is already known (or backed off).
+        if (e instanceof RateLimitedError) continue;
         this.log.warn(
           { token_label: `token${i + 1}`, error: errorMessage(e) },
           'could not read /self/usage; using MIST_RATE_LIMIT',

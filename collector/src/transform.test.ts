@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { vpnPeerMember } from '#common/keys.js';
+import type { Gateway, WanPort } from '#common/types.js';
+import { peerRowsFromStored } from './carry-over.js';
 import type { PeerPathRow } from './mist/payloads.js';
 import {
   bytesOf,
   groupPeerPaths,
+  mapPortName,
+  peerPortNames,
   readInsightBody,
   toEpochSeconds,
   toIntervalSeconds,
@@ -75,6 +80,59 @@ describe('peer paths', () => {
     const e = groupPeerPaths(rows, [G1]).get(`${G1.id}-${G1.mac}`)!;
     expect(e.total_peers).toBe(1);
     expect(e.peers_by_port['ge-0/0/0'][0].up).toBe(true);
+  });
+});
+
+describe('SSR paths and HA clusters', () => {
+  const port = (port_id: string, wan_name: string) => ({ port_id, wan_name }) as WanPort;
+  const spoke = {
+    ...G1,
+    ports: [port('ge-0/0/0', 'INET1'), port('cl-1/0/0', 'LTE'), port('ge-0/0/5', '')],
+    if_stat: { 'ge-0/0/5.0': { port_id: 'ge-0/0/5', port_usage: 'wan', wan_name: 'Backup' } },
+  } as unknown as Gateway;
+  const hub = { ...G2, ports: [port('ge-0/0/0', 'DC_Internet')] } as unknown as Gateway;
+  const names = peerPortNames([spoke, hub]);
+
+  it("an SSR path's interface name goes to the WAN port of that name: config name, runtime wan_name, any case", () => {
+    expect(mapPortName(names.get(G1.mac), 'INET1')).toBe('ge-0/0/0');
+    expect(mapPortName(names.get(G1.mac), 'Lte')).toBe('cl-1/0/0');
+    expect(mapPortName(names.get(G1.mac), 'Backup')).toBe('ge-0/0/5');
+    expect(mapPortName(names.get(G1.mac), 'ge-0/0/0')).toBe('ge-0/0/0');
+    // Nothing matches: kept as it is.
+    expect(mapPortName(names.get(G1.mac), 'Tunnel9')).toBe('Tunnel9');
+    expect(mapPortName(undefined, 'Lte')).toBe('Lte');
+  });
+
+  it('envelopes group SSR paths by port, keeping the names Mist gave as interface / peer_interface', () => {
+    const rows: PeerPathRow[] = [
+      { mac: G1.mac, port_id: 'Lte', peer_mac: G2.mac, peer_port_id: 'DC_Internet', type: 'svr', up: true },
+      { mac: G1.mac, port_id: 'Tunnel9', peer_mac: G2.mac, peer_port_id: 'x', type: 'svr' },
+      { mac: G2.mac, port_id: 'DC_Internet', peer_mac: G1.mac, peer_port_id: 'Lte', type: 'svr' },
+    ];
+    const env = groupPeerPaths(rows, [G1, G2], names);
+    const spokeEnv = env.get(vpnPeerMember(G1.id, G1.mac))!;
+    expect(Object.keys(spokeEnv.peers_by_port).sort()).toEqual(['Tunnel9', 'cl-1/0/0']);
+    expect(spokeEnv.peers_by_port['cl-1/0/0'][0]).toMatchObject({
+      peer_port_id: 'ge-0/0/0',
+      interface: 'Lte',
+      peer_interface: 'DC_Internet',
+    });
+    expect(spokeEnv.peers_by_port.Tunnel9[0]).not.toHaveProperty('interface');
+    const hubEnv = env.get(vpnPeerMember(G2.id, G2.mac))!;
+    expect(hubEnv.peers_by_port['ge-0/0/0'][0]).toMatchObject({ peer_port_id: 'cl-1/0/0', peer_mac: G1.mac });
+    // Rebuilt from Redis (carry-over), they group the same.
+    expect(groupPeerPaths(peerRowsFromStored(env), [G1, G2], names)).toEqual(env);
+  });
+
+  it("an HA cluster's node1 rows (its MAC in module2_stat) are the cluster's; so are paths to node1", () => {
+    const cluster = { ...G1, module2_stat: [{ mac: 'ec3873000001' }] };
+    const rows: PeerPathRow[] = [
+      { mac: 'ec3873000001', port_id: 'ge-1/0/0', peer_mac: G2.mac, peer_port_id: 'ge-0/0/0' },
+      { mac: G2.mac, port_id: 'ge-0/0/0', peer_mac: 'ec3873000001', peer_port_id: 'ge-1/0/0' },
+    ];
+    const env = groupPeerPaths(rows, [cluster, G2]);
+    expect(env.get(vpnPeerMember(G1.id, G1.mac))?.peers_by_port['ge-1/0/0']).toHaveLength(1);
+    expect(env.get(vpnPeerMember(G2.id, G2.mac))?.peers_by_port['ge-0/0/0'][0].peer_mac).toBe(G1.mac);
   });
 });
 

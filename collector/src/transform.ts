@@ -3,7 +3,8 @@
  * (contract §1.4) and insight series (§1.3). Enrichment of gateways lives in enrich.ts.
  */
 import { vpnPeerMember } from '#common/keys.js';
-import type { OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
+import type { Gateway, OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
+import { isWanUsage, macOwners } from './enrich.js';
 import type { InsightBody, MistOrg, PeerPathRow } from './mist/payloads.js';
 import { isObject, str } from './mist/payloads.js';
 
@@ -39,35 +40,110 @@ export function toPeerPath(row: PeerPathRow): PeerPath {
   };
   if (typeof row.peer_mac === 'string') path.peer_mac = row.peer_mac;
   if (typeof row.peer_site_id === 'string') path.peer_site_id = row.peer_site_id;
+  for (const k of ['interface', 'peer_interface'] as const) if (typeof row[k] === 'string') path[k] = row[k];
   return path;
 }
 
-/** Identity of a path: the same local port to the same peer port over the same VPN. */
+/** A gateway's names for its WAN ports: exact, and lower-cased as a fallback. */
+export interface PortNames {
+  exact: Map<string, string>;
+  folded: Map<string, string>;
+}
+
+/**
+ * What a peer path's `port_id` may call each WAN port of each gateway (by MAC): the port id itself,
+ * its WAN name (configured, else runtime) and the `wan_name` of its `if_stat` entries. On SSR a
+ * path's `port_id` is a network-interface name like `Lte` or `DC_Internet`, not the port.
+ */
+export function peerPortNames(gateways: readonly Gateway[]): Map<string, PortNames> {
+  const out = new Map<string, PortNames>();
+  for (const g of gateways) {
+    const names: PortNames = { exact: new Map(), folded: new Map() };
+    const add = (name: unknown, portId: string) => {
+      if (typeof name !== 'string' || !name.trim()) return;
+      if (!names.exact.has(name)) names.exact.set(name, portId);
+      const f = name.trim().toLowerCase();
+      if (!names.folded.has(f)) names.folded.set(f, portId);
+    };
+    const ports = g.ports ?? [];
+    for (const p of ports) add(p.port_id, p.port_id);
+    for (const p of ports) add(p.wan_name, p.port_id);
+    const ids = new Set(ports.map((p) => p.port_id));
+    for (const src of [g.if_stat, g.if2_stat]) {
+      if (!isObject(src)) continue;
+      for (const e of Object.values(src)) {
+        if (isObject(e) && isWanUsage(e.port_usage) && typeof e.port_id === 'string' && ids.has(e.port_id))
+          add(e.wan_name, e.port_id);
+      }
+    }
+    out.set(g.mac, names);
+  }
+  return out;
+}
+
+/** The WAN port a path's port id names on its gateway; the id as it is when nothing matches. */
+export function mapPortName(names: PortNames | undefined, id: string): string {
+  if (!names || !id) return id;
+  return names.exact.get(id) ?? names.folded.get(id.trim().toLowerCase()) ?? id;
+}
+
+/** Identity of a path: the same local port to the same peer port (`vpn_name` is in no spec version). */
 function pathKey(r: PeerPathRow): string {
-  return [
-    r.port_id,
-    r.peer_mac ?? r.peer_router_name ?? '',
-    r.peer_port_id ?? '',
-    r.vpn_name ?? '',
-    r.type ?? '',
-  ].join('\u0000');
+  return [r.port_id, r.peer_mac ?? r.peer_router_name ?? '', r.peer_port_id ?? '', r.type ?? ''].join(
+    '\u0000',
+  );
+}
+
+/**
+ * A row with its ends put on the org's gateways and ports: the MAC of an HA cluster's node1 becomes
+ * the cluster's, and a port id that names a WAN port another way (SSR) becomes that port's id, the
+ * name Mist gave kept as `interface`/`peer_interface` (ours).
+ */
+function placeRow(
+  r: PeerPathRow,
+  owner: ReadonlyMap<string, string>,
+  names: ReadonlyMap<string, PortNames>,
+): PeerPathRow {
+  const mac = owner.get(r.mac) ?? r.mac;
+  const peerMac = typeof r.peer_mac === 'string' ? (owner.get(r.peer_mac) ?? r.peer_mac) : undefined;
+  const portId = mapPortName(names.get(mac), r.port_id);
+  const peerPort =
+    typeof r.peer_port_id === 'string' && peerMac !== undefined
+      ? mapPortName(names.get(peerMac), r.peer_port_id)
+      : r.peer_port_id;
+  // Most rows are already on their gateway and port: no copy.
+  if (mac === r.mac && peerMac === r.peer_mac && portId === r.port_id && peerPort === r.peer_port_id)
+    return r;
+  const out: PeerPathRow = { ...r, mac, port_id: portId };
+  if (portId !== r.port_id) out.interface = r.port_id;
+  if (peerMac !== undefined) out.peer_mac = peerMac;
+  if (peerPort !== r.peer_port_id) {
+    out.peer_port_id = peerPort;
+    out.peer_interface = r.peer_port_id;
+  }
+  return out;
 }
 
 /**
  * Org-wide peer-path rows -> one envelope per gateway (key member `{id}-{mac}`), grouped by the
- * local `port_id`. Every gateway gets an envelope, `{total_peers: 0, peers_by_port: {}}` when it has
- * no paths; rows of MACs that are not gateways of the org are ignored. A path reported twice keeps
- * its newest row (`last_seen`).
+ * local port. Every gateway gets an envelope, `{total_peers: 0, peers_by_port: {}}` when it has no
+ * paths; rows of MACs that are not gateways of the org (or node1 of one) are ignored. `portNames`
+ * (peerPortNames of the enriched gateways) maps SSR interface names to ports. A path reported twice
+ * keeps its newest row (`last_seen`).
  */
 export function groupPeerPaths(
   rows: readonly PeerPathRow[],
-  gateways: ReadonlyArray<{ id: string; mac: string }>,
+  gateways: ReadonlyArray<{ id: string; mac: string } & Record<string, unknown>>,
+  portNames: ReadonlyMap<string, PortNames> = new Map(),
 ): Map<string, PeerEnvelope> {
+  const owner = macOwners(gateways);
   const byMac = new Map<string, Map<string, PeerPathRow>>();
   for (const g of gateways) byMac.set(g.mac, new Map());
-  for (const r of rows) {
-    const paths = byMac.get(r.mac);
+  for (const raw of rows) {
+    const mac = owner.get(raw.mac);
+    const paths = mac === undefined ? undefined : byMac.get(mac);
     if (!paths) continue;
+    const r = placeRow(raw, owner, portNames);
     const k = pathKey(r);
     const prev = paths.get(k);
     if (!prev || numOr0(r.last_seen) >= numOr0(prev.last_seen)) paths.set(k, r);

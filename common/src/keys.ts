@@ -34,6 +34,8 @@ export const keys = {
   rateLimit: () => 'mist:metadata:rate_limit',
 
   // --- our additions ---
+  /** JSON `{<site_id>: {vars, fetched_at, site_modified_time, config_time}}`: cached site variables (31 days). */
+  siteSettings: () => 'mist:site_settings',
   /** INCR after every write batch; readers reload only when it moves. */
   generation: () => 'mist:metadata:generation',
   /**
@@ -56,6 +58,16 @@ export const keys = {
   templatesIndex: () => 'mist:index:templates',
   profilesIndex: () => 'mist:index:profiles',
   deviceConfigsIndex: () => 'mist:index:device_configs',
+  /**
+   * HASH of what the stored up/down states were observed at (collector/src/store/observations.ts):
+   * `poll|gateways`, `poll|vpn_peers` -> epoch seconds at which the last poll of that group sent its
+   * first request; one field per port, path or gateway a webhook event set since -> JSON `{t, up}`.
+   */
+  observations: () => 'mist:metadata:observations',
+  /** Held (SET PX) by a poll while it writes an observed group; webhook writes wait for it. */
+  pollWriteLock: () => 'mist:metadata:poll_write_lock',
+  /** JSON counters of the webhook receivers (requests, events by outcome, detection delay). */
+  webhookStats: () => 'mist:metadata:webhook_stats',
 } as const;
 
 /** Fields of `keys.dataVersions()`: the groups of large values written together. */

@@ -33,3 +33,13 @@ export function staleAfterSeconds(staleThreshold: number, stateIntervalSeconds: 
 
 /** Metadata keys (`mist:metadata:*` except rate_limit) carry no TTL. */
 export const METADATA_TTL_SECONDS = null;
+
+/**
+ * How long a VPN peer path counts as present after its last report (`last_seen`), and the window
+ * the collector asks searchOrgPeerPathStats for (its default is a day, so a path that left hours ago
+ * still comes back with its last state). Mist reports path stats every few minutes, so 20 minutes
+ * spans several missed reports before a path is dropped; a departed path leaves within 20 minutes
+ * plus one poll, whether the state is polled every 60 s or every 300 s. The simulator's ground truth
+ * applies the same threshold.
+ */
+export const PEER_PATH_TTL_SECONDS = 20 * 60;

@@ -47,6 +47,8 @@ export interface WanPort {
   /** Last known rates from the port search (ours; the reference had none). */
   rx_bps?: number;
   tx_bps?: number;
+  /** Epoch seconds of the port's last up/down change, from the port search (ours; absent when unknown). */
+  last_flapped?: number;
   /** Ours: where the port's config came from; `device` = a device-level override of the base. */
   config_source?: 'device' | 'template' | 'profile' | 'none';
   /** if_stat pass-through fields such as address_mode, ips, servp_info, wan_type, port_usage. */
@@ -90,6 +92,12 @@ export interface PeerPath {
   /** Ours (additive): the peer's MAC and site, so alerts can group "all paths to a hub". */
   peer_mac?: string;
   peer_site_id?: string;
+  /**
+   * Ours (additive): the local and peer port as Mist named them when that name is not the port
+   * (an SSR network interface like `Lte`), the port keys and `peer_port_id` being the ports.
+   */
+  interface?: string;
+  peer_interface?: string;
   [k: string]: unknown;
 }
 
@@ -138,6 +146,7 @@ export type LoadingPhaseName =
   | 'vpn_peers'
   | 'insights'
   | 'configs'
+  | 'site_settings'
   | 'complete';
 
 /** `mist:metadata:loading_phase` (contract §1.6). */
@@ -176,7 +185,14 @@ export interface CacheStats {
 }
 
 /** Phases of one collector cycle, as reported in CollectorStats. */
-export type CollectorPhase = 'org_sites' | 'gateways' | 'ports' | 'configs' | 'vpn_peers' | 'insights';
+export type CollectorPhase =
+  | 'org_sites'
+  | 'gateways'
+  | 'ports'
+  | 'configs'
+  | 'site_settings'
+  | 'vpn_peers'
+  | 'insights';
 
 export interface PhaseStats {
   /** Outcome of the phase's last run. `skipped`: not run (SKIP_ENRICHMENT, nothing due). */
@@ -202,6 +218,14 @@ export interface TokenStats {
   limit: number;
   /** Epoch seconds until which the token is known exhausted (429), else null. */
   exhausted_until: number | null;
+}
+
+/** One config cache: items held of those the gateways need, and re-fetches since start. */
+export interface ConfigFill {
+  cached: number;
+  wanted: number;
+  /** Items fetched again (Mist said they changed, or their refresh came due). */
+  refetched_total: number;
 }
 
 /**
@@ -233,6 +257,8 @@ export interface CollectorStats {
     errors_total: Record<string, number>; // operationId -> failed calls (after retries)
     retries_total: number;
     bad_records_total: Record<string, number>; // operationId -> records skipped as invalid
+    /** operationId -> listings accepted a few rows short of the announced total (kept as incomplete). */
+    short_listings_total?: Record<string, number>;
   };
   tokens: TokenStats[];
   budget: {
@@ -264,10 +290,23 @@ export interface CollectorStats {
       calls: number;
     } | null;
   };
+  /** Records from Mist that stood in for unreadable ones (the item's previous row), since start. */
+  records?: {
+    carried_over_total: Record<string, number>; // operationId -> rows stood in
+  };
+  /** The config caches: how far their fill got, what was fetched again, what no variable fills. */
+  configs?: {
+    device_configs: ConfigFill;
+    site_settings: ConfigFill;
+    /** Variable references of the gateways' configs that no variable fills (last enrichment). */
+    unresolved_variables: number;
+  };
   insights: {
     ports_total: number;
     /** Ports whose series took the last state poll's samples and miss no history Mist could fill. */
     ports_fresh: number;
+    /** Ports with no 1-hour series yet (neither fresh nor in `oldest_age_seconds`). */
+    ports_missing: number;
     /** Age of the stalest port's 1-hour series (seconds since its newest bucket ended); null if none. */
     oldest_age_seconds: number | null;
     /** Seconds between two updates of a port's series: the state poll interval. */

@@ -26,6 +26,8 @@ import { registerMetricsRoute } from './routes/metrics.js';
 import { sendError, sendJson } from './routes/respond.js';
 import { SnapshotStore } from './store.js';
 import { VERSION } from './version.js';
+import { registerWebConfig, webServerOptions } from './web-auth.js';
+import { loadWebConfig, type WebConfig } from './web-config.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -44,6 +46,8 @@ export interface BuildAppOptions {
   now?: () => number;
   /** How long to wait for the first Redis connection before serving anyway. */
   connectWaitMs?: number;
+  /** TLS and basic auth; by default read from WEB_CONFIG_FILE (none when unset). */
+  web?: WebConfig | null;
 }
 
 const CLIENT_ERRORS: Record<number, string> = {
@@ -57,6 +61,8 @@ const CLIENT_ERRORS: Record<number, string> = {
 
 export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
   const { config } = opts;
+  const web =
+    opts.web !== undefined ? opts.web : config.webConfigFile ? loadWebConfig(config.webConfigFile) : null;
   const logger = opts.logger ?? createLogger('exporter', { level: config.logLevel });
   const ownRedis = !opts.redis;
   const redis = opts.redis ?? createRedisClient(config.redisUrl, logger);
@@ -75,6 +81,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
   runtimeRegistry();
 
   const app = Fastify({
+    ...webServerOptions(web),
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No per-request child logger: nothing logs per request (errors log their URL themselves), and a
@@ -96,6 +103,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
     },
   }).withTypeProvider<JsonSchemaToTsProvider>();
   app.decorate('store', store);
+  registerWebConfig(app, web, logger);
   const getRoutes: string[] = [];
   app.decorate('getRoutes', getRoutes);
   app.addHook('onRoute', (route) => {

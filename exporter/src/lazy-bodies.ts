@@ -4,7 +4,7 @@
  * `/api/insights/all` is ~20 MB), and the per-site gateway lists. Concurrent requests for a body
  * that is being read share one read.
  */
-import { type InsightResolution, insightMember, keys } from '#common/keys.js';
+import { DEFAULT_INSIGHT_RESOLUTION, type InsightResolution, insightMember, keys } from '#common/keys.js';
 import { type Body, ok, okRaw, rawObject } from './envelope.js';
 import { isObject, type Json } from './parse.js';
 import type { Snapshot } from './snapshot.js';
@@ -52,10 +52,29 @@ function parseInsight(raw: string | null): Json | null {
   }
 }
 
-/** The traffic answer (contract §2) for a stored series: `interval` 600 when the value has none. */
-export function trafficSeries(v: Json | null, resolution: InsightResolution): Json {
-  if (!v)
-    return { timestamps: [], rx_bps: [], tx_bps: [], rx_bytes: 0, tx_bytes: 0, resolution, interval: 0 };
+/**
+ * The traffic answer for a stored series: `interval` 600 when the value has none. `resolution` is the
+ * one asked for (the contract's meaning); `served_resolution` and `fallback` say what the series is:
+ * the default key holds the 7-day series, so a fallback for `1h` serves `7d`. No series: `null`.
+ */
+export function trafficSeries(
+  v: Json | null,
+  resolution: InsightResolution,
+  served: InsightResolution = resolution,
+): Json {
+  const servedAs = { served_resolution: v ? served : null, fallback: v !== null && served !== resolution };
+  if (!v) {
+    return {
+      timestamps: [],
+      rx_bps: [],
+      tx_bps: [],
+      rx_bytes: 0,
+      tx_bytes: 0,
+      resolution,
+      interval: 0,
+      ...servedAs,
+    };
+  }
   const n = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x : d);
   return {
     timestamps: v.timestamps,
@@ -65,6 +84,7 @@ export function trafficSeries(v: Json | null, resolution: InsightResolution): Js
     tx_bytes: n(v.tx_bytes, 0),
     resolution,
     interval: n(v.interval, 600),
+    ...servedAs,
   };
 }
 
@@ -115,7 +135,10 @@ export function trafficBody(
       keys.insights(gatewayId, portId, res),
       keys.insights(gatewayId, portId),
     ]);
-    return ok(trafficSeries(parseInsight(atRes) ?? parseInsight(dflt), res));
+    const exact = parseInsight(atRes);
+    return ok(
+      exact ? trafficSeries(exact, res) : trafficSeries(parseInsight(dflt), res, DEFAULT_INSIGHT_RESOLUTION),
+    );
   });
 }
 

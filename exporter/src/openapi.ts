@@ -3,6 +3,7 @@
  * query parameter schemas (route-input.ts) also validate; the response schemas document only (the
  * bodies are prepared bytes).
  */
+import { INSIGHT_RESOLUTIONS } from '#common/keys.js';
 import { GATEWAYS_QUERY, PORT_PARAMS, TRAFFIC_QUERY, VPN_PEER_PARAMS } from './route-input.js';
 
 type Schema = Record<string, unknown>;
@@ -31,6 +32,8 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such data (or unknown gateway)',
   503: 'Redis unreachable and no young-enough data held, or stored data unreadable',
 };
+
+const RESOLUTION: Schema = { type: 'string', enum: [...INSIGHT_RESOLUTIONS] };
 
 const port = open(
   'WAN port (contract §2.3): name, port_id, wan_name, description, enabled, ip, netmask, gateway, type, template_type, vlan_id, override, up, rx_bytes, tx_bytes, rx_pkts, tx_pkts, speed, mac, rx_bps, tx_bps, plus if_stat pass-through fields',
@@ -95,8 +98,9 @@ const api = (summary: string, description: string, data: Schema, codes: number[]
 export const ROUTE_SCHEMAS = {
   home: {
     tags: ['ui'],
-    summary: 'Home page',
-    description: 'A small HTML page linking to Grafana, the API and /metrics.',
+    summary: 'Status page',
+    description:
+      'HTML status page: gateways connected, circuits (enabled WAN ports) and VPN peer paths down, data age, collector state and API budget, links to the JSON API and /metrics (and Grafana when GRAFANA_URL is set). Figures carry data-metric attributes: gateways_total, gateways_connected, circuits_down, paths_down.',
     produces: ['text/html'],
   },
   health: {
@@ -195,15 +199,20 @@ export const ROUTE_SCHEMAS = {
   traffic: {
     ...api(
       'Traffic series of one WAN port at a resolution',
-      'Path: /api/gateway/{gateway_id}/port/{port_id}/traffic. duration 1h, 6h, 1d (24h), 7d (30d), default 7d; other well-formed durations map to 7d. Falls back to the default series; interval 600 when the series has none; empty arrays and interval 0 when there is no series.',
+      'Path: /api/gateway/{gateway_id}/port/{port_id}/traffic. duration 1h, 6h, 1d (24h), 7d (30d), default 7d; other well-formed durations map to 7d. resolution is the one asked for; without a series at that resolution the default (7-day) series is served, with served_resolution 7d and fallback true. interval 600 when the series has none; empty arrays, interval 0 and served_resolution null when there is no series.',
       obj({
         timestamps: { type: 'array', items: num() },
         rx_bps: { type: 'array', items: nullable(num()) },
         tx_bps: { type: 'array', items: nullable(num()) },
         rx_bytes: num(),
         tx_bytes: num(),
-        resolution: { type: 'string', enum: ['1h', '6h', '1d', '7d'] },
+        resolution: { ...RESOLUTION, description: 'The resolution asked for' },
         interval: num(),
+        served_resolution: nullable({
+          ...RESOLUTION,
+          description: 'Resolution of the series served; null without one',
+        }),
+        fallback: bool('true when the series served is not at the resolution asked for'),
       }),
       [400, 404],
     ),

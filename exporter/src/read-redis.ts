@@ -21,6 +21,7 @@ export const SCALAR_KEYS = {
   loadingPhase: keys.loadingPhase(),
   rateLimit: keys.rateLimit(),
   collectorStats: keys.collectorStats(),
+  webhookStats: keys.webhookStats(),
   insightsFreshness: keys.insightsFreshness(),
 } as const;
 export type ScalarName = keyof typeof SCALAR_KEYS;

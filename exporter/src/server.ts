@@ -11,6 +11,7 @@ import { errorMessage } from '#common/errors.js';
 import { createLogger } from '#common/log.js';
 import { buildApp } from './app.js';
 import { createRedisClient, redactUrl } from './redis-client.js';
+import { loadWebConfig } from './web-config.js';
 
 /** In-flight requests get this long to finish; then remaining connections are cut. */
 const DRAIN_MS = 5_000;
@@ -19,9 +20,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 await runMain('exporter', async () => {
   const config = loadExporterConfig();
+  const web = config.webConfigFile ? loadWebConfig(config.webConfigFile) : null;
   const logger = createLogger('exporter', { level: config.logLevel });
   const redis = createRedisClient(config.redisUrl, logger);
-  const app = await buildApp({ config, redis, logger });
+  const app = await buildApp({ config, redis, logger, web });
   app.store.start();
   try {
     await app.listen({ host: config.host, port: config.port });
@@ -34,8 +36,10 @@ await runMain('exporter', async () => {
     {
       config: { ...maskConfig(exporterSchema, config), redisUrl: redactUrl(config.redisUrl) },
       redis: redis.status,
+      tls: Boolean(web?.tls),
+      basicAuthUsers: web?.users?.size ?? 0,
     },
-    `exporter listening on http://${config.host}:${config.port}`,
+    `exporter listening on ${web?.tls ? 'https' : 'http'}://${config.host}:${config.port}`,
   );
 
   let stopping = false;

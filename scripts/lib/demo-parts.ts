@@ -15,19 +15,28 @@ import {
   startPrometheus,
 } from '../../test/helpers/prometheus.js';
 import { startRedis } from '../../test/helpers/redis.js';
-import { collectorProgress } from './demo-text.js';
+import { CollectorProgress } from './demo-text.js';
 import { findGrafana, type GrafanaHandle, startGrafana } from './grafana.js';
 import { type ChildHandle, ROOT, spawnComponent, spawnSimulator, tail, waitForHttp } from './proc.js';
 import { prometheusPage } from './prometheus-ui.js';
 import type { Stack } from './stack.js';
 
-/** Prometheus scrapes and evaluates this often in the demo (Grafana's datasource is told the same). */
-export const SCRAPE_INTERVAL = '10s';
+/**
+ * How often Prometheus scrapes and evaluates rules in the demo (Grafana's datasource is told the
+ * same): often enough that a flip the webhooks bring in within seconds shows within about 10 s; less
+ * often for XL, whose /metrics holds about half a million samples.
+ */
+export function scrapeInterval(size: string): string {
+  return size === 'XL' ? '15s' : '5s';
+}
 
 export interface Ctx {
   stack: Stack;
   say: (line: string) => void;
-  /** The node children (simulator, collector, exporter): one exiting on its own ends the demo. */
+  /**
+   * The node children (simulator, webhook receiver, collector, exporter): one exiting on its own ends
+   * the demo.
+   */
   children: ChildHandle[];
   /** Added to the environment of every node child. */
   childEnv: Record<string, string | undefined>;
@@ -48,14 +57,27 @@ export async function redisPart(ctx: Ctx, redisUrl: string | undefined): Promise
   return (await ctx.stack.track('redis', started, (r) => r.stop())).url;
 }
 
-/** The simulator, as the collector's Mist API; resolves with its URL and the collector's env. */
+/**
+ * The simulator, as the collector's Mist API, with its demo profile (a healthy org with a few known
+ * issues) unless SIM_PROFILE says otherwise, posting signed webhooks of its changes to `webhook`;
+ * resolves with its URL and the collector's env.
+ */
 export async function simulatorPart(
   ctx: Ctx,
   size: string,
+  webhook: { url: string; secret: string },
 ): Promise<{ url: string; env: Record<string, string | undefined> }> {
-  ctx.say(`[demo] starting the Mist API simulator (size ${size})...`);
+  const profile = process.env.SIM_PROFILE || 'demo';
+  ctx.say(`[demo] starting the Mist API simulator (size ${size}, profile ${profile})...`);
   const sim = await spawnSimulator(
-    { ...ctx.childEnv, SIM_SIZE: size, SIM_LOG_LEVEL: 'warn' },
+    {
+      ...ctx.childEnv,
+      SIM_SIZE: size,
+      SIM_PROFILE: profile,
+      SIM_LOG_LEVEL: 'warn',
+      SIM_WEBHOOK_URL: webhook.url,
+      SIM_WEBHOOK_SECRET: webhook.secret,
+    },
     (line, stream) => {
       if (stream === 'stderr' && /"level":(40|50|60)/.test(line)) ctx.say(`[simulator] ${line}`);
     },
@@ -72,11 +94,12 @@ export async function collectorPart(
   env: Record<string, string | undefined>,
   onLine: (line: string) => void,
 ): Promise<void> {
+  const progress = new CollectorProgress();
   const collector = spawnComponent('collector', {
     env: { ...ctx.childEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...env },
     onLine: (line) => {
       onLine(line);
-      const p = collectorProgress(line);
+      const p = progress.show(line);
       if (p) ctx.say(`[collector] ${p}`);
     },
   });
@@ -112,7 +135,11 @@ export interface Monitoring {
  * Prometheus with the generated alert rules, scraping the exporter, and Alertmanager with
  * alertmanager.yml; null when Prometheus is not installed.
  */
-export async function monitoringPart(ctx: Ctx, exporterAddress: string): Promise<Monitoring | null> {
+export async function monitoringPart(
+  ctx: Ctx,
+  exporterAddress: string,
+  interval: string,
+): Promise<Monitoring | null> {
   if (!installed(prometheusBinary)) return null;
   let am: { address: string; url: string } | null = null;
   if (installed(alertmanagerBinary)) {
@@ -131,8 +158,8 @@ export async function monitoringPart(ctx: Ctx, exporterAddress: string): Promise
       targets: [{ job: ALERT_CONFIG.exporterJob, target: exporterAddress }],
       ruleFiles,
       alertmanager: am?.address,
-      scrapeInterval: SCRAPE_INTERVAL,
-      evaluationInterval: SCRAPE_INTERVAL,
+      scrapeInterval: interval,
+      evaluationInterval: interval,
     }),
     (p) => p.stop(),
   );
@@ -147,6 +174,7 @@ export async function monitoringPart(ctx: Ctx, exporterAddress: string): Promise
 export async function grafanaPart(
   ctx: Ctx,
   prometheusUrl: string | null,
+  interval: string,
 ): Promise<GrafanaHandle | { notStarted: string }> {
   const install = findGrafana();
   if (!install) return { notStarted: 'not installed here' };
@@ -160,7 +188,7 @@ export async function grafanaPart(
       { ...install, home: install.home },
       ctx.stack,
       prometheusUrl,
-      SCRAPE_INTERVAL,
+      interval,
       (line) => {
         if (/level=(error|crit)|"level":"(error|crit)"/.test(line)) ctx.say(`[grafana] ${line}`);
       },

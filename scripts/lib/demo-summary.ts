@@ -9,15 +9,20 @@ export const PRESS_CTRL_C = 'Press Ctrl-C to stop';
 
 export interface DemoLinks {
   exporterUrl: string;
+  /** The webhook receiver's POST URL and who posts to it; else why none runs. */
+  webhooks: { url: string; note: string } | { notStarted: string };
   /** The Prometheus UI page to open (see prometheus-ui.ts); null when Prometheus is not installed. */
   prometheusPage: string | null;
   alertmanagerUrl: string | null;
   /** Grafana when started, else why not. */
   grafana: GrafanaHandle | { notStarted: string };
   simulatorUrl: string | null;
+  /** The simulator's known issues, as knownIssueLines prints them ([] for none). */
+  knownIssues: string[];
   /** A command that takes a circuit of the simulator down (tryItCommand). */
   tryIt: string | null;
-  workerIntervalSeconds: string;
+  /** What follows a flip and by when (timelineLines). */
+  timeline: string[];
 }
 
 const row = (label: string, text: string) => `${label.padEnd(18)}${text}`;
@@ -35,6 +40,10 @@ export function summaryLines(l: DemoLinks): string[] {
     row('JSON API', `${e}/api/status  (the gateways: on the "data is in" line below)`),
     row('OpenAPI', `${e}/openapi.json`),
     row('metrics', `${e}/metrics`),
+    row(
+      'webhook receiver',
+      'url' in l.webhooks ? `POST ${l.webhooks.url}  (${l.webhooks.note})` : l.webhooks.notStarted,
+    ),
   ];
   if (l.prometheusPage) {
     lines.push(row('Prometheus', `${l.prometheusPage}  (try the query mist_wan_port_up == 0)`));
@@ -63,10 +72,13 @@ export function summaryLines(l: DemoLinks): string[] {
     lines.push(
       row('Mist simulator', `${s}/__sim/org  (its ground truth; API calls so far: ${s}/__sim/stats)`),
     );
+    lines.push(...l.knownIssues);
     if (l.tryIt) {
       lines.push(
-        `Take a circuit down (the next cycle, within ${l.workerIntervalSeconds} s, shows it):`,
+        'Take a circuit down (the same with "up":true puts it back):',
         `  ${l.tryIt}`,
+        'The demo watches every flip and prints each step ([watch] lines, seconds after the flip). Expected:',
+        ...l.timeline.map((t) => `  ${t}`),
       );
     }
   }

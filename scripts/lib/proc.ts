@@ -20,6 +20,7 @@ export const ENTRY = {
   simulator: 'simulator/src/main.ts',
   collector: 'collector/src/main.ts',
   exporter: 'exporter/src/server.ts',
+  webhooks: 'collector/src/webhooks/main.ts',
 } as const;
 export type Component = keyof typeof ENTRY;
 

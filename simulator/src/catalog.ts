@@ -118,15 +118,69 @@ export function spokeTemplateConfig(slots: WanSlot[], k: number, lanKey: string)
   return pc;
 }
 
-/** Hub device profile port_config: k static WAN circuits plus LAN uplinks to the DC core. */
+/**
+ * Variables every site inherits (org level; getSiteSettingDerived shows them under the site's own).
+ * The HA template takes the MPLS VLAN and its second WAN port's name from here.
+ */
+export const ORG_VARS: Record<string, string> = {
+  DNS1: '8.8.8.8',
+  DNS2: '1.1.1.1',
+  MPLS_VLAN: '20',
+  MPLS_PREFIX: '/24',
+  HA_WAN2_PORT: 'ge-1/0/0',
+};
+
+/**
+ * The HA-cluster template: the spoke layout written with site variables, as templates shared by
+ * many sites are: a port key (`{{HA_WAN2_PORT}}`), the MPLS `vlan_id`, descriptions naming the site
+ * (`{{SITE_CODE}}`) and a circuit id only some devices define (`{{CIRCUIT_ID}}`, left unresolved on
+ * the others on purpose).
+ */
+export function haTemplateConfig(k: number): PortConfigMap {
+  const pc = spokeTemplateConfig(HA_SLOTS, k, 'ge-0/0/6,ge-1/0/6');
+  for (const s of HA_SLOTS.slice(0, k)) {
+    const e = pc[s.key];
+    if (s.kind === 'MPLS') e.vlan_id = '{{MPLS_VLAN}}';
+    if (s.name === 'INET1') e.description = '{{SITE_CODE}} INET1';
+    if (s.name === 'INET2') e.description = 'Circuit {{CIRCUIT_ID}}';
+    if (s.key === 'ge-1/0/0') {
+      delete pc[s.key];
+      pc['{{HA_WAN2_PORT}}'] = e;
+    }
+  }
+  return pc;
+}
+
+/** A hub's variables for its profile (device-level `vars`): its static WAN addresses. */
+export function hubVars(hubNo: number, k: number): Record<string, string> {
+  const vars: Record<string, string> = {};
+  HUB_SLOTS.slice(0, k).forEach((s, i) => {
+    if (s.kind === 'MPLS') {
+      vars.MPLS_IP = `172.31.${hubNo}.1`;
+      vars.MPLS_GW = `172.31.${hubNo}.254`;
+    } else {
+      vars[`${s.name}_IP`] = `45.${10 + i}.${hubNo}.2`;
+      vars[`${s.name}_GW`] = `45.${10 + i}.${hubNo}.1`;
+    }
+  });
+  return vars;
+}
+
+/**
+ * Hub device profile port_config: k static WAN circuits plus LAN uplinks to the DC core. Addresses
+ * are variables (the hub's device-level `vars`, hubVars), the MPLS prefix an inherited org variable,
+ * descriptions name the DC site (`{{SITE_CODE}}`, a site variable).
+ */
 export function hubProfileConfig(hubNo: number, k: number): PortConfigMap {
   const pc: PortConfigMap = {};
-  HUB_SLOTS.slice(0, k).forEach((s, i) => {
+  HUB_SLOTS.slice(0, k).forEach((s) => {
     const ip =
       s.kind === 'MPLS'
-        ? { ip: `172.31.${hubNo}.1`, netmask: '/24', gateway: `172.31.${hubNo}.254` }
-        : { ip: `45.${10 + i}.${hubNo}.2`, netmask: '/29', gateway: `45.${10 + i}.${hubNo}.1` };
+        ? { ip: '{{MPLS_IP}}', netmask: '{{MPLS_PREFIX}}', gateway: '{{MPLS_GW}}' }
+        : { ip: `{{${s.name}_IP}}`, netmask: '/29', gateway: `{{${s.name}_GW}}` };
     const e = wanEntry(s, ip);
+    // UPLINK_ID is a variable of some DC sites only: elsewhere it stays unresolved, on purpose.
+    e.description = s.kind === 'MPLS' ? '{{SITE_CODE}} MPLS {{UPLINK_ID}}' : `{{SITE_CODE}} ${s.name}`;
     e.vpn_paths = { [`${s.name}.OrgOverlay`]: { role: 'hub', bfd_profile: 'broadband' } };
     pc[s.key] = e;
   });

@@ -3,12 +3,15 @@
  * errors are `{"detail": "..."}` with 400 (bad input), 404 (unknown thing) or 405.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { changesAfter, recordPortChange } from './control-changes.js';
 import { mergeFaults, NO_FAULTS } from './faults.js';
 import { HttpError, readJson, SimInputError, sendJson } from './http.js';
+import { GATEWAY_STATUSES, type GatewayStatus } from './model.js';
 import {
   addGateway,
   gatewayByRef,
   patchConfig,
+  patchSiteVars,
   removeGateway,
   setGatewayStatus,
   setPathsUp,
@@ -38,14 +41,17 @@ const HELP = {
     'POST /__sim/reset[?rate_limits=1]',
     'GET /__sim/org',
     'GET /__sim/known-issues',
+    'GET /__sim/changes?after=<seq>',
     'POST /__sim/gateways/status {gateway_id|mac, status}',
     'POST /__sim/ports/state {gateway_id|mac, port_id, up}',
     'POST /__sim/peer-paths/state {mac, port_id?, peer_mac?, up}',
     'POST /__sim/config {kind: template|profile|device, id, port_config}',
+    'POST /__sim/site-vars {site_id, vars: {name: value|null}}',
     'POST /__sim/gateways {site_id?, hub?}',
     'DELETE /__sim/gateways/<id>',
     'GET|POST|DELETE /__sim/faults',
     'GET /__sim/time, POST /__sim/time {advance_seconds}',
+    'GET /__sim/webhooks, POST /__sim/webhooks {loss?, delay_ms?}',
   ],
 };
 
@@ -56,6 +62,8 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
   const route = `${method} ${path}`;
   try {
     const body = method === 'POST' ? asObject(await readJson(req)) : {};
+    // Changes made through the control API reach the webhook receiver, as Mist would push them.
+    const before = method === 'POST' ? s.webhooks?.before(s.org) : undefined;
     let out: unknown;
     switch (route) {
       case 'GET /__sim':
@@ -72,17 +80,20 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
         break;
       }
       case 'GET /__sim/org':
-        out = orgTruth(s.org);
+        out = orgTruth(s.org, now);
         break;
       case 'GET /__sim/known-issues':
         out = { profile: s.org.profile, issues: s.org.knownIssues };
         break;
+      case 'GET /__sim/changes':
+        out = changesAfter(s, url.searchParams.get('after'));
+        break;
       case 'POST /__sim/gateways/status': {
         const gw = gatewayByRef(s.org, body);
-        if (body.status !== 'connected' && body.status !== 'disconnected') {
-          throw new SimInputError('"status" must be "connected" or "disconnected"');
+        if (!GATEWAY_STATUSES.includes(body.status as GatewayStatus)) {
+          throw new SimInputError(`"status" must be one of ${GATEWAY_STATUSES.join(', ')}`);
         }
-        setGatewayStatus(gw, body.status, now);
+        setGatewayStatus(gw, body.status as GatewayStatus, now);
         out = { ok: true, id: gw.id, mac: gw.mac, status: gw.status };
         break;
       }
@@ -92,7 +103,9 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
           throw new SimInputError('"port_id" must be a string like "ge-0/0/0"');
         const port = findPort(gw, body.port_id);
         if (!port) throw new SimInputError(`gateway ${gw.mac} has no port ${body.port_id}`, 404);
+        const was = port.up;
         setPortUp(port, bool(body, 'up'), now);
+        if (port.up !== was) recordPortChange(s, gw, port, now);
         out = { ok: true, mac: gw.mac, port_id: port.port_id, up: port.up };
         break;
       }
@@ -132,6 +145,19 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
         out = { ok: true, ...patchConfig(s.org, kind, body.id, pc as Record<string, Body | null>, now) };
         break;
       }
+      case 'POST /__sim/site-vars': {
+        if (typeof body.site_id !== 'string') throw new SimInputError('"site_id" must be a string');
+        const vars = body.vars;
+        if (typeof vars !== 'object' || vars === null || Array.isArray(vars)) {
+          throw new SimInputError('"vars" must be an object {name: value | null}');
+        }
+        for (const [k, v] of Object.entries(vars)) {
+          if (v !== null && typeof v !== 'string')
+            throw new SimInputError(`vars["${k}"] must be a string or null`);
+        }
+        out = { ok: true, ...patchSiteVars(s.org, body.site_id, vars as Record<string, string | null>, now) };
+        break;
+      }
       case 'POST /__sim/gateways': {
         if (body.site_id !== undefined && typeof body.site_id !== 'string')
           throw new SimInputError('"site_id" must be a string');
@@ -161,6 +187,13 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       case 'GET /__sim/time':
         out = { now };
         break;
+      case 'GET /__sim/webhooks':
+      case 'POST /__sim/webhooks':
+        if (!s.webhooks)
+          throw new HttpError(404, 'webhooks are off: set SIM_WEBHOOK_URL and SIM_WEBHOOK_SECRET');
+        if (method === 'POST') s.webhooks.configure(body);
+        out = s.webhooks.stats();
+        break;
       case 'POST /__sim/time': {
         const adv = body.advance_seconds;
         if (typeof adv !== 'number' || !Number.isFinite(adv) || adv < 0) {
@@ -172,13 +205,14 @@ export async function handleControl(s: ServerState, req: IncomingMessage, res: S
       default: {
         const del = /^DELETE \/__sim\/gateways\/([^/]+)$/.exec(route);
         if (del) {
-          const gw = removeGateway(s.org, decodeURIComponent(del[1]));
+          const gw = removeGateway(s.org, decodeURIComponent(del[1]), now);
           out = { ok: true, id: gw.id, mac: gw.mac };
           break;
         }
         throw new HttpError(404, `no control endpoint ${route}; GET /__sim lists them`);
       }
     }
+    if (before) s.webhooks?.changed(s.org, before, now);
     sendJson(res, 200, out);
   } catch (e) {
     if (e instanceof SimInputError || e instanceof HttpError) {

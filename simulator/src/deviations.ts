@@ -51,14 +51,6 @@ export const DEVIATIONS: Deviation[] = [
     extraFields: ['rx_bps', 'tx_bps'],
   },
   {
-    id: 'peer-vpn-name-hop-count',
-    operations: ['searchOrgPeerPathStats', 'listOrgDevicesStats'],
-    what: '`vpn_name` (string) and `hop_count` (integer) on most peer paths, absent on ~5%',
-    harmless:
-      'in no spec version (2509 to 2606), but read, with defaults, by the application this project re-implements; absent on some paths so that a client must not require them',
-    extraFields: ['vpn_name', 'hop_count'],
-  },
-  {
     id: 'device-gatewaytemplate-id',
     operations: ['getSiteDevice', 'listSiteDevices'],
     what: '`gatewaytemplate_id` on the device config of HA clusters and ~5% of spokes',

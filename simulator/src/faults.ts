@@ -1,6 +1,7 @@
 /**
  * Fault injection for Mist routes (never for /__sim): latency, 5xx answers, timeouts (no answer),
- * truncated or malformed JSON, records that break the schema, 429 storms, broken pagination.
+ * truncated or malformed JSON, records that break the schema, 429 storms, broken pagination, search
+ * indexes that shrink while a client walks them.
  * Decisions come from a seeded PRNG, so a run with the same seed and calls is repeatable.
  */
 
@@ -26,9 +27,14 @@ export interface Faults {
   storm_429: boolean;
   /** Pages after this page number answer 500 (list `page`, or search pages reached via `next`). */
   break_pagination_after: number | null;
+  /**
+   * Search pages after the first answer as if this many rows not yet served had left the index since
+   * the walk began, while `total` still counts them (a walk then ends that many rows short per page).
+   */
+  search_shrink_rows: number;
   /** operationIds the faults apply to; null means all. */
   operations: string[] | null;
-  /** Retry-After seconds sent during a 429 storm (default: seconds to the end of the hour). */
+  /** Retry-After seconds sent during a 429 storm (default: none unless SIM_RETRY_AFTER, then the window end). */
   retry_after_s: number | null;
 }
 
@@ -42,6 +48,7 @@ export const NO_FAULTS: Faults = {
   invalid_record_rate: 0,
   storm_429: false,
   break_pagination_after: null,
+  search_shrink_rows: 0,
   operations: null,
   retry_after_s: null,
 };
@@ -66,6 +73,12 @@ export function mergeFaults(base: Faults, patch: unknown, knownOperations?: read
       case 'latency_jitter_ms':
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 600_000) {
           throw new SimInputError(`${k} must be a number of milliseconds between 0 and 600000`);
+        }
+        out[k] = v;
+        break;
+      case 'search_shrink_rows':
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 100_000) {
+          throw new SimInputError(`${k} must be a whole number of rows between 0 and 100000`);
         }
         out[k] = v;
         break;
@@ -121,13 +134,18 @@ export function anyFault(f: Faults): boolean {
     f.latency_jitter_ms > 0 ||
     RATES.some((r) => f[r] > 0) ||
     f.storm_429 ||
-    f.break_pagination_after !== null
+    f.break_pagination_after !== null ||
+    f.search_shrink_rows > 0
   );
 }
 
 const HUGE = 'x'.repeat(100_000);
 
-/** Make one record violate its schema: a missing id, a wrong type, an unknown enum value or a huge string. */
+/**
+ * Make one record unreadable: a missing id, a wrong type (a number where text belongs, text where a
+ * number or boolean does), or a huge string. Free-text fields keep free text: an unlisted value there
+ * is data, not breakage.
+ */
 export function corruptRecord(rec: Record<string, unknown>, rng: Rng): string {
   const has = (k: string) => Object.hasOwn(rec, k);
   switch (rng.int(0, 3)) {
@@ -148,11 +166,10 @@ export function corruptRecord(rec: Record<string, unknown>, rng: Rng): string {
       break;
     }
     case 2: {
-      const k = ['port_usage', 'type', 'status', 'up'].find(has);
+      const k = ['port_usage', 'status', 'type', 'up'].find(has);
       if (k) {
-        rec[k] =
-          k === 'up' ? 'maybe' : k === 'status' ? 'zombie' : k === 'port_usage' ? 'wan_backup' : 'quantum';
-        return `unknown enum ${k}`;
+        rec[k] = k === 'up' ? 'maybe' : 7;
+        return `wrong type ${k}`;
       }
       break;
     }

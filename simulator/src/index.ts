@@ -21,6 +21,7 @@ import { SimServer } from './server.js';
 import { type OrgShape, resolveShape, type SizeName } from './shapes.js';
 import type { ServerState } from './state.js';
 import { type OrgTruth, orgTruth } from './truth.js';
+import { type WebhookOptions, WebhookSender } from './webhooks.js';
 
 export type { CallStatsSnapshot } from './call-stats.js';
 export type { Faults } from './faults.js';
@@ -31,6 +32,7 @@ export { PROFILES } from './profiles.js';
 export type { OrgShape, SizeName } from './shapes.js';
 export { SIZES } from './shapes.js';
 export type { OrgTruth, TruthGateway, TruthPath, TruthPort } from './truth.js';
+export type { WebhookOptions, WebhookStats } from './webhooks.js';
 export { OPERATION_IDS };
 
 export interface SimulatorOptions {
@@ -45,7 +47,7 @@ export interface SimulatorOptions {
   foreignTokens?: string[];
   /** Default derived from the seed. */
   orgId?: string;
-  /** Calls per clock hour per token. Default 5000. */
+  /** Calls per hourly window per token (a window starts with the token's first call). Default 5000. */
   rateLimit?: number;
   /** Fixed latency added to every Mist call, ms. Default 0. */
   latencyMs?: number;
@@ -53,7 +55,7 @@ export interface SimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Send Retry-After on 429. Default true. */
+  /** Send Retry-After (seconds to the end of the token's window) on 429. Mist documents none: default false. */
   retryAfter?: boolean;
   faults?: Partial<Faults>;
   /** Start the simulated clock at this epoch (seconds) instead of now. */
@@ -63,6 +65,8 @@ export interface SimulatorOptions {
   /** Default 'silent' (programmatic use); the CLI logs to stderr. */
   logLevel?: LogLevel;
   logger?: Logger;
+  /** Post signed Mist webhooks here when a gateway, port or path changes (control API flips). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Simulator {
@@ -84,6 +88,12 @@ export interface Simulator {
   clearFaults(): void;
   /** Move the simulated clock forward; returns the new now (epoch seconds). */
   advance(seconds: number): number;
+  /** The webhook sender's settings and counts (null when off). */
+  webhooks(): ReturnType<WebhookSender['stats']> | null;
+  /** Change the webhook loss share or delay (as POST /__sim/webhooks). */
+  setWebhooks(o: { loss?: number; delay_ms?: number }): void;
+  /** Resolves when every webhook message so far has been posted and answered (or dropped). */
+  webhooksIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -122,10 +132,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     stats: new CallStats(),
     faults: mergeFaults(NO_FAULTS, opts.faults ?? {}, OPERATION_IDS),
     baseLatencyMs: opts.latencyMs ?? 0,
-    retryAfter: opts.retryAfter ?? true,
+    retryAfter: opts.retryAfter ?? false,
     tokens: tokenMap,
     rng: new Rng(hash32(`faults|${seed}`)),
     log,
+    webhooks: opts.webhooks
+      ? new WebhookSender(opts.webhooks, new Rng(hash32(`webhooks|${seed}`)), log)
+      : null,
   };
   const server = new SimServer(state);
   const host = opts.host ?? '127.0.0.1';
@@ -140,7 +153,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     },
     tokens: [...tokens],
     clock,
-    truth: () => orgTruth(state.org),
+    truth: () => orgTruth(state.org, clock.now()),
     knownIssues: () => structuredClone(state.org.knownIssues),
     stats: () => state.stats.snapshot(),
     resetStats: (o = {}) => {
@@ -156,6 +169,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       state.faults = { ...NO_FAULTS };
     },
     advance: (s) => clock.advance(s),
-    stop: () => server.close(),
+    webhooks: () => state.webhooks?.stats() ?? null,
+    setWebhooks: (o) => {
+      if (!state.webhooks) throw new Error('webhooks are off: start the simulator with webhooks options');
+      state.webhooks.configure(o);
+    },
+    webhooksIdle: async () => {
+      await state.webhooks?.idle();
+    },
+    stop: async () => {
+      await server.close();
+      await state.webhooks?.close();
+    },
   };
 }

@@ -26,6 +26,15 @@ await runMain('simulator', async () => {
     port: cfg.port,
     host: cfg.host,
     logger: log,
+    webhooks:
+      cfg.webhookUrl && cfg.webhookSecret
+        ? {
+            url: cfg.webhookUrl,
+            secret: cfg.webhookSecret,
+            loss: cfg.webhookLoss,
+            delayMs: cfg.webhookDelayMs,
+          }
+        : undefined,
     faults: {
       latency_jitter_ms: cfg.latencyJitterMs,
       error_rate: cfg.errorRate,

@@ -29,6 +29,8 @@ export interface SimSite {
   setting_id: string;
   /** The site's own variables (site setting `vars`). */
   vars: Record<string, string>;
+  /** When the site setting last changed (its own time: the site object's does not move with it). */
+  setting_modified_time: number;
   created_time: number;
   modified_time: number;
 }
@@ -58,6 +60,8 @@ export interface SimPort {
   description: string;
   wan_type: 'broadband' | 'dsl' | 'lte';
   cfgType: 'dhcp' | 'static' | 'pppoe';
+  /** The type the base config (template, or a hub's device profile) gives the port, else the device's. */
+  baseType: 'dhcp' | 'static' | 'pppoe';
   cfgIp: string;
   cfgNetmask: string;
   cfgGateway: string;
@@ -80,6 +84,10 @@ export interface SimPort {
   lte: { imsi: string; iccid: string; imei: string } | null;
 }
 
+/** Gateway states: Mist's `status` is free text; these are the ones the simulator plays. */
+export const GATEWAY_STATUSES = ['connected', 'disconnected', 'upgrading', 'restarting'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
+
 export interface SimGateway {
   index: number;
   id: string;
@@ -90,6 +98,8 @@ export interface SimGateway {
   serial: string;
   version: string;
   hub: boolean;
+  /** A Session Smart Router: its peer paths are `svr`, named by network interface (the WAN name). */
+  ssr: boolean;
   ha: boolean;
   node1_mac: string | null;
   /** Hubs: their device profile (also in inventory). */
@@ -98,11 +108,15 @@ export interface SimGateway {
   gatewaytemplate_id: string | null;
   /** Device-level port_config overrides. */
   port_config: PortConfigMap;
+  /** Device-level variables (over the site's). */
+  vars: Record<string, string>;
+  /** A spare port the port search lists though no config names it (`port_usage: ""`), or null. */
+  spare: { seq: number; port_id: string; port_mac: string } | null;
   created_time: number;
   /** Device config change time (bumped by /__sim/config kind=device). */
   modified_time: number;
   boot_time: number;
-  status: 'connected' | 'disconnected';
+  status: GatewayStatus;
   status_since: number;
   offline: Interval[];
   ports: SimPort[];
@@ -134,6 +148,19 @@ export interface SimPath {
   mtu: number;
 }
 
+/**
+ * The last row a local gateway reported of a path that no longer exists (its hub was removed, its
+ * port left the WAN): searches keep returning it while their window covers its `last_seen`.
+ */
+export interface SimDepartedRow {
+  /** The row's search sort key (the path's rows keep theirs). */
+  seq: number;
+  mac: string;
+  site_id: string | null;
+  last_seen: number;
+  row: Record<string, unknown>;
+}
+
 export interface SimOrg {
   id: string;
   name: string;
@@ -151,6 +178,8 @@ export interface SimOrg {
   profiles: SimConfigObject[];
   gateways: SimGateway[];
   paths: SimPath[];
+  /** Rows of departed paths, oldest first (kept a week, longer than any window a client asks). */
+  departedRows: SimDepartedRow[];
   siteById: Map<string, SimSite>;
   templateById: Map<string, SimConfigObject>;
   profileById: Map<string, SimConfigObject>;

@@ -6,8 +6,11 @@
 import {
   CITIES,
   HA_SLOTS,
+  haTemplateConfig,
   hubProfileConfig,
+  hubVars,
   ipv4,
+  ORG_VARS,
   SPOKE_SLOTS,
   type SpokeVariant,
   spokeTemplateConfig,
@@ -32,6 +35,10 @@ interface SiteLayout {
 
 export interface SpokeFlags {
   ha: boolean;
+  /** A Session Smart Router (when the org has an SSR hub to reach). */
+  ssr: boolean;
+  /** The port search also lists an unconfigured port (`port_usage: ""`). */
+  spare: boolean;
   tplOverride: boolean;
   disconnected: boolean;
   staticInet2: boolean;
@@ -81,12 +88,13 @@ export function buildOrg(opts: BuildOptions): SimOrg {
     knownIssues: [],
     created_time: created,
     modified_time: created + 86400,
-    vars: { DNS1: '8.8.8.8', DNS2: '1.1.1.1' },
+    vars: { ...ORG_VARS },
     sites: [],
     templates: [],
     profiles: [],
     gateways: [],
     paths: [],
+    departedRows: [],
     siteById: new Map(),
     templateById: new Map(),
     profileById: new Map(),
@@ -116,7 +124,7 @@ export function buildOrg(opts: BuildOptions): SimOrg {
     addConfigObject(org.templates, org.templateById, {
       id: haTemplateId(seed, k),
       name: `branch-ha-${k}wan`,
-      port_config: spokeTemplateConfig(HA_SLOTS, k, 'ge-0/0/6,ge-1/0/6'),
+      port_config: haTemplateConfig(k),
       created_time: created + 2000 + k * 10,
       modified_time: created + 6000 + k * 10,
     });
@@ -144,9 +152,11 @@ export function buildOrg(opts: BuildOptions): SimOrg {
         SITE_CODE: dc ? `DC${i + 1}` : `BR${pad(i + 1, 4)}`,
         LAN_PREFIX: `10.${(i >> 8) & 255}.${i & 255}.0/24`,
         ...(i % 7 === 3 ? { DNS1: '9.9.9.9' } : {}),
+        ...(dc && i % 2 === 0 ? { UPLINK_ID: `UPL-${pad(i + 1, 3)}` } : {}),
       },
       created_time: created + 10_000 + i * 60,
       modified_time: created + 20_000 + i * 60,
+      setting_modified_time: created + 20_000 + i * 60,
     };
     org.sites.push(site);
     org.siteById.set(site.id, site);
@@ -160,10 +170,11 @@ export function buildOrg(opts: BuildOptions): SimOrg {
   }
 
   // Spoke flags first, so that "at least one of each" can be guaranteed on small orgs.
+  const ssrHub = hasSsrHub(shape);
   const flags: SpokeFlags[] = [];
   for (let g = shape.hubs; g < shape.gateways; g++) {
     const r = new Rng(hash32(`spoke-flags|${seed}|${g}`));
-    flags.push({
+    const f = {
       ha: r.chance(shape.haShare),
       tplOverride: r.chance(0.05),
       disconnected: r.chance(shape.disconnectedShare),
@@ -171,7 +182,10 @@ export function buildOrg(opts: BuildOptions): SimOrg {
       disablePort: r.chance(0.02),
       descOverride: r.chance(0.1),
       portDown: r.chance(shape.portsDownShare),
-    });
+    };
+    // Drawn last, so the flags above stay those of the same seed without them.
+    const ssr = r.chance(0.08);
+    flags.push({ ...f, ssr: ssrHub && ssr, spare: r.chance(0.1) });
   }
   const ensure = (key: keyof SpokeFlags, share: number, at: number) => {
     if (share > 0 && flags.length > at && !flags.some((f) => f[key])) flags[at][key] = true;
@@ -183,7 +197,15 @@ export function buildOrg(opts: BuildOptions): SimOrg {
   ensure('disablePort', 0.02, 5);
   ensure('portDown', shape.portsDownShare, 6);
   ensure('descOverride', 0.1, 7);
-  for (const f of flags) if (f.ha) f.tplOverride = false;
+  ensure('spare', 0.1, 9);
+  for (const f of flags) {
+    if (f.ha) f.tplOverride = false;
+    if (f.ha) f.ssr = false;
+  }
+  if (ssrHub && !flags.some((f) => f.ssr)) {
+    const at = flags.findIndex((f, i) => i >= 8 && !f.ha);
+    if (at >= 0) flags[at].ssr = true;
+  }
 
   for (let g = 0; g < shape.gateways; g++) {
     const site = org.sites[g % org.sites.length];
@@ -198,6 +220,11 @@ export function buildOrg(opts: BuildOptions): SimOrg {
   }
   if (profile === 'demo') org.knownIssues = addDemoIssues(org, now);
   return org;
+}
+
+/** The last hub is a Session Smart Router when there are two or more: SSR spokes reach it over SVR. */
+export function hasSsrHub(shape: ResolvedShape): boolean {
+  return shape.hubs >= 2;
 }
 
 function addConfigObject(list: SimConfigObject[], map: Map<string, SimConfigObject>, o: SimConfigObject) {
@@ -222,11 +249,14 @@ function newGatewayBase(org: SimOrg, index: number, site: SimSite, r: Rng, now: 
     serial: `CW${pad(hash32(`serial|${org.seed}|${index}`) % 1e10, 10)}`,
     version: r.pick(VERSIONS),
     hub: false,
+    ssr: false,
     ha: false,
     node1_mac: null,
     deviceprofile_id: null,
     gatewaytemplate_id: null,
     port_config: {},
+    vars: {},
+    spare: null,
     created_time: created,
     modified_time: created + r.int(3600, 200 * DAY),
     boot_time: now - r.int(3600, 90 * DAY),
@@ -248,7 +278,9 @@ export function createHub(org: SimOrg, index: number, site: SimSite, now: number
   const hubNo = org.gateways.filter((g) => g.hub).length;
   const gw = newGatewayBase(org, index, site, r, now);
   gw.hub = true;
-  gw.model = 'SRX1500';
+  gw.ssr = hasSsrHub(org.shape) && index === org.shape.hubs - 1;
+  gw.model = gw.ssr ? 'SSR1300' : 'SRX1500';
+  gw.vars = hubVars(hubNo, org.shape.wanPorts[1]);
   gw.name = `hub-dc${hubNo + 1}`;
   gw.boot_time = now - r.int(30 * DAY, 200 * DAY);
   gw.status_since = gw.boot_time;
@@ -286,11 +318,15 @@ export function createSpoke(
   let slots: WanSlot[] = SPOKE_SLOTS[layout.variant];
   const siteNo = pad(site.seq + 1, 4);
   gw.name = `br${siteNo}-gw${Math.floor(index / org.sites.length) + 1}`;
+  if (f.spare)
+    gw.spare = { seq: org.nextPortSeq++, port_id: 'ge-0/0/4', port_mac: `5c5b36${macSuffix(org, index)}` };
   if (f.ha) {
     gw.ha = true;
     gw.name = `br${siteNo}-ha${Math.floor(index / org.sites.length) + 1}`;
     gw.node1_mac = `ec3873${macSuffix(org, index)}`;
     gw.gatewaytemplate_id = haTemplateId(org.seed, k);
+    // Half the clusters name their circuit; the others leave {{CIRCUIT_ID}} unresolved.
+    if (index % 2 === 0) gw.vars = { CIRCUIT_ID: `CKT-${hex(index, 6)}` };
     slots = HA_SLOTS;
   } else if (f.tplOverride) {
     const other: SpokeVariant = layout.variant === 'lte' ? 'mpls' : 'lte';
@@ -298,7 +334,9 @@ export function createSpoke(
     slots = SPOKE_SLOTS[other];
   }
   const used = slots.slice(0, k);
-  gw.model = gw.ha ? 'SRX300' : used.some((s) => s.kind === 'LTE') ? 'SRX320' : 'SRX300';
+  gw.ssr = f.ssr;
+  const lte = used.some((s) => s.kind === 'LTE');
+  gw.model = gw.ssr ? (lte ? 'SSR130' : 'SSR120') : gw.ha ? 'SRX300' : lte ? 'SRX320' : 'SRX300';
 
   // Device-level overrides: MPLS is always static per device, INET2 sometimes, a disabled circuit.
   const pc: PortConfigMap = {};
@@ -324,16 +362,21 @@ export function createSpoke(
   }
   const templateId = gw.gatewaytemplate_id ?? site.gatewaytemplate_id;
   if (templateId === null) {
-    // Standalone gateway: no template anywhere, the device carries its whole port_config.
+    // Standalone gateway: no template anywhere, the device carries its whole port_config (its
+    // first circuit described with the site's code, a site variable).
     const tpl = org.templateById.get(spokeTemplateId(org.seed, k, layout.variant));
     gw.port_config = mergePortConfig(tpl?.port_config ?? {}, pc);
+    const first = gw.port_config[used[0].key];
+    if (first && !f.descOverride) first.description = 'Standalone {{SITE_CODE}}';
   } else {
     gw.port_config = pc;
   }
 
   if (f.disconnected) {
     gw.status = 'disconnected';
-    gw.status_since = Math.max(gw.boot_time + 60, now - r.int(600, 3 * DAY));
+    // Hours ago, so its peer-path rows are well past the staleness threshold clients apply
+    // (PEER_PATH_TTL_SECONDS) and do not cross it while a test runs.
+    gw.status_since = Math.max(gw.boot_time + 60, now - r.int(2 * 3600, 3 * DAY));
     gw.offline.push([gw.status_since, null]);
   } else {
     gw.status_since = gw.boot_time;

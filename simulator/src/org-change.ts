@@ -3,7 +3,7 @@
  * peer paths, config patches that move ports, gateways added and removed.
  */
 import { SimInputError } from './http.js';
-import type { SimGateway, SimOrg, SimPort } from './model.js';
+import type { GatewayStatus, SimGateway, SimOrg, SimPort } from './model.js';
 import { createHub, createSpoke } from './org-build.js';
 import { addPath, connectSpoke, kindMatch, removePaths, wanPortsOf } from './org-paths.js';
 import { applyConfig, baseConfig } from './org-ports.js';
@@ -25,12 +25,14 @@ export function gatewayByRef(org: SimOrg, ref: { gateway_id?: unknown; mac?: unk
   throw new SimInputError('give "gateway_id" or "mac" (a string)');
 }
 
-export function setGatewayStatus(gw: SimGateway, status: 'connected' | 'disconnected', now: number): void {
+/** Any state but `connected` passes no traffic (an upgrading gateway is rebooting). */
+export function setGatewayStatus(gw: SimGateway, status: GatewayStatus, now: number): void {
   if (gw.status === status) return;
+  const wasUp = gw.status === 'connected';
   gw.status = status;
   gw.status_since = now;
-  if (status === 'disconnected') markDown(gw.offline, now);
-  else markUp(gw.offline, now);
+  if (wasUp && status !== 'connected') markDown(gw.offline, now);
+  else if (!wasUp && status === 'connected') markUp(gw.offline, now);
 }
 
 export function setPortUp(port: SimPort, up: boolean, now: number): void {
@@ -97,6 +99,28 @@ export function patchConfig(
   return { modified_time: modified, gateways: affected.length };
 }
 
+/**
+ * /__sim/site-vars: set (or, with null, remove) site variables. The site setting's `modified_time`
+ * moves; the site object's does not. Gateways of the site re-read their config.
+ */
+export function patchSiteVars(
+  org: SimOrg,
+  siteId: string,
+  patch: Record<string, string | null>,
+  now: number,
+): { setting_modified_time: number; gateways: number } {
+  const site = org.siteById.get(siteId);
+  if (!site) throw new SimInputError(`no site with id ${siteId}`, 404);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete site.vars[k];
+    else site.vars[k] = v;
+  }
+  site.setting_modified_time = bumpModified(site.setting_modified_time, now);
+  const affected = org.gateways.filter((g) => g.site_id === siteId);
+  for (const gw of affected) applyConfig(org, gw, now);
+  return { setting_modified_time: site.setting_modified_time, gateways: affected.length };
+}
+
 /** /__sim/gateways: a new connected gateway (spoke by default) with its ports and peer paths. */
 export function addGateway(org: SimOrg, req: { site_id?: string; hub?: boolean }, now: number): SimGateway {
   const index = org.nextGatewayIndex++;
@@ -106,7 +130,7 @@ export function addGateway(org: SimOrg, req: { site_id?: string; hub?: boolean }
     const hub = createHub(org, index, site, now);
     // Every spoke WAN port builds one path to the new hub's first matching WAN port.
     for (const spoke of org.gateways) {
-      if (spoke.hub) continue;
+      if (spoke.hub || spoke.ssr !== hub.ssr) continue;
       for (const sp of wanPortsOf(spoke)) {
         const hp = wanPortsOf(hub).find((p) => kindMatch(sp.kind, p.kind));
         const rank = (org.pathsByMac.get(spoke.mac) ?? []).filter(
@@ -130,6 +154,8 @@ export function addGateway(org: SimOrg, req: { site_id?: string; hub?: boolean }
       disablePort: false,
       descOverride: false,
       portDown: false,
+      ssr: false,
+      spare: false,
     },
     now,
   );
@@ -143,13 +169,14 @@ export function addGateway(org: SimOrg, req: { site_id?: string; hub?: boolean }
   return gw;
 }
 
-export function removeGateway(org: SimOrg, id: string): SimGateway {
+export function removeGateway(org: SimOrg, id: string, now: number): SimGateway {
   const gw = org.gatewayById.get(id) ?? org.gatewayByMac.get(id.toLowerCase());
   if (!gw) throw new SimInputError(`no gateway with id ${id}`, 404);
+  // Paths first: their last rows are taken while the gateway is still known.
+  removePaths(org, (p) => p.spoke.mac === gw.mac || p.hub.mac === gw.mac, now);
   org.gateways = org.gateways.filter((g) => g !== gw);
   org.gatewayById.delete(gw.id);
   org.gatewayByMac.delete(gw.mac);
-  removePaths(org, (p) => p.spoke.mac === gw.mac || p.hub.mac === gw.mac);
   org.pathsByMac.delete(gw.mac);
   return gw;
 }

@@ -1,6 +1,7 @@
 /** VPN peer paths: from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
 import type { SimGateway, SimOrg, SimPath, SimPort, WanKind } from './model.js';
 import { profileQuality } from './profiles.js';
+import { peerRow } from './render-stats.js';
 import { hash32, Rng } from './rng.js';
 
 const DAY = 86400;
@@ -41,7 +42,7 @@ export function addPath(
     mtu: sp.kind === 'LTE' ? 1360 : 1400,
   };
   Object.assign(path, profileQuality(org.profile, path));
-  if (!r.chance(0.05)) {
+  if (r.chance(s.vpnNameShare)) {
     path.vpn_name = `${hub.name.toUpperCase()}-${hp.wan_name || hp.port_id}`;
     path.hop_count = 1;
   }
@@ -53,9 +54,12 @@ export function addPath(
   }
 }
 
-/** Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
+/**
+ * Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs of its kind: SRX
+ * spokes build IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs.
+ */
 export function connectSpoke(org: SimOrg, gw: SimGateway, now: number) {
-  const hubs = org.gateways.filter((h) => h.hub);
+  const hubs = org.gateways.filter((h) => h.hub && h.ssr === gw.ssr);
   if (hubs.length === 0) return;
   wanPortsOf(gw).forEach((sp, j) => {
     const cands: Array<{ hub: SimGateway; port: SimPort; key: [number, number, number] }> = [];
@@ -76,10 +80,33 @@ export function connectSpoke(org: SimOrg, gw: SimGateway, now: number) {
   });
 }
 
-export function removePaths(org: SimOrg, drop: (p: SimPath) => boolean): number {
+/** Departed rows older than this are forgotten (no client asks a window that long of this search). */
+const DEPARTED_KEPT_SECONDS = 7 * DAY;
+
+/**
+ * Remove the paths `drop` selects. With `departedAt` (a change while the org runs, not while it is
+ * built), each end's last row is kept as a departed row: the search returns it while its window
+ * covers the row's `last_seen`, as Mist keeps a path's last state for the search's window.
+ */
+export function removePaths(org: SimOrg, drop: (p: SimPath) => boolean, departedAt?: number): number {
   const before = org.paths.length;
+  const gone = org.paths.filter(drop);
+  if (gone.length === 0) return 0;
+  if (departedAt !== undefined) {
+    for (const p of gone) {
+      for (const [local, side] of [
+        [p.spoke, 0],
+        [p.hub, 1],
+      ] as const) {
+        const row = peerRow(org, p, local, departedAt);
+        const seen = typeof row.last_seen === 'number' ? row.last_seen : Math.floor(departedAt);
+        const site = org.gatewayByMac.get(local.mac)?.site_id ?? null;
+        org.departedRows.push({ seq: p.seq * 2 + side, mac: local.mac, site_id: site, last_seen: seen, row });
+      }
+    }
+    org.departedRows = org.departedRows.filter((d) => d.last_seen >= departedAt - DEPARTED_KEPT_SECONDS);
+  }
   org.paths = org.paths.filter((p) => !drop(p));
-  if (org.paths.length === before) return 0;
   org.pathsByMac.clear();
   for (const p of org.paths) {
     for (const mac of [p.spoke.mac, p.hub.mac]) {

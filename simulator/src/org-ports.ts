@@ -5,7 +5,13 @@
 import { BROADBAND_ISPS, CITIES, ipv4, LTE_ISPS } from './catalog.js';
 import type { SimConfigObject, SimGateway, SimOrg, SimPort, WanKind } from './model.js';
 import { removePaths } from './org-paths.js';
-import { expandPortKey, type GatewayPortConfig, mergePortConfig, type PortConfigMap } from './port-config.js';
+import {
+  expandPortKey,
+  fillVariables,
+  type GatewayPortConfig,
+  mergePortConfig,
+  type PortConfigMap,
+} from './port-config.js';
 import { hash32, hex, Rng } from './rng.js';
 import { markDown, markUp } from './traffic.js';
 
@@ -15,9 +21,23 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-/** The port_config the gateway runs: profile (hubs) or template, with device overrides on top. */
-export function effectivePortConfig(org: SimOrg, gw: SimGateway): PortConfigMap {
-  return mergePortConfig(baseConfig(org, gw)?.port_config ?? {}, gw.port_config);
+/** The variables a gateway's configs are filled with: org's, then its site's, then its own. */
+export function gatewayVars(org: SimOrg, gw: SimGateway): Record<string, string> {
+  return { ...org.vars, ...(org.siteById.get(gw.site_id)?.vars ?? {}), ...gw.vars };
+}
+
+/**
+ * The port_config the gateway runs: profile (hubs) or template, with device overrides on top,
+ * variables filled; also its base and device parts, filled.
+ */
+export function effectivePortConfig(
+  org: SimOrg,
+  gw: SimGateway,
+): { merged: PortConfigMap; base: PortConfigMap; device: PortConfigMap } {
+  const vars = gatewayVars(org, gw);
+  const base = fillVariables(baseConfig(org, gw)?.port_config ?? {}, vars);
+  const device = fillVariables(gw.port_config, vars);
+  return { merged: mergePortConfig(base, device), base, device };
 }
 
 export function baseConfig(org: SimOrg, gw: SimGateway): SimConfigObject | undefined {
@@ -82,6 +102,7 @@ function makePort(
     description: '',
     wan_type: 'broadband',
     cfgType: 'dhcp',
+    baseType: 'dhcp',
     cfgIp: '',
     cfgNetmask: '',
     cfgGateway: '',
@@ -121,7 +142,7 @@ function makePort(
  * that stay. Peer paths of ports that vanished or stopped being WAN are removed.
  */
 export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = false): void {
-  const merged = effectivePortConfig(org, gw);
+  const { merged, base, device } = effectivePortConfig(org, gw);
   const old = new Map(gw.ports.map((p) => [p.port_id, p]));
   const oldWan = gw.ports.filter((p) => p.usage === 'wan').map((p) => p.port_id);
   const ports: SimPort[] = [];
@@ -143,10 +164,11 @@ export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = 
       port.usage = cfg.usage;
       port.kind = kind;
       port.wan_name = cfg.usage === 'wan' ? (cfg.name ?? '') : '';
-      port.description = cfg.description ?? '';
+      port.description = (cfg.description ?? '').trim();
       port.wan_type = cfg.wan_type ?? 'broadband';
       const ipc = cfg.ip_config ?? {};
       port.cfgType = ipc.type ?? 'dhcp';
+      port.baseType = (base[key] ?? device[key] ?? cfg).ip_config?.type ?? 'dhcp';
       port.cfgIp = typeof ipc.ip === 'string' ? ipc.ip : '';
       port.cfgNetmask = typeof ipc.netmask === 'string' ? ipc.netmask : '';
       port.cfgGateway = typeof ipc.gateway === 'string' ? ipc.gateway : '';
@@ -167,6 +189,7 @@ export function applyConfig(org: SimOrg, gw: SimGateway, now: number, initial = 
       (p) =>
         (p.spoke.mac === gw.mac && gone.has(p.spoke.port_id)) ||
         (p.hub.mac === gw.mac && gone.has(p.hub.port_id)),
+      initial ? undefined : now,
     );
   }
 }

@@ -19,13 +19,13 @@ const build = (size: 'S' | 'L' = 'S', seed = 1) => buildOrg({ shape: resolveShap
 
 describe('buildOrg', () => {
   it('is deterministic: same seed and size give the same org, another seed another one', () => {
-    expect(orgTruth(build('S', 7))).toEqual(orgTruth(build('S', 7)));
-    expect(orgTruth(build('S', 8)).gateways.map((g) => g.mac)).not.toEqual(
-      orgTruth(build('S', 7)).gateways.map((g) => g.mac),
+    expect(orgTruth(build('S', 7), NOW)).toEqual(orgTruth(build('S', 7), NOW));
+    expect(orgTruth(build('S', 8), NOW).gateways.map((g) => g.mac)).not.toEqual(
+      orgTruth(build('S', 7), NOW).gateways.map((g) => g.mac),
     );
   });
 
-  it('builds S as specified: 10 sites, 20 gateways, 2 hubs, 2-3 WAN ports, ~4 paths per spoke WAN port', () => {
+  it('builds S as specified: 10 sites, 20 gateways, 2 hubs (one SSR), 2-3 WAN ports, up to 4 paths per spoke WAN port', () => {
     const org = build('S');
     expect(org.sites).toHaveLength(10);
     expect(org.gateways).toHaveLength(20);
@@ -40,9 +40,43 @@ describe('buildOrg', () => {
     const spokePorts = org.gateways
       .filter((g) => !g.hub)
       .flatMap((g) => g.ports.filter((p) => p.usage === 'wan' && !p.disabled));
+    // One hub of each kind: a spoke port reaches the matching WAN ports of its kind's hub.
     const perPort = org.paths.length / spokePorts.length;
-    expect(perPort).toBeGreaterThan(3);
+    expect(perPort).toBeGreaterThan(1.5);
     expect(perPort).toBeLessThanOrEqual(4);
+  });
+
+  it('writes site variables into the HA template, hub profiles and standalone configs; ports run them filled', () => {
+    const org = build('S', 7);
+    const ha = org.templates.find((t) => t.name.startsWith('branch-ha'))!;
+    expect(Object.keys(ha.port_config)).toContain('{{HA_WAN2_PORT}}');
+    for (const p of org.profiles)
+      expect(JSON.stringify(p.port_config)).toMatch(/\{\{(SITE_CODE|MPLS_IP)\}\}/);
+    const t = orgTruth(org, NOW);
+    expect(JSON.stringify(t.gateways)).not.toContain('{{');
+    for (const g of t.gateways.filter((x) => x.hub)) {
+      for (const p of g.ports.filter((x) => x.usage === 'wan')) {
+        expect(p.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+        expect(p.type).toBe('static');
+      }
+    }
+    // A name only some sites or devices define is an empty value elsewhere (here: one DC's uplink id).
+    const mpls = t.gateways
+      .filter((g) => g.hub)
+      .map((g) => g.ports.find((p) => p.vlan_id === '' && /MPLS/.test(p.description))!);
+    expect(mpls.map((p) => p.description).sort()).toEqual(['DC1 MPLS UPL-001', 'DC2 MPLS']);
+  });
+
+  it('has SSR gateways: svr paths to the SSR hub only, SRX ones ipsec', () => {
+    const org = build('S', 7);
+    const t = orgTruth(org, NOW);
+    const ssr = new Set(t.gateways.filter((g) => g.ssr).map((g) => g.mac));
+    expect(t.gateways.filter((g) => g.ssr && g.hub)).toHaveLength(1);
+    expect(t.gateways.filter((g) => g.ssr && !g.hub).length).toBeGreaterThan(0);
+    for (const p of t.peer_paths) {
+      expect(ssr.has(p.mac)).toBe(ssr.has(p.peer_mac));
+      expect(p.type).toBe(ssr.has(p.mac) ? 'svr' : 'ipsec');
+    }
   });
 
   it('builds L with the row counts others rely on', () => {
@@ -60,7 +94,7 @@ describe('buildOrg', () => {
 
   it('has the realistic variety tests need, even at size S', () => {
     const org = build('S');
-    const t = orgTruth(org);
+    const t = orgTruth(org, NOW);
     const ports = t.gateways.flatMap((g) => g.ports);
     expect(t.gateways.some((g) => g.ha)).toBe(true);
     expect(t.gateways.some((g) => g.status === 'disconnected')).toBe(true);
@@ -163,7 +197,7 @@ describe('state changes', () => {
     expect(had).toBeGreaterThan(0);
     patchConfig(org, 'device', gw.id, { 'ge-0/0/0': { usage: 'lan' } }, NOW + 1);
     expect(org.paths.filter((p) => p.spoke.mac === gw.mac && p.spoke.port_id === 'ge-0/0/0')).toHaveLength(0);
-    expect(effectivePortConfig(org, gw)['ge-0/0/0'].usage).toBe('lan');
+    expect(effectivePortConfig(org, gw).merged['ge-0/0/0'].usage).toBe('lan');
     expect(gw.modified_time).toBeGreaterThanOrEqual(NOW + 1);
   });
 
@@ -175,8 +209,13 @@ describe('state changes', () => {
     const hub = addGateway(org, { hub: true }, NOW);
     expect(hub.deviceprofile_id).not.toBeNull();
     expect(org.pathsByMac.get(hub.mac)?.length).toBeGreaterThan(10);
-    removeGateway(org, spoke.id);
+    const paths = org.pathsByMac.get(spoke.mac)?.length ?? 0;
+    removeGateway(org, spoke.id, NOW + 60);
     expect(org.gatewayById.has(spoke.id)).toBe(false);
     expect(org.paths.some((p) => p.spoke.mac === spoke.mac)).toBe(false);
+    // Each end's last row stays as a departed row, reported until the removal.
+    const departed = org.departedRows.filter((d) => d.mac === spoke.mac || d.row.peer_mac === spoke.mac);
+    expect(departed).toHaveLength(2 * paths);
+    expect(departed.every((d) => d.last_seen === Math.floor(NOW + 60))).toBe(true);
   });
 });

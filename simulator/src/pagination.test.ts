@@ -34,21 +34,34 @@ describe('listPage', () => {
 });
 
 describe('searchPage', () => {
-  it('follows next through every row exactly once and omits next on the last page', () => {
+  const walk = (qs: string, rowsNow: () => typeof rows, shrinkRows = 0) => {
     const seen: number[] = [];
-    let q = 'limit=100&mac=aa';
-    for (let i = 0; i < 10; i++) {
-      const env = searchPage(req(q), rows, (r) => r.seq, { start: 1, end: 2 });
+    const totals: number[] = [];
+    let q = qs;
+    for (let i = 0; i < 20; i++) {
+      const env = searchPage({ ...req(q), shrinkRows }, rowsNow(), (r) => r.seq, { start: 1, end: 2 });
       seen.push(...(env.results as number[]));
-      expect(env.total).toBe(250);
+      totals.push(env.total);
       if (!env.next) break;
       expect(env.next).toMatch(/^\/api\/v1\/x\/search\?/);
       const next = new URL(env.next, 'http://h');
-      expect(next.searchParams.get('mac')).toBe('aa');
       expect(next.searchParams.get('start')).toBe('1');
       q = next.search.slice(1);
     }
-    expect(seen).toEqual(rows.map((r) => r.seq));
+    return { seen, totals };
+  };
+
+  it('follows next through every row; the row at each cursor comes again (a tie); no next on the last page', () => {
+    const { seen, totals } = walk('limit=100&mac=aa', () => rows);
+    expect([...new Set(seen)]).toEqual(rows.map((r) => r.seq));
+    // 250 rows, 100 a page, one repeated per page boundary: 3 pages, 2 duplicates.
+    expect(seen).toHaveLength(252);
+    expect(totals).toEqual([250, 250, 250]);
+    const next = new URL(
+      searchPage(req('limit=100&mac=aa'), rows, (r) => r, { start: 1, end: 2 }).next!,
+      'http://h',
+    );
+    expect(next.searchParams.get('mac')).toBe('aa');
   });
 
   it('keeps later pages stable when rows before the cursor disappear', () => {
@@ -56,15 +69,23 @@ describe('searchPage', () => {
     const q = new URL(first.next!, 'http://h').search.slice(1);
     const fewer = rows.slice(5);
     const second = searchPage(req(q), fewer, (r) => r.seq, { start: 0, end: 0 });
-    expect(second.results[0]).toBe(rows[10].seq);
+    expect(second.results[0]).toBe(rows[9].seq);
+    expect(second.results[1]).toBe(rows[10].seq);
+  });
+
+  it('search_shrink_rows: later pages miss rows that left the index while total still counts them', () => {
+    const { seen, totals } = walk('limit=100', () => rows, 3);
+    expect(new Set(seen).size).toBe(250 - 2 * 3);
+    expect(totals.every((t) => t === 250)).toBe(true);
   });
 
   it('rejects a broken cursor and breaks pagination after page N', () => {
     expect(() => searchPage(req('search_after=oops'), rows, (r) => r, { start: 0, end: 0 })).toThrow(
       'search_after',
     );
+    const first = searchPage(req('limit=100', 1), rows, (r) => r, { start: 0, end: 0 });
     expect(() =>
-      searchPage(req(`limit=100&search_after=${encodeURIComponent('[300]')}`, 1), rows, (r) => r, {
+      searchPage(req(new URL(first.next!, 'http://h').search.slice(1), 1), rows, (r) => r, {
         start: 0,
         end: 0,
       }),

@@ -13,6 +13,8 @@ export interface PageRequest {
   query: URLSearchParams;
   /** Fault knob: pages after this number answer 500. */
   breakAfter: number | null;
+  /** Fault knob: rows not yet served that vanish from each later search page (`total` unchanged). */
+  shrinkRows?: number;
 }
 
 function intParam(q: URLSearchParams, name: string, min: number): number | null {
@@ -78,21 +80,24 @@ function parseCursor(raw: string | null): number | null {
   return v[0];
 }
 
-/** First index whose seq is greater than `after` (rows sorted by seq). */
-function indexAfter(rows: ReadonlyArray<{ seq: number }>, after: number): number {
+/** First index whose seq is at least `after` (rows sorted by seq). */
+function indexAtOrAfter(rows: ReadonlyArray<{ seq: number }>, after: number): number {
   let lo = 0;
   let hi = rows.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid].seq <= after) lo = mid + 1;
+    if (rows[mid].seq < after) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
- * One search page. The cursor is the sort key (a stable sequence number) of the last row sent, so
- * rows added or removed between pages neither repeat nor shift the following pages.
+ * One search page. The cursor is the sort key (a stable sequence number) of the last row sent, and
+ * the next page starts at that key, so the row at the cursor comes again, as rows tied with a cursor
+ * that has no tie-breaker do: a client must drop repeated rows by their identity. Rows added or
+ * removed between pages do not shift the following pages. The `search_shrink_rows` fault drops rows
+ * not yet served from each later page while `total` still counts them.
  */
 export function searchPage<T extends { seq: number }>(
   req: PageRequest,
@@ -102,9 +107,13 @@ export function searchPage<T extends { seq: number }>(
 ): SearchEnvelope {
   const limit = parseLimit(req.query);
   const after = parseCursor(req.query.get('search_after'));
-  const from = after === null ? 0 : indexAfter(rows, after);
-  checkBreak(req, Math.floor(from / limit) + 1);
-  const slice = rows.slice(from, from + limit);
+  const from = after === null ? 0 : indexAtOrAfter(rows, after);
+  // Each later page starts one row back (the repeated one): this is its page number.
+  checkBreak(req, after === null ? 1 : Math.floor(from / Math.max(1, limit - 1)) + 1);
+  const tie = limit > 1 && after !== null && rows[from]?.seq === after ? 1 : 0;
+  const vanished = after === null ? 0 : (req.shrinkRows ?? 0);
+  const rest = from + tie + vanished;
+  const slice = [...rows.slice(from, from + tie), ...rows.slice(rest, rest + limit - tie)];
   const env: SearchEnvelope = {
     start: window.start,
     end: window.end,
@@ -112,7 +121,7 @@ export function searchPage<T extends { seq: number }>(
     total: rows.length,
     results: slice.map(render),
   };
-  if (from + limit < rows.length && slice.length > 0) {
+  if (rest + limit - tie < rows.length && slice.length > 0) {
     const q = new URLSearchParams(req.query);
     q.delete('search_after');
     q.set('limit', String(limit));

@@ -107,3 +107,26 @@ export function prefixLength(netmask: string | undefined): number | null {
   }
   return bits;
 }
+
+const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+function fill(v: unknown, vars: Readonly<Record<string, string>>): unknown {
+  if (typeof v === 'string') return v.replace(VARIABLE, (_, name: string) => vars[name] ?? '');
+  if (Array.isArray(v)) return v.map((x) => fill(x, vars));
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, vars)]));
+  return v;
+}
+
+/**
+ * A port_config as the gateway runs it: `{{name}}` in keys and values replaced by the variable's
+ * value, "" when no variable has that name (a key that comes out empty is dropped).
+ */
+export function fillVariables(pc: PortConfigMap, vars: Readonly<Record<string, string>>): PortConfigMap {
+  const out: PortConfigMap = {};
+  for (const [k, v] of Object.entries(pc)) {
+    const key = fill(k, vars) as string;
+    if (key.trim()) out[key.trim()] = fill(v, vars) as GatewayPortConfig;
+  }
+  return out;
+}

@@ -88,6 +88,7 @@ export function deviceConfigRecord(org: SimOrg, gw: SimGateway): Rec {
   };
   if (gw.deviceprofile_id) r.deviceprofile_id = gw.deviceprofile_id;
   if (gw.gatewaytemplate_id) r.gatewaytemplate_id = gw.gatewaytemplate_id;
+  if (Object.keys(gw.vars).length > 0) r.vars = { ...gw.vars };
   return r;
 }
 
@@ -121,6 +122,6 @@ export function siteSettingRecord(org: SimOrg, s: SimSite, derived: boolean): Re
     for_site: true,
     vars: derived ? { ...org.vars, ...s.vars } : { ...s.vars },
     created_time: s.created_time,
-    modified_time: s.modified_time,
+    modified_time: s.setting_modified_time,
   };
 }

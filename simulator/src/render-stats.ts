@@ -2,9 +2,15 @@
  * Mist stats payloads rendered from the live state at a given time: device stats (with if_stat),
  * port-search rows, peer-path rows, device-search rows. Each record is a fresh object, so fault
  * injection may mutate it. Their schemas are in simulator/schemas/ (departures: deviations.ts).
+ *
+ * Where Mist leaves a choice open (docs/mist-api.md), the simulator takes the one that is harder on
+ * a client: an HA cluster's node1 reports its own interfaces and paths under its own MAC and repeats
+ * node0's interfaces, as seen from the standby, in `if2_stat`; SSR paths name the local and peer port
+ * by network interface (the WAN name); a port without a lease reports `address_mode: "Unknown"`;
+ * the stats row's `modified_time` is not the device config's.
  */
 import type { SimGateway, SimOrg, SimPath, SimPathEnd, SimPort } from './model.js';
-import { pathUp } from './org-state.js';
+import { findPort, pathUp } from './org-state.js';
 import { hash32 } from './rng.js';
 import {
   addressMode,
@@ -36,7 +42,8 @@ export function ifStat(gw: SimGateway, now: number): Record<string, Rec> {
       tx_pkts: c.tx_pkts,
       ips: addr ? [`${addr[0]}/${addr[1]}`] : [],
       nat_addresses: [],
-      address_mode: addressMode(p),
+      // No lease, no mode: Mist's examples say "Unknown".
+      address_mode: addr ? addressMode(p) : 'Unknown',
       network_name: p.network_name,
       vlan: p.vlan_id ?? 0,
     };
@@ -49,6 +56,82 @@ export function ifStat(gw: SimGateway, now: number): Record<string, Rec> {
     out[ifName(p)] = e;
   }
   return out;
+}
+
+/**
+ * `if2_stat` of an HA cluster: node1's own interfaces, and node0's WAN interfaces as the standby node
+ * sees them (same names, down, no address): a client must keep node0's entry for those names.
+ */
+export function if2Stat(gw: SimGateway, now: number): Record<string, Rec> {
+  const all = ifStat(gw, now);
+  const out: Record<string, Rec> = {};
+  for (const p of gw.ports) {
+    if (p.disabled) continue;
+    const name = ifName(p);
+    if (p.node === 1) out[name] = all[name];
+    else if (p.usage === 'wan') {
+      out[name] = {
+        port_id: p.port_id,
+        port_usage: p.usage,
+        up: false,
+        rx_bytes: 0,
+        tx_bytes: 0,
+        ips: [],
+        address_mode: 'Unknown',
+        network_name: '',
+        vlan: p.vlan_id ?? 0,
+        wan_name: p.wan_name,
+        wan_type: p.wan_type,
+        redundancy_state: 'secondary',
+      };
+    }
+  }
+  return out;
+}
+
+/** The MAC a path end or port reports under: node1's for a cluster's node1 interfaces. */
+export function reportingMac(org: SimOrg, end: SimPathEnd): string {
+  const gw = org.gatewayByMac.get(end.mac);
+  const port = gw && findPort(gw, end.port_id);
+  return gw?.node1_mac && port?.node === 1 ? gw.node1_mac : end.mac;
+}
+
+/** `svr` for paths of Session Smart Routers, `ipsec` for SRX. */
+export function pathType(org: SimOrg, path: SimPath): 'ipsec' | 'svr' {
+  return org.gatewayByMac.get(path.spoke.mac)?.ssr ? 'svr' : 'ipsec';
+}
+
+/** How a path names a port: the port on SRX, the network interface (the WAN name) on SSR. */
+export function pathPortName(org: SimOrg, end: SimPathEnd): string {
+  const gw = org.gatewayByMac.get(end.mac);
+  if (!gw?.ssr) return end.port_id;
+  return findPort(gw, end.port_id)?.wan_name || end.port_id;
+}
+
+/** The port-search row of a spare port: listed, unconfigured, `port_usage: ""` (free text). */
+export function spareRow(org: SimOrg, gw: SimGateway): Rec {
+  const sp = gw.spare as NonNullable<SimGateway['spare']>;
+  return {
+    port_id: sp.port_id,
+    port_mac: sp.port_mac,
+    type: 'gateway',
+    port_usage: '',
+    up: false,
+    active: false,
+    disabled: false,
+    unconfigured: true,
+    for_site: true,
+    speed: 1000,
+    rx_bps: 0,
+    tx_bps: 0,
+    rx_bytes: 0,
+    tx_bytes: 0,
+    rx_pkts: 0,
+    tx_pkts: 0,
+    mac: gw.mac,
+    org_id: org.id,
+    site_id: gw.site_id,
+  };
 }
 
 function primaryAddress(gw: SimGateway): string | null {
@@ -112,7 +195,7 @@ export function portRow(org: SimOrg, gw: SimGateway, p: SimPort, now: number, fo
     r.xcvr_serial = `AA${(h % 1e8).toString().padStart(8, '0')}`;
   }
   if (!forDevice) {
-    r.mac = gw.mac;
+    r.mac = gw.node1_mac && p.node === 1 ? gw.node1_mac : gw.mac;
     r.org_id = org.id;
     r.site_id = gw.site_id;
     r.last_flapped = p.last_flapped;
@@ -126,17 +209,20 @@ export function peerRow(org: SimOrg, path: SimPath, local: SimPathEnd, now: numb
   const lgw = org.gatewayByMac.get(local.mac);
   const rgw = org.gatewayByMac.get(remote.mac);
   const up = pathUp(org, path);
+  const upFor = pathUptime(org, path, now);
   const r: Rec = {
     router_name: lgw?.name ?? '',
-    port_id: local.port_id,
-    peer_mac: remote.mac,
+    port_id: pathPortName(org, local),
+    peer_mac: reportingMac(org, remote),
     peer_site_id: rgw?.site_id,
     peer_router_name: rgw?.name ?? '',
-    peer_port_id: remote.port_id,
-    type: 'ipsec',
+    peer_port_id: pathPortName(org, remote),
+    type: pathType(org, path),
     up,
     is_active: up && path.rank === 0,
-    uptime: pathUptime(org, path, now),
+    // Seconds up, as the field is described, or (every other path, as in the spec's example
+    // `1527128046`) the epoch the path came up: a client must read both.
+    uptime: up && path.seq % 2 === 1 ? Math.floor(now) - upFor : upFor,
     mtu: path.mtu,
     last_seen: lgw ? lastSeen(lgw, now) : null,
   };
@@ -148,11 +234,16 @@ export function peerRow(org: SimOrg, path: SimPath, local: SimPathEnd, now: numb
     r.hop_count = path.hop_count;
   }
   if (!forDevice) {
-    r.mac = local.mac;
+    r.mac = reportingMac(org, local);
     r.org_id = org.id;
     r.site_id = lgw?.site_id;
   }
   return r;
+}
+
+/** A device-stats row's `modified_time`: a few seconds after its device config's. */
+export function statsModifiedTime(gw: SimGateway): number {
+  return gw.modified_time + 7;
 }
 
 export type DeviceStatsField = 'ports' | 'vpn_peers' | 'tunnels' | 'bgp_peers';
@@ -199,7 +290,8 @@ export function deviceStatsRecord(
     ip: addr,
     ext_ip: addr,
     created_time: gw.created_time,
-    modified_time: gw.modified_time,
+    // The stats object's own time: it moves with the device config, but is not its value.
+    modified_time: statsModifiedTime(gw),
     deviceprofile_id: gw.deviceprofile_id,
     config_status: 'synced',
     cpu_stat: connected
@@ -223,6 +315,7 @@ export function deviceStatsRecord(
   if (gw.ha && gw.node1_mac) {
     r.node_name = 'node0';
     r.module2_stat = [module(gw.node1_mac, 'secondary')];
+    r.if2_stat = if2Stat(gw, now);
     r.memory2_stat = { usage: 30 + ((h >>> 12) % 40) };
     r.cpu2_stat = { idle: 80, system: 5, user: 10, interrupt: 0, load_avg: [0.1, 0.2, 0.2] };
     r.cluster_config = {

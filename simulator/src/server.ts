@@ -106,14 +106,21 @@ export class SimServer {
       if (!token) throw new HttpError(401, DETAIL[401]);
       const now = s.clock.now();
       if (faulty && f.storm_429) {
+        // A storm's chosen Retry-After is sent whatever SIM_RETRY_AFTER says.
+        const header =
+          f.retry_after_s !== null
+            ? { 'Retry-After': String(f.retry_after_s) }
+            : this.retryAfterHeader(s.limiter.secondsToReset(token.label, now));
+        throw new HttpError(429, DETAIL[429], header);
+      }
+      // /self/usage answers over the budget too (whether Mist limits it is unknown; the storm_429
+      // fault covers a limited one): it is how a client learns when its window resets.
+      if (!s.limiter.take(token.label, now) && op !== 'getSelfApiUsage') {
         throw new HttpError(
           429,
           DETAIL[429],
-          this.retryAfterHeader(f.retry_after_s ?? s.limiter.secondsToReset(now)),
+          this.retryAfterHeader(s.limiter.secondsToReset(token.label, now)),
         );
-      }
-      if (!s.limiter.take(token.label, now)) {
-        throw new HttpError(429, DETAIL[429], this.retryAfterHeader(s.limiter.secondsToReset(now)));
       }
       if (faulty && f.timeout_rate > 0 && s.rng.chance(f.timeout_rate)) {
         // Never answer: the client's timeout is what is under test.
@@ -143,6 +150,7 @@ export class SimServer {
         token,
         limiter: s.limiter,
         breakAfter: faulty ? f.break_pagination_after : null,
+        shrinkRows: faulty ? f.search_shrink_rows : 0,
       });
       if (faulty && f.invalid_record_rate > 0) corruptBody(result.body, f.invalid_record_rate, s.rng);
       let text = JSON.stringify(result.body);

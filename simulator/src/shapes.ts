@@ -18,6 +18,11 @@ export interface OrgShape {
   pathsDownShare?: number;
   /** Share of up peer paths that report no quality fields (latency, jitter, loss, mos). Default 0.05. */
   pathsWithoutQualityShare?: number;
+  /**
+   * Share of peer paths with `vpn_name` and `hop_count`. Default 0: no spec version has them (the
+   * application this project re-implements reads them, with defaults).
+   */
+  vpnNameShare?: number;
 }
 
 export type SizeName = 'S' | 'L' | 'XL';
@@ -63,6 +68,7 @@ export function resolveShape(size: SizeName | OrgShape | undefined): ResolvedSha
     portsDownShare: s.portsDownShare ?? 0.02,
     pathsDownShare: s.pathsDownShare ?? 0.03,
     pathsWithoutQualityShare: s.pathsWithoutQualityShare ?? 0.05,
+    vpnNameShare: s.vpnNameShare ?? 0,
   };
   whole('pathsPerSpokePort', r.pathsPerSpokePort, 0, 64);
   share('haShare', r.haShare);
@@ -70,5 +76,6 @@ export function resolveShape(size: SizeName | OrgShape | undefined): ResolvedSha
   share('portsDownShare', r.portsDownShare);
   share('pathsDownShare', r.pathsDownShare);
   share('pathsWithoutQualityShare', r.pathsWithoutQualityShare);
+  share('vpnNameShare', r.vpnNameShare);
   return r;
 }

@@ -7,6 +7,7 @@ import type { SimOrg } from './model.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Rng } from './rng.js';
 import type { TokenInfo } from './routes/context.js';
+import type { WebhookSender } from './webhooks.js';
 
 export interface ServerState {
   org: SimOrg;
@@ -20,4 +21,6 @@ export interface ServerState {
   tokens: Map<string, TokenInfo>;
   rng: Rng;
   log: Logger;
+  /** Posts Mist webhooks when a gateway, port or path changes (null: not configured). */
+  webhooks: WebhookSender | null;
 }

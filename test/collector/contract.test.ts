@@ -16,7 +16,6 @@ import type {
   Site,
   WorkerStatus,
 } from '#common/types.js';
-import { clearOfHourEnd } from '../helpers/clock.js';
 import type { OrgTruth } from '../helpers/simulator.js';
 import { collector, json, type Rig, startRig, type TestCollector } from './harness.js';
 
@@ -30,7 +29,6 @@ let gws: Gateway[];
 let firstCalls: Record<string, number>;
 
 beforeAll(async () => {
-  await clearOfHourEnd(20); // the per-token counts of this hour must cover the whole cycle
   rig = await startRig({ size: 'S', seed: 7 });
   col = await collector(rig, { WORKER_INTERVAL: String(INTERVAL) });
   const outcome = await col.cycle();
@@ -122,7 +120,10 @@ describe('mist:gateways (§2.4)', () => {
             ip: p.ip,
             netmask: p.netmask,
             type: p.type,
+            template_type: p.template_type,
+            override: p.override,
             vlan_id: p.vlan_id,
+            description: p.description,
             wan_type: p.wan_type ?? '',
             isp: p.servp_info?.org ?? '',
           },
@@ -135,7 +136,10 @@ describe('mist:gateways (§2.4)', () => {
           ip: tp.ip,
           netmask: tp.netmask,
           type: tp.type,
+          template_type: tp.template_type,
+          override: tp.override,
           vlan_id: tp.vlan_id,
+          description: tp.description,
           wan_type: tp.wan_type,
           isp: tp.isp,
         });
@@ -157,13 +161,30 @@ describe('mist:gateways (§2.4)', () => {
     }
     expect(compared).toBeGreaterThan(30);
   });
-  it('the org has what the rules are about: hubs, VLAN sub-interfaces, down and disabled ports, HA', () => {
+  it('the org has what the rules are about: hubs, VLAN sub-interfaces, down ports, HA, SSR, overrides', () => {
     const all = truth.gateways.flatMap((g) => g.ports.filter((p) => p.usage === 'wan'));
     expect(truth.gateways.some((g) => g.hub)).toBe(true);
+    expect(truth.gateways.some((g) => g.ha && g.node1_mac)).toBe(true);
+    expect(truth.gateways.some((g) => g.ssr && !g.hub)).toBe(true);
     expect(all.some((p) => p.vlan_id !== '')).toBe(true);
     expect(all.some((p) => !p.up)).toBe(true);
     expect(all.some((p) => p.type === 'static')).toBe(true);
     expect(all.some((p) => p.type === 'dhcp')).toBe(true);
+    // A device-level static over the template's dhcp.
+    expect(all.some((p) => p.type === 'static' && p.template_type === 'dhcp' && p.override === 'yes')).toBe(
+      true,
+    );
+    expect(truth.peer_paths.some((p) => p.type === 'svr' && p.reported.port_id !== p.port_id)).toBe(true);
+  });
+  it('free text and variables: no bad record in a clean cycle, no variable braces anywhere', async () => {
+    const st = (await json<CollectorStats>(rig.r, keys.collectorStats()))!;
+    expect(st.api.bad_records_total).toEqual({});
+    expect(Object.values(st.records?.carried_over_total ?? {}).every((n) => n === 0)).toBe(true);
+    expect(JSON.stringify(gws)).not.toContain('{{');
+    // A configured description naming a variable nobody defines is shown empty, and counted.
+    expect(st.configs?.unresolved_variables).toBeGreaterThan(0);
+    expect(st.configs?.site_settings.cached).toBe(st.configs?.site_settings.wanted);
+    expect(st.configs?.device_configs).toMatchObject({ cached: truth.gateways.length, refetched_total: 0 });
   });
   it('hubs take their ports from the device profile, spokes from their template', () => {
     for (const t of truth.gateways) {
@@ -191,6 +212,7 @@ describe('VPN peers (§1.4)', () => {
     const members = await rig.r.smembers(keys.vpnPeersIndex());
     expect(members.sort()).toEqual(truth.gateways.map((g) => vpnPeerMember(g.id, g.mac)).sort());
     let total = 0;
+    const upPaths: number[] = [];
     for (const t of truth.gateways) {
       const env = await json<PeerEnvelope>(rig.r, keys.vpnPeers(t.id, t.mac));
       expect(env?.success).toBe(true);
@@ -211,12 +233,34 @@ describe('VPN peers (§1.4)', () => {
           }
           expect(typeof p.vpn_name).toBe('string');
           expect(typeof p.is_active).toBe('boolean');
+          // Seconds up, also where the simulator sends the epoch the path came up (as the spec's example).
+          expect(p.uptime).toBeLessThan(1e9);
+          if (p.up) upPaths.push(p.uptime);
         }
       }
       total += expected.length;
     }
     expect(total).toBe(truth.peer_paths.length);
     expect(truth.peer_paths.some((p) => !p.up)).toBe(true);
+    expect(upPaths.length).toBeGreaterThan(10);
+    expect(upPaths.every((u) => u > 0)).toBe(true);
+  });
+  it("every path sits on a WAN port of its gateway: SSR interface names and HA node1's MAC mapped", async () => {
+    let ssr = 0;
+    for (const g of gws) {
+      const env = (await json<PeerEnvelope>(rig.r, keys.vpnPeers(g.id, g.mac)))!;
+      const ports = new Set(g.ports.map((p) => p.port_id));
+      for (const [port, list] of Object.entries(env.peers_by_port)) {
+        expect(ports.has(port), `${g.name} ${port}`).toBe(true);
+        for (const p of list) {
+          if (p.type !== 'svr') continue;
+          ssr++;
+          // The name Mist gave is kept beside the port.
+          expect(p.interface).toBe(g.ports.find((x) => x.port_id === port)?.wan_name);
+        }
+      }
+    }
+    expect(ssr).toBeGreaterThan(0);
   });
   it('index members parse back to real keys', async () => {
     for (const m of await rig.r.smembers(keys.vpnPeersIndex())) {
@@ -317,7 +361,15 @@ describe('metadata (§1.6)', () => {
     const s = (await json<CollectorStats>(rig.r, keys.collectorStats()))!;
     expect(s.cycles_total).toBe(1);
     expect(s.last_cycle).toMatchObject({ success: true, core_calls: expect.any(Number) });
-    for (const ph of ['org_sites', 'gateways', 'configs', 'ports', 'vpn_peers', 'insights'] as const) {
+    for (const ph of [
+      'org_sites',
+      'gateways',
+      'configs',
+      'site_settings',
+      'ports',
+      'vpn_peers',
+      'insights',
+    ] as const) {
       expect(s.phases[ph]?.status, ph).toBe('ok');
       expect(s.phases[ph]?.calls, ph).toBeGreaterThan(0);
     }
@@ -342,7 +394,7 @@ describe('metadata (§1.6)', () => {
     expect(new Set(Object.values(v1)).size).toBe(3);
     await col.c.store.status.writeWorkerStatus({ status: 'idle', details: {} });
     expect(await rig.r.hgetall(keys.dataVersions())).toEqual(v1);
-    await col.c.store.data.writeGateways(gws, null);
+    await col.c.store.data.writeGateways(gws, null, Date.now());
     const v2 = await rig.r.hgetall(keys.dataVersions());
     expect(v2.gateways).not.toBe(v1.gateways);
     expect({ ...v2, gateways: v1.gateways }).toEqual(v1);

@@ -30,9 +30,38 @@ const UNSET = [
   'MIST_APITOKEN',
   'MIST_HOST',
   'SIM_SIZE',
+  'SIM_PROFILE',
   'STALE_THRESHOLD',
   'LOG_LEVEL',
+  'MIST_WEBHOOK_SECRET',
+  'WEBHOOK_HOST',
+  'WEBHOOK_PORT',
+  'SIM_WEBHOOK_URL',
+  'SIM_WEBHOOK_SECRET',
+  'SIM_WEBHOOK_LOSS',
+  'SIM_WEBHOOK_DELAY_MS',
 ];
+
+/**
+ * What a demo with the simulator runs (command-line parts), Prometheus and Alertmanager included:
+ * they are installed wherever the tests run.
+ */
+export const DEMO_PARTS = [
+  'redis-server',
+  'prometheus ',
+  'alertmanager',
+  'scripts/demo.ts',
+  'simulator/src/main.ts',
+  'collector/src/webhooks/main.ts',
+  'collector/src/main.ts',
+  'exporter/src/server.ts',
+];
+
+/** Each of `parts` is the command line of one of `procs` (a part missing is named in the failure). */
+export function expectParts(procs: ProcInfo[], parts: string[] = DEMO_PARTS): void {
+  const cmds = procs.map((p) => p.cmd);
+  expect(parts.filter((part) => !cmds.some((c) => c.includes(part)))).toEqual([]);
+}
 
 export function startDemo(extra: Record<string, string>): Demo {
   const tag = randomUUID();

@@ -1,9 +1,10 @@
 /**
- * However `npm run demo` is told to stop, it stops everything it started and removes its temp root:
- * SIGINT or SIGTERM to the npm process (npm passes them on), to the bootstrap, or to the node process
- * running scripts/demo.ts; its parent killed outright; a signal while it is still starting; and a
- * second signal kills what does not stop (a stand-in Grafana that ignores SIGTERM). Ctrl-C to the
- * whole process group: demo.test.ts. Real processes and real signals throughout.
+ * However `npm run demo` is told to stop, it stops everything it started (the webhook receiver
+ * included) and removes its temp root: SIGINT or SIGTERM to the npm process (npm passes them on), to
+ * the bootstrap, or to the node process running scripts/demo.ts; its parent killed outright; a signal
+ * while it is still starting; and a second signal kills what does not stop (a stand-in Grafana that
+ * ignores SIGTERM). Ctrl-C to the whole process group: demo.test.ts. Real processes and real signals
+ * throughout.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import {
   type Demo,
   demoProcesses,
   expectNothingLeft,
+  expectParts,
   processOf,
   startDemo,
   tempRootOf,
@@ -46,6 +48,7 @@ describe.each([
     demo = d;
     await waitForOutput(d);
     const started = demoProcesses(d);
+    expectParts(started);
     const tempRoot = tempRootOf(d);
     process.kill(processOf(started, TARGETS[target]).pid, signal);
     await waitAllGone(d, started);
@@ -61,6 +64,7 @@ describe('the demo’s parent', () => {
     demo = d;
     await waitForOutput(d);
     const started = demoProcesses(d);
+    expectParts(started);
     const tempRoot = tempRootOf(d);
     process.kill(processOf(started, TARGETS.bootstrap).pid, 'SIGKILL');
     await waitAllGone(d, started);

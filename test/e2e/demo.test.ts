@@ -1,12 +1,17 @@
 /**
- * `npm run demo` as a new user runs it: it prints its URLs (each answers), serves the simulator's org
- * through the exporter and says "data is in" only once the WAN ports are served, and Ctrl-C (SIGINT to
- * its whole process group, as a terminal sends it) stops every process it started and removes its temp
- * dirs. With MIST_API_TOKEN and REDIS_URL it uses what it is given (here a simulator standing in for
- * the Mist cloud) and leaves that Redis alone. Other signals: demo-signals.test.ts; Grafana:
- * demo-grafana.test.ts.
+ * `npm run demo` as a new user runs it: it prints its URLs (each answers; the webhook receiver's with
+ * POST in front), serves the simulator's org through the exporter and says "data is in" only once the
+ * WAN ports are served, and Ctrl-C (SIGINT to its whole process group, as a terminal sends it) stops
+ * every process it started, the webhook receiver included, and removes its temp dirs. With
+ * MIST_API_TOKEN and REDIS_URL it uses what it is given (here a simulator standing in for the Mist
+ * cloud) and leaves that Redis alone; it starts a webhook receiver for that Mist only with
+ * MIST_WEBHOOK_SECRET, and otherwise says how to get one. Other signals: demo-signals.test.ts; a flip
+ * seen through the webhooks: demo-content.test.ts; Grafana: demo-grafana.test.ts.
  */
+
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIGNATURE_HEADER, signV2 } from '#common/webhook-signature.js';
 import type { Simulator } from '#simulator/index.js';
 import { COMPOSE_HINT } from '../../scripts/lib/demo-summary.js';
 import { findGrafana } from '../../scripts/lib/grafana.js';
@@ -14,13 +19,16 @@ import type { ProcInfo } from '../../scripts/lib/proc.js';
 import { test } from '../helpers/fixtures.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import type { RedisHandle } from '../helpers/redis.js';
+import { startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import {
   cleanUp,
   type Demo,
   demoProcesses,
   expectAllAnswer,
   expectNothingLeft,
+  expectParts,
   printedUrls,
+  processOf,
   startDemo,
   tempRootOf,
   waitAllGone,
@@ -31,6 +39,21 @@ type Gateway = { id: string; ports: unknown[] };
 
 /** Longer than the demo takes to start everything and print its summary. */
 const PORTS_LATENCY_MS = 15_000;
+/** A poll far slower than a webhook: a change served sooner came through the receiver. */
+const POLL_SECONDS = 600;
+/** The webhook path is seconds; this leaves room for a busy machine. */
+const SEEN_WITHIN_S = 15;
+
+/** The POST URL printed on the webhook receiver's line. */
+function receiverUrl(d: Demo): string | undefined {
+  return /^webhook receiver\s+POST (http:\/\/\S+)/m.exec(d.out())?.[1];
+}
+
+/** A process' environment. */
+async function envOf(pid: number): Promise<Record<string, string>> {
+  const vars = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean);
+  return Object.fromEntries(vars.map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]));
+}
 
 async function gatewaysServed(exporterUrl: string): Promise<Gateway[]> {
   return waitFor(
@@ -67,8 +90,32 @@ describe('npm run demo (simulator, own Redis)', () => {
       expect.arrayContaining([`${exporterUrl}/`, `${exporterUrl}/api/gateways`, `${exporterUrl}/metrics`]),
     );
     await expectAllAnswer(get);
-    expect(post).toEqual([`${demo.url('Mist simulator')}/__sim/ports/state`]);
+    expect(post.sort()).toEqual(
+      [receiverUrl(demo), `${demo.url('Mist simulator')}/__sim/ports/state`].sort(),
+    );
     if (!findGrafana()) expect(demo.out()).toContain(COMPOSE_HINT);
+  });
+
+  it('runs a webhook receiver on loopback that the simulator posts to, with a secret of its own it never prints', async () => {
+    const url = receiverUrl(demo) ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhooks\/mist$/);
+    const started = demoProcesses(demo);
+    const receiver = await envOf(processOf(started, 'collector/src/webhooks/main.ts').pid);
+    const sim = await envOf(processOf(started, 'simulator/src/main.ts').pid);
+    const secret = receiver.MIST_WEBHOOK_SECRET ?? '';
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect([receiver.WEBHOOK_HOST, `http://127.0.0.1:${receiver.WEBHOOK_PORT}/webhooks/mist`]).toEqual([
+      '127.0.0.1',
+      url,
+    ]);
+    expect([sim.SIM_WEBHOOK_URL, sim.SIM_WEBHOOK_SECRET]).toEqual([url, secret]);
+    expect(demo.out()).not.toContain(secret);
+    // The printed URL is that receiver: it refuses an unsigned message and takes one signed with the secret.
+    const body = JSON.stringify({ topic: 'device-events', events: [] });
+    const post = (headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ [SIGNATURE_HEADER]: signV2(secret, body) })).status).toBe(200);
   });
 
   it('shows collector progress, serves the simulator org, and says "data is in" only with the ports', async () => {
@@ -100,18 +147,7 @@ describe('npm run demo (simulator, own Redis)', () => {
 
   it('stops every process it started on Ctrl-C and removes its temp dirs', async () => {
     const started: ProcInfo[] = demoProcesses(demo);
-    const names = started.map((p) => p.cmd).join('\n');
-    for (const part of [
-      'redis-server',
-      'prometheus ',
-      'alertmanager',
-      'scripts/demo.ts',
-      'simulator/src/main.ts',
-      'collector/src/main.ts',
-      'exporter/src/server.ts',
-    ]) {
-      expect(names).toContain(part);
-    }
+    expectParts(started);
     const tempRoot = tempRootOf(demo);
 
     process.kill(-demo.proc.pid!, 'SIGINT');
@@ -155,6 +191,14 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
     const names = started.map((p) => p.cmd).join('\n');
     expect(names).not.toContain('simulator/src/main.ts');
     expect(names).not.toContain('redis-server');
+    // No webhook secret: no receiver, and one line says how to get one.
+    expect(names).not.toContain('collector/src/webhooks/main.ts');
+    expect(demo.out().match(/^webhook receiver .*$/gm)).toEqual([
+      expect.stringMatching(
+        /^webhook receiver {2}not started: .*every 20 s\), register a webhook in Mist and set MIST_WEBHOOK_SECRET \(README\.md, section "Mist webhooks"\)$/,
+      ),
+    ]);
+    expect(printedUrls(demo.out()).post).toEqual([]);
     const gateways = await gatewaysServed(demo.url('exporter home')!);
     expect(gateways.map((g) => g.id).sort()).toEqual(cloud.org.gateways.map((g) => g.id).sort());
     expect(cloud.stats().total).toBeGreaterThan(0);
@@ -174,6 +218,71 @@ describe('npm run demo with MIST_API_TOKEN and REDIS_URL', () => {
     await waitAllGone(demo, started);
     expect(await redis.client().dbsize()).toBeGreaterThan(0); // its Redis is still up, data kept
     expect((await fetch(`${cloud.url}/__sim/stats`)).status).toBe(200);
+  });
+});
+
+describe('npm run demo with MIST_API_TOKEN and MIST_WEBHOOK_SECRET', () => {
+  const secret = 'demo-test-webhook-secret-0123456789';
+  let demo: Demo;
+  let cloud: TestSimulator;
+  let port = 0;
+
+  beforeAll(async () => {
+    port = await freePort();
+    // The "Mist cloud" posts its changes where the webhook is registered: the demo's receiver.
+    cloud = await startSimulator({
+      size: 'S',
+      seed: 5,
+      webhooks: { url: `http://127.0.0.1:${port}/webhooks/mist`, secret },
+    });
+    demo = startDemo({
+      PORT: String(await freePort()),
+      MIST_API_TOKEN: cloud.tokens[0],
+      MIST_HOST: cloud.url,
+      MIST_WEBHOOK_SECRET: secret,
+      WEBHOOK_PORT: String(port),
+      WORKER_INTERVAL: String(POLL_SECONDS),
+      STATE_INTERVAL: String(POLL_SECONDS),
+    });
+    await waitForOutput(demo);
+  }, 150_000);
+  afterAll(async () => {
+    await cleanUp(demo);
+    await cloud?.stop();
+  });
+
+  it('starts the receiver on WEBHOOK_PORT, says Mist must reach it, and serves what Mist posts within seconds', async () => {
+    const url = `http://127.0.0.1:${port}/webhooks/mist`;
+    expect(demo.out()).toMatch(
+      new RegExp(`^webhook receiver {2}POST ${url.replace(/[./]/g, '\\$&')} {2}\\(Mist must reach it: `, 'm'),
+    );
+    expect(printedUrls(demo.out()).post).toEqual([url]);
+    expect(demo.out()).not.toContain(secret);
+    await waitForOutput(demo, /\[demo\] data is in/);
+    const exporterUrl = demo.url('exporter home')!;
+    const gw = cloud.org.gateways.find((g) => !g.hub && g.status === 'connected')!;
+    const portId = gw.ports.find((p) => p.usage === 'wan' && p.up && !p.disabled)!.port_id;
+    const flippedAt = Date.now();
+    await cloud.control.setPortState({ mac: gw.mac }, portId, false);
+    await waitFor(
+      async () => {
+        const b = (await (await fetch(`${exporterUrl}/api/gateways?site_id=${gw.site_id}`)).json()) as {
+          data: Array<{ id: string; ports: Array<{ port_id: string; up: boolean }> }>;
+        };
+        return b.data.find((g) => g.id === gw.id)?.ports.find((p) => p.port_id === portId)?.up === false;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'the exporter serving the port down' },
+    );
+    expect((Date.now() - flippedAt) / 1000).toBeLessThanOrEqual(SEEN_WITHIN_S);
+
+    const started = demoProcesses(demo);
+    expectParts(started, [
+      'collector/src/webhooks/main.ts',
+      'collector/src/main.ts',
+      'exporter/src/server.ts',
+    ]);
+    process.kill(-demo.proc.pid!, 'SIGINT');
+    await waitAllGone(demo, started);
   });
 });
 

@@ -49,17 +49,19 @@ describe('envelope and headers', () => {
   });
 });
 
-describe('home page', () => {
-  it('links Grafana, the API and /metrics, with a strict CSP', async () => {
+describe('status page', () => {
+  it('the org at a glance, links to the API and /metrics, a strict CSP, no Grafana link unless set', async () => {
     const r = await get(t.app, '/');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['content-security-policy']).toMatch(/^default-src 'none'; style-src 'unsafe-inline'/);
-    for (const href of ['http://localhost:3000', '/metrics', '/api/gateways', '/openapi.json', '/health']) {
+    for (const href of ['/metrics', '/api/gateways', '/openapi.json', '/health']) {
       expect(r.body).toContain(`href="${href}"`);
     }
     expect(r.body).toContain('Example Retail');
+    expect(r.body).toContain('data-metric="gateways_total">4<');
+    expect(r.body).not.toContain('Grafana');
   });
 });
 
@@ -201,10 +203,12 @@ describe('traffic', () => {
         tx_bytes: s?.tx_bytes,
         resolution: res,
         interval: s?.interval,
+        served_resolution: res,
+        fallback: false,
       },
     });
   });
-  it('falls back to the default key, and reports interval 600 when the series has none', async () => {
+  it('falls back to the default key, says so, and reports interval 600 when the series has none', async () => {
     const r = await get(t.app, traffic(GW.store1.id, 'ge-0%2F0%2F1.20', '?duration=1h'));
     const d = org.insights[`${GW.store1.id}:ge-0/0/1.20`].default!;
     expect(r.json.data).toEqual({
@@ -215,7 +219,12 @@ describe('traffic', () => {
       tx_bytes: d.tx_bytes,
       resolution: '1h',
       interval: 600,
+      // the default key holds the 7-day series: the answer says what it serves
+      served_resolution: '7d',
+      fallback: true,
     });
+    const week = await get(t.app, traffic(GW.store1.id, 'ge-0%2F0%2F1.20', '?duration=7d'));
+    expect(week.json.data).toMatchObject({ resolution: '7d', served_resolution: '7d', fallback: false });
   });
   it('keeps gaps (null points) in the series', async () => {
     const r = await get(t.app, traffic(GW.store1.id, 'ge-0/0/0', '?duration=7d'));
@@ -233,6 +242,8 @@ describe('traffic', () => {
         tx_bytes: 0,
         resolution: '6h',
         interval: 0,
+        served_resolution: null,
+        fallback: false,
       },
     });
   });

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS } from '#common/metrics/index.js';
+import { WEBHOOK_FAMILIES } from '#common/metrics/webhooks.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { type OrgTruth, startSimulator, type TestSimulator } from '../helpers/simulator.js';
 import { get, startTestApp, type TestApp } from './app.js';
@@ -115,11 +116,12 @@ describe('simulator -> collector -> Redis -> exporter', () => {
     expect(promtoolCheck(r.body)).toEqual({ code: 0, problems: [] });
     const p = parseMetrics(r.body);
     // Families that only exist in particular states: bad stored values, an active rate limit, a
-    // garbage collection since the exporter started.
+    // garbage collection since the exporter started, a webhook receiver that counted something.
     const conditional: string[] = [
       METRICS.exporterInvalidValues,
       METRICS.rateLimitReset,
       METRICS.nodejsGcDuration,
+      ...Object.values(WEBHOOK_FAMILIES).map((f) => f.name),
     ];
     const missing = Object.values(METRICS).filter(
       (m) => !conditional.includes(m) && samplesOf(p, m).length === 0,

@@ -131,6 +131,8 @@ export interface FixtureOrg {
   loadingPhase: LoadingPhase;
   rateLimit: RateLimitState | null;
   collectorStats: CollectorStats;
+  /** `mist:metadata:webhook_stats` (flat counters of the webhook receivers). */
+  webhookStats: Record<string, number>;
   insightsFreshness: Record<string, number>;
   generation: number;
 }
@@ -328,6 +330,20 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       total_tokens: 2,
       timestamp: now - 60,
     },
+    webhookStats: {
+      requests_accepted: 12,
+      requests_unauthorized: 2,
+      events_received: 30,
+      events_applied: 20,
+      events_stale: 6,
+      events_ignored: 4,
+      detection_delay_seconds_total: 41.5,
+      last_detection_delay_seconds: 1.25,
+      last_applied_timestamp: now - 40,
+      last_batch_seconds: 0.012,
+      batches_total: 14,
+      updated_at: now - 40,
+    },
     collectorStats: {
       instance: 'collector-1',
       started_at: now - 7200,
@@ -400,9 +416,16 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
         { label: 'token2', requests: 4, limit: 5000, exhausted_until: null },
       ],
       budget: { calls_per_hour: 8000, share: 0.8, used_last_hour: 58, insights_calls_per_hour: 7000 },
+      records: { carried_over_total: { listOrgDevicesStats: 1 } },
+      configs: {
+        device_configs: { cached: 3, wanted: 4, refetched_total: 2 },
+        site_settings: { cached: 1, wanted: 1, refetched_total: 0 },
+        unresolved_variables: 1,
+      },
       insights: {
         ports_total: 7,
         ports_fresh: 3,
+        ports_missing: 0,
         oldest_age_seconds: 600,
         refresh_period_seconds: 900,
         refreshed_last_cycle: 2,
@@ -459,6 +482,7 @@ export async function writeFixture(redis: Redis, org: FixtureOrg, workerInterval
   m.set(keys.loadingPhase(), JSON.stringify(org.loadingPhase));
   if (org.rateLimit) m.set(keys.rateLimit(), JSON.stringify(org.rateLimit), 'EX', 3600);
   m.set(keys.collectorStats(), JSON.stringify(org.collectorStats));
+  m.set(keys.webhookStats(), JSON.stringify(org.webhookStats));
   m.set(keys.insightsFreshness(), JSON.stringify(org.insightsFreshness));
   m.set(keys.generation(), String(org.generation));
   // A writer without data versions: the exporter reads every group again on each new generation.
@@ -485,6 +509,7 @@ export function fixtureRawRead(org: FixtureOrg): RawRead {
       loadingPhase: j(org.loadingPhase),
       rateLimit: j(org.rateLimit),
       collectorStats: j(org.collectorStats),
+      webhookStats: j(org.webhookStats),
       insightsFreshness: j(org.insightsFreshness),
     },
     inventoryPresent: true,

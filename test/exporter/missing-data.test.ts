@@ -58,6 +58,8 @@ describe('empty Redis (collector not started yet)', () => {
             tx_bytes: 0,
             resolution: '7d',
             interval: 0,
+            served_resolution: null,
+            fallback: false,
           },
         },
       ],

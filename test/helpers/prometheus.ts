@@ -51,6 +51,8 @@ export interface ScrapeTarget {
   /** host:port on loopback. */
   target: string;
   metricsPath?: string;
+  /** More scrape_config fields (scheme, basic_auth, tls_config...). */
+  extra?: Record<string, unknown>;
 }
 
 export interface PrometheusOptions {
@@ -135,6 +137,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<Promethe
       job_name: t.job,
       metrics_path: t.metricsPath ?? '/metrics',
       static_configs: [{ targets: [t.target] }],
+      ...t.extra,
     })),
   };
   const configFile = join(dir.path, 'prometheus.yml');

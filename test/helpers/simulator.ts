@@ -60,7 +60,8 @@ export class SimControl {
   knownIssues(): Promise<{ profile: Profile; issues: KnownIssue[] }> {
     return this.call('GET', '/known-issues');
   }
-  setGatewayStatus(ref: GatewayRef, status: 'connected' | 'disconnected') {
+  /** Mist's `status` is free text: `upgrading` and `restarting` are played too. */
+  setGatewayStatus(ref: GatewayRef, status: 'connected' | 'disconnected' | 'upgrading' | 'restarting') {
     return this.call<{ ok: true; id: string; mac: string; status: string }>('POST', '/gateways/status', {
       ...ref,
       status,
@@ -87,6 +88,13 @@ export class SimControl {
       kind,
       id,
       port_config,
+    });
+  }
+  /** Set (a string) or remove (null) site variables; the site setting's modified_time moves. */
+  siteVars(site_id: string, vars: Record<string, string | null>) {
+    return this.call<{ ok: true; setting_modified_time: number; gateways: number }>('POST', '/site-vars', {
+      site_id,
+      vars,
     });
   }
   addGateway(req: { site_id?: string; hub?: boolean } = {}) {

@@ -12,7 +12,6 @@
 import { describe, expect } from 'vitest';
 import { METRICS } from '#common/metrics/index.js';
 import type { Faults } from '#simulator/index.js';
-import { clearOfHourEnd } from '../helpers/clock.js';
 import { test } from '../helpers/fixtures.js';
 import type { TestSimulator } from '../helpers/simulator.js';
 import {
@@ -132,9 +131,10 @@ describe('a fault that fails every core phase: previous data served, status and 
     expect(run.error.split('\n')).toHaveLength(1);
     expect(run.error).toMatch(/^collector: fatal: cycle failed: \w+: /);
     expect(run.error).toMatch(message);
-    // The failed call was retried 3 times; without a gateway list, ports and peers are not fetched.
+    // The failed call was retried 3 times; without a gateway list, peer paths are not fetched (the
+    // port search starts with the cycle, and is dropped when the gateway list fails).
     expect(run.calls.by_operation.listOrgDevicesStats).toBe(4);
-    expect(run.calls.by_operation.searchOrgSwOrGwPorts).toBeUndefined();
+    expect(run.calls.by_operation.searchOrgPeerPathStats).toBeUndefined();
 
     await exporterCaughtUp(exporter, redis.client());
     expect(await served()).toEqual(before);
@@ -161,18 +161,20 @@ describe('a fault that fails every core phase: previous data served, status and 
     await recovers();
   });
 
-  test('a 429 storm on every token: one call per token, rate limit published, then recovery', async () => {
+  test('a 429 storm on every token: a few calls per token, rate limit published, then recovery', async () => {
     const before = await served();
     await moveTheTruth();
-    // Retry-After: the end of the clock hour, as Mist sends it (so not in the hour's last seconds,
-    // where the collector would rightly wait for the reset and call again).
-    await clearOfHourEnd(15);
+    // No Retry-After (Mist documents none) and /self/usage refused too: each token backs off 5 s,
+    // the calls waiting for a token try once more after it, then 10 s is longer than the collector
+    // waits within a cycle, and it stops.
     const run = await faultedRun({ storm_429: true });
     expect(run.code).toBe(1);
     expect(run.error).toMatch(/rate limited, all 2 token\(s\) exhausted until \d{4}-.*Z$/);
-    // No retry storm: the pool rotates once through the tokens, then stops calling.
-    expect(run.calls.by_status['429']).toBe(2);
-    expect(run.calls.total).toBe(2);
+    // No retry storm.
+    expect(run.calls.by_status['429']).toBe(run.calls.total);
+    expect(run.calls.by_operation.getSelfApiUsage).toBeGreaterThanOrEqual(2);
+    expect(run.calls.by_operation.getSelfApiUsage).toBeLessThanOrEqual(4);
+    expect(run.calls.total).toBeLessThanOrEqual(16);
 
     await exporterCaughtUp(exporter, redis.client());
     expect(await served()).toEqual(before);
@@ -184,8 +186,8 @@ describe('a fault that fails every core phase: previous data served, status and 
     expect(token.rate_limit).toMatchObject({ is_limited: true, tokens_exhausted: 2, total_tokens: 2 });
     const m = await exporter.metrics();
     expect(metric(m, METRICS.rateLimited)).toBe(1);
-    expect(metric(m, METRICS.apiRateLimited, { token: 'token1' })).toBe(1);
-    expect(metric(m, METRICS.apiRateLimited, { token: 'token2' })).toBe(1);
+    expect(metric(m, METRICS.apiRateLimited, { token: 'token1' })).toBeGreaterThanOrEqual(2);
+    expect(metric(m, METRICS.apiRateLimited, { token: 'token2' })).toBeGreaterThanOrEqual(2);
     expect(metric(m, METRICS.collectorStatus, { status: 'error' })).toBe(1);
 
     // A new process does not know the tokens were exhausted: it tries, and succeeds.
@@ -198,10 +200,15 @@ describe('a fault that fails every core phase: previous data served, status and 
 describe('faults the collector rides through', () => {
   test('10% of calls answer 5xx: retried, counted, and the cycle serves the new truth', async () => {
     await moveTheTruth();
-    const run = await faultedRun({ error_rate: 0.1 });
-    const fivexx = Object.entries(run.calls.by_status)
-      .filter(([code]) => /^5/.test(code))
-      .reduce((n, [, c]) => n + c, 0);
+    // A steady cycle of the small org makes a dozen calls: at 10% some runs meet no 5xx at all, so
+    // run again (a few times at most) until one did.
+    let fivexx = 0;
+    for (let i = 0; i < 6 && fivexx === 0; i++) {
+      const run = await faultedRun({ error_rate: 0.1 });
+      fivexx = Object.entries(run.calls.by_status)
+        .filter(([code]) => /^5/.test(code))
+        .reduce((n, [, c]) => n + c, 0);
+    }
     expect(fivexx).toBeGreaterThan(0);
     // Core phases succeed; an insight series may exhaust its retries (1 in 10^4 per call).
     await exporterCaughtUp(exporter, redis.client());
@@ -217,7 +224,7 @@ describe('faults the collector rides through', () => {
     await recovers();
   });
 
-  test('records that break the schema are skipped and counted; nothing absurd is served; nobody vanishes', async () => {
+  test('records that break the schema are counted and stood in for; nothing half-right is served; nobody vanishes', async () => {
     const truth = await sim.control.org();
     const run = await faultedRun({ invalid_record_rate: 0.3, operations: DATA_OPS });
     expect(run.code, run.error).toBe(0);
@@ -226,17 +233,26 @@ describe('faults the collector rides through', () => {
     const bad = samples(m, METRICS.apiBadRecords);
     for (const op of ['listOrgDevicesStats', 'searchOrgSwOrGwPorts', 'searchOrgPeerPathStats'])
       expect(bad.find((s) => s.labels.operation === op)?.value ?? 0, op).toBeGreaterThan(0);
+    const carried = samples(m, METRICS.carriedOverRecords).reduce((n, s) => n + s.value, 0);
+    expect(carried).toBeGreaterThan(0);
 
     const now = await served();
-    const gws = now.gateways as Array<{ id: string; status: string; ports: Array<{ up: unknown }> }>;
+    const gws = now.gateways as Array<{
+      id: string;
+      status: unknown;
+      uptime: unknown;
+      ports: Array<{ up: unknown }>;
+    }>;
     expect(gws.map((g) => g.id).sort()).toEqual(truth.gateways.map((g) => g.id).sort());
+    // A broken field never reaches the API: the item's previous row stood in for its record.
     for (const g of gws) {
       expect(['connected', 'disconnected']).toContain(g.status);
+      expect(typeof g.uptime).toBe('number');
       for (const p of g.ports) expect(typeof p.up).toBe('boolean');
     }
     const all = JSON.stringify(now) + (await exporter.get('/metrics')).body;
     expect(all).not.toContain('x'.repeat(1025));
-    expect(all).not.toMatch(/"zombie"|"quantum"|"maybe"|wan_backup/);
+    expect(all).not.toMatch(/"maybe"/);
     await recovers();
   });
 

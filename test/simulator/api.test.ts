@@ -34,10 +34,10 @@ describe('pagination, defaults and errors', () => {
     expect(await past.json()).toEqual([]);
   });
 
-  it('search endpoints return an envelope whose next, replayed verbatim, walks every row once', async () => {
+  it('search endpoints return an envelope whose next, replayed verbatim, walks every row; the row at each cursor comes again', async () => {
     const truth = sim.truth();
     const rows: Array<{ mac: string; port_id: string; peer_mac: string; peer_port_id: string }> = [];
-    let path: string | undefined = `${o}/stats/vpn_peers/search?limit=50`;
+    let path: string | undefined = `${o}/stats/vpn_peers/search?limit=50&duration=20m`;
     let pages = 0;
     while (path) {
       const body = await (await sim.get(path)).json();
@@ -53,10 +53,15 @@ describe('pagination, defaults and errors', () => {
       if (path) expect(path.startsWith('/api/v1/')).toBe(true);
       pages++;
     }
-    expect(pages).toBe(Math.ceil(truth.peer_paths.length / 50));
+    // 50 rows a page, the first of each later page a repeat of the cursor's row.
+    expect(pages).toBe(1 + Math.ceil((truth.peer_paths.length - 50) / 49));
     const key = (r: { mac: string; port_id: string; peer_mac: string; peer_port_id: string }) =>
       `${r.mac}|${r.port_id}|${r.peer_mac}|${r.peer_port_id}`;
-    expect(rows.map(key)).toEqual(truth.peer_paths.map(key));
+    expect(rows).toHaveLength(truth.peer_paths.length + pages - 1);
+    expect([...new Set(rows.map(key))]).toEqual(truth.peer_paths.map((p) => key(p.reported)));
+    // No default type: SRX (ipsec) and SSR (svr) paths alike, SSR ones named by interface.
+    const types = new Set(rows.map((r) => (r as unknown as { type: string }).type));
+    expect([...types].sort()).toEqual(['ipsec', 'svr']);
   });
 
   it('next keeps the filters (port search by device_type, peer paths by mac)', async () => {
@@ -193,42 +198,52 @@ describe('hourly rate limit', () => {
     sim = undefined;
   });
 
-  it('answers 429 with the spec body once a token used its budget, until the clock hour ends', async () => {
+  it('answers 429 with the spec body once a token used its budget, until its own window ends (not the clock hour)', async () => {
     sim = await startSimulator({ rateLimit: 5, tokens: ['a', 'b'], startTime: T0, frozenClock: true });
     const o = `/api/v1/orgs/${sim.org.id}`;
     for (let i = 0; i < 4; i++) expect((await sim.get(o, 'a')).status).toBe(200);
+    // The window opened with the first call, 10 minutes into the clock hour: a full hour is left.
     expect(await (await sim.get('/api/v1/self/usage', 'a')).json()).toEqual({
       requests: 5,
       request_limit: 5,
-      seconds: 3000,
+      seconds: 3600,
     });
+    sim.advance(600);
     const limited = await sim.get(o, 'a');
     expect(limited.status).toBe(429);
     expect(await limited.json()).toEqual({
       detail:
         'Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold',
     });
-    expect(limited.headers.get('retry-after')).toBe('3000');
-    expect((await sim.get('/api/v1/self/usage', 'a')).status).toBe(429);
+    // Mist documents no Retry-After; /self/usage still answers, with the seconds to the reset.
+    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(await (await sim.get('/api/v1/self/usage', 'a')).json()).toEqual({
+      requests: 5,
+      request_limit: 5,
+      seconds: 3000,
+    });
     // Another token has its own bucket.
     expect((await sim.get(o, 'b')).status).toBe(200);
-    // Still limited just before the hour ends, free again right after.
-    sim.advance(2999);
+    // The top of the clock hour frees nothing; the window's end does.
+    sim.advance(3000 - 600 - 1);
     expect((await sim.get(o, 'a')).status).toBe(429);
     sim.advance(1);
+    expect((await sim.get(o, 'a')).status).toBe(429);
+    sim.advance(600);
     expect((await sim.get(o, 'a')).status).toBe(200);
     expect((await (await sim.get('/api/v1/self/usage', 'a')).json()).requests).toBe(2);
     const stats = sim.stats();
     expect(stats.by_status['429']).toBe(3);
-    expect(stats.by_token).toEqual({ token1: 10, token2: 1 });
+    expect(stats.by_token).toEqual({ token1: 11, token2: 1 });
   });
 
-  it('can leave out Retry-After, and /__sim/reset?rate_limits=1 refills the budget', async () => {
-    sim = await startSimulator({ rateLimit: 1, retryAfter: false, startTime: T0, frozenClock: true });
+  it('sends Retry-After only when asked, and /__sim/reset?rate_limits=1 refills the budget', async () => {
+    sim = await startSimulator({ rateLimit: 1, retryAfter: true, startTime: T0, frozenClock: true });
     expect((await sim.get('/api/v1/self')).status).toBe(200);
+    sim.advance(100);
     const limited = await sim.get('/api/v1/self');
     expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBeNull();
+    expect(limited.headers.get('retry-after')).toBe('3500');
     await sim.control.reset();
     expect((await sim.get('/api/v1/self')).status).toBe(429);
     await sim.control.reset({ rateLimits: true });

@@ -71,8 +71,12 @@ describe('GET /__sim/org', () => {
       expect(row.status).toBe(g.status);
       expect(row.site_id).toBe(g.site_id);
       expect(inv.find((r) => r.mac === g.mac)!.deviceprofile_id).toBe(g.deviceprofile_id);
+      // An HA cluster's node1 reports its interfaces under node1's MAC (module2_stat).
+      const macs = [g.mac, ...(g.node1_mac ? [g.node1_mac] : [])];
+      if (g.node1_mac) expect((row.module2_stat as Json[])[0].mac).toBe(g.node1_mac);
       for (const p of g.ports) {
-        const pr = ports.find((r) => r.mac === g.mac && r.port_id === p.port_id)!;
+        const pr = ports.find((r) => macs.includes(r.mac) && r.port_id === p.port_id)!;
+        expect(pr.mac).toBe(g.node1_mac && p.port_id.startsWith('ge-1/') ? g.node1_mac : g.mac);
         expect(pr.port_usage).toBe(p.usage);
         expect(pr.up).toBe(p.up);
         if (p.usage !== 'wan' || p.disabled) continue;
@@ -80,11 +84,15 @@ describe('GET /__sim/org', () => {
         expect(ifs.wan_name).toBe(p.wan_name);
         expect(ifs.wan_type).toBe(p.wan_type);
         expect(ifs.servp_info?.org ?? '').toBe(p.isp);
-        expect(ifs.address_mode).toBe(p.type === 'static' ? 'Static' : 'Dynamic');
+        // No address (a DHCP port without a lease): "Unknown", and the config's type is the truth.
+        if (ifs.ips.length) expect(ifs.address_mode).toBe(p.type === 'static' ? 'Static' : 'Dynamic');
+        else expect(ifs.address_mode).toBe('Unknown');
         expect(ifs.vlan ? String(ifs.vlan) : '').toBe(p.vlan_id);
         if (ifs.ips.length) expect(ifs.ips[0]).toBe(`${p.ip}/${p.netmask}`);
       }
     }
+    // Spare ports: listed with a free-text (empty) port_usage, in no config.
+    expect(ports.some((r) => r.port_usage === '' && r.unconfigured === true)).toBe(true);
     const peers = (await json(sim.get(`${o}/stats/vpn_peers/search?limit=1000`))).results as Json[];
     expect(
       peers.map((r) => ({
@@ -95,8 +103,17 @@ describe('GET /__sim/org', () => {
         peer_port_id: r.peer_port_id,
         up: r.up,
         vpn_name: r.vpn_name ?? null,
+        type: r.type,
       })),
-    ).toEqual(truth.peer_paths);
+    ).toEqual(
+      truth.peer_paths.map(({ reported, ...p }) => ({
+        ...p,
+        mac: reported.mac,
+        port_id: reported.port_id,
+        peer_mac: reported.peer_mac,
+        peer_port_id: reported.peer_port_id,
+      })),
+    );
   });
 
   it('gives static IPs from the device override and DHCP IPs from the runtime lease', async () => {
@@ -177,9 +194,12 @@ describe('state flips', () => {
 });
 
 describe('POST /__sim/config', () => {
-  it('a device change bumps modified_time in device stats, inventory, getSiteDevice and listSiteDevices', async () => {
+  it("a device change bumps modified_time in inventory, getSiteDevice and listSiteDevices, and moves the stats row's own", async () => {
     const gw = sim.org.gateways.find((g) => !g.hub)!;
     const before = (await json(sim.get(`${o}/inventory?type=gateway&mac=${gw.mac}`)))[0].modified_time;
+    const statsTime = async () =>
+      (await json(sim.get(`${o}/stats/devices?type=gateway&mac=${gw.mac}`)))[0].modified_time as number;
+    const statsBefore = await statsTime();
     const r = await sim.control.config('device', gw.id, {
       'ge-0/0/0': { usage: 'wan', description: 'new circuit' },
     });
@@ -188,9 +208,10 @@ describe('POST /__sim/config', () => {
     expect((await json(sim.get(`${o}/inventory?type=gateway&mac=${gw.mac}`)))[0].modified_time).toBe(
       r.modified_time,
     );
-    expect((await json(sim.get(`${o}/stats/devices?type=gateway&mac=${gw.mac}`)))[0].modified_time).toBe(
-      r.modified_time,
-    );
+    // The stats row's modified_time moves too, but it is not the config's value.
+    const statsAfter = await statsTime();
+    expect(statsAfter).toBeGreaterThan(statsBefore);
+    expect(statsAfter).not.toBe(r.modified_time);
     const dev = await json(sim.get(`${site}/devices/${gw.id}`));
     expect(dev.modified_time).toBe(r.modified_time);
     expect(dev.port_config['ge-0/0/0'].description).toBe('new circuit');
@@ -248,9 +269,23 @@ describe('adding and removing gateways', () => {
     await sim.control.removeGateway(added.id);
     const after: Json[] = await json(sim.get(`${o}/stats/devices?type=gateway&limit=1000`));
     expect(after.some((r) => r.id === added.id)).toBe(false);
-    const peersAfter = (await json(sim.get(`${o}/stats/vpn_peers/search?limit=1000`))).results as Json[];
-    expect(peersAfter.some((r) => r.mac === added.mac || r.peer_mac === added.mac)).toBe(false);
     expect((await sim.get(`/api/v1/sites/${site.id}/devices/${added.id}`)).status).toBe(404);
+    // Its paths' last rows stay in the search while its window covers their last report: a day by
+    // default, so a client must ask a short window and drop what it has not seen for a while.
+    const touching = (rows: Json[]) => rows.filter((r) => r.mac === added.mac || r.peer_mac === added.mac);
+    const search = async (q: string) =>
+      (await json(sim.get(`${o}/stats/vpn_peers/search?limit=1000${q}`))).results as Json[];
+    const departed = touching(await search(''));
+    expect(departed.length).toBe(touching(peers).length);
+    expect(departed.map((r) => r.up)).toEqual(touching(peers).map((r) => r.up));
+    expect(touching(await search('&duration=20m')).length).toBe(departed.length);
+    expect(sim.truth().peer_paths.some((p) => p.peer_mac === added.mac)).toBe(true);
+    await sim.control.advanceTime(21 * 60);
+    expect(touching(await search('&duration=20m'))).toEqual([]);
+    expect(touching(await search('')).length).toBe(departed.length);
+    expect(sim.truth().peer_paths.some((p) => p.peer_mac === added.mac)).toBe(false);
+    await sim.control.advanceTime(86400);
+    expect(touching(await search(''))).toEqual([]);
     await expect(sim.control.removeGateway(added.id)).rejects.toMatchObject({ status: 404 });
   });
 

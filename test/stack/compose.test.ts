@@ -99,11 +99,13 @@ describe('docker-compose.yml', () => {
         'prometheus',
         'redis',
         'simulator',
+        'webhooks',
       ].sort(),
     );
     expect(cfg.services.collector.profiles).toEqual(['mist']);
     expect(cfg.services.simulator.profiles).toEqual(['demo']);
     expect(cfg.services['collector-demo'].profiles).toEqual(['demo']);
+    expect(cfg.services.webhooks.profiles).toEqual(['webhooks']);
   });
 
   it('keeps redis off the host, with a password per user, AOF on, and its data on a named volume', () => {

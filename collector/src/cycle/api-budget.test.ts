@@ -108,4 +108,23 @@ describe('ApiBudget', () => {
     b.runStarted(true);
     expect(b.forInsights().used).toEqual({ lastHour: 1600, nonCoreLastHour: 1500, coreReserve: 0 });
   });
+
+  it('a steady overhead besides the core runs (a spread cache refresh) is reserved from insights', () => {
+    const b = rig();
+    b.addOverheadPerHour(() => 77);
+    run(b, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    // 15 calls x 60 polls, 2 x 12 full cycles, 1 session check, 77 for the refresh.
+    expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (15 * 60 + 2 * 12 + 1 + 77));
+  });
+
+  it('the config fill gets what the hour leaves after the core runs, and a floor when nothing is left', () => {
+    const idle = rig({ used: 100 });
+    run(idle, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    // 4000 - 100 used - (15 x 60 polls + 2 x 12 full cycles + 1).
+    expect(idle.fillAllowance()).toBe(4000 - 100 - 925);
+    const full = rig({ used: 3990 });
+    full.runStarted(true);
+    // A tenth of one full cycle's share: 4000 x 0.1 x 300 / 3600.
+    expect(full.fillAllowance()).toBe(33);
+  });
 });

@@ -31,6 +31,9 @@ export interface BudgetSettings {
   statePhases: readonly PhaseName[];
 }
 
+/** Share of the budget the config fill may always use, whatever else the hour holds. */
+const FILL_SHARE = 0.1;
+
 export class ApiBudget {
   private budget: Budget;
   /** Measured calls of a state poll, and of a full cycle's other core phases (null: not yet). */
@@ -46,6 +49,8 @@ export class ApiBudget {
   /** Of those, all but insights: what the state polls yield to. */
   private readonly other = new CallWindow();
   private readonly statePhases: ReadonlySet<PhaseName>;
+  /** Steady calls per hour outside the core cycle that insights must leave room for. */
+  private readonly overheads: Array<() => number> = [];
 
   constructor(
     private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
@@ -68,13 +73,26 @@ export class ApiBudget {
       stateInterval: this.steadyInterval,
       fullExtraCalls: this.fullExtra ?? 0,
       workerInterval: this.settings.workerInterval,
-      overheadPerHour: this.client.pool.size,
+      overheadPerHour: this.overheadPerHour(),
     });
   }
 
   /** Calls made this hour by someone else (a previous process, a replaced collector), from /self/usage. */
   private foreign(): number {
     return Math.max(0, this.client.pool.requestsThisWindow() - this.client.usedLastHour());
+  }
+
+  /**
+   * A steady cost per hour besides the core runs (a phase that re-reads its cache on a schedule,
+   * e.g. the site settings spread over CONFIG_REFRESH_INTERVAL): reserved like the core runs.
+   */
+  addOverheadPerHour(perHour: () => number): void {
+    this.overheads.push(perHour);
+  }
+
+  /** /self/usage checks (one per token) and the overheads added. */
+  private overheadPerHour(): number {
+    return this.overheads.reduce((n, f) => n + f(), this.client.pool.size);
   }
 
   /** Recompute (token limits may have changed: /self/usage, a token dropped; calls aged out). */
@@ -84,7 +102,7 @@ export class ApiBudget {
       statePollCalls: this.statePoll ?? 0,
       fullExtraCalls: this.fullExtra ?? 0,
       workerInterval: this.settings.workerInterval,
-      overheadPerHour: this.client.pool.size,
+      overheadPerHour: this.overheadPerHour(),
       minSeconds: this.settings.stateInterval,
     };
     this.interval = chooseStateInterval({
@@ -147,6 +165,30 @@ export class ApiBudget {
         coreReserve: this.coreReserve(),
       },
     };
+  }
+
+  /**
+   * Calls the config fill (device configs, site settings) may make now: what the hour leaves after
+   * the trailing hour's calls and the coming hour's core runs (the polls at their steady pace), and
+   * at least FILL_SHARE of a full cycle's budget (one call at least), so that a config change is
+   * picked up even while the backfill uses the whole hour (the polls yield to the fill, the backfill
+   * adapts: the fill counts as calls outside the core).
+   */
+  fillAllowance(): number {
+    const budget = computeBudget({
+      tokenLimitPerHour: this.client.pool.totalLimit(),
+      share: this.settings.share,
+      statePollCalls: Math.max(this.statePoll ?? 0, this.run.state),
+      stateInterval: this.steadyInterval,
+      fullExtraCalls: Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0),
+      workerInterval: this.settings.workerInterval,
+      overheadPerHour: this.overheadPerHour(),
+    });
+    const own = this.client.usedLastHour();
+    const used = Math.max(own, this.client.pool.requestsThisWindow());
+    const w = this.settings.workerInterval;
+    const floor = Math.max(1, Math.floor((budget.callsPerHour * FILL_SHARE * w) / 3600));
+    return Math.max(floor, budget.callsPerHour - used - budget.corePerHour);
   }
 
   /**

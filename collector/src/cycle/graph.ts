@@ -156,7 +156,7 @@ export class PhaseGraph {
     const settled = (n: PhaseName) => {
       if (!phase.joins?.includes(n))
         throw new Error(`phase ${name} waits for ${n}, which is not in its joins`);
-      return waitFor([n]);
+      return waitFor([n]).then(() => result.status.get(n));
     };
     const ctx = hooks.context(phase, { signal, log, counter, settled });
     hooks.started(phase);

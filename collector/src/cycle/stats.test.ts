@@ -14,6 +14,7 @@ const LIVE: LiveStats = {
   insights: {
     ports_total: 0,
     ports_fresh: 0,
+    ports_missing: 0,
     oldest_age_seconds: null,
     refresh_period_seconds: 300,
     refreshed_last_cycle: 0,

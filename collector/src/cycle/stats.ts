@@ -14,7 +14,7 @@ import type { CycleOutcome, PhaseKind, PhaseName, Skip } from './types.js';
 type StatePollStats = NonNullable<CollectorStats['state_poll']>;
 
 /** The parts of the stats that other objects own. */
-export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights'> & {
+export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights' | 'records' | 'configs'> & {
   api: Omit<CollectorStats['api'], 'bad_records_total'>;
   statePoll: Pick<
     StatePollStats,
@@ -24,7 +24,7 @@ export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights'> &
 
 type OwnStats = Omit<
   CollectorStats,
-  'updated_at' | 'api' | 'tokens' | 'budget' | 'insights' | 'state_poll'
+  'updated_at' | 'api' | 'tokens' | 'budget' | 'insights' | 'state_poll' | 'records' | 'configs'
 > & { polls: Pick<StatePollStats, 'polls_total' | 'poll_failures_total' | 'last_poll'> };
 
 const secondsOf = (ms: number) => Math.floor(ms / 1000);
@@ -185,6 +185,8 @@ export class CycleStats {
         poll_failures_total: o.polls.poll_failures_total,
         last_poll: o.polls.last_poll && { ...o.polls.last_poll },
       },
+      ...(live.records ? { records: live.records } : {}),
+      ...(live.configs ? { configs: live.configs } : {}),
       insights: live.insights,
     };
   }

@@ -49,8 +49,11 @@ export interface PhaseContext {
   badRecords: (operation: string, n: number) => void;
   /** Tell the UI what this phase is doing (`loading_phase`; best effort). */
   progress: (details: Record<string, unknown>) => Promise<void>;
-  /** Resolves once a phase named in this phase's `joins` has finished (at once if not in the run). */
-  settled: (phase: PhaseName) => Promise<void>;
+  /**
+   * Resolves once a phase named in this phase's `joins` has finished, with how it ended in this run
+   * (`undefined` at once when it is not part of the run: its last good result stands).
+   */
+  settled: (phase: PhaseName) => Promise<'ok' | 'error' | 'skipped' | undefined>;
   log: Logger;
 }
 

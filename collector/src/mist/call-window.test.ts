@@ -11,3 +11,14 @@ describe('CallWindow', () => {
     expect(w.lastHour(91 * 60_000)).toBe(0);
   });
 });
+
+describe('CallWindow.belowAt', () => {
+  it('says when enough old calls have left the trailing hour', () => {
+    const w = new CallWindow();
+    w.add(3, 10 * 60_000);
+    w.add(2, 20 * 60_000);
+    expect(w.belowAt(6, 25 * 60_000)).toBe(25 * 60_000);
+    expect(w.belowAt(5, 25 * 60_000)).toBe(70 * 60_000);
+    expect(w.belowAt(2, 25 * 60_000)).toBe(80 * 60_000);
+  });
+});

@@ -1,6 +1,6 @@
 /**
  * Calls counted per minute, summed over the trailing hour: the client counts every call with one,
- * the budget the calls made outside the core cycle with another.
+ * the budget the calls made outside the core cycle with another, the token pool each token's calls.
  */
 export class CallWindow {
   private readonly minutes = new Map<number, number>();
@@ -19,5 +19,17 @@ export class CallWindow {
       else sum += n;
     }
     return sum;
+  }
+
+  /** Epoch ms from which the trailing-hour count is below `limit` (now if it already is). */
+  belowAt(limit: number, nowMs: number): number {
+    let sum = this.lastHour(nowMs);
+    if (sum < limit) return nowMs;
+    for (const k of [...this.minutes.keys()].sort((a, b) => a - b)) {
+      sum -= this.minutes.get(k) ?? 0;
+      // A minute's calls leave the trailing hour when the clock reaches minute k + 60.
+      if (sum < limit) return (k + 60) * 60_000;
+    }
+    return nowMs;
   }
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MistClient, parseRetryAfter, withQuery } from './client.js';
 import { MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
-import { listAll, searchAll } from './paginate.js';
+import { listAll, searchAll, searchPages } from './paginate.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 interface Fake {
@@ -98,22 +98,75 @@ describe('MistClient', () => {
     const r = await c.get<number[]>('listOrgSites', '/x');
     expect(r.body).toEqual([1]);
     await c.get('listOrgSites', '/x');
-    // token1 is not tried again in this hour.
-    expect(f.seen.map((s) => s.auth)).toEqual(['Token tok-A', 'Token tok-B', 'Token tok-B']);
-    expect(c.counters.rate_limited_total).toEqual({ token1: 1 });
+    // token1 is asked /self/usage once (429 again: it backs off), then not tried again for now.
+    expect(f.seen.map((s) => `${s.auth} ${s.path}`)).toEqual([
+      'Token tok-A /x',
+      'Token tok-A /api/v1/self/usage',
+      'Token tok-B /x',
+      'Token tok-B /x',
+    ]);
+    expect(c.counters.rate_limited_total).toEqual({ token1: 2 });
     expect(c.pool.exhausted().count).toBe(1);
     expect(changes).toBeGreaterThan(0);
   });
+  it('a 429 without Retry-After: the token rests until the reset /self/usage tells, not the top of the hour', async () => {
+    const f = await fake((req, res) => {
+      if (req.url === '/api/v1/self/usage')
+        return json(res, 200, { requests: 5000, request_limit: 5000, seconds: 42.5 });
+      if (req.headers.authorization === 'Token tok-A') return json(res, 429, { detail: 'Too Many Request' });
+      json(res, 200, {});
+    });
+    const c = client(f.url);
+    const t0 = Date.now();
+    await c.get('getOrg', '/x');
+    expect(f.seen.map((s) => `${s.auth} ${s.path}`)).toEqual([
+      'Token tok-A /x',
+      'Token tok-A /api/v1/self/usage',
+      'Token tok-B /x',
+    ]);
+    const until = (c.pool.stats()[0].exhausted_until ?? 0) * 1000;
+    expect(until).toBeGreaterThanOrEqual(t0 + 42_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 43_500);
+    expect(c.counters.calls_total.getSelfApiUsage).toEqual({ token1: 1 });
+  });
+  it('a 429 without Retry-After, /self/usage limited too: backs off 5 s, then 10 s (no hourly guess)', async () => {
+    const f = await fake((_req, res) => json(res, 429, { detail: 'Too Many Request' }));
+    let now = 10 * 3_600_000 + 60_000;
+    const c = client(f.url, { tokens: ['tok-A'], maxRateLimitWaitMs: 0, now: () => now });
+    const first = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(first).toBeInstanceOf(RateLimitedError);
+    expect(first.resetAt).toBe(now + 5_000);
+    expect(f.seen.map((s) => s.path)).toEqual(['/x', '/api/v1/self/usage']);
+    now += 5_000;
+    const second = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(second.resetAt).toBe(now + 10_000);
+    expect(f.seen).toHaveLength(4);
+  });
+  it('a 429 while /self/usage says budget is left (not the hourly limit): backs off 5 s, then 10 s', async () => {
+    const f = await fake((req, res) =>
+      req.url === '/api/v1/self/usage'
+        ? json(res, 200, { requests: 10, request_limit: 5000, seconds: 100 })
+        : json(res, 429, { detail: 'Too Many Request' }),
+    );
+    let now = 10 * 3_600_000 + 60_000;
+    const c = client(f.url, { tokens: ['tok-A'], maxRateLimitWaitMs: 0, now: () => now });
+    const first = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(first.resetAt).toBe(now + 5_000);
+    now += 5_000;
+    const second = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
+    expect(second.resetAt).toBe(now + 10_000);
+  });
   it('throws RateLimitedError (with the reset time) when every token is exhausted, without hammering', async () => {
     const f = await fake((_req, res) => json(res, 429, { detail: 'Too Many Request' }));
-    const c = client(f.url);
+    const c = client(f.url, { maxRateLimitWaitMs: 1000 });
     const err = await c.get('getOrg', '/x').catch((e) => e);
     expect(err).toBeInstanceOf(RateLimitedError);
     expect((err as RateLimitedError).resetAt).toBeGreaterThan(Date.now());
-    expect(f.seen).toHaveLength(2);
+    // Each token: the call and one /self/usage question.
+    expect(f.seen).toHaveLength(4);
     const again = await c.get('getOrg', '/x').catch((e) => e);
     expect(again).toBeInstanceOf(RateLimitedError);
-    expect(f.seen).toHaveLength(2);
+    expect(f.seen).toHaveLength(4);
     expect(c.counters.errors_total).toEqual({ getOrg: 2 });
   });
   it('waits out a short Retry-After when every token is limited', async () => {
@@ -204,7 +257,9 @@ describe('pagination', () => {
     const items = await listAll<{ i: number }>(c, 'listOrgDevicesStats', '/d', { type: 'gateway' });
     expect(items).toHaveLength(2500);
     expect(items[2499].i).toBe(2499);
-    expect(f.seen.map((s) => s.path)).toEqual([
+    // The first page tells the total; the other two are asked together.
+    expect(f.seen[0].path).toBe('/d?type=gateway&limit=1000&page=1');
+    expect(f.seen.map((s) => s.path).sort()).toEqual([
       '/d?type=gateway&limit=1000&page=1',
       '/d?type=gateway&limit=1000&page=2',
       '/d?type=gateway&limit=1000&page=3',
@@ -235,6 +290,50 @@ describe('pagination', () => {
     expect(items).toEqual([1, 2, 3]);
     expect(f.seen[0].path).toBe('/s?device_type=gateway&limit=1000');
     expect(f.seen[1].path).toBe('/s?limit=2&search_after=%5B2%5D');
+  });
+  it('search: rows repeated across pages are kept once; a small shortfall is counted when tolerated', async () => {
+    const f = await fake((req, res) => {
+      const after = new URL(req.url ?? '', 'http://x').searchParams.get('search_after');
+      if (!after)
+        return json(res, 200, {
+          results: [{ k: 1 }, { k: 2 }],
+          total: 400,
+          start: 10,
+          end: 20,
+          next: '/s?search_after=%5B2%5D',
+        });
+      // The row at the cursor again, then the last one: 3 distinct rows of the 400 announced.
+      json(res, 200, { results: [{ k: 2 }, { k: 3 }], total: 400 });
+    });
+    const c = client(f.url);
+    const identity = (r: unknown) => String((r as { k: number }).k);
+    await expect(
+      searchPages(c, 'searchOrgPeerPathStats', '/s', {}, { identity, tolerateShortfall: true }),
+    ).rejects.toThrow('searchOrgPeerPathStats: got 3 of 400 results');
+    const g = await fake((req, res) => {
+      const after = new URL(req.url ?? '', 'http://x').searchParams.get('search_after');
+      if (!after)
+        return json(res, 200, {
+          results: [{ k: 1 }, { k: 2 }],
+          total: 9,
+          start: 10,
+          end: 20,
+          next: '/s?search_after=%5B2%5D',
+        });
+      // The index shrank between the pages: the smaller total counts.
+      json(res, 200, { results: [{ k: 2 }, { k: 3 }], total: 8 });
+    });
+    const d = client(g.url);
+    const l = await searchPages(d, 'searchOrgPeerPathStats', '/s', {}, { identity, tolerateShortfall: true });
+    expect(l).toMatchObject({
+      items: [{ k: 1 }, { k: 2 }, { k: 3 }],
+      missing: 5,
+      repeated: 1,
+      window: { start: 10, end: 20 },
+    });
+    expect(d.counters.short_listings_total).toEqual({ searchOrgPeerPathStats: 1 });
+    // Without tolerance the same walk fails.
+    await expect(searchAll(d, 'searchOrgPeerPathStats', '/s', {})).rejects.toThrow('got 4 of 8 results');
   });
   it('search: a missing page (fewer results than total) is an error', async () => {
     const f = await fake((_req, res) => json(res, 200, { results: [1], total: 3 }));

@@ -1,14 +1,19 @@
 /**
  * The one Mist HTTP client: every call of the collector goes through `get`. It picks a token with
- * budget left, rotates on 429 (honouring Retry-After), retries 5xx, timeouts, connection errors and
- * malformed bodies with bounded exponential backoff, and counts calls per operationId and token label.
+ * budget left, rotates on 429, retries 5xx, timeouts, connection errors and malformed bodies with
+ * bounded exponential backoff, and counts calls per operationId and token label.
+ *
+ * A 429 rests the token for its Retry-After when there is one. Mist documents none, so otherwise the
+ * token backs off 5·2ⁿ s and /self/usage is asked, with that token, when its hourly window resets:
+ * when it says the budget is spent, the token rests exactly until then (nothing assumes the window
+ * follows the clock hour); when /self/usage answers 429 too, the back-off stands.
  */
 import { Pool } from 'undici';
 import type { Logger } from '#common/log.js';
 import { sleep } from '../sleep.js';
 import { CallWindow } from './call-window.js';
 import { AbortedError, MistHttpError, MistUnavailableError, RateLimitedError } from './errors.js';
-import { type PickedToken, TokenPool } from './token-pool.js';
+import { type PickedToken, TokenPool, type UsageReport } from './token-pool.js';
 
 export interface MistClientOptions {
   /** `https://api.mist.com` or `http://127.0.0.1:PORT`, no path. */
@@ -52,6 +57,8 @@ export interface CallOptions<T> {
 /** Something that can make Mist calls (the client itself, or tests' fakes). */
 export interface MistApi {
   get<T>(operation: string, pathAndQuery: string, opts?: CallOptions<T>): Promise<MistResponse<T>>;
+  /** A listing was accepted `missing` rows short of its total (`what` says which). */
+  noteShortListing?(operation: string, missing: number, what: string): void;
 }
 
 export interface CallCounters {
@@ -59,10 +66,15 @@ export interface CallCounters {
   rate_limited_total: Record<string, number>;
   errors_total: Record<string, number>;
   retries_total: number;
+  short_listings_total: Record<string, number>;
 }
 
 class Transient extends Error {}
 const ROTATE = Symbol('rotate');
+const USAGE_OP = 'getSelfApiUsage';
+const USAGE_PATH = '/api/v1/self/usage';
+const isJsonObject = (b: unknown) =>
+  b !== null && typeof b === 'object' && !Array.isArray(b) ? null : 'expected a JSON object';
 
 /** Sleep that throws AbortedError when `signal` aborts (the call is abandoned). */
 async function sleepOrAbort(ms: number, signal?: AbortSignal): Promise<void> {
@@ -98,6 +110,7 @@ export class MistClient implements MistApi {
     rate_limited_total: {},
     errors_total: {},
     retries_total: 0,
+    short_listings_total: {},
   };
   private readonly http: Pool;
   private readonly origin: string;
@@ -106,6 +119,8 @@ export class MistClient implements MistApi {
   private readonly window = new CallWindow();
   /** A 429 was seen since the last time every token was usable again. */
   private hadLimits = false;
+  /** /self/usage questions in flight after a 429, per token (concurrent 429s share one). */
+  private readonly resetQuestions = new Map<number, Promise<void>>();
 
   constructor(private readonly opts: MistClientOptions) {
     this.now = opts.now ?? Date.now;
@@ -133,7 +148,16 @@ export class MistClient implements MistApi {
       rate_limited_total: { ...c.rate_limited_total },
       errors_total: { ...c.errors_total },
       retries_total: c.retries_total,
+      short_listings_total: { ...c.short_listings_total },
     };
+  }
+
+  noteShortListing(operation: string, missing: number, what: string): void {
+    this.counters.short_listings_total[operation] = (this.counters.short_listings_total[operation] ?? 0) + 1;
+    this.opts.logger?.warn(
+      { operation, missing },
+      `${what}: a small shortfall (rows left the index while it was walked); kept as an incomplete listing`,
+    );
   }
 
   totalCalls(): number {
@@ -229,12 +253,50 @@ export class MistClient implements MistApi {
     this.counters.errors_total[op] = (this.counters.errors_total[op] ?? 0) + 1;
   }
 
-  /** One HTTP attempt. Throws Transient for retryable problems; handles 429 by marking the token. */
+  /**
+   * After a 429 without Retry-After: ask /self/usage with that token when its window resets (one
+   * question per token at a time). A failed question (429 again, 5xx...) leaves the back-off.
+   */
+  private askReset(index: number, opts: CallOptions<unknown>): Promise<void> {
+    const pending = this.resetQuestions.get(index);
+    if (pending) return pending;
+    const question = (async () => {
+      const tok = this.pool.pickAny(index);
+      if (!tok) return;
+      try {
+        const res = await this.attempt<UsageReport>(
+          USAGE_OP,
+          USAGE_PATH,
+          tok,
+          { signal: opts.signal, counter: opts.counter, validate: isJsonObject },
+          true,
+        );
+        if (res === ROTATE) return;
+        const until = this.pool.applyUsageAfter429(index, res.body);
+        this.opts.logger?.info(
+          { token_label: tok.label, usage: res.body, rests_until: new Date(until).toISOString() },
+          'asked /self/usage after a 429',
+        );
+      } catch (e) {
+        if (e instanceof AbortedError) throw e;
+        this.opts.logger?.debug(
+          { token_label: tok.label, error: e instanceof Error ? e.message : String(e) },
+          '/self/usage after a 429 failed; backing off',
+        );
+      }
+    })().finally(() => this.resetQuestions.delete(index));
+    this.resetQuestions.set(index, question);
+    return question;
+  }
+
+  /** One HTTP attempt. Throws Transient for retryable problems; handles 429 by resting the token. */
   private async attempt<T>(
     op: string,
     path: string,
     tok: PickedToken,
     opts: CallOptions<T>,
+    /** This attempt is the /self/usage question after a 429 (its own 429 changes nothing more). */
+    resetQuestion = false,
   ): Promise<MistResponse<T> | typeof ROTATE> {
     this.pool.recordCall(tok.index);
     this.count(op, tok.label);
@@ -261,14 +323,16 @@ export class MistClient implements MistApi {
       throw new Transient(`connection error${code ? ` ${code}` : ''}`);
     }
     if (status === 429) {
-      const wait = parseRetryAfter(headers['retry-after'], this.now());
-      this.pool.markExhausted(tok.index, wait);
       this.counters.rate_limited_total[tok.label] = (this.counters.rate_limited_total[tok.label] ?? 0) + 1;
+      const wait = parseRetryAfter(headers['retry-after'], this.now());
+      if (wait !== null) this.pool.markExhausted(tok.index, wait);
+      else if (!resetQuestion) this.pool.backOff(tok.index);
       this.opts.logger?.warn(
         { operation: op, token_label: tok.label, retry_after_ms: wait },
         'Mist answered 429, rotating token',
       );
       this.hadLimits = true;
+      if (wait === null && op !== USAGE_OP) await this.askReset(tok.index, opts);
       this.opts.onRateLimitChange?.();
       return ROTATE;
     }
@@ -292,6 +356,8 @@ export class MistClient implements MistApi {
     }
     const problem = opts.validate?.(body) ?? null;
     if (problem) throw new Transient(`unexpected body: ${problem}`);
+    // The /self/usage question answering says nothing of whether the token may call again.
+    if (!resetQuestion) this.pool.recordSuccess(tok.index);
     if (this.pool.exhausted().count === 0 && this.hadLimits) {
       this.hadLimits = false;
       this.opts.onRateLimitChange?.();

@@ -1,9 +1,17 @@
 /**
- * Follow every page of a Mist collection (REFERENCE.md §2). List endpoints return an array and
- * `X-Page-Limit/Page/Total` headers; search endpoints return `{results, total, next}` with a
- * host-relative `next` link. Both ask for limit=1000. A collection that ends short of what the
- * server announced is an error: a partial list must never replace a complete one.
+ * Walk every page of a Mist collection (docs/mist-api.md, Conventions). List endpoints return an
+ * array and `X-Page-Limit/Page/Total` headers: once the first page tells the total, the other pages
+ * are fetched at the same time. Search endpoints return `{results, total, next}` with a host-relative
+ * `next` carrying a `search_after` cursor: each page needs the previous one's, so a search walk is
+ * sequential. Both ask for limit=1000.
+ *
+ * Rows can repeat across pages (rows tied with a cursor, a list that moved under its page numbers):
+ * with an `identity`, repeats are dropped. A walk that ends short of what the server announced is an
+ * error (a partial list must never replace a complete one), unless the caller tolerates a small
+ * shortfall (`tolerateShortfall`: a live index shrank while it was walked); then the listing reports
+ * the rows `missing`, the shortfall is counted, and the caller treats the listing as incomplete.
  */
+import pLimit from 'p-limit';
 import type { CallOptions, MistApi } from './client.js';
 import { withQuery } from './client.js';
 import { IncompleteResultError } from './errors.js';
@@ -11,9 +19,38 @@ import { IncompleteResultError } from './errors.js';
 export const PAGE_LIMIT = 1000;
 /** 1000 pages x 1000 items is far beyond any org; a guard against a server that never ends. */
 const MAX_PAGES = 1000;
+/** Numbered pages fetched at once after the first (the HTTP pool bounds the whole client too). */
+const PAGE_CONCURRENCY = 4;
+/**
+ * A shortfall counts as small, and is tolerated when asked, up to 1% of the announced total or 5 rows,
+ * whichever is larger: the order of rows that leave a live index between two pages of a walk, far
+ * below what a lost page (1,000 rows) takes away.
+ */
+const SHORTFALL_SHARE = 0.01;
+const SHORTFALL_MIN_ROWS = 5;
+
+export function toleratedShortfall(total: number): number {
+  return Math.max(SHORTFALL_MIN_ROWS, Math.floor(total * SHORTFALL_SHARE));
+}
 
 type Query = Record<string, string | number | boolean | undefined>;
-type PageOptions = Pick<CallOptions<unknown>, 'signal' | 'counter'>;
+
+export interface PageOptions extends Pick<CallOptions<unknown>, 'signal' | 'counter'> {
+  /** Identity of a row; rows whose identity was already delivered are dropped (null: keep). */
+  identity?: (row: unknown) => string | null;
+  /** Accept a small shortfall against the announced total (see toleratedShortfall). */
+  tolerateShortfall?: boolean;
+}
+
+export interface Listing<T> {
+  items: T[];
+  /** Rows announced but not delivered: 0, or a tolerated shortfall. */
+  missing: number;
+  /** Rows dropped as repeats of rows already delivered. */
+  repeated: number;
+  /** The window the server resolved (search endpoints: the first page's `start`/`end`), epoch s. */
+  window: { start: number; end: number } | null;
+}
 
 function header(h: Record<string, string | string[] | undefined>, name: string): number | null {
   const v = h[name];
@@ -36,71 +73,166 @@ function typeOf(b: unknown): string {
   return b === null ? 'null' : Array.isArray(b) ? 'an array' : typeof b;
 }
 
-/** All items of a list endpoint (body = array, X-Page-* headers). */
-export async function listAll<T>(
+/** Collects rows, dropping repeats, and checks the count against the smallest total announced. */
+class Collected<T> {
+  readonly items: T[] = [];
+  repeated = 0;
+  private readonly seen = new Set<string>();
+  private announced: number | null = null;
+
+  constructor(
+    private readonly operation: string,
+    private readonly opts: PageOptions,
+  ) {}
+
+  add(rows: readonly T[]): void {
+    const id = this.opts.identity;
+    for (const r of rows) {
+      const k = id ? id(r) : null;
+      if (k !== null) {
+        if (this.seen.has(k)) {
+          this.repeated++;
+          continue;
+        }
+        this.seen.add(k);
+      }
+      this.items.push(r);
+    }
+  }
+
+  /** A total from a page; the smallest counts (rows that left the index while it was walked). */
+  total(n: number | null): void {
+    if (n !== null) this.announced = this.announced === null ? n : Math.min(this.announced, n);
+  }
+
+  /** The rows short of the total, after checking the shortfall is allowed. */
+  missing(api: MistApi, unit: string): number {
+    const total = this.announced;
+    if (total === null || this.items.length >= total) return 0;
+    const missing = total - this.items.length;
+    const what = `${this.operation}: got ${this.items.length} of ${total} ${unit}`;
+    if (!this.opts.tolerateShortfall || missing > toleratedShortfall(total)) {
+      throw new IncompleteResultError(what);
+    }
+    api.noteShortListing?.(this.operation, missing, what);
+    return missing;
+  }
+}
+
+/** All items of a list endpoint (body = array, X-Page-* headers), later pages fetched together. */
+export async function listPages<T>(
   api: MistApi,
   operation: string,
   path: string,
   query: Query,
   opts: PageOptions = {},
-): Promise<T[]> {
-  const items: T[] = [];
-  let announced: number | null = null;
-  for (let page = 1; page <= MAX_PAGES; page++) {
+): Promise<Listing<T>> {
+  const out = new Collected<T>(operation, opts);
+  const callOpts = { signal: opts.signal, counter: opts.counter, validate: isArray };
+  const fetchPage = async (page: number) => {
     const { body, headers } = await api.get<T[]>(
       operation,
       withQuery(path, { ...query, limit: PAGE_LIMIT, page }),
-      { ...opts, validate: isArray },
+      callOpts,
     );
-    items.push(...body);
-    const total = header(headers, 'x-page-total');
-    const limit = header(headers, 'x-page-limit') ?? PAGE_LIMIT;
     const served = header(headers, 'x-page-page') ?? page;
-    if (total !== null) announced = total;
     if (served !== page) {
       throw new IncompleteResultError(`${operation}: asked for page ${page}, got page ${served}`);
     }
-    // With headers: stop once limit*page covers the total (the SDK rule). Without: stop on a short page.
-    const more = total !== null ? limit * page < total : body.length >= limit;
-    if (!more || body.length === 0) break;
+    const total = header(headers, 'x-page-total');
+    out.total(total);
+    return { body, total, limit: header(headers, 'x-page-limit') ?? PAGE_LIMIT };
+  };
+  const first = await fetchPage(1);
+  out.add(first.body);
+  const { limit } = first;
+  let fetched = 1;
+  if (first.total !== null) {
+    // The total is known: ask every other page at once (the SDK rule: while limit x page < total).
+    let total = first.total;
+    const limitPages = pLimit(PAGE_CONCURRENCY);
+    while (limit * fetched < total && fetched < MAX_PAGES) {
+      const numbers: number[] = [];
+      for (let p = fetched + 1; limit * (p - 1) < total && p <= MAX_PAGES; p++) numbers.push(p);
+      const pages = await Promise.all(numbers.map((p) => limitPages(() => fetchPage(p))));
+      for (const p of pages) {
+        out.add(p.body);
+        // A list that grew while it was read: its new pages follow.
+        if (p.total !== null) total = Math.max(total, p.total);
+      }
+      fetched += numbers.length;
+    }
+  } else {
+    // Without headers: stop on a short page.
+    let last = first.body;
+    while (last.length >= limit && last.length > 0 && fetched < MAX_PAGES) {
+      last = (await fetchPage(++fetched)).body;
+      out.add(last);
+    }
   }
-  if (announced !== null && items.length < announced) {
-    throw new IncompleteResultError(`${operation}: got ${items.length} of ${announced} items`);
-  }
-  return items;
+  const missing = out.missing(api, 'items');
+  return { items: out.items, missing, repeated: out.repeated, window: null };
 }
 
 interface SearchBody<T> {
   results: T[];
   total?: number;
+  start?: number;
+  end?: number;
   next?: string | null;
 }
 
-/** All results of a search endpoint (body = {results, total, next}). */
-export async function searchAll<T>(
+/** All results of a search endpoint (body = {results, total, next}): one sequential cursor walk. */
+export async function searchPages<T>(
   api: MistApi,
   operation: string,
   path: string,
   query: Query,
   opts: PageOptions = {},
-): Promise<T[]> {
-  const items: T[] = [];
+): Promise<Listing<T>> {
+  const out = new Collected<T>(operation, opts);
   let url = withQuery(path, { ...query, limit: PAGE_LIMIT });
-  let announced: number | null = null;
-  const seen = new Set<string>();
+  let window: Listing<T>['window'] = null;
+  const links = new Set<string>();
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const { body } = await api.get<SearchBody<T>>(operation, url, { ...opts, validate: isSearch });
-    items.push(...body.results);
-    if (typeof body.total === 'number' && announced === null) announced = body.total;
+    const { body } = await api.get<SearchBody<T>>(operation, url, {
+      signal: opts.signal,
+      counter: opts.counter,
+      validate: isSearch,
+    });
+    out.add(body.results);
+    out.total(typeof body.total === 'number' ? body.total : null);
+    if (page === 1 && typeof body.start === 'number' && typeof body.end === 'number') {
+      window = { start: body.start, end: body.end };
+    }
     const next = typeof body.next === 'string' ? body.next.trim() : '';
     if (!next) break;
-    if (seen.has(next)) throw new IncompleteResultError(`${operation}: the next link repeats itself`);
-    seen.add(next);
+    if (links.has(next)) throw new IncompleteResultError(`${operation}: the next link repeats itself`);
+    links.add(next);
     url = next;
   }
-  // Search totals are counts of a live index: only fewer items than announced means a lost page.
-  if (announced !== null && items.length < announced) {
-    throw new IncompleteResultError(`${operation}: got ${items.length} of ${announced} results`);
-  }
-  return items;
+  const missing = out.missing(api, 'results');
+  return { items: out.items, missing, repeated: out.repeated, window };
+}
+
+/** All items of a list endpoint; any shortfall is an error (for callers that prune on the result). */
+export async function listAll<T>(
+  api: MistApi,
+  operation: string,
+  path: string,
+  query: Query,
+  opts: Pick<PageOptions, 'signal' | 'counter'> = {},
+): Promise<T[]> {
+  return (await listPages<T>(api, operation, path, query, opts)).items;
+}
+
+/** All results of a search endpoint; any shortfall is an error. */
+export async function searchAll<T>(
+  api: MistApi,
+  operation: string,
+  path: string,
+  query: Query,
+  opts: Pick<PageOptions, 'signal' | 'counter'> = {},
+): Promise<T[]> {
+  return (await searchPages<T>(api, operation, path, query, opts)).items;
 }

@@ -1,5 +1,5 @@
 /**
- * The parts of Mist payloads the collector reads (REFERENCE.md §4). Mist objects are open-ended and
+ * The parts of Mist payloads the collector reads (docs/mist-api.md). Mist objects are open-ended and
  * every field may be missing or null, so everything is optional and readers check types.
  */
 
@@ -72,6 +72,8 @@ export interface PortStatsRow {
   tx_pkts?: number | null;
   rx_bps?: number | null;
   tx_bps?: number | null;
+  /** Epoch seconds of the last up/down change. */
+  last_flapped?: number | null;
   [k: string]: unknown;
 }
 
@@ -96,6 +98,9 @@ export interface PeerPathRow {
   mtu?: number;
   hop_count?: number;
   last_seen?: number;
+  /** Ours, on rows rebuilt from Redis: Mist's name of the local/peer port when it is not the port. */
+  interface?: string;
+  peer_interface?: string;
   [k: string]: unknown;
 }
 
@@ -127,6 +132,8 @@ export interface ConfigObject {
   name?: string;
   modified_time?: number;
   port_config?: PortConfig;
+  /** Device configs: device-level variables, over the site's. */
+  vars?: Record<string, unknown>;
   gatewaytemplate_id?: string | null;
   deviceprofile_id?: string | null;
   site_id?: string;

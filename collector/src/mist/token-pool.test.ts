@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextTopOfHour, TokenPool } from './token-pool.js';
+import { TokenPool } from './token-pool.js';
 
 const HOUR = 3_600_000;
 
@@ -25,18 +25,42 @@ describe('TokenPool', () => {
     }
     expect(picks).toEqual(['token1', 'token2', 'token1', 'token2']);
   });
-  it('a 429 without Retry-After blocks the token until the top of the hour, then it comes back', () => {
+  it('a 429 without Retry-After backs off 5·2ⁿ s (not to the top of the hour), reset by a success', () => {
     const c = clock();
     const p = new TokenPool(['a', 'b'], 5000, c.now);
-    p.markExhausted(0, null);
+    expect(p.backOff(0)).toBe(5_000);
     expect(p.pick()!.label).toBe('token2');
-    expect(p.exhausted()).toEqual({ count: 1, until: nextTopOfHour(c.now()) });
-    p.markExhausted(1, null);
-    expect(p.pick()).toBeNull();
-    expect(p.nextAvailableAt()).toBe(11 * HOUR);
-    c.advance(HOUR);
+    expect(p.exhausted()).toEqual({ count: 1, until: c.now() + 5_000 });
+    c.advance(5_000);
     expect(p.pick()!.label).toBe('token1');
-    expect(p.exhausted().count).toBe(0);
+    expect(p.backOff(0)).toBe(10_000);
+    expect(p.backOff(0)).toBe(20_000);
+    expect(p.backOff(1)).toBe(5_000);
+    expect(p.pick()).toBeNull();
+    expect(p.nextAvailableAt()).toBe(c.now() + 5_000);
+    c.advance(20_000);
+    p.recordSuccess(0);
+    expect(p.backOff(0)).toBe(5_000);
+  });
+  it('after a 429, /self/usage saying the budget is spent rests the token exactly until its window resets', () => {
+    const c = clock();
+    const p = new TokenPool(['a'], 5000, c.now);
+    p.backOff(0);
+    const until = p.applyUsageAfter429(0, { requests: 5000, request_limit: 5000, seconds: 1234.5 });
+    expect(until).toBe(c.now() + 1_234_500);
+    expect(p.nextAvailableAt()).toBe(until);
+    c.advance(1_234_500);
+    expect(p.pick()).not.toBeNull();
+    expect(p.stats()[0].requests).toBe(0);
+  });
+  it('after a 429, /self/usage with budget left (or no `seconds`) leaves the back-off standing', () => {
+    const c = clock();
+    const p = new TokenPool(['a'], 5000, c.now);
+    p.backOff(0);
+    expect(p.applyUsageAfter429(0, { requests: 10, request_limit: 5000, seconds: 100 })).toBe(
+      c.now() + 5_000,
+    );
+    expect(p.applyUsageAfter429(0, { requests: 5000, request_limit: 5000 })).toBe(c.now() + 5_000);
   });
   it('honours Retry-After', () => {
     const c = clock();
@@ -47,13 +71,21 @@ describe('TokenPool', () => {
     c.advance(2000);
     expect(p.pick()).not.toBeNull();
   });
-  it('stops using a token whose own hourly count reached its limit, until its window ends', () => {
-    const c = clock();
+  it('without a known window, keeps a token under its limit over the trailing hour, whatever the clock hour', () => {
+    const c = clock(11 * HOUR - 10 * 60_000); // 10 minutes before a clock hour ends
     const p = new TokenPool(['a'], 3, c.now);
     for (let i = 0; i < 3; i++) p.recordCall(p.pick()!.index);
     expect(p.pick()).toBeNull();
-    expect(p.stats()[0]).toMatchObject({ requests: 3, limit: 3, exhausted_until: 11 * 3600 });
-    c.advance(HOUR);
+    // The top of the clock hour frees nothing...
+    c.advance(15 * 60_000);
+    expect(p.pick()).toBeNull();
+    expect(p.stats()[0]).toMatchObject({
+      requests: 3,
+      limit: 3,
+      exhausted_until: (11 * HOUR + 50 * 60_000) / 1000,
+    });
+    // ...an hour after the calls does.
+    c.advance(45 * 60_000);
     expect(p.pick()).not.toBeNull();
     expect(p.stats()[0].requests).toBe(0);
   });

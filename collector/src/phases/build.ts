@@ -2,16 +2,19 @@
  * The collector's phases, wired to what each reads of the others. The graph they form (each phase
  * declares its own dependencies):
  *
- *   org_sites ‖ gateways
- *   then  configs (needs gateways, after org_sites)
- *         ports (needs gateways, after org_sites; its search runs alongside configs) -> insights
- *         vpn_peers (needs gateways)
+ *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
+ *                                  org_sites, configs and site_settings) -> insights
+ *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
+ *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
+ *                    joins ports, whose WAN names it reads)
  *
- * A state poll is the subset STATE_PHASES (on the sites and configs of the last full cycle).
+ * A state poll is the subset STATE_PHASES (on the sites, configs and site variables of the last
+ * full cycle).
  */
 import type { CollectorConfig } from '#common/config/collector.js';
 import type { InsightResolution } from '#common/keys.js';
 import { insightsTtlSeconds } from '#common/ttl.js';
+import type { CollectorStats } from '#common/types.js';
 import type { ApiBudget } from '../cycle/api-budget.js';
 import { PhaseGraph } from '../cycle/graph.js';
 import type { PhaseName } from '../cycle/types.js';
@@ -23,6 +26,7 @@ import { GatewaysPhase } from './gateways.js';
 import { InsightsPhase } from './insights.js';
 import { OrgSitesPhase } from './org-sites.js';
 import { PortsPhase } from './ports.js';
+import { SiteSettingsPhase } from './site-settings.js';
 import { VpnPeersPhase } from './vpn-peers.js';
 
 /** What alerts need, polled every state interval: gateway stats, WAN ports, peer paths. */
@@ -30,7 +34,11 @@ export const STATE_PHASES: readonly PhaseName[] = ['gateways', 'ports', 'vpn_pee
 
 export interface Phases {
   graph: PhaseGraph;
+  configs: ConfigsPhase;
+  siteSettings: SiteSettingsPhase;
   ports: PortsPhase;
+  vpnPeers: VpnPeersPhase;
+  gateways: GatewaysPhase;
   insights: InsightsPhase;
   series: SeriesKeeper;
 }
@@ -50,17 +58,49 @@ export function buildPhases(
   const series = new SeriesKeeper(read, data, () => budget.stateInterval, ttl);
   const orgSites = new OrgSitesPhase(data);
   const gateways = new GatewaysPhase(data, read, orgSites, (): boolean => ports.gateways !== null);
-  const configs = new ConfigsPhase(data, read, gateways, orgSites, config.configRefreshInterval, now);
+  const configs = new ConfigsPhase(data, read, gateways, orgSites, budget, config.configRefreshInterval, now);
+  const siteSettings = new SiteSettingsPhase(
+    data,
+    gateways,
+    orgSites,
+    configs,
+    budget,
+    config.configRefreshInterval,
+    config.workerInterval,
+    now,
+  );
+  budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
   const ports: PortsPhase = new PortsPhase(
     data,
     gateways,
     orgSites,
     configs,
+    siteSettings,
     config.skipEnrichment ? null : series,
     now,
   );
-  const vpnPeers = new VpnPeersPhase(data, gateways, config.skipEnrichment);
+  const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
   const insights = new InsightsPhase(series, read, budget, config.skipEnrichment, pollDueAt, now);
-  const graph = new PhaseGraph([orgSites, gateways, configs, ports, vpnPeers, insights]);
-  return { graph, ports, insights, series };
+  const graph = new PhaseGraph([orgSites, gateways, configs, siteSettings, ports, vpnPeers, insights]);
+  return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights, series };
+}
+
+/** collector_stats `records`: rows that stood in for unreadable records, per listing. */
+export function recordStats(p: Phases): NonNullable<CollectorStats['records']> {
+  return {
+    carried_over_total: {
+      listOrgDevicesStats: p.gateways.carry.total,
+      searchOrgSwOrGwPorts: p.ports.carry.total,
+      searchOrgPeerPathStats: p.vpnPeers.carry.total,
+    },
+  };
+}
+
+/** collector_stats `configs`: the caches' fill, re-fetches and unresolved variables. */
+export function configStats(p: Phases): NonNullable<CollectorStats['configs']> {
+  return {
+    device_configs: { ...p.configs.fill(), refetched_total: p.configs.refetchedTotal },
+    site_settings: { ...p.siteSettings.fill(), refetched_total: p.siteSettings.refetchedTotal },
+    unresolved_variables: p.ports.unresolvedVariables,
+  };
 }

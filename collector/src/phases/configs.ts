@@ -1,8 +1,12 @@
 /**
  * Phase configs: gateway templates, device profiles, device configs and the inventory, cached in
  * memory and in Redis (31 days) and fetched only when they may have changed:
- * - a device config when the device-stats row shows a new `modified_time` (or it was never fetched);
- *   a site with several such gateways costs one listSiteDevices instead of one getSiteDevice each;
+ * - a device config when the device-stats row's `modified_time` differs from the value it had when
+ *   we last fetched that config (kept in the cached config as `_stats_modified_time`: nothing says
+ *   the stats row carries the config's own `modified_time`), or when never fetched; a site with
+ *   several such gateways costs one listSiteDevices instead of one getSiteDevice each. Within the
+ *   fill allowance (ApiBudget.fillAllowance), gateways without any config first, then changed ones;
+ *   the rest wait for the next cycles;
  * - templates and profiles by their list calls every CONFIG_REFRESH_INTERVAL, or at once when a
  *   gateway refers to an id we do not hold;
  * - the inventory on the same schedule, or when a gateway's MAC is missing from it (a new hub).
@@ -14,10 +18,10 @@
 import { errorMessage } from '#common/errors.js';
 import type { Site } from '#common/types.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
-import { deviceProfileId, gatewayTemplateId } from '../enrich.js';
 import { listAll } from '../mist/paginate.js';
 import type { ConfigObject, DeviceStatsRow, InventoryRow } from '../mist/payloads.js';
 import { validConfig, validInventory } from '../mist/validate.js';
+import { deviceProfileId, gatewayTemplateId } from '../port-config.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState, StoreReader } from '../store/reader.js';
 import { callOpts, keepValid } from './context.js';
@@ -26,7 +30,34 @@ import type { SiteList } from './org-sites.js';
 
 interface RefreshResult {
   fetched: { templates: number; profiles: number; deviceConfigs: number; inventory: number };
+  /** Stale device configs left for a later cycle (over this cycle's allowance). */
+  pending: number;
   errors: string[];
+}
+
+/** The stats row's `modified_time` when we fetched the config (ours, stored in the cached config). */
+export const STATS_MODIFIED_TIME = '_stats_modified_time';
+
+/** Why a device config is fetched, in the order the fill serves them. */
+const STALE_ORDER = { new: 0, changed: 1, scheduled: 2 } as const;
+type Staleness = keyof typeof STALE_ORDER;
+
+/** Whether (and why) the cached device config of this stats row must be fetched. */
+export function deviceConfigStaleness(
+  row: DeviceStatsRow,
+  cached: ConfigObject | undefined,
+  due: boolean,
+): Staleness | null {
+  if (!cached) return 'new';
+  if (typeof row.modified_time !== 'number') return due ? 'scheduled' : null;
+  // A config cached before we kept the row's value: its own modified_time is all we have.
+  const seen = cached[STATS_MODIFIED_TIME] ?? cached.modified_time;
+  return seen === row.modified_time ? null : 'changed';
+}
+
+/** What the config fill may spend in this cycle. */
+export interface FillBudget {
+  fillAllowance(): number;
 }
 
 export class ConfigsPhase implements Phase, ConfigCaches {
@@ -48,15 +79,24 @@ export class ConfigsPhase implements Phase, ConfigCaches {
   private absentTemplates = new Set<string>();
   private absentProfiles = new Set<string>();
   private absentMacs = new Set<string>();
+  /** Device configs fetched again (cached before) since start. */
+  refetchedTotal = 0;
 
   constructor(
     private readonly writer: DataWriter,
     private readonly reader: StoreReader,
     private readonly gateways: GatewayRows,
     private readonly org: SiteList,
+    private readonly budget: FillBudget,
     private readonly refreshSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Fill progress of the device configs: the gateways that have one, of all gateways. */
+  fill(): { cached: number; wanted: number } {
+    const rows = this.gateways.rows;
+    return { cached: rows.filter((r) => this.deviceConfigs.has(r.id)).length, wanted: rows.length };
+  }
 
   /** Take over the caches found in Redis at start (validated again by modified_time and schedule). */
   restore(c: StoredState): void {
@@ -76,7 +116,7 @@ export class ConfigsPhase implements Phase, ConfigCaches {
     return {
       items: f.templates + f.profiles + f.deviceConfigs + f.inventory,
       error: r.errors.length ? r.errors.join('; ') : undefined,
-      details: { fetched: f },
+      details: { fetched: f, pending_device_configs: r.pending, refetched_total: this.refetchedTotal },
     };
   }
 
@@ -88,6 +128,7 @@ export class ConfigsPhase implements Phase, ConfigCaches {
   ): Promise<RefreshResult> {
     const result: RefreshResult = {
       fetched: { templates: 0, profiles: 0, deviceConfigs: 0, inventory: 0 },
+      pending: 0,
       errors: [],
     };
     const due = this.listedAt === null || this.nowSeconds() - this.listedAt >= this.refreshSeconds;
@@ -103,22 +144,31 @@ export class ConfigsPhase implements Phase, ConfigCaches {
     // Device configs first: their `gatewaytemplate_id` decides which templates are needed.
     const changedDevices = new Map<string, ConfigObject>();
     await attempt('device configs', async () => {
-      const stale = rows.filter((r) => this.deviceConfigStale(r, due));
-      const bySite = new Map<string, DeviceStatsRow[]>();
-      for (const r of stale) {
-        if (!r.site_id) continue;
-        bySite.set(r.site_id, [...(bySite.get(r.site_id) ?? []), r]);
+      const stale: Array<{ row: DeviceStatsRow; why: Staleness }> = [];
+      for (const row of rows) {
+        const why = row.site_id ? deviceConfigStaleness(row, this.deviceConfigs.get(row.id), due) : null;
+        if (why) stale.push({ row, why });
       }
-      const wanted = new Set(rows.map((r) => r.id));
+      stale.sort((a, b) => STALE_ORDER[a.why] - STALE_ORDER[b.why]);
+      // One call per site, sites in the order of their most urgent gateway, within the allowance.
+      const bySite = new Map<string, DeviceStatsRow[]>();
+      for (const { row } of stale)
+        bySite.set(row.site_id as string, [...(bySite.get(row.site_id as string) ?? []), row]);
+      const sites = [...bySite].slice(0, this.budget.fillAllowance());
+      result.pending = stale.length - sites.reduce((n, [, list]) => n + list.length, 0);
+      const statsById = new Map(rows.map((r) => [r.id, r]));
       const failures: string[] = [];
       await Promise.all(
-        [...bySite].map(([siteId, list]) =>
+        sites.map(([siteId, list]) =>
           ctx.limit(async () => {
             try {
               for (const cfg of await this.fetchDeviceConfigs(ctx, siteId, list)) {
-                if (!wanted.has(cfg.id)) continue;
-                this.deviceConfigs.set(cfg.id, cfg);
-                changedDevices.set(cfg.id, cfg);
+                const row = statsById.get(cfg.id);
+                if (!row) continue;
+                if (this.deviceConfigs.has(cfg.id)) this.refetchedTotal++;
+                const stored = { ...cfg, [STATS_MODIFIED_TIME]: row.modified_time ?? null };
+                this.deviceConfigs.set(cfg.id, stored);
+                changedDevices.set(cfg.id, stored);
               }
             } catch (e) {
               if (ctx.signal.aborted) throw e;
@@ -210,14 +260,6 @@ export class ConfigsPhase implements Phase, ConfigCaches {
       });
     }
     return result;
-  }
-
-  /** A device config is re-fetched when never fetched, when its modified_time moved, or on schedule. */
-  private deviceConfigStale(r: DeviceStatsRow, due: boolean): boolean {
-    const cached = this.deviceConfigs.get(r.id);
-    if (!cached) return true;
-    if (typeof r.modified_time === 'number') return cached.modified_time !== r.modified_time;
-    return due;
   }
 
   private async fetchDeviceConfigs(

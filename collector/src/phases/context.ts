@@ -1,5 +1,7 @@
 /** Helpers every phase uses with its context. */
+import type { ScreenedRows } from '../carry-over.js';
 import type { PhaseContext } from '../cycle/types.js';
+import type { Screened } from '../mist/validate.js';
 
 /** Call options carrying the phase's signal and counter. */
 export function callOpts(ctx: PhaseContext) {
@@ -21,4 +23,29 @@ export function keepValid<T>(
     ctx.log.warn({ operation, rejected }, 'skipped records that do not match the Mist schema');
   }
   return { rows: out, rejected };
+}
+
+/** Screen a listing's records (validate.ts); the damaged and unreadable ones count as bad records. */
+export function screenRows<T>(
+  ctx: PhaseContext,
+  operation: string,
+  raw: unknown[],
+  screen: (r: unknown) => Screened<T>,
+): ScreenedRows<T> {
+  const out: ScreenedRows<T> = { rows: [], damaged: [], unreadable: 0 };
+  for (const r of raw) {
+    const s = screen(r);
+    if (s.kind === 'readable') out.rows.push(s.row);
+    else if (s.kind === 'damaged') out.damaged.push(s.row);
+    else out.unreadable++;
+  }
+  const bad = out.damaged.length + out.unreadable;
+  if (bad > 0) {
+    ctx.badRecords(operation, bad);
+    ctx.log.warn(
+      { operation, damaged: out.damaged.length, unreadable: out.unreadable },
+      'records that do not match the Mist schema',
+    );
+  }
+  return out;
 }

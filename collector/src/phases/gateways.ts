@@ -5,39 +5,46 @@
  * the ports phase writes the full one.
  */
 
-import { carryOverRows, statsRowsFromStored } from '../carry-over.js';
+import { CarryOver, type ScreenedRows, statsRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway } from '../enrich.js';
-import { listAll } from '../mist/paginate.js';
-import type { DeviceStatsRow } from '../mist/payloads.js';
-import { validDeviceStats } from '../mist/validate.js';
+import { listPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject } from '../mist/payloads.js';
+import { screenDeviceStats } from '../mist/validate.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
-import { callOpts, keepValid } from './context.js';
+import { callOpts, screenRows } from './context.js';
 import type { SiteList } from './org-sites.js';
 
 /** What later phases read of this one. */
 export interface GatewayRows {
   /** The last good list: one device-stats row per gateway. */
   readonly rows: readonly DeviceStatsRow[];
-  /** No record of that list was unreadable, so a gateway missing from it has left the org. */
+  /** The list is this run's: a gateway missing from it has left the org (carry-over.ts bounds the rest). */
   readonly complete: boolean;
+  /** When the request of that list was sent (epoch ms): what its states are observed at. */
+  readonly observedAt: number;
 }
 
-export async function fetchGateways(
-  ctx: PhaseContext,
-): Promise<{ rows: DeviceStatsRow[]; incomplete: boolean }> {
-  const raw = await listAll<unknown>(
+export async function fetchGateways(ctx: PhaseContext): Promise<ScreenedRows<DeviceStatsRow>> {
+  // Pages are read at the same time, so a gateway can move across a page boundary: one row per id
+  // is kept (carry-over keys its rows by id too).
+  const listing = await listPages<unknown>(
     ctx.api,
     'listOrgDevicesStats',
     `/api/v1/orgs/${ctx.orgId}/stats/devices`,
     { type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.id === 'string' ? r.id : null),
+      tolerateShortfall: true,
+    },
   );
-  const { rows, rejected } = keepValid(ctx, 'listOrgDevicesStats', raw, validDeviceStats);
-  // One row per gateway id (a page boundary shifting under a live list can repeat one).
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return { rows: [...byId.values()], incomplete: rejected > 0 };
+  const screened = screenRows(ctx, 'listOrgDevicesStats', listing.items, screenDeviceStats);
+  // A few rows short of the total (a live list shrinking under its pages, counted by the pager):
+  // like unreadable records, the missing gateways are stood in for by their previous rows, bounded.
+  screened.unreadable += listing.missing;
+  return screened;
 }
 
 export class GatewaysPhase implements Phase, GatewayRows {
@@ -45,6 +52,8 @@ export class GatewaysPhase implements Phase, GatewayRows {
   readonly kind = 'core';
   rows: DeviceStatsRow[] = [];
   complete = false;
+  observedAt = 0;
+  readonly carry = new CarryOver<DeviceStatsRow>((x) => x.id);
 
   constructor(
     private readonly writer: DataWriter,
@@ -57,25 +66,28 @@ export class GatewaysPhase implements Phase, GatewayRows {
   restore(stored: StoredState): void {
     // Stand-ins for records the first cycle may find unreadable (see carry-over.ts).
     this.rows = statsRowsFromStored(stored.gateways);
+    this.carry.restore(this.rows);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     await ctx.progress({ description: 'Loading gateway list' });
-    const r = await fetchGateways(ctx);
-    const rows = carryOverRows(r.rows, this.rows, r.incomplete, (x) => x.id);
+    const observedAt = this.writer.pollStarted();
+    const { rows, carried } = this.carry.apply(await fetchGateways(ctx));
     // First run on an empty Redis: show the gateway list at once, ports follow.
     if (!this.listKnown() && !(await this.reader.hasGateways())) {
       const siteName = new Map((this.org.sites ?? []).map((s) => [s.id, s.name]));
       await this.writer.writeGateways(
         rows.map((s) => buildGateway(s, String(siteName.get(s.site_id ?? '') ?? ''), null)),
         null,
+        observedAt,
       );
     }
     this.rows = rows;
-    this.complete = !r.incomplete;
+    this.complete = true;
+    this.observedAt = observedAt;
     return {
       items: rows.length,
-      details: { gateways: rows.length, carried_over: rows.length - r.rows.length },
+      details: { gateways: rows.length, carried_over: carried },
     };
   }
 }

@@ -69,6 +69,7 @@ export class InsightsPhase implements Phase {
     return {
       ports_total: s.portsTotal,
       ports_fresh: s.portsFresh,
+      ports_missing: s.portsMissing,
       oldest_age_seconds: s.oldestAgeSeconds === null ? null : Math.round(s.oldestAgeSeconds),
       refresh_period_seconds: this.budget.stateInterval,
       refreshed_last_cycle: this.keeper.lastWrite.keys,

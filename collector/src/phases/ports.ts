@@ -1,23 +1,24 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), then the pure enrichment of every
- * gateway with its configs -> the `mist:gateways` array (with `last_update`); insight keys of ports
- * that left are deleted in the same transaction (only after a complete listing). Then each WAN
- * port's byte counters, as this search read them, go to the series keeper, which appends them to
- * the port's traffic series (series/keeper.ts).
+ * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the run, then
+ * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways`
+ * array (with `last_update`); insight keys of ports that left are deleted in the same transaction
+ * (after a complete listing). Then each WAN port's byte counters, as this search read them, go to the
+ * series keeper, which appends them to the port's traffic series (series/keeper.ts).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
-import { carryOverRows, portRowsFromStored } from '../carry-over.js';
+import { CarryOver, portRowsFromStored, type ScreenedRows } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
-import { buildGateway, buildPorts, resolveConfig } from '../enrich.js';
-import { searchAll } from '../mist/paginate.js';
-import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
-import { validPortRow } from '../mist/validate.js';
+import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
+import { searchPages } from '../mist/paginate.js';
+import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
+import { screenPortRow } from '../mist/validate.js';
+import { resolveConfig } from '../port-config.js';
 import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
 import type { Observation } from '../series/sampler.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
-import { callOpts, keepValid } from './context.js';
+import { callOpts, screenRows } from './context.js';
 import type { GatewayRows } from './gateways.js';
 import type { SiteList } from './org-sites.js';
 
@@ -27,48 +28,69 @@ export interface GatewayList {
   readonly gateways: readonly Gateway[] | null;
 }
 
-export async function fetchWanPortRows(
-  ctx: PhaseContext,
-): Promise<{ rows: PortStatsRow[]; incomplete: boolean }> {
-  const raw = await searchAll<unknown>(
+/** Every gateway port-search row, screened (the WAN ones are picked after carry-over). */
+export async function fetchPortRows(ctx: PhaseContext): Promise<ScreenedRows<PortStatsRow>> {
+  // One sequential cursor walk (the port search's `mac` filter is documented for one device only,
+  // so it cannot be split like the peer-path search). Rows tied with a cursor repeat: one per port.
+  const listing = await searchPages<unknown>(
     ctx.api,
     'searchOrgSwOrGwPorts',
     `/api/v1/orgs/${ctx.orgId}/stats/ports/search`,
     // `type` is the pre-2602 name of the filter: both, so old and new servers filter server-side.
     { device_type: 'gateway', type: 'gateway' },
-    callOpts(ctx),
+    {
+      ...callOpts(ctx),
+      identity: (r) => (isObject(r) && typeof r.mac === 'string' ? `${r.mac}/${String(r.port_id)}` : null),
+      tolerateShortfall: true,
+    },
   );
-  const { rows, rejected } = keepValid(ctx, 'searchOrgSwOrGwPorts', raw, validPortRow);
-  return { rows: rows.filter((r) => r.port_usage === 'wan'), incomplete: rejected > 0 };
+  const screened = screenRows(ctx, 'searchOrgSwOrGwPorts', listing.items, screenPortRow);
+  // A few rows short of the total (counted by the pager): the missing ports are stood in for by
+  // their previous rows, like unreadable records, so nothing is pruned for it.
+  screened.unreadable += listing.missing;
+  return screened;
 }
 
-/** Port-search rows by the MAC they belong to (an HA cluster's node1 rows go to the cluster). */
+/**
+ * Port-search rows by the gateway they belong to. An HA cluster's rows carrying node1's MAC join the
+ * cluster after its own rows, so a node1 row never takes the place of node0's port of the same name.
+ */
 export function groupRowsByGateway(rows: readonly PortStatsRow[], gateways: readonly DeviceStatsRow[]) {
-  const owner = new Map<string, string>();
-  for (const g of gateways) {
-    owner.set(g.mac, g.mac);
-    for (const k of ['node1_mac', 'node0_mac'] as const) {
-      const m = g[k];
-      if (typeof m === 'string' && m && !owner.has(m)) owner.set(m, g.mac);
-    }
-  }
+  const owner = macOwners(gateways);
   const out = new Map<string, PortStatsRow[]>();
+  const later: Array<[string, PortStatsRow]> = [];
   for (const r of rows) {
     const mac = owner.get(r.mac);
     if (!mac) continue;
+    if (mac !== r.mac) {
+      later.push([mac, r]);
+      continue;
+    }
     const list = out.get(mac) ?? [];
     list.push(r);
     out.set(mac, list);
   }
+  for (const [mac, r] of later) out.set(mac, [...(out.get(mac) ?? []), r]);
   return out;
 }
 
-/** Every gateway enriched with its WAN ports (pure). */
+/** Where the ports phase finds each site's variables (the site-settings phase). */
+export interface SiteVarsSource {
+  /** The site's variables (derived setting), undefined while not fetched. */
+  varsOf(siteId: string): Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * Every gateway enriched with its WAN ports (pure). `unresolved` (when given) receives the count of
+ * variable references no variable fills, per gateway.
+ */
 export function enrichGateways(
   statsRows: readonly DeviceStatsRow[],
   rowsByMac: Map<string, PortStatsRow[]>,
   sites: readonly Site[],
   configs: ConfigCaches,
+  siteVars?: SiteVarsSource,
+  unresolved?: { count: number },
 ): Gateway[] {
   const siteById = new Map(sites.map((s) => [s.id, s]));
   return statsRows.map((s) => {
@@ -79,7 +101,9 @@ export function enrichGateways(
       deviceConfig: configs.deviceConfigs.get(s.id),
       templates: configs.templates,
       profiles: configs.profiles,
+      siteVars: s.site_id ? siteVars?.varsOf(s.site_id) : undefined,
     });
+    if (unresolved) unresolved.count += resolved.unresolved.length;
     const ports = buildPorts(s, rowsByMac.get(s.mac) ?? [], resolved);
     return buildGateway(s, typeof site?.name === 'string' ? site.name : '', ports);
   });
@@ -122,12 +146,16 @@ export function observePorts(
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
-  readonly needs = ['gateways'] as const;
-  readonly after = ['org_sites'] as const;
-  /** The port search runs while configs are fetched; the enrichment waits for them. */
-  readonly joins = ['configs'] as const;
+  /**
+   * The port search needs nothing of this run, so it starts with the cycle (one cursor walk is the
+   * longest chain of calls in a large org's cycle); the enrichment waits for the gateway list, the
+   * sites, the configs and the site variables, and nothing is written when the gateway list failed.
+   */
+  readonly joins = ['gateways', 'org_sites', 'configs', 'site_settings'] as const;
   gateways: Gateway[] | null = null;
-  private prevRows: PortStatsRow[] = [];
+  /** Variable references no variable filled, in the last enrichment (per gateway). */
+  unresolvedVariables = 0;
+  readonly carry = new CarryOver<PortStatsRow>(portRowId);
 
   /** When the last port search answered (epoch s), the time of its counter readings. */
   searchedAt: number | null = null;
@@ -137,6 +165,7 @@ export class PortsPhase implements Phase, GatewayList {
     private readonly stats: GatewayRows,
     private readonly org: SiteList,
     private readonly configs: ConfigCaches,
+    private readonly siteVars: SiteVarsSource,
     /** Null with SKIP_ENRICHMENT (no traffic series). */
     private readonly series: SeriesKeeper | null,
     private readonly now: () => number = Date.now,
@@ -144,42 +173,72 @@ export class PortsPhase implements Phase, GatewayList {
 
   restore(stored: StoredState): void {
     this.gateways = stored.gateways;
-    this.prevRows = portRowsFromStored(stored.gateways);
+    this.carry.restore(portRowsFromStored(stored.gateways));
     this.series?.restore(stored);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const searchStarted = this.writer.pollStarted();
+    const stop = new AbortController();
+    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) }).then((r) => {
+      this.searchedAt = this.now() / 1000;
+      return r;
+    });
+    search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
+    const gatewaysRun = await ctx.settled('gateways');
+    if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
+      stop.abort();
+      await search.catch(() => {});
+      throw new Error(`not run: the gateways phase ${gatewaysRun === 'error' ? 'failed' : 'did not run'}`);
+    }
     const statsRows = this.stats.rows;
     await ctx.progress({
       description: `Loading WAN ports of ${statsRows.length} gateways`,
       total_gateways: statsRows.length,
     });
-    const [ports] = await Promise.all([
-      fetchWanPortRows(ctx).then((r) => {
-        this.searchedAt = this.now() / 1000;
-        return r;
-      }),
+    // Gateway states come from the gateway list, port states from the search: the earlier time holds.
+    const observedAt = Math.min(this.stats.observedAt, searchStarted);
+    const [screened] = await Promise.all([
+      search,
+      ctx.settled('org_sites'),
       ctx.settled('configs'),
+      ctx.settled('site_settings'),
     ]);
     const searchedAt = this.searchedAt as number;
-    const rows = carryOverRows(ports.rows, this.prevRows, ports.incomplete, portRowId);
+    const { rows, carried } = this.carry.apply(screened);
+    const unresolved = { count: 0 };
     const gateways = enrichGateways(
       statsRows,
-      groupRowsByGateway(rows, statsRows),
+      groupRowsByGateway(
+        rows.filter((r) => isWanUsage(r.port_usage)),
+        statsRows,
+      ),
       this.org.sites ?? [],
       this.configs,
+      this.siteVars,
+      unresolved,
     );
-    const complete = this.stats.complete && !ports.incomplete;
     const members = new Set(gateways.flatMap((g) => g.ports.map((p) => insightMember(g.id, p.port_id))));
-    const removed = await this.writer.writeGateways(gateways, complete ? members : null);
-    this.prevRows = rows;
+    const removed = await this.writer.writeGateways(
+      gateways,
+      this.stats.complete ? members : null,
+      observedAt,
+    );
     this.gateways = gateways;
+    this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
     const t0 = this.now();
     const w = this.series
       ? await this.series.appendPoll(
           searchedAt,
-          observePorts(gateways, statsRows, groupRowsByGateway(ports.rows, statsRows)),
+          observePorts(
+            gateways,
+            statsRows,
+            groupRowsByGateway(
+              screened.rows.filter((r) => isWanUsage(r.port_usage)),
+              statsRows,
+            ),
+          ),
         )
       : { keys: 0, bytes: 0, lost: 0 };
     if (w.lost > 0)
@@ -189,7 +248,9 @@ export class PortsPhase implements Phase, GatewayList {
       details: {
         gateways: gateways.length,
         wan_ports: total,
-        port_rows: ports.rows.length,
+        port_rows: screened.rows.length,
+        carried_over: carried,
+        unresolved_variables: unresolved.count,
         removed_insight_ports: removed,
         series_written: w.keys,
         series_bytes: w.bytes,

@@ -251,6 +251,7 @@ export class SeriesKeeper {
   /** Freshness figures for collector_stats. */
   stats(nowSeconds: number, lastPollAt: number | null) {
     let fresh = 0;
+    let missing = 0;
     let pending = 0;
     let oldest: number | null = null;
     for (const p of this.ports.values()) {
@@ -258,12 +259,15 @@ export class SeriesKeeper {
       const owes = s.pending[600] !== null || s.pending[3600] !== null;
       if (owes) pending++;
       if (!owes && lastPollAt !== null && s.lastAt === lastPollAt) fresh++;
+      if (!p.stored.has('1h')) missing++;
       const end = s.newestHourBucketEnd;
       if (end !== null) oldest = Math.max(oldest ?? 0, nowSeconds - end);
     }
     return {
       portsTotal: this.ports.size,
       portsFresh: fresh,
+      /** Ports with no 1-hour series yet (new, or their keys vanished): neither fresh nor in the age. */
+      portsMissing: missing,
       backfillPending: pending,
       oldestAgeSeconds: oldest,
     };

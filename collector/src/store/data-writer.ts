@@ -4,6 +4,9 @@
  * keys of gateways and ports that left), and INCRs the generation counter in the same transaction.
  * Writes of the large groups (org and sites, gateways, VPN peers) also give their group a new data
  * version, so the exporter re-reads those values only when they were written.
+ * Gateways (with their ports) and VPN peers carry up/down states that webhook events may have set
+ * since the poll sent its requests: their writes go through the newest-wins rule (observations.ts),
+ * so a poll never undoes a newer event.
  */
 import type { Redis } from 'ioredis';
 import {
@@ -18,6 +21,8 @@ import {
 import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type { Gateway, Insight, OrgSummary, PeerEnvelope, Site } from '#common/types.js';
 import type { ConfigObject, InventoryRow } from '../mist/payloads.js';
+import { ObservationStore } from './observation-store.js';
+import { overlayEnvelopes, overlayGateways } from './observations.js';
 import { exec, type Multi, newDataVersion } from './transaction.js';
 
 export interface InsightWrite {
@@ -29,11 +34,24 @@ export interface InsightWrite {
 }
 
 export class DataWriter {
+  private readonly observations: ObservationStore;
+
   constructor(
     private readonly redis: Redis,
     private readonly dataTtlSeconds: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.observations = new ObservationStore(redis);
+  }
+
+  /** When a poll sends its first request: what its data is observed at (epoch ms). */
+  pollStarted(): number {
+    return this.now();
+  }
+
+  async close(): Promise<void> {
+    await this.observations.close();
+  }
 
   async writeOrgSites(org: OrgSummary | null, sites: Site[] | null): Promise<void> {
     const m = this.redis.multi();
@@ -48,32 +66,49 @@ export class DataWriter {
   /**
    * The whole gateway array, plus `last_update`. With `wanPorts` (the complete set of current
    * `{gateway}:{port}` members), insight keys of ports that left are deleted in the same transaction.
+   * `observedAt`: when the poll sent its first request for these states (`pollStarted()`).
    */
-  async writeGateways(gateways: Gateway[], wanPorts: Set<string> | null): Promise<number> {
+  async writeGateways(
+    gateways: Gateway[],
+    wanPorts: Set<string> | null,
+    observedAt: number,
+  ): Promise<number> {
     let gone: string[] = [];
     if (wanPorts) {
       gone = (await this.redis.smembers(keys.insightsIndex())).filter((m) => !wanPorts.has(m));
     }
-    const m = this.redis.multi();
-    m.set(keys.gateways(), JSON.stringify(gateways), 'EX', this.dataTtlSeconds);
-    m.set(keys.lastUpdate(), (this.now() / 1000).toFixed(3));
-    for (const member of gone) {
-      const p = parseInsightMember(member);
-      if (p) m.del(...insightKeysForPort(p.gatewayId, p.portId));
-      m.srem(keys.insightsIndex(), member);
-    }
-    m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.gateways, newDataVersion());
-    m.incr(keys.generation());
-    await exec(m);
+    await this.observations.pollWrite('gateways', observedAt, (newer, m) => {
+      overlayGateways(gateways, newer);
+      m.set(keys.gateways(), JSON.stringify(gateways), 'EX', this.dataTtlSeconds);
+      m.set(keys.lastUpdate(), (this.now() / 1000).toFixed(3));
+      for (const member of gone) {
+        const p = parseInsightMember(member);
+        if (p) m.del(...insightKeysForPort(p.gatewayId, p.portId));
+        m.srem(keys.insightsIndex(), member);
+      }
+      m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.gateways, newDataVersion());
+      m.incr(keys.generation());
+    });
     return gone.length;
   }
 
   /** Envelopes of every current gateway; keys of gateways that left are deleted. */
-  async writeVpnPeers(envelopes: Map<string, PeerEnvelope>, removeOthers: boolean): Promise<number> {
+  async writeVpnPeers(
+    envelopes: Map<string, PeerEnvelope>,
+    removeOthers: boolean,
+    observedAt: number,
+  ): Promise<number> {
     const gone = removeOthers
       ? (await this.redis.smembers(keys.vpnPeersIndex())).filter((m) => !envelopes.has(m))
       : [];
-    const m = this.redis.multi();
+    await this.observations.pollWrite('vpn_peers', observedAt, (newer, m) => {
+      overlayEnvelopes(envelopes, newer);
+      this.queueVpnPeers(m, envelopes, gone);
+    });
+    return gone.length;
+  }
+
+  private queueVpnPeers(m: Multi, envelopes: Map<string, PeerEnvelope>, gone: string[]): void {
     for (const [member, env] of envelopes) {
       const p = parseVpnPeerMember(member);
       if (!p) continue;
@@ -87,8 +122,6 @@ export class DataWriter {
     }
     m.hset(keys.dataVersions(), DATA_VERSION_FIELDS.vpnPeers, newDataVersion());
     m.incr(keys.generation());
-    await exec(m);
-    return gone.length;
   }
 
   /**
@@ -158,6 +191,14 @@ export class DataWriter {
       m.srem(keys.deviceConfigsIndex(), id);
     }
     if (c.inventory) m.set(keys.inventory(), JSON.stringify(Object.fromEntries(c.inventory)), 'EX', ttl);
+    m.incr(keys.generation());
+    await exec(m);
+  }
+
+  /** Every cached site's variables, in one value (31 days). */
+  async writeSiteSettings(settings: Record<string, unknown>): Promise<void> {
+    const m = this.redis.multi();
+    m.set(keys.siteSettings(), JSON.stringify(settings), 'EX', CONFIG_CACHE_TTL_SECONDS);
     m.incr(keys.generation());
     await exec(m);
   }

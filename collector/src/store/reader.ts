@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { keys, parseVpnPeerMember } from '#common/keys.js';
 import type { Gateway, PeerEnvelope, Site } from '#common/types.js';
 import type { ConfigObject, InventoryRow } from '../mist/payloads.js';
+import type { SiteVars } from '../phases/site-settings.js';
 import { parseJson } from './transaction.js';
 
 export interface ConfigCaches {
@@ -20,6 +21,8 @@ export interface StoredState extends ConfigCaches {
   peerEnvelopes: Map<string, PeerEnvelope>;
   lastUpdate: number | null;
   insightsFreshness: Record<string, number>;
+  /** Cached site variables by site id. */
+  siteSettings: Map<string, SiteVars>;
 }
 
 export class StoreReader {
@@ -86,11 +89,12 @@ export class StoreReader {
       load(keys.profilesIndex(), keys.profile),
       load(keys.deviceConfigsIndex(), keys.deviceConfig),
     ]);
-    const [inv, gws, sites, fresh] = await this.redis.mget(
+    const [inv, gws, sites, fresh, siteSettings] = await this.redis.mget(
       keys.inventory(),
       keys.gateways(),
       keys.sites(),
       keys.insightsFreshness(),
+      keys.siteSettings(),
     );
     const invObj = parseJson<Record<string, InventoryRow>>(inv) ?? {};
     return {
@@ -103,6 +107,11 @@ export class StoreReader {
       peerEnvelopes: await this.peerEnvelopes(),
       lastUpdate: await this.lastUpdate(),
       insightsFreshness: parseJson<Record<string, number>>(fresh) ?? {},
+      siteSettings: new Map(
+        Object.entries(parseJson<Record<string, SiteVars>>(siteSettings) ?? {}).filter(
+          ([, v]) => v !== null && typeof v === 'object' && typeof v.vars === 'object' && v.vars !== null,
+        ),
+      ),
     };
   }
 }

@@ -21,4 +21,9 @@ export class Store {
     this.status = new StatusWriter(redis, now);
     this.read = new StoreReader(redis);
   }
+
+  /** Close the data writer's own connection (its watched transactions). */
+  close(): Promise<void> {
+    return this.data.close();
+  }
 }

@@ -1,15 +1,27 @@
 /** Exporter configuration (env). The README table and .env.example list the same variables. */
+import { accessSync, constants } from 'node:fs';
 import {
   type ConfigOf,
   defineSchema,
   type Env,
   hostName,
   httpUrl,
+  InvalidValue,
   int,
   loadConfig,
   logLevel,
   redisUrl,
 } from './core.js';
+
+/** A path the process can read (its content is checked where it is used). */
+function readableFile(raw: string): string {
+  try {
+    accessSync(raw, constants.R_OK);
+  } catch {
+    throw new InvalidValue('must be the path of a readable file');
+  }
+  return raw;
+}
 
 export const exporterSchema = defineSchema({
   host: {
@@ -51,9 +63,14 @@ export const exporterSchema = defineSchema({
   },
   grafanaUrl: {
     name: 'GRAFANA_URL',
-    description: 'Grafana base URL linked from the exporter home page',
-    default: 'http://localhost:3000',
+    description: 'Grafana base URL linked from the exporter home page; no link when unset',
     parse: httpUrl,
+  },
+  webConfigFile: {
+    name: 'WEB_CONFIG_FILE',
+    description:
+      'Web config file (Prometheus exporter-toolkit format): TLS certificate and key, basic auth users with bcrypt hashes; unset = plain HTTP, no auth',
+    parse: readableFile,
   },
   refreshIntervalMs: {
     name: 'EXPORTER_REFRESH_MS',

@@ -5,6 +5,7 @@ import {
   defineSchema,
   type Env,
   hostName,
+  httpUrl,
   InvalidValue,
   int,
   list,
@@ -14,6 +15,7 @@ import {
   tokenList,
   uuid,
 } from './core.js';
+import { webhookSecret } from './webhooks.js';
 
 /** A share between 0 and 1 inclusive (fault rates). */
 function share(raw: string): number {
@@ -76,14 +78,16 @@ export const simulatorSchema = defineSchema({
   },
   rateLimit: {
     name: 'SIM_RATE_LIMIT',
-    description: 'Calls per clock hour per token before 429',
+    description:
+      "Calls per token before 429, per hourly window (it starts with the token's first call, not on the clock hour)",
     default: 5000,
     parse: int(1, 10_000_000, 'calls per hour'),
   },
   retryAfter: {
     name: 'SIM_RETRY_AFTER',
-    description: 'Send Retry-After (seconds to the end of the hour) on 429',
-    default: true,
+    description:
+      "Send Retry-After (seconds to the end of the token's hourly window) on 429; Mist documents no such header",
+    default: false,
     parse: bool,
   },
   latencyMs: {
@@ -125,7 +129,7 @@ export const simulatorSchema = defineSchema({
   invalidRecordRate: {
     name: 'SIM_INVALID_RECORD_RATE',
     description:
-      'Fault: share of records broken: a missing id or mac, a wrong type, an out-of-vocabulary value or a huge string',
+      'Fault: share of records broken: a missing id or mac, a wrong type or a huge string (free-text fields keep free text)',
     default: 0,
     parse: share,
   },
@@ -144,6 +148,31 @@ export const simulatorSchema = defineSchema({
     name: 'SIM_FAULT_OPERATIONS',
     description: 'Comma-separated operationIds the faults apply to (default: all Mist calls)',
     parse: list('operationIds'),
+  },
+  webhookUrl: {
+    name: 'SIM_WEBHOOK_URL',
+    description:
+      'URL the simulator posts Mist webhooks to when a port, path or gateway changes (with SIM_WEBHOOK_SECRET)',
+    parse: httpUrl,
+  },
+  webhookSecret: {
+    name: 'SIM_WEBHOOK_SECRET',
+    description: 'Secret the simulator signs its webhooks with (X-Mist-Signature-v2), as set on the receiver',
+    secret: true,
+    parse: webhookSecret,
+  },
+  webhookLoss: {
+    name: 'SIM_WEBHOOK_LOSS',
+    description: 'Share of webhook messages the simulator drops instead of posting',
+    default: 0,
+    parse: share,
+  },
+  webhookDelayMs: {
+    name: 'SIM_WEBHOOK_DELAY_MS',
+    description:
+      'Each webhook message waits a random 0 to this many milliseconds before it is posted, so messages can arrive out of order',
+    default: 0,
+    parse: int(0, 600_000, 'milliseconds'),
   },
   logLevel: {
     name: 'SIM_LOG_LEVEL',

@@ -9,6 +9,7 @@ import { INSIGHT_PORT_LABELS, LABELS } from './labels.js';
 const PHASE = [LABELS.phase];
 const TOKEN = [LABELS.token];
 const OPERATION = [LABELS.operation];
+const CACHE = [LABELS.cache];
 
 export const COLLECTOR_FAMILIES = {
   collectorStatus: gauge(
@@ -117,6 +118,29 @@ export const COLLECTOR_FAMILIES = {
     'Records from Mist skipped as invalid by the collector, per operation.',
     OPERATION,
   ),
+  carriedOverRecords: counter(
+    'mist_collector_carried_over_records_total',
+    '',
+    "Unreadable records from Mist whose item's previous row stood in (for a few cycles at most), per operation.",
+    OPERATION,
+  ),
+  configFillRatio: gauge(
+    'mist_collector_config_fill_ratio',
+    'ratio',
+    'Share of the configs the gateways need that the collector holds, per cache (device_configs, site_settings).',
+    CACHE,
+  ),
+  configRefetches: counter(
+    'mist_collector_config_refetches_total',
+    '',
+    'Cached configs fetched again because Mist says they changed or their refresh came due, per cache.',
+    CACHE,
+  ),
+  unresolvedVariables: gauge(
+    'mist_collector_unresolved_variables',
+    '',
+    "Site variables named by the gateways' configs that neither the device nor its site defines (shown empty).",
+  ),
   apiTokenRequests: gauge(
     'mist_collector_api_token_requests',
     '',
@@ -166,10 +190,15 @@ export const COLLECTOR_FAMILIES = {
     '',
     "WAN ports whose traffic series took the last state poll's samples and miss no history Mist could fill.",
   ),
+  insightsMissingPorts: gauge(
+    'mist_insights_missing_ports',
+    '',
+    'WAN ports with no 1-hour traffic series yet, neither sampled nor backfilled (counted as neither fresh nor stale).',
+  ),
   insightsOldestAge: gauge(
     'mist_insights_oldest_age_seconds',
     'seconds',
-    "Age in seconds of the stalest WAN port's 1-hour traffic series (since its newest bucket ended).",
+    "Age in seconds of the stalest WAN port's 1-hour traffic series (since its newest bucket ended); +Inf while a port has none yet.",
   ),
   insightsRefreshPeriod: gauge(
     'mist_insights_refresh_period_seconds',

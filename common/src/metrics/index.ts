@@ -11,6 +11,7 @@ import { GATEWAY_FAMILIES } from './gateways.js';
 import { PEER_PATH_FAMILIES } from './peer-paths.js';
 import { RUNTIME_FAMILIES } from './runtime.js';
 import { WAN_PORT_FAMILIES } from './wan-ports.js';
+import { WEBHOOK_FAMILIES } from './webhooks.js';
 
 export type { Family, MetricType, RuntimeFamily, Unit } from './family.js';
 export * from './labels.js';
@@ -23,6 +24,7 @@ export const FAMILIES = {
   ...GATEWAY_FAMILIES,
   ...CACHE_FAMILIES,
   ...COLLECTOR_FAMILIES,
+  ...WEBHOOK_FAMILIES,
   ...EXPORTER_FAMILIES,
 } as const;
 

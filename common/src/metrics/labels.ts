@@ -25,6 +25,8 @@ export const LABELS = {
   operation: 'operation',
   token: 'token',
   key: 'key',
+  /** A config cache: `device_configs`, `site_settings`. */
+  cache: 'cache',
   model: 'model',
   version: 'version',
   ip: 'ip',

@@ -123,6 +123,7 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
     .family(F.apiErrors, numbersBy(F.apiErrors.labels, api.errors_total, operations))
     .family(F.apiRetries, single(api.retries_total))
     .family(F.apiBadRecords, numbersBy(F.apiBadRecords.labels, api.bad_records_total, operations));
+  writeConfigCaches(st, operations, w);
 
   const byToken = (f: (t: Json) => unknown): Sample[] => {
     const out: Sample[] = [];
@@ -154,7 +155,37 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
   const ins = obj(st.insights);
   w.family(F.insightsPorts, single(ins.ports_total))
     .family(F.insightsFreshPorts, single(ins.ports_fresh))
+    .family(F.insightsMissingPorts, single(ins.ports_missing))
     .family(F.insightsRefreshPeriod, single(ins.refresh_period_seconds));
+}
+
+const CACHES = ['device_configs', 'site_settings'];
+
+/** Carried-over records, the config caches' fill and re-fetches, unresolved variables (when reported). */
+function writeConfigCaches(st: Json, operations: string[], w: ExpositionWriter): void {
+  const records = obj(st.records);
+  if (isObject(st.records)) {
+    w.family(
+      F.carriedOverRecords,
+      numbersBy(F.carriedOverRecords.labels, records.carried_over_total, operations),
+    );
+  }
+  if (!isObject(st.configs)) return;
+  const configs = st.configs;
+  const fill: Sample[] = [];
+  const refetches: Sample[] = [];
+  for (const cache of CACHES) {
+    const c = obj(configs[cache]);
+    const cached = finite(c.cached);
+    const wanted = finite(c.wanted);
+    if (cached !== null && wanted !== null)
+      fill.push([labelSet(F.configFillRatio.labels, [cache]), wanted > 0 ? cached / wanted : 1]);
+    const n = finite(c.refetched_total);
+    if (n !== null) refetches.push([labelSet(F.configRefetches.labels, [cache]), n]);
+  }
+  w.family(F.configFillRatio, fill)
+    .family(F.configRefetches, refetches)
+    .family(F.unresolvedVariables, single(configs.unresolved_variables));
 }
 
 /** Families that depend on the clock: written per scrape. */
@@ -177,10 +208,19 @@ export function writeCollectorClock(d: CollectorState, nowSeconds: number, w: Ex
       ];
     }),
   );
-  const oldest = finite(obj(st.insights).oldest_age_seconds);
-  if (oldest !== null) {
-    // The stored age was true when the stats were written; it has grown since.
-    const grown = oldest + (updated !== null ? Math.max(0, nowSeconds - updated) : 0);
-    w.family(F.insightsOldestAge, [['', ms3(grown)]]);
-  }
+  const oldest = insightsOldestAge(obj(st.insights), updated, nowSeconds);
+  if (oldest !== null) w.family(F.insightsOldestAge, [['', oldest]]);
+}
+
+/**
+ * Age of the stalest traffic series: +Inf while some series was never fetched (its age is unbounded:
+ * a small number there would read as fresh), null when there are no ports to fetch for.
+ */
+export function insightsOldestAge(ins: Json, updated: number | null, nowSeconds: number): number | null {
+  const oldest = finite(ins.oldest_age_seconds);
+  const total = finite(ins.ports_total) ?? 0;
+  if ((finite(ins.ports_missing) ?? 0) > 0 || (oldest === null && total > 0)) return Number.POSITIVE_INFINITY;
+  if (oldest === null) return null;
+  // The stored age was true when the stats were written; it has grown since.
+  return ms3(oldest + (updated !== null ? Math.max(0, nowSeconds - updated) : 0));
 }

@@ -246,6 +246,32 @@ describe('cache and collector families', () => {
     expect(sampleValue(p, METRICS.insightsOldestAge)).toBe(630);
     expect(sampleValue(p, METRICS.apiBudget)).toBe(8000);
   });
+  it('insights freshness: a series never fetched is missing, and the oldest age is unbounded', async () => {
+    expect(sampleValue(p, METRICS.insightsMissingPorts)).toBe(0);
+    // Most ports have a series never fetched: the few fetched ones must not make the oldest age small.
+    const { p: filling } = await render((o) => {
+      Object.assign(o.collectorStats.insights, { ports_fresh: 0, ports_missing: 5, oldest_age_seconds: 34 });
+    });
+    expect(sampleValue(filling, METRICS.insightsFreshPorts)).toBe(0);
+    expect(sampleValue(filling, METRICS.insightsMissingPorts)).toBe(5);
+    expect(sampleValue(filling, METRICS.insightsOldestAge)).toBe(Number.POSITIVE_INFINITY);
+    // Nothing fetched at all (also what a collector that does not count missing ports says).
+    const { p: none } = await render((o) => {
+      const { ports_missing: _, ...older } = o.collectorStats.insights;
+      o.collectorStats.insights = {
+        ...older,
+        ports_fresh: 0,
+        oldest_age_seconds: null,
+      } as typeof o.collectorStats.insights;
+    });
+    expect(samplesOf(none, METRICS.insightsMissingPorts)).toEqual([]);
+    expect(sampleValue(none, METRICS.insightsOldestAge)).toBe(Number.POSITIVE_INFINITY);
+    // No ports to fetch for: no age at all.
+    const { p: noPorts } = await render((o) => {
+      Object.assign(o.collectorStats.insights, { ports_total: 0, ports_fresh: 0, oldest_age_seconds: null });
+    });
+    expect(samplesOf(noPorts, METRICS.insightsOldestAge)).toEqual([]);
+  });
   it('rate limit over once reset_time has passed', async () => {
     const { p: q } = await render((o) => {
       o.rateLimit = { is_limited: true, reset_time: NOW - 1 };
@@ -314,6 +340,35 @@ describe('family definitions', () => {
     const runtime = Object.keys(types).filter((n) => !n.startsWith('mist_'));
     expect(runtime.sort()).toEqual(RUNTIME_FAMILY_LIST.map((f) => f.name).sort());
     for (const f of RUNTIME_FAMILY_LIST) expect(types[f.name], f.name).toBe(f.type);
+  });
+});
+
+describe('config caches and carried-over records', () => {
+  it('fill ratio per cache, re-fetches, carried-over records and unresolved variables when reported', async () => {
+    const { p: q } = await render((o) => {
+      o.collectorStats.records = { carried_over_total: { listOrgDevicesStats: 3 } };
+      o.collectorStats.configs = {
+        device_configs: { cached: 15, wanted: 20, refetched_total: 4 },
+        site_settings: { cached: 0, wanted: 0, refetched_total: 0 },
+        unresolved_variables: 2,
+      };
+    });
+    expect(sampleValue(q, METRICS.configFillRatio, { cache: 'device_configs' })).toBe(0.75);
+    // Nothing needed is all there.
+    expect(sampleValue(q, METRICS.configFillRatio, { cache: 'site_settings' })).toBe(1);
+    expect(sampleValue(q, METRICS.configRefetches, { cache: 'device_configs' })).toBe(4);
+    expect(sampleValue(q, METRICS.carriedOverRecords, { operation: 'listOrgDevicesStats' })).toBe(3);
+    // Every known operation starts at 0.
+    expect(sampleValue(q, METRICS.carriedOverRecords, { operation: 'searchOrgPeerPathStats' })).toBe(0);
+    expect(sampleValue(q, METRICS.unresolvedVariables)).toBe(2);
+  });
+  it('absent when an older collector does not report them', async () => {
+    const { p: q } = await render((o) => {
+      delete o.collectorStats.records;
+      delete o.collectorStats.configs;
+    });
+    for (const m of [METRICS.configFillRatio, METRICS.carriedOverRecords, METRICS.unresolvedVariables])
+      expect(samplesOf(q, m)).toEqual([]);
   });
 });
 

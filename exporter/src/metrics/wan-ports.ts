@@ -20,7 +20,8 @@ interface PortRow {
   port: Json;
 }
 
-function isp(port: Json): string {
+/** The ISP of a WAN port: Mist's `servp_info.org`. */
+export function isp(port: Json): string {
   const s = port.servp_info;
   return s && typeof s === 'object' ? text((s as Json).org) : '';
 }

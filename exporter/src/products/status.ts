@@ -11,6 +11,7 @@ import { writeCache } from '../metrics/cache.js';
 import { type CollectorState, writeCollector } from '../metrics/collector.js';
 import { writeConfigCounts } from '../metrics/org.js';
 import { renderSection, type Section } from '../metrics/section.js';
+import { writeWebhooks } from '../metrics/webhooks.js';
 import { type Invalid, isObject, parseNumber, parseObject, parseStored, versionToken } from '../parse.js';
 import { type RawRead, SCALAR_KEYS, SCALAR_NAMES } from '../read-redis.js';
 import type { Gateways } from './gateways.js';
@@ -80,6 +81,7 @@ export async function buildStatus(
       writeConfigCounts(others.orgSites.orgId, templates.length, read.profilesPresent, w);
       writeCache(presence, lastUpdate, w);
       writeCollector(collector, w);
+      writeWebhooks(parseObject(SCALAR_KEYS.webhookStats, s.webhookStats, invalid), w);
     }),
     invalid,
   };

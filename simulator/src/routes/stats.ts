@@ -1,7 +1,8 @@
 /** Org-wide stats: device stats (list), port search and peer-path search (search envelopes). */
-import type { SimGateway, SimOrg, SimPath, SimPathEnd, SimPort } from '../model.js';
+import type { SimGateway, SimPort } from '../model.js';
 import { listPage, searchPage } from '../pagination.js';
-import { type DeviceStatsField, deviceStatsRecord, peerRow, portRow } from '../render-stats.js';
+import { peerRowsIn, renderPeerRow } from '../peer-rows.js';
+import { type DeviceStatsField, deviceStatsRecord, portRow, spareRow } from '../render-stats.js';
 import { resolveWindow } from '../time-params.js';
 import { boolParam, enumParam, listParam, type MistCtx, type MistRoute, requireOrg } from './context.js';
 import { filterGateways, windowInt } from './orgs.js';
@@ -29,46 +30,30 @@ export function portSearch(ctx: MistCtx, gws: readonly SimGateway[]) {
   const portIds = listParam(q, 'port_id');
   const portMacs = listParam(q, 'port_mac', true);
   const up = boolParam(q, 'up');
-  const rows: Array<{ seq: number; gw: SimGateway; p: SimPort }> = [];
+  const rows: Array<{ seq: number; gw: SimGateway; p: SimPort | null }> = [];
   if (dtype[0] !== 'switch') {
     for (const gw of gws) {
-      if (macs && !macs.has(gw.mac)) continue;
       for (const p of gw.ports) {
+        // An HA cluster's node1 reports its own interfaces under its own MAC.
+        if (macs && !macs.has(gw.node1_mac && p.node === 1 ? gw.node1_mac : gw.mac)) continue;
         if (portIds && !portIds.has(p.port_id)) continue;
         if (portMacs && !portMacs.has(p.port_mac)) continue;
         if (up !== null && (p.up && !p.disabled) !== up) continue;
         rows.push({ seq: p.seq, gw, p });
       }
+      const sp = gw.spare;
+      if (sp && !(macs && !macs.has(gw.mac)) && !(portIds && !portIds.has(sp.port_id))) {
+        if (!(portMacs && !portMacs.has(sp.port_mac)) && up !== true) rows.push({ seq: sp.seq, gw, p: null });
+      }
     }
   }
   rows.sort((a, b) => a.seq - b.seq);
-  return searchPage(ctx, rows, (r) => portRow(ctx.org, r.gw, r.p, ctx.now), windowInt(ctx, 86400));
-}
-
-interface PeerRowRef {
-  seq: number;
-  path: SimPath;
-  local: SimPathEnd;
-}
-
-function peerRows(org: SimOrg, macs: Set<string> | null, sites: Set<string> | null): PeerRowRef[] {
-  const rows: PeerRowRef[] = [];
-  const add = (path: SimPath, local: SimPathEnd, side: 0 | 1) => {
-    if (macs && !macs.has(local.mac)) return;
-    if (sites) {
-      const gw = org.gatewayByMac.get(local.mac);
-      if (!gw || !sites.has(gw.site_id)) return;
-    }
-    rows.push({ seq: path.seq * 2 + side, path, local });
-  };
-  const paths = macs
-    ? [...new Set([...macs].flatMap((m) => org.pathsByMac.get(m) ?? []))].sort((a, b) => a.seq - b.seq)
-    : org.paths;
-  for (const p of paths) {
-    add(p, p.spoke, 0);
-    add(p, p.hub, 1);
-  }
-  return rows;
+  return searchPage(
+    ctx,
+    rows,
+    (r) => (r.p ? portRow(ctx.org, r.gw, r.p, ctx.now) : spareRow(ctx.org, r.gw)),
+    windowInt(ctx, 86400),
+  );
 }
 
 export const statsRoutes: MistRoute[] = [
@@ -83,7 +68,9 @@ export const statsRoutes: MistRoute[] = [
       const status = enumParam(q, 'status', ['all', 'connected', 'disconnected'] as const, 'all', true);
       resolveWindow(q, ctx.now, 86400);
       let gws = type === 'gateway' || type === 'all' ? filterGateways(ctx, ctx.org.gateways) : [];
-      if (!status.includes('all')) gws = gws.filter((g) => status.includes(g.status));
+      // Any state but connected (upgrading, restarting) counts as disconnected.
+      if (!status.includes('all'))
+        gws = gws.filter((g) => status.includes(g.status === 'connected' ? 'connected' : 'disconnected'));
       const fields = parseFields(q.get('fields'));
       const p = listPage(ctx, gws, (g) => deviceStatsRecord(ctx.org, g, ctx.now, fields));
       return { body: p.body, headers: p.headers };
@@ -105,11 +92,16 @@ export const statsRoutes: MistRoute[] = [
     handler: (ctx) => {
       requireOrg(ctx);
       const q = ctx.query;
-      const type = enumParam(q, 'type', ['ipsec', 'svr'] as const, 'ipsec');
+      // No default type: without the filter both kinds come back (SRX ipsec, SSR svr paths).
+      const types = q.get('type') ? enumParam(q, 'type', ['ipsec', 'svr'] as const, 'ipsec', true) : null;
+      // The window selects which paths come back (departed ones while it covers their last report).
       const window = resolveWindow(q, ctx.now, 86400);
-      const rows =
-        type[0] === 'svr' ? [] : peerRows(ctx.org, listParam(q, 'mac', true), listParam(q, 'site_id'));
-      return { body: searchPage(ctx, rows, (r) => peerRow(ctx.org, r.path, r.local, ctx.now), window) };
+      const rows = peerRowsIn(ctx.org, window, {
+        macs: listParam(q, 'mac', true),
+        sites: listParam(q, 'site_id'),
+        types,
+      });
+      return { body: searchPage(ctx, rows, (r) => renderPeerRow(ctx.org, r, ctx.now), window) };
     },
   },
 ];
