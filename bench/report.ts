@@ -16,6 +16,8 @@ import {
   prometheusSection,
   type TargetRow,
 } from './lib/exporter-report.js';
+import type { FlipBenchResult } from './lib/flip.js';
+import { flipSection, flipTargetRow } from './lib/flip-report.js';
 import { kb, mbs, ms, n, ops, pct, s, table, yes } from './lib/format.js';
 import { growthSection } from './lib/growth.js';
 import type { MachineInfo } from './lib/machine.js';
@@ -32,6 +34,8 @@ export interface SizeResults {
   collectorError?: string;
   e2e?: EndToEndResult;
   e2eError?: string;
+  flip?: FlipBenchResult;
+  flipError?: string;
   exporter?: ExporterBenchResult;
   exporterError?: string;
   /** Why the exporter figures are not from the standard run (e.g. a fallback to fewer connections). */
@@ -120,6 +124,7 @@ export function targetRows(r: SizeResults): TargetRow[] {
     });
   }
   rows.push(...exporterTargetRows(size, r.exporter, r.prometheus, r.e2e));
+  if (r.flip) rows.push(flipTargetRow(size, r.flip));
   const x = r.e2e;
   if (x) {
     const within = x.routes.filter((t) => t.status === 200 && t.p95Ms <= t.limitMs).length;
@@ -133,6 +138,22 @@ export function targetRows(r: SizeResults): TargetRow[] {
     });
   }
   return rows;
+}
+
+/** The state-poll cadence's figures (older results have none: the old insights line instead). */
+function statePollLines(c: CollectorBenchResult): string[] {
+  const p = c.statePolls;
+  if (!p) {
+    return [
+      `- Insights: each series refreshed every ${n(c.insights.refreshPeriodSeconds)} s; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh at the end.`,
+    ];
+  }
+  const sp = p.steadyPoll;
+  return [
+    `- State polls every ${n(p.intervalSeconds)} s (STATE_INTERVAL=${n(p.configuredSeconds)}): a steady poll ${n(sp.calls)} calls in ${s(sp.seconds)}, ${n(sp.seriesKeys)} series keys written (${kb(sp.seriesBytes)}), Redis ${kb(sp.redisInBytes)} in / ${kb(sp.redisOutBytes)} out.`,
+    `- Per simulated hour: ${p.hours.map((h, i) => `hour ${i + 1}: ${n(h.calls)} calls, ${n(h.insightsCalls)} insights, ${n(h.backfillPending)} ports still owed history, stalest 1h series ${h.stalestHourSeriesSeconds === null ? 'n/a' : s(h.stalestHourSeriesSeconds, 0)}`).join('; ')}.`,
+    `- Stalest series in Redis at the end: 1h ${p.stalestSeries['1h'] === null ? 'n/a' : s(p.stalestSeries['1h'], 0)}, 6h ${p.stalestSeries['6h'] === null ? 'n/a' : s(p.stalestSeries['6h'], 0)}; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh.`,
+  ];
 }
 
 function collectorSection(c: CollectorBenchResult): string {
@@ -155,12 +176,12 @@ function collectorSection(c: CollectorBenchResult): string {
       ? c.hourlyCalls.map((h, i) => `hour ${i + 1}: ${n(h)}`).join(', ')
       : 'not measured (BENCH_QUICK)';
   return [
-    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, the collector in-process with default settings; cycles back to back while both clocks move WORKER_INTERVAL=${c.workerIntervalSeconds} s per cycle.`,
+    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, the collector in-process with default settings; runs at the schedule's cadence (a state poll every state interval, a full cycle every WORKER_INTERVAL=${c.workerIntervalSeconds} s) while both clocks jump to the next run.`,
     '',
     table(['Cycle', 'Mist API calls', 'Time'], rows),
     '',
     `- Calls per simulated hour: ${hours} (budget share ${pct(c.budgetShare)}).`,
-    `- Insights: each series refreshed every ${n(c.insights.refreshPeriodSeconds)} s; ${n(c.insights.portsFresh)} of ${n(c.insights.portsTotal)} ports fresh at the end.`,
+    ...statePollLines(c),
     `- First cycle by operation: ${ops(c.firstCycle.byOperation)}.`,
     `- Steady cycle by operation: ${ops(c.steadyCycle.byOperation)}.`,
   ].join('\n');
@@ -284,6 +305,7 @@ export function renderReport(r: BenchResults): string {
     [
       x.collectorError && `${x.size} collector: ${x.collectorError}`,
       x.e2eError && `${x.size} end to end: ${x.e2eError}`,
+      x.flipError && `${x.size} flip latency: ${x.flipError}`,
       x.exporterError && `${x.size} exporter: ${x.exporterError}`,
       x.prometheusError && `${x.size} Prometheus: ${x.prometheusError}`,
     ].filter(Boolean),
@@ -318,6 +340,7 @@ export function renderReport(r: BenchResults): string {
       );
     }
     if (x.e2e) out.push('', '### End to end', '', e2eSection(x.e2e));
+    if (x.flip) out.push('', '### Flip latency', '', flipSection(x.flip));
   }
 
   const measuredSizes = r.sizes.filter((x) => x.e2e || x.collector || x.exporter);

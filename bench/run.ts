@@ -6,6 +6,7 @@
  *             exporter under load (vs a baseline process, plain and gzip, /metrics latency, RSS after
  *               a soak, every route at 50 connections; bench/exporter.ts)
  *             a real Prometheus scraping the exporter in each PEER_PATH_METRICS mode (bench/prometheus.ts)
+ *             flip latency, L and XL (a port, a path, a gateway down to Prometheus; bench/lib/flip.ts)
  *   once:     simulator start and page times (bench/simulator.ts)
  *
  * Each part runs in a process of its own (bench/lib/part.ts). BENCH_SIZES=S,L (default S,L,XL),
@@ -134,6 +135,15 @@ async function main(): Promise<number> {
     r.e2e = e.value;
     r.e2eError = e.error;
     save(all());
+    if (size !== 'S') {
+      const f = await part<SizeResults['flip']>(`${size} flip latency`, 'flip', [size], {
+        runs: quick ? 2 : 5,
+        latencyMs: 100,
+      });
+      r.flip = f.value;
+      r.flipError = f.error;
+      save(all());
+    }
     const exporterOptions = (connections: number): PartOptions => ({
       syntheticOrg: EXPORTER_ORG[size],
       durationSeconds: quick ? 3 : 10,
@@ -186,8 +196,9 @@ async function main(): Promise<number> {
   writeFileSync(out, renderReport(final));
   log(`wrote ${out} (raw figures: .tmp/bench-results.json) in ${Math.round(final.durationSeconds / 60)} min`);
   const failed =
-    results.some((x) => x.collectorError || x.e2eError || x.exporterError || x.prometheusError) ||
-    Boolean(sim.error);
+    results.some(
+      (x) => x.collectorError || x.e2eError || x.exporterError || x.prometheusError || x.flipError,
+    ) || Boolean(sim.error);
   return failed ? 1 : 0;
 }
 

@@ -14,6 +14,7 @@
  * (lib/demo-timeline.ts), and follows every flip (lib/demo-watch.ts).
  */
 import { runMain } from '#common/cli.js';
+import { collectorSchema } from '#common/config/collector.js';
 import { ConfigError } from '#common/config/core.js';
 import { Lifecycle } from './lib/demo-lifecycle.js';
 import {
@@ -77,14 +78,23 @@ function readConfig() {
     size,
     realMist,
     workerInterval,
+    pollSeconds: statePollSeconds(Number(workerInterval)),
     redisUrl,
     port: port === undefined ? undefined : Number(port),
     receiver: realMist ? mistReceiver() : simulatorReceiver(),
   };
 }
 
+/** Seconds between the collector's state polls when the budget carries STATE_INTERVAL. */
+function statePollSeconds(workerInterval: number): number {
+  const spec = collectorSchema().stateInterval;
+  const raw = process.env[spec.name];
+  const configured = raw && /^\d+$/.test(raw) ? Number(raw) : spec.default;
+  return Math.min(configured, workerInterval);
+}
+
 /** What the summary says of the webhook receiver. */
-function webhooksLink(url: string | null, simulator: boolean, pollSeconds: string) {
+function webhooksLink(url: string | null, simulator: boolean, pollSeconds: number) {
   if (url && simulator) return { url, note: 'the simulator posts every flip here, signed' };
   if (url) {
     return {
@@ -135,14 +145,14 @@ await runMain('demo', async () => {
     const avoid = new Set(issues.map((i) => i.mac));
     const tryIt = simulatorUrl ? await tryItCommand(simulatorUrl, avoid).catch(() => null) : null;
     const timing: TimelineInput = {
-      pollSeconds: Number(cfg.workerInterval),
+      pollSeconds: cfg.pollSeconds,
       webhookSeconds: receiver ? simWebhookSeconds(cfg.size) : null,
       scrapeSeconds: monitoring ? durationSeconds(interval) : null,
       alertFor: alertFor(CIRCUIT_ALERT),
     };
     const lines = summaryLines({
       exporterUrl,
-      webhooks: webhooksLink(receiver?.url ?? null, simulatorUrl !== null, cfg.workerInterval),
+      webhooks: webhooksLink(receiver?.url ?? null, simulatorUrl !== null, cfg.pollSeconds),
       prometheusPage: monitoring?.prometheusPage ?? null,
       alertmanagerUrl: monitoring?.alertmanagerUrl ?? null,
       grafana,

@@ -3,7 +3,7 @@
  * cannot take the whole run down, and every part starts from a fresh heap (no part measures another's
  * garbage).
  *
- *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|prometheus|simulator> <size[,size...]> <out.json> '<options JSON>'
+ *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|flip|prometheus|simulator> <size[,size...]> <out.json> '<options JSON>'
  *
  * Writes the part's result as JSON to <out.json> and exits 0; on failure prints one line on stderr
  * and exits 1. Progress goes to stderr.
@@ -16,14 +16,15 @@ import { runExporterBenchmark } from '../exporter.js';
 import { runPrometheusBenchmark } from '../prometheus.js';
 import { runSimulatorBenchmark } from '../simulator.js';
 import { runEndToEnd } from './e2e.js';
+import { runFlipLatency } from './flip.js';
 
-export type PartName = 'collector' | 'e2e' | 'exporter' | 'prometheus' | 'simulator';
+export type PartName = 'collector' | 'e2e' | 'exporter' | 'flip' | 'prometheus' | 'simulator';
 
 export interface PartOptions {
   /** collector: simulated hours after the first cycle. */
   hours?: number;
   latencyMs?: number;
-  /** e2e: requests per route; simulator: runs per figure. */
+  /** e2e: requests per route; simulator: runs per figure; flip: rounds of flips. */
   runs?: number;
   /** exporter */
   durationSeconds?: number;
@@ -43,6 +44,8 @@ async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<u
       return runCollectorBenchmark(sizes[0], { hours: o.hours, latencyMs: o.latencyMs, log });
     case 'e2e':
       return runEndToEnd(sizes[0], { runs: o.runs, log });
+    case 'flip':
+      return runFlipLatency(sizes[0], { rounds: o.runs, latencyMs: o.latencyMs, log });
     case 'exporter':
       return runExporterBenchmark({
         size: o.syntheticOrg,

@@ -1,44 +1,69 @@
 import { describe, expect, it } from 'vitest';
-import { computeBudget, cycleAllowance, planInsights, refreshPeriods, seriesKey } from './budget.js';
+import { chooseStateInterval, computeBudget, cycleAllowance, planBackfill } from './budget.js';
 
 describe('computeBudget', () => {
-  it('tokens x limit x share, minus core cycles and a retry margin', () => {
+  it('tokens x limit x share, minus state polls, full cycles and a retry margin', () => {
     const b = computeBudget({
       tokenLimitPerHour: 5000,
       share: 0.8,
-      coreCallsPerCycle: 20,
-      cycleSeconds: 300,
+      statePollCalls: 15,
+      stateInterval: 60,
+      fullExtraCalls: 2,
+      workerInterval: 300,
       overheadPerHour: 2,
     });
-    expect(b).toEqual({ callsPerHour: 4000, corePerHour: 242, insightsPerHour: 3920 - 242 });
+    expect(b).toEqual({ callsPerHour: 4000, corePerHour: 926, insightsPerHour: 3920 - 926 });
   });
   it('never negative', () => {
     const b = computeBudget({
       tokenLimitPerHour: 100,
       share: 0.5,
-      coreCallsPerCycle: 50,
-      cycleSeconds: 60,
+      statePollCalls: 50,
+      stateInterval: 60,
+      fullExtraCalls: 0,
+      workerInterval: 300,
       overheadPerHour: 0,
     });
     expect(b.insightsPerHour).toBe(0);
   });
 });
 
-describe('refreshPeriods', () => {
-  it('a small org refreshes every cycle, coarse series no more often than they gain a point', () => {
-    const r = refreshPeriods(50, 3700, 300);
-    expect(r.base).toBe(300);
-    expect(r.periods).toEqual({ '1h': 300, '6h': 300, '1d': 600, '7d': 3600 });
+describe('chooseStateInterval', () => {
+  const base = {
+    callsPerHour: 4000,
+    fullExtraCalls: 2,
+    workerInterval: 300,
+    overheadPerHour: 1,
+    otherLastHour: 0,
+    minSeconds: 60,
+  };
+  it('STATE_INTERVAL when the budget carries it (an L org: 15 calls a poll)', () => {
+    expect(chooseStateInterval({ ...base, statePollCalls: 15 })).toBe(60);
   });
-  it('a large org stretches the period until it fits the budget', () => {
-    const r = refreshPeriods(4000, 3678, 300);
-    const perHour = (4 * (4000 * 3600)) / r.base;
-    expect(r.base).toBeGreaterThan(3600);
-    expect(perHour).toBeLessThanOrEqual(3678);
-    expect((4 * (4000 * 3600)) / (r.base - 1)).toBeGreaterThan(3678);
+  it('as many evenly spaced runs per WORKER_INTERVAL as a quarter of the budget left to the rest allows', () => {
+    // An XL org, 73 calls a poll: (3920 x 0.75 - 1 - 2 x 12) x 300 / (3600 x 73) = 3.3 runs -> 3: 100 s.
+    const i = chooseStateInterval({ ...base, statePollCalls: 73 });
+    expect(i).toBe(100);
+    expect(73 * (3600 / i) + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
+    expect(73 * (3600 / 75) + 2 * 12 + 1).toBeGreaterThan(4000 * 0.98 * 0.75);
+    // STATE_INTERVAL that does not divide WORKER_INTERVAL: the next interval that does.
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, minSeconds: 45 })).toBe(50);
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, minSeconds: 40 })).toBe(43);
   });
-  it('no budget: effectively never', () => {
-    expect(refreshPeriods(10, 0, 300).base).toBeGreaterThan(86400 * 30);
+  it('slower while a burst of config fetches is in the trailing hour: that hour stays within the budget', () => {
+    // An XL cold start: 2,586 config calls leave (3920 - 2586 - 1 - 24) x 300 / (3600 x 73) = 1.5
+    // runs per WORKER_INTERVAL: the full cycles alone poll the state for that hour.
+    const i = chooseStateInterval({ ...base, statePollCalls: 73, otherLastHour: 2586 });
+    expect(i).toBe(300);
+    expect(2586 + (73 * 3600) / i + 2 * 12 + 1).toBeLessThanOrEqual(4000 * 0.98);
+    // An L cold start (505 calls) leaves the 60 s polls alone.
+    expect(chooseStateInterval({ ...base, statePollCalls: 15, otherLastHour: 505 })).toBe(60);
+  });
+  it('never longer than WORKER_INTERVAL, never shorter than STATE_INTERVAL', () => {
+    expect(chooseStateInterval({ ...base, statePollCalls: 5000 })).toBe(300);
+    expect(chooseStateInterval({ ...base, callsPerHour: 10, statePollCalls: 15 })).toBe(300);
+    expect(chooseStateInterval({ ...base, statePollCalls: 1, minSeconds: 600 })).toBe(300);
+    expect(chooseStateInterval({ ...base, statePollCalls: 0 })).toBe(60);
   });
 });
 
@@ -58,40 +83,33 @@ describe('cycleAllowance', () => {
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3500 })).toBe(100);
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3600 })).toBe(0);
   });
-  it('never more than the whole budget left once the next core cycle is reserved', () => {
+  it('never more than the whole budget left once the next core run is reserved', () => {
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 3900 })).toBe(80);
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, usedLastHour: 4000 })).toBe(0);
   });
 });
 
-describe('planInsights', () => {
-  const ports = [
-    { gatewayId: 'g1', siteId: 's', portId: 'p1' },
-    { gatewayId: 'g2', siteId: 's', portId: 'p1' },
-  ];
-  const periods = { '1h': 300, '6h': 300, '1d': 600, '7d': 3600 } as const;
-  it('never-fetched first, 7-day before 1-hour, then the stalest relative to its period', () => {
-    const fetched = new Map<string, number>([
-      [seriesKey('g1', 'p1', '1h'), 1000 - 900],
-      [seriesKey('g1', 'p1', '6h'), 1000 - 600],
-      [seriesKey('g1', 'p1', '1d'), 1000 - 100],
-      [seriesKey('g1', 'p1', '7d'), 1000 - 100],
-    ]);
-    const plan = planInsights(ports, fetched, periods, 1000, 100);
-    expect(plan.map((s) => `${s.gatewayId}/${s.res}`)).toEqual([
-      'g2/7d',
-      'g2/1d',
-      'g2/6h',
-      'g2/1h',
-      'g1/1h',
-      'g1/6h',
+describe('planBackfill', () => {
+  const need = (id: string, interval: 600 | 3600, from: number) => ({ id, interval, from });
+  it('the history missing longest first (new ports), the 7-day series before the 1-day one', () => {
+    const plan = planBackfill(
+      [
+        need('gap', 600, 5000),
+        need('new-a', 600, Number.NEGATIVE_INFINITY),
+        need('new-a', 3600, Number.NEGATIVE_INFINITY),
+        need('older-gap', 3600, 1000),
+      ],
+      10,
+    );
+    expect(plan.map((n) => `${n.id}/${n.interval}`)).toEqual([
+      'new-a/3600',
+      'new-a/600',
+      'older-gap/3600',
+      'gap/600',
     ]);
   });
-  it('takes at most the allowance, and nothing that is still fresh', () => {
-    expect(planInsights(ports, new Map(), periods, 1000, 3)).toHaveLength(3);
-    const all = new Map<string, number>();
-    for (const p of ports)
-      for (const r of ['1h', '6h', '1d', '7d'] as const) all.set(seriesKey(p.gatewayId, p.portId, r), 1000);
-    expect(planInsights(ports, all, periods, 1100, 100)).toEqual([]);
+  it('at most the allowance', () => {
+    expect(planBackfill([need('a', 600, 1), need('b', 600, 2)], 1)).toHaveLength(1);
+    expect(planBackfill([need('a', 600, 1)], 0)).toEqual([]);
   });
 });

@@ -1,15 +1,17 @@
 /**
  * One collector: its Mist client, its Redis store, its phases, and `runCycle`, which runs them.
- * A cycle opens the session (getSelf per token at start, /self/usage hourly), then runs the phase
- * graph (phases/build.ts): each phase fetches, transforms (pure) and writes its whole result in one
- * transaction, only on success. Then the cycle's outcome goes to worker_status and collector_stats.
+ * A run opens the session (getSelf per token at start, /self/usage hourly), then runs the phase
+ * graph (phases/build.ts): all of it (a full cycle) or a subset (`runStatePoll`: gateway stats, WAN
+ * ports, peer paths on the last full cycle's sites and configs). Each phase fetches, transforms
+ * (pure) and writes its whole result in one transaction, only on success. Then the run's outcome
+ * goes to worker_status and collector_stats, and the state interval the budget allows is re-chosen.
  */
 import type { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import type { CollectorConfig } from '#common/config/collector.js';
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
-import { dataTtlSeconds } from '#common/ttl.js';
+import { dataTtlSeconds, staleAfterSeconds } from '#common/ttl.js';
 import type { CollectorStats } from '#common/types.js';
 import { ApiBudget } from './cycle/api-budget.js';
 import type { RunHooks, RunResult } from './cycle/graph.js';
@@ -18,7 +20,7 @@ import { CycleStatus } from './cycle/status.js';
 import type { CycleOutcome, PhaseName } from './cycle/types.js';
 import { MistClient, type MistClientOptions } from './mist/client.js';
 import { AbortedError, RateLimitedError } from './mist/errors.js';
-import { buildPhases, configStats, type Phases, recordStats } from './phases/build.js';
+import { buildPhases, configStats, type Phases, recordStats, STATE_PHASES } from './phases/build.js';
 import { RateLimitMirror } from './rate-limit.js';
 import { FatalError, Session } from './session.js';
 import { Store } from './store/store.js';
@@ -47,12 +49,18 @@ export class Collector {
   private readonly status: CycleStatus;
   private readonly rateLimits: RateLimitMirror;
   private readonly hooks: RunHooks;
+  private readonly config: CollectorConfig;
+  /** Epoch ms at which the next state poll is due during this run (the backfill stops then). */
+  private pollDueAt = Number.POSITIVE_INFINITY;
+  /** The state interval as last logged. */
+  private announcedInterval: number;
 
   constructor(deps: CollectorDeps) {
     const { config } = deps;
     const now = deps.now ?? Date.now;
     const instance = config.instanceId ?? 'collector';
     this.now = now;
+    this.config = config;
     this.log = deps.logger;
     this.client = new MistClient({
       baseUrl: config.mistHost,
@@ -69,8 +77,18 @@ export class Collector {
     this.session = new Session(this.client, config.mistOrgId ?? null, this.log, now);
     this.store = new Store(deps.redis, dataTtlSeconds(config.workerInterval), now);
     this.rateLimits = new RateLimitMirror(this.client.pool, this.store.status, this.log, now);
-    this.budget = new ApiBudget(this.client, config.apiBudgetShare, config.workerInterval, now);
-    this.phases = buildPhases(this.store, this.budget, config, now);
+    this.budget = new ApiBudget(
+      this.client,
+      {
+        share: config.apiBudgetShare,
+        workerInterval: config.workerInterval,
+        stateInterval: config.stateInterval,
+        statePhases: STATE_PHASES,
+      },
+      now,
+    );
+    this.announcedInterval = this.budget.stateInterval;
+    this.phases = buildPhases(this.store, this.budget, config, now, () => this.pollDueAt);
     this.status = new CycleStatus(this.store.status, instance, this.log, now);
     this.cycleStats = new CycleStats(
       instance,
@@ -82,7 +100,13 @@ export class Collector {
         budget: this.budget.stats(),
         records: recordStats(this.phases),
         configs: configStats(this.phases),
-        insights: this.phases.insights.stats(),
+        insights: this.phases.insights.stats(this.phases.ports.searchedAt),
+        statePoll: {
+          interval_seconds: this.budget.stateInterval,
+          configured_seconds: config.stateInterval,
+          calls_per_poll: this.budget.statePollCalls,
+          stale_after_seconds: staleAfterSeconds(config.staleThreshold, this.budget.stateInterval),
+        },
       }),
       now,
     );
@@ -99,7 +123,8 @@ export class Collector {
       started: (phase) => this.cycleStats.phaseStarted(phase.name),
       ended: async (phase, end) => {
         this.cycleStats.phaseEnded(phase.name, phase.kind, end);
-        this.budget.spent(phase.kind, end.calls);
+        this.budget.spent(phase.name, phase.kind, end.calls);
+        if (end.status === 'ok') this.budget.phaseOk(phase.name);
         await this.cycleStats.publish();
       },
       skipped: (phase, skip) => this.cycleStats.phaseSkipped(phase.name, skip),
@@ -109,6 +134,11 @@ export class Collector {
 
   get instance(): string {
     return this.cycleStats.instance;
+  }
+
+  /** Seconds between state polls now (STATE_INTERVAL, or longer when the budget cannot carry it). */
+  get stateIntervalSeconds(): number {
+    return this.budget.stateInterval;
   }
 
   /** The collector_stats object as of now. */
@@ -146,15 +176,25 @@ export class Collector {
     return this.now() / 1000 - last;
   }
 
-  /** One cycle: the session, then the phases (`only` a subset of them; default all). */
-  async runCycle(signal: AbortSignal, only?: readonly PhaseName[]): Promise<CycleOutcome> {
+  /**
+   * One run: the session, then the phases: all of them (a full cycle) or `only` a subset (a state
+   * poll). `pollDueAt` (epoch ms): when the next state poll is due, after which the insights
+   * backfill starts no call (default: never, as for `--once`).
+   */
+  async runCycle(
+    signal: AbortSignal,
+    only?: readonly PhaseName[],
+    opts: { pollDueAt?: number } = {},
+  ): Promise<CycleOutcome> {
     const t0 = this.now();
-    const cycle = this.cycleStats.cycleStarted(t0);
-    this.budget.cycleStarted();
-    await this.status.cycleStarted(t0, cycle);
+    const kind = only ? 'state' : 'full';
+    this.pollDueAt = opts.pollDueAt ?? Number.POSITIVE_INFINITY;
+    const cycle = this.cycleStats.cycleStarted(t0, kind);
+    this.budget.runStarted(kind === 'full');
+    await this.status.cycleStarted(t0, cycle, kind);
     const sessionFailure = await this.openSession(signal);
     if (sessionFailure) {
-      return this.finish(t0, {
+      return this.finish(t0, kind, {
         errors: { session: sessionFailure.error },
         rateLimitedUntil: sessionFailure.resetAt,
       });
@@ -166,7 +206,12 @@ export class Collector {
       hooks: this.hooks,
       only,
     });
-    return this.finish(t0, run);
+    return this.finish(t0, kind, run);
+  }
+
+  /** A state poll: gateway stats, WAN ports and peer paths, on the last full cycle's sites and configs. */
+  runStatePoll(signal: AbortSignal, opts: { pollDueAt?: number } = {}): Promise<CycleOutcome> {
+    return this.runCycle(signal, STATE_PHASES, opts);
   }
 
   /** Validate tokens and find the org (first cycle), refresh usage (hourly). A failure ends the cycle. */
@@ -184,18 +229,20 @@ export class Collector {
       return { error: errorMessage(e), resetAt: e instanceof RateLimitedError ? e.resetAt : null };
     } finally {
       this.cycleStats.sessionCalls(counter.calls);
-      this.budget.spent('session', counter.calls);
+      this.budget.spent('session', 'session', counter.calls);
     }
   }
 
   private async finish(
     t0: number,
+    kind: CycleOutcome['kind'],
     run: Pick<CycleOutcome, 'errors' | 'rateLimitedUntil'> & Partial<Pick<RunResult, 'doneAt' | 'status'>>,
   ): Promise<CycleOutcome> {
     const finished = this.now();
     const errors = run.errors;
     const coreDone = Math.max(run.doneAt?.core ?? t0, run.doneAt?.['one-off'] ?? t0);
     const outcome: CycleOutcome = {
+      kind,
       ok: Object.keys(errors).length === 0,
       errors,
       rateLimitedUntil: run.rateLimitedUntil,
@@ -206,7 +253,19 @@ export class Collector {
     const graph = this.phases.graph;
     const coreFailed = Object.keys(errors).some((p) => p === 'session' || graph.kindOf(p) === 'core');
     const gatewaysCount = this.phases.ports.gateways?.length ?? 0;
-    this.budget.cycleFinished(!errors.session);
+    const interval = this.budget.runFinished(!errors.session);
+    if (interval !== this.announcedInterval) {
+      this.announcedInterval = interval;
+      this.log.info(
+        {
+          state_interval_s: interval,
+          state_interval_configured_s: this.config.stateInterval,
+          calls_per_poll: this.budget.statePollCalls,
+          budget_per_hour: this.budget.stats().calls_per_hour,
+        },
+        'state poll interval changed',
+      );
+    }
     this.cycleStats.cycleFinished(t0, finished, outcome);
     await this.status.cycleFinished({
       outcome,
@@ -219,6 +278,7 @@ export class Collector {
     await this.cycleStats.publish();
     this.log[outcome.ok ? 'info' : 'warn'](
       {
+        kind,
         ok: outcome.ok,
         seconds: Math.round(outcome.durationSeconds * 1000) / 1000,
         core_calls: outcome.coreCalls,
@@ -226,7 +286,7 @@ export class Collector {
         gateways: gatewaysCount,
         errors: outcome.errors,
       },
-      'cycle finished',
+      kind === 'full' ? 'cycle finished' : 'state poll finished',
     );
     return outcome;
   }

@@ -1,12 +1,17 @@
 /**
- * When cycles run: every WORKER_INTERVAL while this collector holds the lease; never while another
- * does (a standby makes no API call; it checks the lease every half period, or just after it would
- * expire if that is sooner, so it takes over right after a dead holder's last renewal runs out).
- * Freshness rules (the reference's check never worked, contract §3.4): at start or take-over with
- * USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
+ * When runs happen, while this collector holds the lease (a standby makes no API call; it checks
+ * the lease every half period, or just after it would expire if that is sooner, so it takes over
+ * right after a dead holder's last renewal runs out). Two cadences, never two runs at once:
+ * - a full cycle every WORKER_INTERVAL (org, sites, configs, insights backfill, and the state);
+ * - a state poll (gateway stats, WAN ports, peer paths: what alerts need) every state interval
+ *   (STATE_INTERVAL, or longer when the budget cannot carry it; Collector.stateIntervalSeconds).
+ *   A full cycle is a state poll too: it moves the next poll one interval on, and a poll that comes
+ *   due less than half an interval before a full cycle runs as that full cycle.
+ * Freshness rules (docs/contract.md#freshness-rules; the reference's check never worked), for full cycles: at start or
+ * take-over with USE_CACHED_ON_STARTUP, a cycle is skipped while the data in Redis is younger than
  * STALE_THRESHOLD; on scheduled ticks with INCREMENTAL_REFRESH, the same holds only for data someone
- * else wrote since our last cycle (an operator's `--once`, a previous leader): our own data never
- * delays a tick, so cycles keep the WORKER_INTERVAL cadence the alert durations assume.
+ * else wrote since our last run (an operator's `--once`, a previous leader). State polls after a
+ * take-over wait until the previous leader's data is one state interval old.
  * When every token is rate limited, nothing runs before the reset.
  * The loop is our own rather than a cron library: intervals are in seconds, not calendar slots, and
  * every wake-up depends on the lease and the budget, which a cron expression cannot express.
@@ -20,12 +25,16 @@ import { AbortedError } from './mist/errors.js';
 import { isRedisFull, REDIS_FULL, redisFailure } from './redis-errors.js';
 import { sleep } from './sleep.js';
 
-/** One cycle while renewing the lease; the cycle is abandoned if the lease is lost or on `signal`. */
+/**
+ * One run (a full cycle, or the state poll with `state`) while renewing the lease; it is abandoned
+ * if the lease is lost or on `signal`.
+ */
 export async function cycleUnderLease(
   collector: Collector,
   lease: Lease,
   signal: AbortSignal,
   log: Logger,
+  run: { state?: boolean; pollDueAt?: number } = {},
 ): Promise<CycleOutcome> {
   const ac = new AbortController();
   const onStop = () => ac.abort();
@@ -45,7 +54,10 @@ export async function cycleUnderLease(
     Math.max(200, (lease.seconds * 1000) / 3),
   );
   try {
-    return await collector.runCycle(ac.signal);
+    const opts = { pollDueAt: run.pollDueAt };
+    return await (run.state
+      ? collector.runStatePoll(ac.signal, opts)
+      : collector.runCycle(ac.signal, undefined, opts));
   } finally {
     clearInterval(renew);
     signal.removeEventListener('abort', onStop);
@@ -74,15 +86,54 @@ export async function runSchedule(
   log: Logger,
   now: () => number = Date.now,
 ): Promise<void> {
-  const intervalMs = config.workerInterval * 1000;
+  const fullMs = config.workerInterval * 1000;
   const leaseMs = lease.seconds * 1000;
+  const stateMs = () => collector.stateIntervalSeconds * 1000;
   let leader = false;
   let justTookOver = true;
-  /** When our last cycle ended (our clock): data written after it came from someone else. */
-  let lastOwnCycleEnd = Number.NEGATIVE_INFINITY;
-  let nextDue = 0;
+  /** When our last run ended (our clock): data written after it came from someone else. */
+  let lastOwnRunEnd = Number.NEGATIVE_INFINITY;
+  let nextFull = 0;
+  let nextPoll = 0;
   let announcedStandby = false;
   let interrupted = false;
+
+  /** Run once under the lease; false when the loop must stop (SIGTERM during the run). */
+  const runUnderLease = async (state: boolean): Promise<boolean> => {
+    const started = now();
+    try {
+      const outcome = await cycleUnderLease(collector, lease, signal, log, {
+        state,
+        pollDueAt: started + stateMs(),
+      });
+      lastOwnRunEnd = now();
+      nextPoll = started + stateMs();
+      if (!state) nextFull = started + fullMs;
+      if (outcome.rateLimitedUntil !== null && outcome.rateLimitedUntil > Math.min(nextPoll, nextFull)) {
+        nextPoll = Math.max(nextPoll, outcome.rateLimitedUntil);
+        nextFull = Math.max(nextFull, outcome.rateLimitedUntil);
+        log.warn(
+          { until: new Date(nextPoll).toISOString() },
+          'every token is rate limited; pausing until the reset',
+        );
+      }
+    } catch (e) {
+      if (e instanceof FatalError) throw e;
+      if (signal.aborted) {
+        interrupted = true;
+        return false;
+      }
+      if (e instanceof AbortedError) {
+        nextPoll = now();
+        return true; // lease lost: the loop finds out who holds it now
+      }
+      log.error({ error: redisFailure(e) }, state ? 'state poll failed' : 'cycle failed');
+      nextPoll = started + stateMs();
+      if (!state) nextFull = started + fullMs;
+    }
+    return true;
+  };
+
   try {
     while (!signal.aborted) {
       let holds: boolean;
@@ -114,51 +165,33 @@ export async function runSchedule(
         leader = true;
         justTookOver = true;
         announcedStandby = false;
-        nextDue = Math.max(nextDue, now());
+        nextFull = Math.max(nextFull, now());
+        nextPoll = Math.max(nextPoll, now());
       }
-      if (now() >= nextDue) {
+      const t = now();
+      const fullDue = t >= nextFull || (t >= nextPoll && nextFull - t < stateMs() / 2);
+      if (fullDue) {
         const tookOver = justTookOver;
         const checkFresh = tookOver ? config.useCachedOnStartup : config.incrementalRefresh;
         justTookOver = false;
         const age = checkFresh ? await collector.dataAgeSeconds().catch(() => null) : null;
-        const writtenByOther = age !== null && now() - age * 1000 > lastOwnCycleEnd;
+        const writtenByOther = age !== null && now() - age * 1000 > lastOwnRunEnd;
         if (age !== null && age < config.staleThreshold && (tookOver || writtenByOther)) {
           const untilStale = (config.staleThreshold - age) * 1000;
-          nextDue = now() + Math.max(1000, Math.min(intervalMs, untilStale));
+          nextFull = now() + Math.max(1000, Math.min(fullMs, untilStale));
+          // The state is still polled on its own cadence, from the age of the data it finds.
+          nextPoll = now() + Math.max(0, stateMs() - age * 1000);
           log.info(
-            { age_seconds: Math.round(age), next_check_in_s: Math.round((nextDue - now()) / 1000) },
+            { age_seconds: Math.round(age), next_check_in_s: Math.round((nextFull - now()) / 1000) },
             'data is fresher than STALE_THRESHOLD; skipping this cycle',
           );
           await collector.reportUsingCache(age).catch(() => {});
-        } else {
-          const started = now();
-          try {
-            const outcome = await cycleUnderLease(collector, lease, signal, log);
-            lastOwnCycleEnd = now();
-            nextDue = started + intervalMs;
-            if (outcome.rateLimitedUntil !== null && outcome.rateLimitedUntil > nextDue) {
-              nextDue = outcome.rateLimitedUntil;
-              log.warn(
-                { until: new Date(nextDue).toISOString() },
-                'every token is rate limited; pausing until the reset',
-              );
-            }
-          } catch (e) {
-            if (e instanceof FatalError) throw e;
-            if (signal.aborted) {
-              interrupted = true;
-              break;
-            }
-            if (e instanceof AbortedError) {
-              nextDue = now();
-              continue; // lease lost: the loop finds out who holds it now
-            }
-            log.error({ error: redisFailure(e) }, 'cycle failed');
-            nextDue = started + intervalMs;
-          }
-        }
+        } else if (!(await runUnderLease(false))) break;
+      } else if (t >= nextPoll) {
+        if (!(await runUnderLease(true))) break;
       }
-      await sleep(Math.min(Math.max(0, nextDue - now()), leaseMs / 3), signal);
+      const wake = Math.min(nextFull, nextPoll);
+      await sleep(Math.min(Math.max(0, wake - now()), leaseMs / 3), signal);
     }
   } finally {
     if (leader) {

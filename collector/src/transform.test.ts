@@ -8,8 +8,8 @@ import {
   groupPeerPaths,
   mapPortName,
   peerPortNames,
+  readInsightBody,
   toEpochSeconds,
-  toInsight,
   toIntervalSeconds,
   toOrgSummary,
   toPeerPath,
@@ -154,34 +154,56 @@ describe('insights', () => {
     expect(toIntervalSeconds('0')).toBeNull();
     expect(toIntervalSeconds('x')).toBeNull();
   });
-  it('keeps null points as gaps and zeros as zeros; bytes over non-null points', () => {
-    const i = toInsight(
+  it('keeps null points as gaps and zeros as zeros; times from rt (ISO or numbers); the interval Mist answered', () => {
+    const i = readInsightBody(
       {
         start: 1000,
-        interval: 60,
-        rt: [1000, '1970-01-01T00:17:40Z', 1120, 1180],
+        interval: 600,
+        rt: [1000, '1970-01-01T00:26:40Z', 2200, '1970-01-01 00:46:40+00:00'],
         rx_bps: [800, null, 0, 1600],
-        tx_bps: [null, null, 80, 8],
+        tx_bps: [null, null, 80, '8'],
       },
       3600,
-    )!;
+    );
     expect(i).toEqual({
-      timestamps: [1000, 1060, 1120, 1180],
-      rx_bps: [800, null, 0, 1600],
-      tx_bps: [null, null, 80, 8],
-      rx_bytes: Math.floor(((800 + 1600) * 60) / 8),
-      tx_bytes: Math.floor(((80 + 8) * 60) / 8),
-      interval: 60,
+      interval: 600,
+      timestamps: [1000, 1600, 2200, 2800],
+      rx: [800, null, 0, 1600],
+      tx: [null, null, 80, 8],
     });
   });
-  it('derives timestamps from start + i*interval when rt is missing; uses the requested interval', () => {
-    const i = toInsight({ start: 500, rx_bps: [1, 2], tx_bps: [3, 4] }, 120)!;
-    expect(i.timestamps).toEqual([500, 620]);
-    expect(i.interval).toBe(120);
+  it('derives timestamps from start + i*interval when rt is missing; the requested interval when none is said', () => {
+    const i = readInsightBody({ start: 500, rx_bps: [1, 2], tx_bps: [3, 4] }, 600)!;
+    expect(i.timestamps).toEqual([500, 1100]);
+    expect(i.interval).toBe(600);
   });
-  it('rejects a body that is not an insights body', () => {
-    expect(toInsight([], 60)).toBeNull();
-    expect(toInsight({ detail: 'x' }, 60)).toBeNull();
+  it('a metric array that is missing or null is a series without values; the other is kept', () => {
+    expect(readInsightBody({ start: 0, interval: 600, rx_bps: [5, 6], tx_bps: null }, 600)).toEqual({
+      interval: 600,
+      timestamps: [0, 600],
+      rx: [5, 6],
+      tx: [null, null],
+    });
+    expect(readInsightBody({ start: 0, interval: 600, tx_bps: [7] }, 600)?.rx).toEqual([null]);
+  });
+  it("reads the spec's form: rt and results (the first metric asked for, rx_bps)", () => {
+    expect(
+      readInsightBody(
+        { start: 0, end: 1200, interval: 600, rt: ['1970-01-01 00:00:00+00:00', 600], results: [9, '10'] },
+        600,
+      ),
+    ).toEqual({ interval: 600, timestamps: [0, 600], rx: [9, 10], tx: [null, null] });
+  });
+  it('an answer with no series at all is null (a bad record); an empty series is not', () => {
+    expect(readInsightBody([], 600)).toBeNull();
+    expect(readInsightBody({ detail: 'x' }, 600)).toBeNull();
+    expect(readInsightBody({ rx_bps: [1, 2] }, 600)).toBeNull();
+    expect(readInsightBody({ rt: [], results: [] }, 600)).toEqual({
+      interval: 600,
+      timestamps: [],
+      rx: [],
+      tx: [],
+    });
   });
   it('floors the byte total', () => {
     expect(bytesOf([1, null, 2], 1)).toBe(0);

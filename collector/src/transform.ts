@@ -3,7 +3,7 @@
  * (contract §1.4) and insight series (§1.3). Enrichment of gateways lives in enrich.ts.
  */
 import { vpnPeerMember } from '#common/keys.js';
-import type { Gateway, Insight, OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
+import type { Gateway, OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
 import { isWanUsage, macOwners } from './enrich.js';
 import type { InsightBody, MistOrg, PeerPathRow } from './mist/payloads.js';
 import { isObject, str } from './mist/payloads.js';
@@ -209,37 +209,43 @@ export function bytesOf(series: ReadonlyArray<number | null>, interval: number):
   return Math.floor(bits / 8);
 }
 
+/** A Mist insights answer as read: bucket times and the two rates (null: no value). */
+export interface MistSeries {
+  interval: number;
+  timestamps: number[];
+  rx: Array<number | null>;
+  tx: Array<number | null>;
+}
+
+const metricArray = (v: unknown): unknown[] | null => (Array.isArray(v) ? v : null);
+
 /**
- * An insights response -> the stored series. Every bucket is kept, null values as gaps (the
- * reference dropped null and zero points, so charts drew lines across outages, §6.10).
- * Returns null when the body is not an insights body at all.
+ * An insights answer (`metrics=rx_bps,tx_bps`) -> its buckets. Every bucket is kept, null values as
+ * gaps (the reference dropped null and zero points, so charts drew lines across outages, §6.10).
+ * A metric array that is missing or null is a series without values (the other metric is kept); a
+ * body in the spec's form (`rt` and `results`, one metric) is read as the first metric asked for,
+ * `rx_bps`. Bucket times come from `rt` (ISO, space-separated or numbers), else `start + i ×
+ * interval`, with the interval Mist answered. Null when the body holds no series at all (not an
+ * object, or no bucket times): the caller counts it as a bad record.
  */
-export function toInsight(body: unknown, requestedInterval: number): Insight | null {
+export function readInsightBody(body: unknown, requestedInterval: number): MistSeries | null {
   if (!isObject(body)) return null;
   const b = body as InsightBody;
-  const rx = Array.isArray(b.rx_bps) ? b.rx_bps : [];
-  const tx = Array.isArray(b.tx_bps) ? b.tx_bps : [];
-  const rt = Array.isArray(b.rt) ? b.rt : [];
-  if (!Array.isArray(b.rx_bps) && !Array.isArray(b.tx_bps)) return null;
+  let rx = metricArray(b.rx_bps);
+  const tx = metricArray(b.tx_bps);
+  if (!rx && !tx) rx = metricArray(b.results);
+  const rt = metricArray(b.rt) ?? [];
   const interval = toIntervalSeconds(b.interval) ?? requestedInterval;
-  const start = typeof b.start === 'number' ? b.start : null;
-  const n = Math.max(rx.length, tx.length);
-  const timestamps: number[] = [];
-  const rxOut: Array<number | null> = [];
-  const txOut: Array<number | null> = [];
+  const start = toEpochSeconds(b.start);
+  const n = Math.max(rx?.length ?? 0, tx?.length ?? 0, rt.length);
+  if (n === 0) return rx || tx || Array.isArray(b.rt) ? { interval, timestamps: [], rx: [], tx: [] } : null;
+  const out: MistSeries = { interval, timestamps: [], rx: [], tx: [] };
   for (let i = 0; i < n; i++) {
     const t = toEpochSeconds(rt[i]) ?? (start !== null ? Math.round(start + i * interval) : null);
     if (t === null) continue;
-    timestamps.push(t);
-    rxOut.push(value(rx[i]));
-    txOut.push(value(tx[i]));
+    out.timestamps.push(t);
+    out.rx.push(value(rx?.[i]));
+    out.tx.push(value(tx?.[i]));
   }
-  return {
-    timestamps,
-    rx_bps: rxOut,
-    tx_bps: txOut,
-    rx_bytes: bytesOf(rxOut, interval),
-    tx_bytes: bytesOf(txOut, interval),
-    interval,
-  };
+  return out.timestamps.length > 0 ? out : null;
 }

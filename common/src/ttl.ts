@@ -19,6 +19,18 @@ export function insightsTtlSeconds(insightsRefreshSeconds: number, workerInterva
   return Math.max(DATA_TTL_PERIODS * insightsRefreshSeconds, dataTtlSeconds(workerIntervalSeconds));
 }
 
+/** State polls that may be missed before the data counts as stale (health, data-age alerts). */
+export const STALE_STATE_POLLS = 3;
+
+/**
+ * Age after which the data counts as stale: STALE_THRESHOLD, or 3 state polls when the collector
+ * polls state more often than that (its `collector_stats.state_poll.interval_seconds`).
+ */
+export function staleAfterSeconds(staleThreshold: number, stateIntervalSeconds: number | null): number {
+  if (stateIntervalSeconds === null || !(stateIntervalSeconds > 0)) return staleThreshold;
+  return Math.min(staleThreshold, STALE_STATE_POLLS * stateIntervalSeconds);
+}
+
 /** Metadata keys (`mist:metadata:*` except rate_limit) carry no TTL. */
 export const METADATA_TTL_SECONDS = null;
 

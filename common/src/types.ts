@@ -108,7 +108,14 @@ export interface PeerEnvelope {
   peers_by_port: Record<string, PeerPath[]>;
 }
 
-/** `mist:insights:{gw}:{port}[:{res}]` (contract §1.3). `null` points are gaps (we keep them). */
+/** Where the points of a stored series came from (ours): see `Insight.source`. */
+export type InsightSource = 'samples' | 'insights' | 'mixed';
+
+/**
+ * `mist:insights:{gw}:{port}[:{res}]` (contract §1.3). `null` points are gaps (we keep them).
+ * `interval` is the finest the points support: the resolution's own bucket when the collector's own
+ * samples are in the window, else the interval Mist answered (docs/contract.md#insight-series).
+ */
 export interface Insight {
   timestamps: number[];
   rx_bps: Array<number | null>;
@@ -116,6 +123,14 @@ export interface Insight {
   rx_bytes: number;
   tx_bytes: number;
   interval: number;
+  /** Ours: `samples` (the collector's own counter samples), `insights` (Mist's insight metrics), `mixed`. */
+  source?: InsightSource;
+  /**
+   * Ours: one character per point: `s` own sample (at least half the bucket observed), `p` own sample
+   * (less than half observed), `n` own bucket without a value (no poll, gateway offline, port
+   * silent, counters unusable), `i` Mist insights, `-` Mist had no value.
+   */
+  point_sources?: string;
 }
 
 /** `mist:metadata:worker_status` (contract §1.6). */
@@ -255,6 +270,26 @@ export interface CollectorStats {
     /** What is left per hour for insights after the core cycles. */
     insights_calls_per_hour: number;
   };
+  /** The state polls (gateway stats, WAN ports, peer paths) between full cycles (ours, additive). */
+  state_poll?: {
+    /** Seconds between state polls now: STATE_INTERVAL, or longer when the budget cannot carry it. */
+    interval_seconds: number;
+    /** STATE_INTERVAL. */
+    configured_seconds: number;
+    /** Calls one state poll made when last measured (null: not yet). */
+    calls_per_poll: number | null;
+    /** Data older than this counts as stale (min of STALE_THRESHOLD and 3 state intervals). */
+    stale_after_seconds: number;
+    polls_total: number;
+    poll_failures_total: number;
+    last_poll: {
+      started: number;
+      finished: number | null;
+      duration_seconds: number | null;
+      success: boolean | null;
+      calls: number;
+    } | null;
+  };
   /** Records from Mist that stood in for unreadable ones (the item's previous row), since start. */
   records?: {
     carried_over_total: Record<string, number>; // operationId -> rows stood in
@@ -268,14 +303,21 @@ export interface CollectorStats {
   };
   insights: {
     ports_total: number;
-    /** Ports whose series are younger than their refresh period. */
+    /** Ports whose series took the last state poll's samples and miss no history Mist could fill. */
     ports_fresh: number;
-    /** Ports with a series never fetched yet (neither fresh nor in `oldest_age_seconds`). */
+    /** Ports with no 1-hour series yet (neither fresh nor in `oldest_age_seconds`). */
     ports_missing: number;
-    /** Age of the stalest fetched series, seconds; null if none fetched yet. */
+    /** Age of the stalest port's 1-hour series (seconds since its newest bucket ended); null if none. */
     oldest_age_seconds: number | null;
-    /** Target seconds between two refreshes of one port, derived from the budget. */
+    /** Seconds between two updates of a port's series: the state poll interval. */
     refresh_period_seconds: number;
+    /** Series keys written by the last run (state poll or full cycle). */
     refreshed_last_cycle: number;
+    /** Ours, additive: bytes of those series (the JSON values written). */
+    refreshed_bytes_last_cycle?: number;
+    /** Ours, additive: ports whose history has a gap that an insights call can fill (new ports too). */
+    backfill_pending?: number;
+    /** Ours, additive: insight calls made by the last full cycle's backfill. */
+    backfill_calls_last_cycle?: number;
   };
 }

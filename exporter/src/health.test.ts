@@ -41,6 +41,31 @@ describe('health', () => {
     expect(h.body.status).toBe('degraded');
     expect(h.body.reasons).toEqual(['data is 730 s old (STALE_THRESHOLD is 600 s)']);
   });
+  it('degraded sooner when the collector polls the state more often: 3 state polls', async () => {
+    const d = await data((o) => {
+      o.collectorStats.state_poll = {
+        interval_seconds: 60,
+        configured_seconds: 60,
+        calls_per_poll: 15,
+        stale_after_seconds: 180,
+        polls_total: 10,
+        poll_failures_total: 0,
+        last_poll: null,
+      };
+    });
+    const at = (t: number) =>
+      evaluateHealth({ redisUp: true, data: d, nowSeconds: t, staleThresholdSeconds: 600 });
+    expect(at(NOW + 150).body.status).toBe('healthy');
+    expect(at(NOW + 200).body.reasons).toEqual([
+      'data is 230 s old (stale after 180 s: 3 state polls of 60 s)',
+    ]);
+    // STALE_THRESHOLD stays the upper bound.
+    const slow = { ...d, collectorStats: { ...d.collectorStats, state_poll: { interval_seconds: 300 } } };
+    expect(
+      evaluateHealth({ redisUp: true, data: slow, nowSeconds: NOW + 700, staleThresholdSeconds: 600 }).body
+        .reasons,
+    ).toEqual(['data is 730 s old (STALE_THRESHOLD is 600 s)']);
+  });
   it('degraded: collector error or failed cycle', async () => {
     const d = await data((o) => {
       o.workerStatus = { status: 'error', details: {} };

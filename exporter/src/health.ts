@@ -1,9 +1,11 @@
 /**
  * `/health`: the contract's body (status, redis, cache_valid, mode) with three states instead of the
  * reference's always-healthy: unhealthy (503) when Redis cannot be reached, degraded (200) when the
- * data is older than STALE_THRESHOLD, missing, or the collector reports an error, else healthy.
- * `reasons` says why in words an operator can act on.
+ * data is stale (older than STALE_THRESHOLD, or than 3 state polls when the collector polls more
+ * often: common/src/ttl.ts staleAfterSeconds), missing, or the collector reports an error, else
+ * healthy. `reasons` says why in words an operator can act on.
  */
+import { staleAfterSeconds } from '#common/ttl.js';
 import { cacheValid } from './cache-stats.js';
 import type { Status } from './products/status.js';
 
@@ -48,9 +50,16 @@ export function evaluateHealth(h: HealthInput): { code: 200 | 503; body: HealthB
   }
   const reasons: string[] = [];
   if (!d || !base.cache_valid) reasons.push('no gateway data in Redis yet');
+  const poll = (d?.collectorStats as { state_poll?: { interval_seconds?: unknown } } | null)?.state_poll;
+  const interval = typeof poll?.interval_seconds === 'number' ? poll.interval_seconds : null;
+  const staleAfter = staleAfterSeconds(h.staleThresholdSeconds, interval);
   if (age === null) reasons.push('the collector has not written last_update yet');
-  else if (age > h.staleThresholdSeconds) {
-    reasons.push(`data is ${age} s old (STALE_THRESHOLD is ${h.staleThresholdSeconds} s)`);
+  else if (age > staleAfter) {
+    reasons.push(
+      staleAfter < h.staleThresholdSeconds
+        ? `data is ${age} s old (stale after ${staleAfter} s: 3 state polls of ${interval} s)`
+        : `data is ${age} s old (STALE_THRESHOLD is ${h.staleThresholdSeconds} s)`,
+    );
   }
   const ws = d?.workerStatus;
   if (ws?.status === 'error') reasons.push('the collector reports status "error"');

@@ -45,7 +45,7 @@ export const DEVIATIONS: Deviation[] = [
   {
     id: 'insights-per-metric-arrays',
     operations: ['getSiteInsightMetricsForGateway'],
-    what: 'one top-level array per requested metric (`rx_bps`, `tx_bps`, ...) beside `results` (a copy of the first metric)',
+    what: 'when several metrics are asked, one top-level array per metric (`rx_bps`, `tx_bps`, ...) beside `results` (a copy of the first metric)',
     harmless:
       'the spec’s single `results` array cannot carry two metrics and no version says how a multi-metric answer looks; the application this project re-implements reads per-metric arrays from the live API. The spec’s `rt` and `results` are sent too, so a client reading those works',
     extraFields: ['rx_bps', 'tx_bps'],

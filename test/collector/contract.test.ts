@@ -3,6 +3,7 @@
  * reference contract (§1, §2.3, §2.4) and the simulator's ground truth (GET /__sim/org).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESOLUTIONS } from '#collector/series/resolutions.js';
 import { INSIGHT_RESOLUTIONS, insightMember, keys, parseVpnPeerMember, vpnPeerMember } from '#common/keys.js';
 import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type {
@@ -270,11 +271,12 @@ describe('VPN peers (§1.4)', () => {
 });
 
 describe('insights (§1.3)', () => {
-  it('the default key and four resolutions for every enabled WAN port, nulls kept as gaps', async () => {
+  it('after the first cycle every enabled WAN port has its series, backfilled at the intervals Mist documents', async () => {
     const ports = gws.flatMap((g) => g.ports.filter((p) => p.enabled).map((p) => ({ g, p })));
     const members = await rig.r.smembers(keys.insightsIndex());
     expect(members.sort()).toEqual(ports.map(({ g, p }) => insightMember(g.id, p.port_id)).sort());
-    const expectInterval = { '1h': 60, '6h': 120, '1d': 600, '7d': 3600 };
+    // One poll gives no own sample yet: the series are Mist's, at the interval it answered.
+    const expectInterval = { '1h': 600, '6h': 600, '1d': 600, '7d': 3600 };
     let nulls = 0;
     for (const { g, p } of ports) {
       const def = await json<Insight>(rig.r, keys.insights(g.id, p.port_id));
@@ -283,8 +285,13 @@ describe('insights (§1.3)', () => {
       for (const res of INSIGHT_RESOLUTIONS) {
         const i = (await json<Insight>(rig.r, keys.insights(g.id, p.port_id, res)))!;
         expect(i.interval).toBe(expectInterval[res]);
+        expect(i.source).toBe('insights');
         expect(i.timestamps.length).toBe(i.rx_bps.length);
         expect(i.tx_bps.length).toBe(i.rx_bps.length);
+        expect(i.point_sources).toHaveLength(i.rx_bps.length);
+        expect(i.timestamps.length).toBe(
+          Math.min(RESOLUTIONS[res].windowSeconds / i.interval, i.timestamps.length),
+        );
         expect(i.timestamps.length).toBeGreaterThan(0);
         const sum = (a: Array<number | null>) => a.reduce<number>((s, v) => s + (v ?? 0) * i.interval, 0);
         expect(i.rx_bytes).toBe(Math.floor(sum(i.rx_bps) / 8));
@@ -297,9 +304,9 @@ describe('insights (§1.3)', () => {
     // The last bucket is incomplete in the simulator and reported null: kept, not dropped.
     expect(nulls).toBeGreaterThan(0);
   });
-  it('asks for both metrics in one call per port and resolution', () => {
+  it('two calls per new port, both metrics in each: interval=600 (1h, 6h, 1d) and interval=3600 (7d)', () => {
     const enabled = gws.reduce((n, g) => n + g.ports.filter((p) => p.enabled).length, 0);
-    expect(firstCalls.getSiteInsightMetricsForGateway).toBe(enabled * 4);
+    expect(firstCalls.getSiteInsightMetricsForGateway).toBe(enabled * 2);
   });
   it('insights_freshness has each port with an epoch-seconds time', async () => {
     const f = (await json<Record<string, number>>(rig.r, keys.insightsFreshness()))!;
@@ -443,19 +450,38 @@ describe('steady state', () => {
     });
     expect(outcome.coreCalls).toBe(5);
   });
-  it('each resolution comes due after its own period: 1h/6h each cycle, 1d after 10 min, 7d hourly', async () => {
-    const enabled = gws.reduce((n, g) => n + g.ports.filter((p) => p.enabled).length, 0);
-    const insightCalls = async (advance: number) => {
-      await rig.sim.control.reset();
-      col.advance(advance);
-      const o = await col.cycle();
+  it('state polls extend the series with our own samples: no insight call, 1h and 6h one poll old', async () => {
+    await rig.sim.control.reset();
+    const port = gws.find((g) => g.status === 'connected' && g.ports.some((p) => p.enabled && p.up))!;
+    const pid = port.ports.find((p) => p.enabled && p.up)!.port_id;
+    for (let i = 0; i < 3; i++) {
+      col.advance(60);
+      await rig.sim.control.advanceTime(60);
+      const o = await col.poll();
       expect(o.ok).toBe(true);
-      return (await rig.sim.control.stats()).by_operation.getSiteInsightMetricsForGateway ?? 0;
-    };
-    expect(await insightCalls(INTERVAL + 1)).toBe(2 * enabled);
-    expect(await insightCalls(600 - INTERVAL)).toBe(3 * enabled);
-    expect(await insightCalls(3600 - 600)).toBe(4 * enabled);
-    const s = (await json<CollectorStats>(rig.r, keys.collectorStats()))!;
-    expect(s.insights.refresh_period_seconds).toBe(INTERVAL);
+      expect(o.kind).toBe('state');
+    }
+    const s = await rig.sim.control.stats();
+    expect(s.by_operation).toEqual({
+      listOrgDevicesStats: 3,
+      searchOrgSwOrGwPorts: 3,
+      searchOrgPeerPathStats: 3,
+    });
+    const now = col.now() / 1000;
+    for (const res of ['1h', '6h'] as const) {
+      const i = (await json<Insight>(rig.r, keys.insights(port.id, pid, res)))!;
+      expect(i.interval, res).toBe(RESOLUTIONS[res].grid);
+      expect(i.source, res).toBe('mixed');
+      expect(i.point_sources?.at(-1), res).toBe('s');
+      // The newest bucket ended before the last poll, at most one bucket earlier.
+      const newestEnd = (i.timestamps.at(-1) as number) + i.interval;
+      expect(now - newestEnd, res).toBeLessThan(i.interval + 60);
+      expect(i.rx_bps.at(-1), res).toBeGreaterThan(0);
+    }
+    const st = (await json<CollectorStats>(rig.r, keys.collectorStats()))!;
+    expect(st.state_poll).toMatchObject({ interval_seconds: 60, configured_seconds: 60, polls_total: 3 });
+    expect(st.state_poll?.calls_per_poll).toBe(3);
+    expect(st.insights.refresh_period_seconds).toBe(60);
+    expect(st.insights.backfill_pending).toBe(0);
   });
 });

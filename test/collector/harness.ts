@@ -46,6 +46,8 @@ export interface TestCollector {
   /** The collector's clock (epoch ms). */
   now(): number;
   cycle(): ReturnType<Collector['runCycle']>;
+  /** A state poll (gateway stats, WAN ports, peer paths). */
+  poll(): ReturnType<Collector['runStatePoll']>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function collector(rig: Rig, env: Record<string, string> = {}): Pro
     },
     now,
     cycle: () => c.runCycle(new AbortController().signal),
+    poll: () => c.runStatePoll(new AbortController().signal),
     close: () => c.close(),
   };
 }

@@ -94,25 +94,28 @@ describe('freshness rules', () => {
     expect((await workerStatus(rig.r))?.details.status).not.toBe('using_cache');
   });
 
-  it('INCREMENTAL_REFRESH: a tick is skipped while data another collector wrote is fresh', async () => {
+  it('INCREMENTAL_REFRESH: a full cycle is skipped while data another collector wrote is fresh; the state is still polled', async () => {
     const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' });
     schedule(col);
-    const cycles = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
+    const full = async () => (await rig.sim.control.stats()).by_operation.getOrg ?? 0;
+    const polls = async () => (await rig.sim.control.stats()).by_operation.listOrgDevicesStats ?? 0;
     await finished(col, 1, 'first cycle');
     // An operator's one-off run refreshes the data between two ticks.
     const other = await make({}, 'operator');
     other.advance(100);
     expect((await other.cycle()).ok).toBe(true);
-    expect(await cycles()).toBe(2);
-    // At +300 s that data is 200 s old < 450 s: this tick is skipped.
+    expect(await full()).toBe(2);
+    // At +300 s that data is 200 s old < 450 s: the full cycle is skipped...
     col.advance(301);
-    await waitFor(async () => (await workerStatus(rig.r))?.details.status === 'using_cache', {
-      what: 'skip',
-    });
-    expect(await cycles()).toBe(2);
-    // It turns stale at +550 s: the check comes then, not a whole interval later.
+    await waitFor(() => col.logs.some((l) => l.includes('skipping this cycle')), { what: 'skip' });
+    // ...but 200 s is older than a state interval: the state poll runs.
+    await waitFor(async () => (await polls()) === 3, { what: 'a state poll' });
+    expect(await full()).toBe(2);
+    expect(col.c.stats.cycles_total).toBe(1);
+    // The next full check comes when the operator's data would have turned stale (+550 s): our
+    // polls wrote since, so the full cycle runs.
     col.advance(250);
-    await waitFor(async () => (await cycles()) === 3, { what: 'next cycle' });
+    await waitFor(async () => (await full()) === 3, { what: 'next full cycle' });
   });
 
   it('INCREMENTAL_REFRESH=false: every tick runs', async () => {

@@ -52,7 +52,11 @@ describe('npm run demo: a quiet org, and a circuit flip followed step by step', 
   let prom = '';
 
   beforeAll(async () => {
-    demo = startDemo({ PORT: String(await freePort()), WORKER_INTERVAL: String(POLL_SECONDS) });
+    demo = startDemo({
+      PORT: String(await freePort()),
+      WORKER_INTERVAL: String(POLL_SECONDS),
+      STATE_INTERVAL: String(POLL_SECONDS),
+    });
     await waitForOutput(demo);
     sim = demo.url('Mist simulator') ?? '';
     prom = demo.url('Prometheus') ?? '';

@@ -242,6 +242,7 @@ describe('npm run demo with MIST_API_TOKEN and MIST_WEBHOOK_SECRET', () => {
       MIST_WEBHOOK_SECRET: secret,
       WEBHOOK_PORT: String(port),
       WORKER_INTERVAL: String(POLL_SECONDS),
+      STATE_INTERVAL: String(POLL_SECONDS),
     });
     await waitForOutput(demo);
   }, 150_000);

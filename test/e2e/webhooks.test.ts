@@ -6,7 +6,7 @@
  *
  * A WAN port, a peer path and a gateway flipped through /__sim show in Prometheus (`mist_wan_port_up
  * == 0`...) and make WanCircuitDown, VpnPeerPathDown and GatewayDisconnected pending, while the
- * collector (WORKER_INTERVAL one hour) makes no call after its first cycle. How fast is the bench's
+ * collector (WORKER_INTERVAL and STATE_INTERVAL one hour) makes no call after its first cycle. How fast is the bench's
  * business (bench/lib/e2e.ts, webhook flip latency).
  */
 import { writeFile } from 'node:fs/promises';
@@ -75,6 +75,7 @@ test.beforeAll(async ({ redis }) => {
       MIST_ORG_ID: undefined,
       REDIS_URL: redis.url,
       WORKER_INTERVAL: '3600',
+      STATE_INTERVAL: '3600',
       LOG_LEVEL: 'info',
     },
   });

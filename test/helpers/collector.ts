@@ -22,6 +22,8 @@ export interface InProcessCollector {
   /** The collector's clock (epoch ms). */
   now(): number;
   cycle(): ReturnType<Collector['runCycle']>;
+  /** A state poll (gateway stats, WAN ports, peer paths). */
+  poll(): ReturnType<Collector['runStatePoll']>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startInProcessCollector(
     },
     now,
     cycle: () => c.runCycle(new AbortController().signal),
+    poll: () => c.runStatePoll(new AbortController().signal),
     close: () => c.close(),
   };
 }

@@ -357,7 +357,7 @@ describe('time moves', () => {
     expect(bytes.rx_bps[1] / c1.rx_bps).toBeLessThan(1.2);
   });
 
-  it('insights: retention clips to 1 day under 1 h buckets and 14 days at 1 h; interval as seconds or 1h', async () => {
+  it('insights: retention clips to 1 day at 10 min and 14 days at 1 h; interval as seconds, 10m or 1h, no other', async () => {
     const gw = sim.org.gateways.find((g) => g.hub)!;
     const base = `/api/v1/sites/${gw.site_id}/insights/gateway/${gw.id}/stats?metrics=rx_bps`;
     const now = (await sim.control.now()).now;
@@ -367,9 +367,18 @@ describe('time moves', () => {
     expect(hourly.interval).toBe(3600);
     expect(hourly.start).toBeGreaterThanOrEqual(now - 14 * 86400 - 3600);
     expect(hourly.start).toBeLessThan(now - 13 * 86400);
+    // One metric: the spec's form (rt and results), no per-metric array.
+    expect(hourly.rx_bps).toBeUndefined();
+    expect(hourly.results).toHaveLength(hourly.rt.length);
     // Without port_id: the sum over the WAN ports.
-    expect(hourly.rx_bps.filter((v: number | null) => v !== null).length).toBeGreaterThan(300);
-    expect((await sim.get(`${base}&interval=7`)).status).toBe(400);
+    expect(hourly.results.filter((v: number | null) => v !== null).length).toBeGreaterThan(300);
+    expect((await (await sim.get(`${base}&interval=10m&duration=1h`)).json()).interval).toBe(600);
+    // Only the documented intervals: 60 s and 120 s buckets are refused, not coerced.
+    for (const iv of ['7', '60', '120', '1m', '5m', '1d']) {
+      const res = await sim.get(`${base}&interval=${iv}`);
+      expect(res.status, iv).toBe(400);
+      expect((await res.json()).detail).toMatch(/not a documented interval/);
+    }
     expect((await sim.get(`${base.replace('rx_bps', 'bogus')}`)).status).toBe(400);
   });
 });

@@ -137,17 +137,23 @@ describe('simulator flips through the receiver', () => {
   });
 });
 
-describe('polls and events', () => {
-  test('a poll that started before an applied event does not undo it', async () => {
-    const [, , , , e] = healthySpokes(truth);
+/** Both kinds of run write state: the state poll (every STATE_INTERVAL) and the full cycle. */
+const RUNS = [
+  { kind: 'state poll', run: () => col.poll(), spokes: [4, 5] },
+  { kind: 'full cycle', run: () => col.cycle(), spokes: [6, 7] },
+] as const;
+
+describe.each(RUNS)('polls and events: a $kind', ({ run, spokes }) => {
+  test('that started before an applied event does not undo it', async () => {
+    const e = healthySpokes(truth)[spokes[0]];
     // The port search is slow: the gateway list (and e's status, connected) was read before it.
     sim.setFaults({ latency_ms: 1500, operations: ['searchOrgSwOrGwPorts'] });
     try {
       const before = (await sim.control.stats()).by_operation.searchOrgSwOrGwPorts ?? 0;
-      const cycle = col.cycle();
+      const running = run();
       await waitFor(
         async () => ((await sim.control.stats()).by_operation.searchOrgSwOrGwPorts ?? 0) > before,
-        { timeoutMs: 10_000, intervalMs: 20, what: 'the poll to be searching ports' },
+        { timeoutMs: 10_000, intervalMs: 20, what: 'the run to be searching ports' },
       );
       await sim.control.setGatewayStatus({ gateway_id: e.id }, 'disconnected');
       await waitFor(async () => (await gateway(e.id))?.status === 'disconnected', {
@@ -156,8 +162,8 @@ describe('polls and events', () => {
         what: 'the webhook applied',
       });
       const version = await r.hget(keys.dataVersions(), 'gateways');
-      expect((await cycle).errors).toEqual({});
-      // The poll wrote the gateway list after the event, from a listing that said "connected".
+      expect((await running).errors).toEqual({});
+      // The run wrote the gateway list after the event, from a listing that said "connected".
       expect(await r.hget(keys.dataVersions(), 'gateways')).not.toBe(version);
       expect((await gateway(e.id))?.status).toBe('disconnected');
     } finally {
@@ -170,8 +176,8 @@ describe('polls and events', () => {
     });
   });
 
-  test('a lost webhook is corrected by the next poll', async () => {
-    const [, , , , , f] = healthySpokes(truth);
+  test('after a lost webhook corrects the state', async () => {
+    const f = healthySpokes(truth)[spokes[1]];
     sim.setWebhooks({ loss: 1 });
     try {
       const lost = sim.webhooks()!.messages_lost;
@@ -179,7 +185,7 @@ describe('polls and events', () => {
       expect(sim.webhooks()!.messages_lost).toBeGreaterThan(lost);
       await rx.receiver.idle();
       expect(await portState(f.id, f.port)).toBe(true);
-      expect((await col.cycle()).errors).toEqual({});
+      expect((await run()).errors).toEqual({});
       expect(await portState(f.id, f.port)).toBe(false);
       expect((await pathStates(f.id, f.mac, f.port)).every((u) => !u)).toBe(true);
     } finally {

@@ -1,71 +1,130 @@
-/** The budget across cycles: what counts as the steady core cost, and the insights planner's inputs. */
+/** The budget across runs: what a state poll and a full cycle cost, the state interval, the backfill's inputs. */
 import { describe, expect, it } from 'vitest';
 import type { MistClient } from '../mist/client.js';
 import { ApiBudget } from './api-budget.js';
+import type { PhaseName } from './types.js';
 
-function rig(opts: { used?: number; window?: number } = {}) {
+const STATE: PhaseName[] = ['gateways', 'ports', 'vpn_peers'];
+
+let clock = 0;
+
+function rig(opts: { used?: number; window?: number; limit?: number; stateInterval?: number } = {}) {
+  clock = 0;
   const client = {
-    pool: { totalLimit: () => 5000, size: 1, requestsThisWindow: () => opts.window ?? opts.used ?? 0 },
+    pool: {
+      totalLimit: () => opts.limit ?? 5000,
+      size: 1,
+      requestsThisWindow: () => opts.window ?? opts.used ?? 0,
+    },
     usedLastHour: () => opts.used ?? 0,
   } as unknown as Pick<MistClient, 'pool' | 'usedLastHour'>;
-  return new ApiBudget(client, 0.8, 300, () => 0);
+  return new ApiBudget(
+    client,
+    { share: 0.8, workerInterval: 300, stateInterval: opts.stateInterval ?? 60, statePhases: STATE },
+    () => clock,
+  );
+}
+
+/** One run: calls per phase; every phase succeeds. */
+function run(b: ApiBudget, full: boolean, calls: Partial<Record<PhaseName | 'session', number>>) {
+  b.runStarted(full);
+  for (const [phase, n] of Object.entries(calls) as Array<[PhaseName | 'session', number]>) {
+    const kind =
+      phase === 'session'
+        ? 'session'
+        : phase === 'configs'
+          ? 'one-off'
+          : phase === 'insights'
+            ? 'insights'
+            : 'core';
+    b.spent(phase, kind, n);
+    if (phase !== 'session') b.phaseOk(phase);
+  }
 }
 
 describe('ApiBudget', () => {
-  it('the steady core cost is session and core calls, not one-off config fetches', () => {
+  it("measures a state poll and a full cycle's extra core calls; config fetches are not core", () => {
     const b = rig();
-    b.cycleStarted();
-    b.spent('session', 2);
-    b.spent('core', 15);
-    b.spent('one-off', 500);
+    run(b, true, { session: 2, org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8, configs: 500 });
     const { budget, used } = b.forInsights();
-    expect(used.coreReserve).toBe(17);
-    // 4000 calls/h, minus 2% for retries, minus 17 calls x 12 cycles and 1 session check per token.
-    expect(budget.insightsPerHour).toBe(Math.floor(4000 * 0.98) - (17 * 12 + 1));
-    // Session checks, config fetches (and insights) count outside the core cycle.
+    expect(b.statePollCalls).toBe(15);
+    expect(used.coreReserve).toBe(2 + 15 + 2);
+    // 4000 calls/h, minus 2% for retries, minus 15 calls x 60 polls, 2 x 12 full cycles, 1 session check.
+    expect(budget.insightsPerHour).toBe(Math.floor(4000 * 0.98) - (15 * 60 + 2 * 12 + 1));
+    // Session checks and config fetches (and insights) count outside the core.
     expect(used.nonCoreLastHour).toBe(502);
-    b.spent('insights', 300);
-    b.cycleFinished(true);
-    b.cycleStarted();
-    b.spent('core', 15);
-    // The last cycle's cost is reserved while this one's is still lower.
-    expect(b.forInsights().used).toEqual({ lastHour: 0, nonCoreLastHour: 802, coreReserve: 17 });
+    expect(b.runFinished(true)).toBe(60);
   });
 
-  it('a cycle whose session failed does not change the estimate', () => {
+  it('an org too big for STATE_INTERVAL polls at the shortest interval the budget carries', () => {
     const b = rig();
-    b.cycleStarted();
-    b.spent('core', 17);
-    b.cycleFinished(true);
-    b.cycleStarted();
-    b.spent('session', 1);
-    b.cycleFinished(false);
-    expect(b.stats()).toMatchObject({ calls_per_hour: 4000, insights_calls_per_hour: 3920 - (17 * 12 + 1) });
+    // 73 calls a poll (an XL org): 60 s polls would take 4,380 of the 4,000 calls an hour.
+    run(b, false, { gateways: 5, ports: 28, vpn_peers: 40 });
+    const interval = b.runFinished(true);
+    expect(interval).toBe(100);
+    const perHour = (73 * 3600) / interval;
+    expect(perHour).toBeLessThanOrEqual(4000 * 0.98 * 0.75);
+    expect(b.stats().insights_calls_per_hour).toBe(Math.floor(4000 * 0.98) - Math.ceil(perHour) - 1);
+  });
+
+  it("a cold start's config fetches slow the polls for the hour they stay in the trailing window", () => {
+    const b = rig();
+    run(b, true, { session: 2, org_sites: 4, gateways: 5, ports: 28, vpn_peers: 40, configs: 2580 });
+    expect(b.runFinished(true)).toBe(300);
+    // The backfill plans on the steady polls (every 100 s), not on the hour's slower ones.
+    expect(b.stats().insights_calls_per_hour).toBe(Math.floor(4000 * 0.98) - (73 * 36 + 4 * 12 + 1));
+    clock += 3601_000;
+    run(b, false, { gateways: 5, ports: 28, vpn_peers: 40 });
+    expect(b.runFinished(true)).toBe(100);
+  });
+
+  it('a smaller budget (a low limit) stretches the interval, never past WORKER_INTERVAL', () => {
+    const b = rig({ limit: 300 });
+    run(b, false, { gateways: 1, ports: 6, vpn_peers: 8 });
+    expect(b.runFinished(true)).toBe(300);
+    const roomy = rig({ limit: 2000 });
+    run(roomy, false, { gateways: 1, ports: 6, vpn_peers: 8 });
+    // 15 x 3600 / (1600 x 0.98 x 0.75 - 1) = 46 s: under STATE_INTERVAL, which stands.
+    expect(roomy.runFinished(true)).toBe(60);
+  });
+
+  it('a poll with a failed phase, or whose session failed, does not change the estimate', () => {
+    const b = rig();
+    run(b, false, { gateways: 1, ports: 6, vpn_peers: 8 });
+    b.runFinished(true);
+    b.runStarted(false);
+    b.spent('gateways', 'core', 1);
+    b.spent('ports', 'core', 40);
+    b.phaseOk('gateways');
+    b.runFinished(true);
+    expect(b.statePollCalls).toBe(15);
+    run(b, false, { session: 1, gateways: 1, ports: 6, vpn_peers: 80 });
+    b.runFinished(false);
+    expect(b.statePollCalls).toBe(15);
   });
 
   it('calls someone else made this hour (from /self/usage) count as used and as non-core', () => {
     const b = rig({ used: 100, window: 1600 });
-    b.cycleStarted();
+    b.runStarted(true);
     expect(b.forInsights().used).toEqual({ lastHour: 1600, nonCoreLastHour: 1500, coreReserve: 0 });
   });
 
-  it('a steady overhead besides the core cycles (a spread cache refresh) is reserved from insights', () => {
+  it('a steady overhead besides the core runs (a spread cache refresh) is reserved from insights', () => {
     const b = rig();
     b.addOverheadPerHour(() => 77);
-    b.cycleStarted();
-    b.spent('core', 17);
-    expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (17 * 12 + 1 + 77));
+    run(b, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    // 15 calls x 60 polls, 2 x 12 full cycles, 1 session check, 77 for the refresh.
+    expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (15 * 60 + 2 * 12 + 1 + 77));
   });
 
-  it('the config fill gets what the hour leaves after the core cycles, and a floor when nothing is left', () => {
+  it('the config fill gets what the hour leaves after the core runs, and a floor when nothing is left', () => {
     const idle = rig({ used: 100 });
-    idle.cycleStarted();
-    idle.spent('core', 20);
-    // 4000 - 100 used - (20 x 12 + 1).
-    expect(idle.fillAllowance()).toBe(4000 - 100 - 241);
+    run(idle, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    // 4000 - 100 used - (15 x 60 polls + 2 x 12 full cycles + 1).
+    expect(idle.fillAllowance()).toBe(4000 - 100 - 925);
     const full = rig({ used: 3990 });
-    full.cycleStarted();
-    // A tenth of one cycle's share: 4000 x 0.1 x 300 / 3600.
+    full.runStarted(true);
+    // A tenth of one full cycle's share: 4000 x 0.1 x 300 / 3600.
     expect(full.fillAllowance()).toBe(33);
   });
 });

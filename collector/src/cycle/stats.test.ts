@@ -19,6 +19,7 @@ const LIVE: LiveStats = {
     refresh_period_seconds: 300,
     refreshed_last_cycle: 0,
   },
+  statePoll: { interval_seconds: 60, configured_seconds: 60, calls_per_poll: 15, stale_after_seconds: 180 },
 };
 
 function rig(opts: { failWrites?: boolean } = {}) {
@@ -94,6 +95,7 @@ describe('CycleStats', () => {
     stats.cycleStarted(T);
     tick(10);
     const outcome = {
+      kind: 'full' as const,
       ok: true,
       errors: {},
       rateLimitedUntil: null,
@@ -116,6 +118,34 @@ describe('CycleStats', () => {
     });
     stats.cycleFinished(T, T + 10_000, { ...outcome, ok: false, errors: { ports: 'x' } });
     expect(stats.snapshot()).toMatchObject({ last_success: T / 1000 + 10, cycle_failures_total: 1 });
+  });
+
+  it('state polls are counted apart from full cycles', () => {
+    const { stats } = rig();
+    stats.cycleStarted(T, 'full');
+    expect(stats.cycleStarted(T + 60_000, 'state')).toBe(1);
+    const poll = {
+      kind: 'state' as const,
+      ok: false,
+      errors: { ports: 'x' },
+      rateLimitedUntil: null,
+      durationSeconds: 2,
+      coreSeconds: 2,
+      coreCalls: 15,
+      insightsCalls: 0,
+    };
+    stats.cycleFinished(T + 60_000, T + 62_000, poll);
+    expect(stats.snapshot()).toMatchObject({
+      cycles_total: 1,
+      cycle_failures_total: 0,
+      last_cycle: { finished: null },
+      state_poll: {
+        ...LIVE.statePoll,
+        polls_total: 1,
+        poll_failures_total: 1,
+        last_poll: { started: T / 1000 + 60, finished: T / 1000 + 62, success: false, calls: 15 },
+      },
+    });
   });
 
   it('writes its own figures with the live ones; a snapshot is a copy', async () => {

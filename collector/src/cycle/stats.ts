@@ -11,15 +11,21 @@ import type { StatusWriter } from '../store/status-writer.js';
 import type { PhaseEnd } from './graph.js';
 import type { CycleOutcome, PhaseKind, PhaseName, Skip } from './types.js';
 
+type StatePollStats = NonNullable<CollectorStats['state_poll']>;
+
 /** The parts of the stats that other objects own. */
 export type LiveStats = Pick<CollectorStats, 'tokens' | 'budget' | 'insights' | 'records' | 'configs'> & {
   api: Omit<CollectorStats['api'], 'bad_records_total'>;
+  statePoll: Pick<
+    StatePollStats,
+    'interval_seconds' | 'configured_seconds' | 'calls_per_poll' | 'stale_after_seconds'
+  >;
 };
 
 type OwnStats = Omit<
   CollectorStats,
-  'updated_at' | 'api' | 'tokens' | 'budget' | 'insights' | 'records' | 'configs'
->;
+  'updated_at' | 'api' | 'tokens' | 'budget' | 'insights' | 'state_poll' | 'records' | 'configs'
+> & { polls: Pick<StatePollStats, 'polls_total' | 'poll_failures_total' | 'last_poll'> };
 
 const secondsOf = (ms: number) => Math.floor(ms / 1000);
 
@@ -44,6 +50,7 @@ export class CycleStats {
       last_cycle: null,
       last_success: null,
       phases: {},
+      polls: { polls_total: 0, poll_failures_total: 0, last_poll: null },
     };
   }
 
@@ -51,8 +58,20 @@ export class CycleStats {
     return this.own.instance;
   }
 
-  /** Counts a new cycle; returns its number. */
-  cycleStarted(t0: number): number {
+  /** Counts a new full cycle or state poll; returns its number (of its kind). */
+  cycleStarted(t0: number, kind: CycleOutcome['kind'] = 'full'): number {
+    this.calls = { core: 0, insights: 0 };
+    if (kind === 'state') {
+      this.own.polls.polls_total++;
+      this.own.polls.last_poll = {
+        started: secondsOf(t0),
+        finished: null,
+        duration_seconds: null,
+        success: null,
+        calls: 0,
+      };
+      return this.own.polls.polls_total;
+    }
     this.own.cycles_total++;
     this.own.last_cycle = {
       started: secondsOf(t0),
@@ -62,7 +81,6 @@ export class CycleStats {
       core_calls: 0,
       insights_calls: 0,
     };
-    this.calls = { core: 0, insights: 0 };
     return this.own.cycles_total;
   }
 
@@ -122,6 +140,17 @@ export class CycleStats {
   }
 
   cycleFinished(t0: number, finished: number, outcome: CycleOutcome): void {
+    if (outcome.kind === 'state') {
+      this.own.polls.last_poll = {
+        started: secondsOf(t0),
+        finished: secondsOf(finished),
+        duration_seconds: outcome.durationSeconds,
+        success: outcome.ok,
+        calls: outcome.coreCalls + outcome.insightsCalls,
+      };
+      if (!outcome.ok) this.own.polls.poll_failures_total++;
+      return;
+    }
     this.own.last_cycle = {
       started: secondsOf(t0),
       finished: secondsOf(finished),
@@ -150,6 +179,12 @@ export class CycleStats {
       api: { ...live.api, bad_records_total: { ...this.badRecords } },
       tokens: live.tokens,
       budget: live.budget,
+      state_poll: {
+        ...live.statePoll,
+        polls_total: o.polls.polls_total,
+        poll_failures_total: o.polls.poll_failures_total,
+        last_poll: o.polls.last_poll && { ...o.polls.last_poll },
+      },
       ...(live.records ? { records: live.records } : {}),
       ...(live.configs ? { configs: live.configs } : {}),
       insights: live.insights,

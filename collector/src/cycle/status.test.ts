@@ -39,6 +39,7 @@ function end(errors: CycleOutcome['errors'], over: Partial<CycleEnd> = {}): Cycl
   const ok = Object.keys(errors).length === 0;
   return {
     outcome: {
+      kind: 'full',
       ok,
       errors,
       rateLimitedUntil: null,
@@ -69,6 +70,7 @@ describe('CycleStatus.cycleFinished', () => {
         mode: 'parallel',
         instance: 'c1',
         calls: 9,
+        kind: 'full',
         degraded: false,
       },
     });

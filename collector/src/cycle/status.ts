@@ -47,13 +47,16 @@ export class CycleStatus {
     }
   }
 
-  /** worker_status running. Not best effort: a cycle that cannot reach Redis should not start. */
-  async cycleStarted(t0: number, cycle: number): Promise<void> {
+  /**
+   * worker_status running (`kind`: a full cycle or a state poll; `cycle` counts the runs of that
+   * kind). Not best effort: a run that cannot reach Redis should not start.
+   */
+  async cycleStarted(t0: number, cycle: number, kind: CycleOutcome['kind'] = 'full'): Promise<void> {
     await this.writer.writeWorkerStatus({
       status: 'running',
-      details: { started: iso(t0), mode: 'parallel', instance: this.instance, cycle },
+      details: { started: iso(t0), mode: 'parallel', instance: this.instance, cycle, kind },
     });
-    this.log.info({ cycle }, 'cycle started');
+    this.log.info({ cycle, kind }, kind === 'full' ? 'cycle started' : 'state poll started');
   }
 
   /** worker_status error before the process exits on a fatal error (bad token, no org). */
@@ -82,12 +85,15 @@ export class CycleStatus {
       mode: 'parallel',
       instance: this.instance,
       calls: outcome.coreCalls + outcome.insightsCalls,
+      kind: outcome.kind,
     };
     const rateLimited =
       outcome.rateLimitedUntil !== null ? { rate_limited_until: iso(outcome.rateLimitedUntil) } : {};
     try {
       await this.loading('complete', {
-        description: outcome.ok ? 'Cycle complete' : `Cycle finished with errors in ${failed.join(', ')}`,
+        description: `${outcome.kind === 'full' ? 'Cycle' : 'State poll'} ${
+          outcome.ok ? 'complete' : `finished with errors in ${failed.join(', ')}`
+        }`,
         duration_seconds: base.duration_seconds,
         gateways_count: gatewaysCount,
       });

@@ -85,8 +85,9 @@ export interface Phase {
   run(ctx: PhaseContext): Promise<PhaseReport>;
 }
 
-/** How a cycle ended. */
+/** How a run ended: a full cycle, or a state poll (a subset of the phases). */
 export interface CycleOutcome {
+  kind: 'full' | 'state';
   ok: boolean;
   /** phase -> error line, for the phases that failed. */
   errors: Partial<Record<PhaseName | 'session', string>>;

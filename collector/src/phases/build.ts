@@ -7,11 +7,19 @@
  *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
  *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
  *                    joins ports, whose WAN names it reads)
+ *
+ * A state poll is the subset STATE_PHASES (on the sites, configs and site variables of the last
+ * full cycle).
  */
 import type { CollectorConfig } from '#common/config/collector.js';
+import type { InsightResolution } from '#common/keys.js';
+import { insightsTtlSeconds } from '#common/ttl.js';
 import type { CollectorStats } from '#common/types.js';
 import type { ApiBudget } from '../cycle/api-budget.js';
 import { PhaseGraph } from '../cycle/graph.js';
+import type { PhaseName } from '../cycle/types.js';
+import { SeriesKeeper } from '../series/keeper.js';
+import { RESOLUTIONS } from '../series/resolutions.js';
 import type { Store } from '../store/store.js';
 import { ConfigsPhase } from './configs.js';
 import { GatewaysPhase } from './gateways.js';
@@ -21,6 +29,9 @@ import { PortsPhase } from './ports.js';
 import { SiteSettingsPhase } from './site-settings.js';
 import { VpnPeersPhase } from './vpn-peers.js';
 
+/** What alerts need, polled every state interval: gateway stats, WAN ports, peer paths. */
+export const STATE_PHASES: readonly PhaseName[] = ['gateways', 'ports', 'vpn_peers'];
+
 export interface Phases {
   graph: PhaseGraph;
   configs: ConfigsPhase;
@@ -29,6 +40,7 @@ export interface Phases {
   vpnPeers: VpnPeersPhase;
   gateways: GatewaysPhase;
   insights: InsightsPhase;
+  series: SeriesKeeper;
 }
 
 export function buildPhases(
@@ -36,8 +48,14 @@ export function buildPhases(
   budget: ApiBudget,
   config: Pick<CollectorConfig, 'skipEnrichment' | 'configRefreshInterval' | 'workerInterval'>,
   now: () => number,
+  /** Epoch ms at which the next state poll is due (the insights backfill stops starting calls then). */
+  pollDueAt: () => number,
 ): Phases {
   const { data, read } = store;
+  // A series key is written when it gains a bucket: every state poll, or every bucket if longer.
+  const ttl = (res: InsightResolution) =>
+    insightsTtlSeconds(Math.max(budget.stateInterval, RESOLUTIONS[res].grid), config.workerInterval);
+  const series = new SeriesKeeper(read, data, () => budget.stateInterval, ttl);
   const orgSites = new OrgSitesPhase(data);
   const gateways = new GatewaysPhase(data, read, orgSites, (): boolean => ports.gateways !== null);
   const configs = new ConfigsPhase(data, read, gateways, orgSites, budget, config.configRefreshInterval, now);
@@ -52,19 +70,19 @@ export function buildPhases(
     now,
   );
   budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
-  const ports: PortsPhase = new PortsPhase(data, gateways, orgSites, configs, siteSettings);
-  const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
-  const insights = new InsightsPhase(
+  const ports: PortsPhase = new PortsPhase(
     data,
-    read,
-    ports,
-    budget,
-    config.skipEnrichment,
-    config.workerInterval,
+    gateways,
+    orgSites,
+    configs,
+    siteSettings,
+    config.skipEnrichment ? null : series,
     now,
   );
+  const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
+  const insights = new InsightsPhase(series, read, budget, config.skipEnrichment, pollDueAt, now);
   const graph = new PhaseGraph([orgSites, gateways, configs, siteSettings, ports, vpnPeers, insights]);
-  return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights };
+  return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights, series };
 }
 
 /** collector_stats `records`: rows that stood in for unreadable records, per listing. */

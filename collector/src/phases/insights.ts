@@ -1,102 +1,103 @@
 /**
- * Phase insights: per-port traffic series at four resolutions (contract §3.2), one
- * getSiteInsightMetricsForGateway call per (port, resolution) asking for rx_bps and tx_bps together.
- * Within the API budget: only series older than their refresh period, stalest first, at most this
- * cycle's allowance (insights-scheduler.ts). Results are written in batches as they arrive, to
- * `mist:insights:{gw}:{port}[:{res}]` and `insights_freshness`. It needs only a port list: when this
- * run's ports failed, the last good list serves.
+ * Phase insights (full cycles only): backfill of the history our own samples have not seen (a new
+ * port, a collector that was down), one getSiteInsightMetricsForGateway call per (port, interval)
+ * asking rx_bps and tx_bps together, only at the two documented intervals (docs/mist-api.md,
+ * Conventions): `interval=600&duration=1d` fills the 1h, 6h and 1d series, `interval=3600&duration=7d`
+ * the 7d series and the default key. Within the API budget, stalest first, and it starts no call
+ * once the next state poll is due, so alerts never wait for a backfill. The answers are merged into
+ * the stored series by the series keeper. A 200 answer is never retried for its shape: one that
+ * holds no series is counted as a bad record and the port is not asked again for that gap.
  */
 import { errorMessage } from '#common/errors.js';
 import type { CollectorStats } from '#common/types.js';
-import { type PortRef, RESOLUTION_SPEC, type SeriesRef } from '../budget.js';
 import type { ApiBudget } from '../cycle/api-budget.js';
 import type { Phase, PhaseContext, PhaseReport, RunView, Skip } from '../cycle/types.js';
 import { withQuery } from '../mist/client.js';
 import { AbortedError, RateLimitedError } from '../mist/errors.js';
-import { isObject } from '../mist/payloads.js';
-import type { DataWriter, InsightWrite } from '../store/data-writer.js';
-import type { StoredState, StoreReader } from '../store/reader.js';
-import { toInsight } from '../transform.js';
+import type { BackfillNeed, BackfillResult, SeriesKeeper } from '../series/keeper.js';
+import { BACKFILL } from '../series/resolutions.js';
+import type { StoreReader } from '../store/reader.js';
+import { readInsightBody } from '../transform.js';
 import { callOpts } from './context.js';
-import { InsightsScheduler, insightPorts } from './insights-scheduler.js';
-import type { GatewayList } from './ports.js';
+import { BackfillScheduler } from './insights-scheduler.js';
 
-/** Series written per transaction. */
-const BATCH = 50;
+const OPERATION = 'getSiteInsightMetricsForGateway';
+/** Answers merged into the series per write. */
+const BATCH = 200;
 
 interface RunResult {
   planned: number;
+  fetched: number;
   written: number;
   failed: number;
+  unreadable: number;
   firstError: string | null;
   rateLimited: RateLimitedError | null;
+  stoppedForPoll: boolean;
 }
-
-const validInsight = (b: unknown) =>
-  isObject(b) && (Array.isArray(b.rx_bps) || Array.isArray(b.tx_bps))
-    ? null
-    : 'expected rx_bps/tx_bps arrays';
 
 export class InsightsPhase implements Phase {
   readonly name = 'insights';
   readonly kind = 'insights';
   /** This run's port list when there is one (else the last good one). */
   readonly after = ['ports'] as const;
-  readonly scheduler: InsightsScheduler;
+  readonly scheduler: BackfillScheduler;
+  private callsLastRun = 0;
 
   constructor(
-    private readonly writer: DataWriter,
+    private readonly keeper: SeriesKeeper,
     private readonly reader: StoreReader,
-    private readonly ports: GatewayList,
     private readonly budget: ApiBudget,
     private readonly skipEnrichment: boolean,
-    workerInterval: number,
-    now: () => number = Date.now,
+    /** Epoch ms at which the next state poll is due: no call starts after it. */
+    private readonly pollDueAt: () => number,
+    private readonly now: () => number = Date.now,
   ) {
-    this.scheduler = new InsightsScheduler(workerInterval, now);
-  }
-
-  restore(stored: StoredState): void {
-    this.scheduler.load(stored.insightsFreshness);
+    this.scheduler = new BackfillScheduler(now);
   }
 
   skip(run: RunView): Skip | null {
     if (this.skipEnrichment) return { reason: 'SKIP_ENRICHMENT', error: false };
-    if (!this.ports.gateways) return { reason: 'no WAN ports known yet', error: false };
+    if (this.keeper.portCount === 0) return { reason: 'no WAN ports known yet', error: false };
     if (run.rateLimitedUntil !== null) return { reason: 'every token is rate limited', error: true };
     return null;
   }
 
   /** The `insights` part of collector_stats. */
-  stats(): CollectorStats['insights'] {
-    const f = this.scheduler.freshness(insightPorts(this.ports.gateways ?? []));
+  stats(lastPollAt: number | null): CollectorStats['insights'] {
+    const s = this.keeper.stats(this.now() / 1000, lastPollAt);
     return {
-      ports_total: f.portsTotal,
-      ports_fresh: f.portsFresh,
-      ports_missing: f.portsMissing,
-      oldest_age_seconds: f.oldestAgeSeconds,
-      refresh_period_seconds: f.basePeriod,
-      refreshed_last_cycle: this.scheduler.refreshedLastCycle,
+      ports_total: s.portsTotal,
+      ports_fresh: s.portsFresh,
+      ports_missing: s.portsMissing,
+      oldest_age_seconds: s.oldestAgeSeconds === null ? null : Math.round(s.oldestAgeSeconds),
+      refresh_period_seconds: this.budget.stateInterval,
+      refreshed_last_cycle: this.keeper.lastWrite.keys,
+      refreshed_bytes_last_cycle: this.keeper.lastWrite.bytes,
+      backfill_pending: s.backfillPending,
+      backfill_calls_last_cycle: this.callsLastRun,
     };
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
-    const ports = insightPorts(this.ports.gateways ?? []);
-    const { budget, used } = this.budget.forInsights();
-    this.scheduler.prune(ports);
+    const nowS = this.now() / 1000;
     try {
-      const lost = this.scheduler.forgetMissing(await this.reader.insightMembers());
-      if (lost > 0) ctx.log.warn({ series: lost }, 'insight keys missing from Redis; fetching them again');
+      const lost = this.keeper.forgetMissing(await this.reader.insightMembers(), nowS);
+      if (lost > 0)
+        ctx.log.warn({ ports: lost }, 'insight keys missing from Redis; their history is owed again');
     } catch (e) {
       ctx.log.warn({ error: errorMessage(e) }, 'could not read the insights index');
     }
-    const plan = this.scheduler.plan(ports, budget, used);
+    const { budget, used } = this.budget.forInsights();
+    const needs = this.keeper.backfillNeeds(nowS);
+    const plan = this.scheduler.plan(needs, budget, used);
     await ctx.progress({ description: `Insights 0/${plan.length}`, progress: 0, total: plan.length });
-    const r = await this.fetchAndWrite(ctx, ports, plan);
+    const r = await this.fetchAndMerge(ctx, plan);
+    this.callsLastRun = ctx.counter.calls;
     const error = r.rateLimited
       ? errorMessage(r.rateLimited)
       : r.failed > 0
-        ? `${r.failed} of ${r.planned} series failed, first: ${r.firstError}`
+        ? `${r.failed} of ${r.planned} backfill calls failed, first: ${r.firstError}`
         : undefined;
     return {
       items: r.written,
@@ -104,28 +105,27 @@ export class InsightsPhase implements Phase {
       rateLimitedUntil: r.rateLimited?.resetAt,
       details: {
         planned: r.planned,
-        ports: ports.length,
-        refresh_period_s: this.scheduler.basePeriod,
+        fetched: r.fetched,
+        unreadable: r.unreadable,
+        owed: needs.length,
+        stopped_for_state_poll: r.stoppedForPoll,
         budget_per_hour: budget.insightsPerHour,
       },
     };
   }
 
-  private async fetchAndWrite(
-    ctx: PhaseContext,
-    ports: readonly PortRef[],
-    plan: readonly SeriesRef[],
-  ): Promise<RunResult> {
-    const sched = this.scheduler;
-    sched.runStarted();
+  private async fetchAndMerge(ctx: PhaseContext, plan: readonly BackfillNeed[]): Promise<RunResult> {
     const result: RunResult = {
       planned: plan.length,
+      fetched: 0,
       written: 0,
       failed: 0,
+      unreadable: 0,
       firstError: null,
       rateLimited: null,
+      stoppedForPoll: false,
     };
-    let batch: InsightWrite[] = [];
+    let batch: BackfillResult[] = [];
     let writing: Promise<void> = Promise.resolve();
     let done = 0;
     const flush = () => {
@@ -133,8 +133,8 @@ export class InsightsPhase implements Phase {
       batch = [];
       if (items.length === 0) return writing;
       writing = writing.then(async () => {
-        await this.writer.writeInsights(items, sched.freshnessMap(ports));
-        result.written += items.length;
+        const w = await this.keeper.applyBackfill(items, this.now() / 1000);
+        result.written += w.keys;
         await ctx.progress({
           description: `Insights ${done}/${plan.length}`,
           progress: done,
@@ -144,19 +144,21 @@ export class InsightsPhase implements Phase {
       return writing;
     };
     await Promise.all(
-      plan.map((s) =>
+      plan.map((need) =>
         ctx.limit(async () => {
           if (result.rateLimited || ctx.signal.aborted) return;
+          if (this.now() >= this.pollDueAt()) {
+            result.stoppedForPoll = true;
+            return;
+          }
           try {
-            const insight = await this.fetchOne(ctx, s);
-            sched.fetched(s);
-            batch.push({
-              gatewayId: s.gatewayId,
-              portId: s.portId,
-              res: s.res,
-              insight,
-              ttlSeconds: sched.ttlSeconds(s.res),
-            });
+            const series = await this.fetchOne(ctx, need);
+            result.fetched++;
+            if (!series) {
+              result.unreadable++;
+              ctx.badRecords(OPERATION, 1);
+            }
+            batch.push({ ...need, series });
           } catch (e) {
             if (e instanceof AbortedError) return;
             if (e instanceof RateLimitedError) {
@@ -174,27 +176,24 @@ export class InsightsPhase implements Phase {
     );
     await flush();
     await writing;
-    // Nothing written: still publish freshness, which drops ports that left.
-    if (result.written === 0) await this.writer.writeInsights([], sched.freshnessMap(ports));
-    sched.refreshedLastCycle = result.written;
+    if (result.unreadable > 0) {
+      ctx.log.warn(
+        { operation: OPERATION, answers: result.unreadable },
+        'insight answers without a series; not retried',
+      );
+    }
     return result;
   }
 
-  private async fetchOne(ctx: PhaseContext, s: SeriesRef) {
-    const spec = RESOLUTION_SPEC[s.res];
-    const path = withQuery(`/api/v1/sites/${s.siteId}/insights/gateway/${s.gatewayId}/stats`, {
+  private async fetchOne(ctx: PhaseContext, need: BackfillNeed) {
+    const path = withQuery(`/api/v1/sites/${need.siteId}/insights/gateway/${need.gatewayId}/stats`, {
       metrics: 'rx_bps,tx_bps',
-      port_id: s.portId,
-      duration: spec.duration,
-      interval: spec.interval,
+      port_id: need.portId,
+      duration: BACKFILL[need.interval].duration,
+      interval: need.interval,
       limit: 1000,
     });
-    const { body } = await ctx.api.get('getSiteInsightMetricsForGateway', path, {
-      ...callOpts(ctx),
-      validate: validInsight,
-    });
-    const insight = toInsight(body, spec.interval);
-    if (!insight) throw new Error('getSiteInsightMetricsForGateway: unreadable body');
-    return insight;
+    const { body } = await ctx.api.get(OPERATION, path, callOpts(ctx));
+    return readInsightBody(body, need.interval);
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the cycle, then
- * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways` array (with `last_update`);
- * insight keys of ports that left are deleted in the same transaction (after a complete listing).
+ * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the run, then
+ * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways`
+ * array (with `last_update`); insight keys of ports that left are deleted in the same transaction
+ * (after a complete listing). Then each WAN port's byte counters, as this search read them, go to the
+ * series keeper, which appends them to the port's traffic series (series/keeper.ts).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
@@ -12,6 +14,8 @@ import { searchPages } from '../mist/paginate.js';
 import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
 import { screenPortRow } from '../mist/validate.js';
 import { resolveConfig } from '../port-config.js';
+import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
+import type { Observation } from '../series/sampler.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
 import { callOpts, screenRows } from './context.js';
@@ -107,6 +111,38 @@ export function enrichGateways(
 
 const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
 
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * What this poll saw of each series port: its counters when its gateway is connected and the search
+ * listed it (fresh rows only: a row carried over from the last poll is not a new reading).
+ */
+export function observePorts(
+  gateways: readonly Gateway[],
+  statsRows: readonly DeviceStatsRow[],
+  rowsByMac: Map<string, PortStatsRow[]>,
+): PortObservation[] {
+  const statsById = new Map(statsRows.map((s) => [s.id, s]));
+  const byGateway = new Map<string, Gateway>(gateways.map((g) => [g.id, g]));
+  return seriesPorts(gateways).map((ref) => {
+    const g = byGateway.get(ref.gatewayId) as Gateway;
+    const row = (rowsByMac.get(g.mac) ?? []).find((r) => r.port_id === ref.portId);
+    const rx = finite(row?.rx_bytes);
+    const tx = finite(row?.tx_bytes);
+    const obs: Observation =
+      g.status === 'connected' && rx !== null && tx !== null
+        ? {
+            kind: 'counters',
+            rx,
+            tx,
+            uptime: finite(statsById.get(g.id)?.uptime),
+            speedMbps: finite(row?.speed),
+          }
+        : { kind: 'silent' };
+    return { ...ref, obs };
+  });
+}
+
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
@@ -121,23 +157,33 @@ export class PortsPhase implements Phase, GatewayList {
   unresolvedVariables = 0;
   readonly carry = new CarryOver<PortStatsRow>(portRowId);
 
+  /** When the last port search answered (epoch s), the time of its counter readings. */
+  searchedAt: number | null = null;
+
   constructor(
     private readonly writer: DataWriter,
     private readonly stats: GatewayRows,
     private readonly org: SiteList,
     private readonly configs: ConfigCaches,
     private readonly siteVars: SiteVarsSource,
+    /** Null with SKIP_ENRICHMENT (no traffic series). */
+    private readonly series: SeriesKeeper | null,
+    private readonly now: () => number = Date.now,
   ) {}
 
   restore(stored: StoredState): void {
     this.gateways = stored.gateways;
     this.carry.restore(portRowsFromStored(stored.gateways));
+    this.series?.restore(stored);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     const searchStarted = this.writer.pollStarted();
     const stop = new AbortController();
-    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) });
+    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) }).then((r) => {
+      this.searchedAt = this.now() / 1000;
+      return r;
+    });
     search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
     const gatewaysRun = await ctx.settled('gateways');
     if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
@@ -158,6 +204,7 @@ export class PortsPhase implements Phase, GatewayList {
       ctx.settled('configs'),
       ctx.settled('site_settings'),
     ]);
+    const searchedAt = this.searchedAt as number;
     const { rows, carried } = this.carry.apply(screened);
     const unresolved = { count: 0 };
     const gateways = enrichGateways(
@@ -180,6 +227,22 @@ export class PortsPhase implements Phase, GatewayList {
     this.gateways = gateways;
     this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
+    const t0 = this.now();
+    const w = this.series
+      ? await this.series.appendPoll(
+          searchedAt,
+          observePorts(
+            gateways,
+            statsRows,
+            groupRowsByGateway(
+              screened.rows.filter((r) => isWanUsage(r.port_usage)),
+              statsRows,
+            ),
+          ),
+        )
+      : { keys: 0, bytes: 0, lost: 0 };
+    if (w.lost > 0)
+      ctx.log.warn({ ports: w.lost }, 'insight keys missing from Redis; their history is owed again');
     return {
       items: total,
       details: {
@@ -189,6 +252,9 @@ export class PortsPhase implements Phase, GatewayList {
         carried_over: carried,
         unresolved_variables: unresolved.count,
         removed_insight_ports: removed,
+        series_written: w.keys,
+        series_bytes: w.bytes,
+        series_ms: Math.round(this.now() - t0),
       },
     };
   }

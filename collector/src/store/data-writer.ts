@@ -124,20 +124,33 @@ export class DataWriter {
     m.incr(keys.generation());
   }
 
-  /** A batch of series; a 7-day series also goes to the default key. */
-  async writeInsights(items: InsightWrite[], freshness: Record<string, number>): Promise<void> {
+  /**
+   * A batch of series; a 7-day series also goes to the default key. With `freshness`, also
+   * `insights_freshness` and a generation bump: a run writes its series in batches and bumps the
+   * generation once, with the last. Returns the bytes of series written.
+   */
+  async writeInsights(items: InsightWrite[], freshness: Record<string, number> | null): Promise<number> {
+    if (items.length === 0 && !freshness) return 0;
     const m = this.redis.multi();
     const members = new Set<string>();
+    let bytes = 0;
     for (const it of items) {
       const body = JSON.stringify(it.insight);
+      bytes += body.length;
       m.set(keys.insights(it.gatewayId, it.portId, it.res), body, 'EX', it.ttlSeconds);
-      if (it.res === '7d') m.set(keys.insights(it.gatewayId, it.portId), body, 'EX', it.ttlSeconds);
+      if (it.res === '7d') {
+        m.set(keys.insights(it.gatewayId, it.portId), body, 'EX', it.ttlSeconds);
+        bytes += body.length;
+      }
       members.add(insightMember(it.gatewayId, it.portId));
     }
     if (members.size > 0) m.sadd(keys.insightsIndex(), ...members);
-    m.set(keys.insightsFreshness(), JSON.stringify(freshness));
-    m.incr(keys.generation());
+    if (freshness) {
+      m.set(keys.insightsFreshness(), JSON.stringify(freshness));
+      m.incr(keys.generation());
+    }
     await exec(m);
+    return bytes;
   }
 
   /**

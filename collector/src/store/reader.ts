@@ -47,6 +47,11 @@ export class StoreReader {
     return new Set(await this.redis.smembers(keys.insightsIndex()));
   }
 
+  /** Values of these keys, as stored (null: absent). */
+  async values(keyList: readonly string[]): Promise<Array<string | null>> {
+    return keyList.length === 0 ? [] : this.redis.mget(...keyList);
+  }
+
   /** Every stored peer envelope by index member (`{id}-{mac}`); unreadable values are left out. */
   async peerEnvelopes(): Promise<Map<string, PeerEnvelope>> {
     const members = await this.redis.smembers(keys.vpnPeersIndex());

@@ -62,8 +62,16 @@ export function collectorSchema(env: Env = process.env) {
     },
     workerInterval: {
       name: 'WORKER_INTERVAL',
-      description: 'Seconds between collection cycles; data keys expire after 3 intervals',
+      description:
+        'Seconds between full collection cycles (org, sites, configs, insights backfill, and a state poll); data keys expire after 3 intervals',
       default: 300,
+      parse: int(10, 86400, 'seconds'),
+    },
+    stateInterval: {
+      name: 'STATE_INTERVAL',
+      description:
+        'Shortest seconds between state polls (gateway stats, WAN ports, peer paths: what alerts need); longer when the API budget cannot carry it, never longer than WORKER_INTERVAL',
+      default: 60,
       parse: int(10, 86400, 'seconds'),
     },
     logLevel: {

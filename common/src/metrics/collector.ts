@@ -68,6 +68,26 @@ export const COLLECTOR_FAMILIES = {
     "Items (gateways, ports, paths, series) produced by the collector phase's last successful run.",
     PHASE,
   ),
+  collectorStateInterval: gauge(
+    'mist_collector_state_interval_seconds',
+    'seconds',
+    "Seconds between the collector's state polls (gateway stats, WAN ports, peer paths): STATE_INTERVAL, or longer when the API budget cannot carry it.",
+  ),
+  collectorStaleAfter: gauge(
+    'mist_collector_stale_after_seconds',
+    'seconds',
+    'Age after which the data counts as stale (health, data-age alerts): STALE_THRESHOLD or 3 state poll intervals, whichever is shorter.',
+  ),
+  collectorStatePolls: counter(
+    'mist_collector_state_polls_total',
+    '',
+    'State polls (gateway stats, WAN ports, peer paths between full cycles) run since the collector started.',
+  ),
+  collectorStatePollFailures: counter(
+    'mist_collector_state_poll_failures_total',
+    '',
+    'State polls that failed since the collector started.',
+  ),
   collectorStatsAge: gauge(
     'mist_collector_stats_age_seconds',
     'seconds',
@@ -168,21 +188,21 @@ export const COLLECTOR_FAMILIES = {
   insightsFreshPorts: gauge(
     'mist_insights_fresh_ports',
     '',
-    'WAN ports whose traffic series are younger than their refresh period.',
+    "WAN ports whose traffic series took the last state poll's samples and miss no history Mist could fill.",
   ),
   insightsMissingPorts: gauge(
     'mist_insights_missing_ports',
     '',
-    'WAN ports with a traffic series never fetched yet (counted as neither fresh nor stale).',
+    'WAN ports with no 1-hour traffic series yet, neither sampled nor backfilled (counted as neither fresh nor stale).',
   ),
   insightsOldestAge: gauge(
     'mist_insights_oldest_age_seconds',
     'seconds',
-    'Age in seconds of the stalest WAN port traffic series; +Inf while a series was never fetched.',
+    "Age in seconds of the stalest WAN port's 1-hour traffic series (since its newest bucket ended); +Inf while a port has none yet.",
   ),
   insightsRefreshPeriod: gauge(
     'mist_insights_refresh_period_seconds',
     'seconds',
-    "Target seconds between two refreshes of one port's traffic series (from the API budget).",
+    "Seconds between two updates of a port's traffic series from the collector's own samples (the state poll interval).",
   ),
 } as const;

@@ -146,6 +146,12 @@ export function writeCollector(d: CollectorState, w: ExpositionWriter): void {
     .family(F.apiBudgetUsed, single(budget.used_last_hour))
     .family(F.apiBudgetInsights, single(budget.insights_calls_per_hour));
 
+  const poll = obj(st.state_poll);
+  w.family(F.collectorStateInterval, single(poll.interval_seconds))
+    .family(F.collectorStaleAfter, single(poll.stale_after_seconds))
+    .family(F.collectorStatePolls, single(poll.polls_total))
+    .family(F.collectorStatePollFailures, single(poll.poll_failures_total));
+
   const ins = obj(st.insights);
   w.family(F.insightsPorts, single(ins.ports_total))
     .family(F.insightsFreshPorts, single(ins.ports_fresh))

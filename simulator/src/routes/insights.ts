@@ -1,7 +1,8 @@
 /**
- * getSiteInsightMetricsForGateway: the spec's `rt` (bucket times) and `results` (the first metric), plus
- * one array per requested metric at the top level as clients of the live API read it
- * (docs/mist-api.md); nulls for missing samples.
+ * getSiteInsightMetricsForGateway: the spec's `rt` (bucket times) and `results` (the first metric);
+ * when several metrics are asked, also one array per metric at the top level as clients of the live
+ * API read it (docs/mist-api.md); nulls for missing samples. Only the two documented intervals are
+ * served (`10m` and `1h`); any other is answered 400.
  * Values are the traffic model's bucket averages, so they agree with counters and port rates.
  */
 import { HttpError } from '../http.js';
@@ -14,6 +15,9 @@ import { type MistRoute, requireSite, siteGateway } from './context.js';
 
 export const METRICS = ['rx_bps', 'tx_bps', 'max_rx_bps', 'max_tx_bps', 'rx_bytes', 'tx_bytes'] as const;
 type Metric = (typeof METRICS)[number];
+
+/** The documented intervals (docs/mist-api.md, Conventions): 10m kept a day, 1h kept 14 days. */
+export const INTERVALS = [600, 3600] as const;
 
 /** Retention: 1 day of sub-hour buckets, 14 days of hourly ones. */
 export function retentionFor(interval: number): number {
@@ -102,8 +106,11 @@ export const insightRoutes: MistRoute[] = [
       let interval = w.end - w.start <= 86400 ? 600 : 3600;
       if (ivRaw) {
         const iv = parseDuration(ivRaw);
-        if (iv === null || iv < 60 || iv > 86400 || !Number.isInteger(iv)) {
-          throw new HttpError(400, `interval: invalid interval "${ivRaw}" (600, 10m, 1h, 1d)`);
+        if (iv !== 600 && iv !== 3600) {
+          throw new HttpError(
+            400,
+            `interval: "${ivRaw}" is not a documented interval (600 or 10m, 3600 or 1h)`,
+          );
         }
         interval = iv;
       }
@@ -128,6 +135,7 @@ export const insightRoutes: MistRoute[] = [
       }
       const limit = Number(q.get('limit')) || 100;
       const page = Number(q.get('page')) || 1;
+      // One metric: the spec's form only. Several: one array each beside it (results = the first).
       return {
         body: {
           start: first,
@@ -137,7 +145,7 @@ export const insightRoutes: MistRoute[] = [
           page,
           rt,
           results: [...series[metrics[0]]],
-          ...series,
+          ...(metrics.length > 1 ? series : {}),
         },
       };
     },
