@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bitsOf, metricNamesIn, regexEscape, sel, substituteVariables, withInfo } from './promql.js';
+import {
+  bitsOf,
+  durationSeconds,
+  metricNamesIn,
+  promDuration,
+  regexEscape,
+  sel,
+  substituteVariables,
+  withInfo,
+} from './promql.js';
 
 describe('sel', () => {
   it('builds a selector and drops falsy matchers', () => {
@@ -86,5 +95,17 @@ describe('regexEscape', () => {
   it('escapes regex metacharacters', () => {
     expect(regexEscape('a.b(c)*')).toBe('a\\.b\\(c\\)\\*');
     expect(new RegExp(`^${regexEscape('x.y+[z]')}$`).test('x.y+[z]')).toBe(true);
+  });
+});
+
+describe('promDuration / durationSeconds', () => {
+  it('writes seconds in their largest whole unit and reads them back', () => {
+    expect([60, 90, 7200, 300].map(promDuration)).toEqual(['1m', '90s', '2h', '5m']);
+    for (const s of [1, 59, 60, 61, 3600, 5400]) expect(durationSeconds(promDuration(s))).toBe(s);
+  });
+  it('refuses what is no whole positive duration', () => {
+    expect(() => promDuration(0)).toThrow(/positive/);
+    expect(() => promDuration(1.5)).toThrow(/positive/);
+    expect(() => durationSeconds('1m30s')).toThrow(/one-unit/);
   });
 });

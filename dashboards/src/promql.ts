@@ -17,6 +17,22 @@ export const eq = (label: string, value: string): string => `${label}="${value}"
 /** Bits from a bytes expression: the exporter stores rates in bytes (promtool's base unit), panels show bps. */
 export const bitsOf = (bytesExpr: string): string => `8 * (${bytesExpr})`;
 
+/** Seconds as a Prometheus duration in its largest whole unit: 60 -> `1m`, 90 -> `90s`, 7200 -> `2h`. */
+export function promDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds <= 0)
+    throw new Error(`not a positive whole number of seconds: ${seconds}`);
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** A Prometheus duration of one unit (`90s`, `5m`, `2h`) in seconds. */
+export function durationSeconds(d: string): number {
+  const m = /^(\d+)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`not a one-unit Prometheus duration: ${d}`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+}
+
 export const list = (labels: readonly string[]): string => labels.join(', ');
 export const by = (labels: readonly string[]): string => `by (${list(labels)})`;
 export const on = (labels: readonly string[]): string => `on (${list(labels)})`;

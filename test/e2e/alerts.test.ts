@@ -55,7 +55,7 @@ const TEST_ALERTS: AlertConfig = {
   vpnPeerPathDown: { for: '2s' },
   hubAllPathsDown: { for: '2s' },
   mistDataStale: { ageSeconds: STALE_AFTER_S, for: '2s' },
-  collectorNotRunning: { statsAgeSeconds: STALE_AFTER_S + 5, for: '2s' },
+  collectorNotRunning: { missedPolls: 3, statsAgeSeconds: STALE_AFTER_S + 5, for: '2s' },
 };
 
 const L = LABELS;

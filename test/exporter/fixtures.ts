@@ -418,6 +418,15 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
         { label: 'token2', requests: 4, limit: 5000, exhausted_until: null },
       ],
       budget: { calls_per_hour: 8000, share: 0.8, used_last_hour: 58, insights_calls_per_hour: 7000 },
+      state_poll: {
+        interval_seconds: 60,
+        configured_seconds: 60,
+        calls_per_poll: 12,
+        stale_after_seconds: 180,
+        polls_total: 41,
+        poll_failures_total: 1,
+        last_poll: { started: now - 30, finished: now - 28, duration_seconds: 2, success: true, calls: 12 },
+      },
       records: { carried_over_total: { listOrgDevicesStats: 1 } },
       configs: {
         device_configs: { cached: 3, wanted: 4, refetched_total: 2 },

@@ -75,12 +75,12 @@ async function alertsNow(sim: TestSimulator): Promise<string[]> {
 describe('SIM_PROFILE=demo', () => {
   it('the alert conditions this test applies are the committed rules’ ones', () => {
     for (const cond of [
-      'mist_gateway_connected == 0',
-      'mist_wan_port_up == 0 and on (gateway_id, port) mist_wan_port_enabled == 1',
+      'mist_gateway_connected * on (gateway_id) group_left (mac) max by (gateway_id, mac) (mist_gateway_info) == 0',
+      '(mist_wan_port_info) == 0 and on (gateway_id, port) mist_wan_port_enabled == 1',
       'mist_vpn_peer_path_up == 0',
-      'mist_vpn_peer_path_loss_ratio * 100 >= 5',
-      'mist_vpn_peer_path_latency_seconds * 1000 >= 100',
-      'mist_vpn_peer_path_mos < 3.5 and mist_vpn_peer_path_mos > 0',
+      'mist_vpn_peer_worst_loss_ratio * 100 >= 5',
+      'mist_vpn_peer_worst_latency_seconds * 1000 >= 100',
+      'mist_vpn_peer_worst_mos < 3.5',
     ])
       expect(RULES).toContain(cond);
   });

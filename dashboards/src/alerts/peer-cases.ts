@@ -3,6 +3,7 @@
  * what that mode publishes), and of the recording rules.
  */
 import { LABELS, METRICS, type PeerPathMode } from '#common/metrics/index.js';
+import { ALERT_CONFIG as C } from './config.js';
 import { RECORDED } from './recording.js';
 import type { AlertCase } from './rule-tests.js';
 import {
@@ -20,11 +21,16 @@ import {
   PORT3,
   pathUp,
   series,
+  shortOutage,
   up,
 } from './test-org.js';
 
 const M = METRICS;
 const L = LABELS;
+
+/** A path down one state poll less than the alert's `for`: per path, and as per-gateway counts. */
+const PATH_BLIP = shortOutage(C.vpnPeerPathDown.for);
+const COUNT_BLIP = shortOutage(C.vpnPeerPathDown.for, '3', '4');
 
 /** Path state alerts on per-path series (paths and peers modes). */
 const PATH_STATE: AlertCase[] = [
@@ -36,10 +42,10 @@ const PATH_STATE: AlertCase[] = [
     fires: [{ labels: PATH1, value: 0 }],
   },
   {
-    name: 'path down for 2 minutes: quiet',
+    name: 'path down one state poll less than for: pending, quiet',
     alert: 'VpnPeerPathDown',
-    input: [pathUp(PATH1, '1 0 0 1x12')],
-    at: '10m',
+    input: [pathUp(PATH1, PATH_BLIP.values)],
+    at: PATH_BLIP.at,
     fires: [],
   },
   {
@@ -139,10 +145,10 @@ const OFF: AlertCase[] = [
     fires: [{ labels: GW, value: 1 }],
   },
   {
-    name: 'a path down for 2 minutes: quiet',
+    name: 'a path down one state poll less than for: pending, quiet',
     alert: 'VpnPeerPathDown',
-    input: counts('4x15', '4 3 3 4x12'),
-    at: '10m',
+    input: counts('4x17', COUNT_BLIP.values),
+    at: COUNT_BLIP.at,
     fires: [],
   },
   {

@@ -25,6 +25,7 @@ import {
   PORT2,
   portInfo,
   series,
+  shortOutage,
   up,
 } from './test-org.js';
 
@@ -44,6 +45,12 @@ export interface AlertCase {
 const M = METRICS;
 const L = LABELS;
 
+/** Outages one state poll shorter than the alerts' `for`. */
+const BLIP = {
+  circuit: shortOutage(C.wanCircuitDown.for),
+  gateway: shortOutage(C.gatewayDisconnected.for),
+};
+
 /** The cases of the alerts that do not depend on the mode. */
 const COMMON_CASES: AlertCase[] = [
   // --- WanCircuitDown ---
@@ -62,10 +69,10 @@ const COMMON_CASES: AlertCase[] = [
     fires: [],
   },
   {
-    name: 'blip of 3 minutes, shorter than for: quiet',
+    name: 'down one state poll less than for: pending, quiet',
     alert: 'WanCircuitDown',
-    input: [up(PORT1, '1 1 0 0 0 1x12'), enabled(PORT1, '1x17'), portInfo(PORT1, '1x17')],
-    at: '10m',
+    input: [up(PORT1, BLIP.circuit.values), enabled(PORT1, '1x17'), portInfo(PORT1, '1x17')],
+    at: BLIP.circuit.at,
     fires: [],
   },
   // --- GatewayAllWanCircuitsDown ---
@@ -99,10 +106,10 @@ const COMMON_CASES: AlertCase[] = [
     fires: [{ labels: { ...GW, [L.mac]: MAC }, value: 0 }],
   },
   {
-    name: 'gateway reconnects after 2 minutes: quiet',
+    name: 'disconnected one state poll less than for: pending, quiet',
     alert: 'GatewayDisconnected',
-    input: [series(M.gatewayConnected, GW, '1 0 0 1x12'), gatewayInfo('1x15')],
-    at: '10m',
+    input: [series(M.gatewayConnected, GW, BLIP.gateway.values), gatewayInfo('1x17')],
+    at: BLIP.gateway.at,
     fires: [],
   },
   // --- WanCircuitFlapping ---
@@ -136,6 +143,20 @@ const COMMON_CASES: AlertCase[] = [
     fires: [{ labels: JOB, value: 1500 }],
   },
   {
+    name: 'data 5 minutes old, the collector stale after 3 polls of 60 s: fires',
+    alert: 'MistDataStale',
+    input: [series(M.cacheAge, JOB, '0+60x10'), series(M.collectorStaleAfter, JOB, '180x10')],
+    at: '5m',
+    fires: [{ labels: JOB, value: 300 }],
+  },
+  {
+    name: 'data 5 minutes old, the collector stale after 900 s: quiet',
+    alert: 'MistDataStale',
+    input: [series(M.cacheAge, JOB, '0+60x10'), series(M.collectorStaleAfter, JOB, '900x10')],
+    at: '5m',
+    fires: [],
+  },
+  {
     name: 'cache refreshed every 5 minutes: quiet',
     alert: 'MistDataStale',
     input: [series(M.cacheAge, JOB, '0+60x5 0+60x5 0+60x5 0+60x5 0+60x5')],
@@ -149,6 +170,28 @@ const COMMON_CASES: AlertCase[] = [
     input: [series(M.collectorStatsAge, JOB, '0+60x30'), exporterUp('1x30')],
     at: '25m',
     fires: [{ labels: JOB, value: 1500 }],
+  },
+  {
+    name: 'no stats for 6 minutes, state polls every 60 s: fires',
+    alert: 'CollectorNotRunning',
+    input: [
+      series(M.collectorStatsAge, JOB, '0+60x10'),
+      series(M.collectorStateInterval, JOB, '60x10'),
+      exporterUp('1x10'),
+    ],
+    at: '6m',
+    fires: [{ labels: JOB, value: 360 }],
+  },
+  {
+    name: 'stats 2 minutes old, state polls every 60 s: quiet',
+    alert: 'CollectorNotRunning',
+    input: [
+      series(M.collectorStatsAge, JOB, '0+60x2 0+60x2 0+60x2 0+60x2'),
+      series(M.collectorStateInterval, JOB, '60x12'),
+      exporterUp('1x12'),
+    ],
+    at: '10m',
+    fires: [],
   },
   {
     name: 'exporter up but no collector stats at all: fires',

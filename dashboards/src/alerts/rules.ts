@@ -93,6 +93,9 @@ const joinInfo = (expr: string, keys: string[], labels: string[], info: string) 
 /** A port's WAN name and ISP. */
 const withPortInfo = (expr: string) => joinInfo(expr, PORT_KEY, [L.wanName, L.isp], M.wanPortInfo);
 
+/** `expr`, or the constant `fallback` when `expr` has no value (a one-element vector either way). */
+const orDefault = (expr: string, fallback: number) => `(${expr} or vector(${fallback}))`;
+
 /** The peer path alerts of `mode` (see the file comment). */
 function peerPathRules(C: AlertConfig, mode: PeerPathMode, rule: RuleMaker): AlertRule[] {
   const D = C.vpnPeerPathDegraded;
@@ -214,7 +217,8 @@ export function buildAlertGroups(
 
   const pipelineRules: AlertRule[] = [
     rule('MistDataStale', 'warning', {
-      expr: `${M.cacheAge} > ${C.mistDataStale.ageSeconds}`,
+      // The collector's stale-after (3 state polls, at most STALE_THRESHOLD), else the config's.
+      expr: `${M.cacheAge} > ${on([])} group_left () ${orDefault(`max(${M.collectorStaleAfter})`, C.mistDataStale.ageSeconds)}`,
       for: C.mistDataStale.for,
       summary: 'Mist data in Redis is stale',
       description:
@@ -223,13 +227,15 @@ export function buildAlertGroups(
     }),
     rule('CollectorNotRunning', 'critical', {
       expr:
-        `${M.collectorStatsAge} > ${C.collectorNotRunning.statsAgeSeconds} ` +
+        `${M.collectorStatsAge} > ${on([])} group_left () ` +
+        `${orDefault(`${C.collectorNotRunning.missedPolls} * max(${M.collectorStateInterval})`, C.collectorNotRunning.statsAgeSeconds)} ` +
         `or (absent(${M.collectorStatsAge}) and on () ${exporterUp} == 1)`,
       for: C.collectorNotRunning.for,
       summary: 'The Mist collector is not running',
       description:
-        'The collector has not written its stats to Redis for more than ' +
-        `${C.collectorNotRunning.statsAgeSeconds} s (or never): no new Mist data is coming in.`,
+        `The collector has not written its stats to Redis for more than ${C.collectorNotRunning.missedPolls} ` +
+        `state polls (${C.collectorNotRunning.statsAgeSeconds} s if it never published its interval), or never: ` +
+        'no new Mist data is coming in.',
     }),
     rule('CollectorFailing', 'warning', {
       expr:

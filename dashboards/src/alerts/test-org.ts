@@ -2,7 +2,9 @@
  * The small fake org of the promtool cases: series with exactly the labels the exporter gives them
  * (job and instance added by the scrape), and helpers to write their input.
  */
+
 import { LABELS, METRICS } from '#common/metrics/index.js';
+import { durationSeconds } from '../promql.js';
 import { ALERT_CONFIG as C } from './config.js';
 
 export type Labels = Record<string, string>;
@@ -66,3 +68,18 @@ export const gatewayInfo = (values: string) =>
   series(M.gatewayInfo, { ...GW, [L.mac]: MAC, [L.model]: 'SRX320' }, values);
 export const pathUp = (labels: Labels, values: string) => series(M.peerPathUp, labels, values);
 export const exporterUp = (values: string) => series('up', JOB, values);
+
+/**
+ * An outage one sample shorter than `forDuration` would need to fire (samples a minute apart): two
+ * `upValue` samples, `forDuration`'s minutes of `downValue`, then `upValue` again; `at` is its last
+ * down sample, where the alert is pending and must not fire yet (a shorter `for` would fire there).
+ */
+export function shortOutage(forDuration: string, downValue = '0', upValue = '1') {
+  const minutes = durationSeconds(forDuration) / 60;
+  if (!Number.isInteger(minutes) || minutes < 1)
+    throw new Error(`for ${forDuration}: whole minutes expected`);
+  return {
+    values: `${upValue} ${upValue} ${`${downValue} `.repeat(minutes)}${upValue}x12`,
+    at: `${1 + minutes}m`,
+  };
+}
