@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectorBenchResult } from './collector.js';
 import type { ExporterBenchResult } from './exporter.js';
 import type { EndToEndResult } from './lib/e2e.js';
+import type { WebhookFlipResult } from './lib/webhook-flips.js';
 import type { PrometheusBenchResult } from './prometheus.js';
 import {
   type BenchResults,
@@ -210,6 +211,42 @@ describe('targetRows', () => {
       ok: false,
       target: '<= 60 MB, <= 300,000 samples',
     });
+  });
+
+  it('judges webhook flips by the slowest flip to Prometheus against 10 s', () => {
+    const kind = (promMax: number) => ({
+      exporterMedian: 0.4,
+      exporterMax: 0.6,
+      promMedian: promMax / 2,
+      promMax,
+      batchMedian: 0.05,
+      eventsMedian: 2,
+    });
+    const webhooks = (worst: number): WebhookFlipResult => ({
+      size: 'L',
+      gateways: 1000,
+      scrapeInterval: '5s',
+      rounds: 1,
+      flips: [],
+      summary: { port: kind(4), path: kind(worst), gateway: kind(5), hub_port: kind(6) },
+    });
+    const row = (w: WebhookFlipResult) =>
+      targetRows({ size: 'L', exporterGateways: 1000, webhooks: w }).find((x) =>
+        x.figure.includes('with webhooks'),
+      );
+    expect(row(webhooks(9.5))).toMatchObject({ ok: true, measured: '9.5 s (4.8 s)', target: '<= 10 s' });
+    expect(row(webhooks(12))).toMatchObject({ ok: false, measured: '12 s (6 s)' });
+    const doc = renderReport({
+      startedAt: '2026-01-02T03:04:05.000Z',
+      durationSeconds: 60,
+      command: 'npm run bench',
+      quick: false,
+      machine: { cpu: 'C', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', loadStart: 1, loadEnd: 1 },
+      tsxIdleRssMb: 70,
+      sizes: [{ size: 'L', exporterGateways: 1000, webhooks: webhooks(7) }],
+    });
+    expect(doc).toContain('### Flip latency with webhooks');
+    expect(doc).toMatch(/\| hub_port \| 0\.4 s \/ 0\.6 s \| 3 s \/ 6 s \| 2 \| 0\.05 s \|/);
   });
 
   it('marks the hourly figure as not measured in a quick run', () => {

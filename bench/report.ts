@@ -17,11 +17,12 @@ import {
   type TargetRow,
 } from './lib/exporter-report.js';
 import type { FlipBenchResult } from './lib/flip.js';
-import { flipSection, flipTargetRow } from './lib/flip-report.js';
+import { flipSection, flipTargetRow, webhookSection, webhookTargetRow } from './lib/flip-report.js';
 import { kb, mbs, ms, n, ops, pct, s, table, yes } from './lib/format.js';
 import { growthSection } from './lib/growth.js';
 import type { MachineInfo } from './lib/machine.js';
 import { round } from './lib/stats.js';
+import type { WebhookFlipResult } from './lib/webhook-flips.js';
 import type { PrometheusBenchResult } from './prometheus.js';
 import { formatSimulatorBenchmark, type SimulatorBenchResult } from './simulator.js';
 
@@ -36,6 +37,8 @@ export interface SizeResults {
   e2eError?: string;
   flip?: FlipBenchResult;
   flipError?: string;
+  webhooks?: WebhookFlipResult;
+  webhooksError?: string;
   exporter?: ExporterBenchResult;
   exporterError?: string;
   /** Why the exporter figures are not from the standard run (e.g. a fallback to fewer connections). */
@@ -125,6 +128,7 @@ export function targetRows(r: SizeResults): TargetRow[] {
   }
   rows.push(...exporterTargetRows(size, r.exporter, r.prometheus, r.e2e));
   if (r.flip) rows.push(flipTargetRow(size, r.flip));
+  if (r.webhooks) rows.push(webhookTargetRow(size, r.webhooks));
   const x = r.e2e;
   if (x) {
     const within = x.routes.filter((t) => t.status === 200 && t.p95Ms <= t.limitMs).length;
@@ -306,6 +310,7 @@ export function renderReport(r: BenchResults): string {
       x.collectorError && `${x.size} collector: ${x.collectorError}`,
       x.e2eError && `${x.size} end to end: ${x.e2eError}`,
       x.flipError && `${x.size} flip latency: ${x.flipError}`,
+      x.webhooksError && `${x.size} flip latency with webhooks: ${x.webhooksError}`,
       x.exporterError && `${x.size} exporter: ${x.exporterError}`,
       x.prometheusError && `${x.size} Prometheus: ${x.prometheusError}`,
     ].filter(Boolean),
@@ -341,6 +346,7 @@ export function renderReport(r: BenchResults): string {
     }
     if (x.e2e) out.push('', '### End to end', '', e2eSection(x.e2e));
     if (x.flip) out.push('', '### Flip latency', '', flipSection(x.flip));
+    if (x.webhooks) out.push('', '### Flip latency with webhooks', '', webhookSection(x.webhooks));
   }
 
   const measuredSizes = r.sizes.filter((x) => x.e2e || x.collector || x.exporter);

@@ -6,7 +6,8 @@
  *             exporter under load (vs a baseline process, plain and gzip, /metrics latency, RSS after
  *               a soak, every route at 50 connections; bench/exporter.ts)
  *             a real Prometheus scraping the exporter in each PEER_PATH_METRICS mode (bench/prometheus.ts)
- *             flip latency, L and XL (a port, a path, a gateway down to Prometheus; bench/lib/flip.ts)
+ *             flip latency, L and XL (a port, a path, a gateway down to Prometheus; bench/lib/flip.ts),
+ *               and with webhooks (bench/lib/webhook-flips.ts)
  *   once:     simulator start and page times (bench/simulator.ts)
  *
  * Each part runs in a process of its own (bench/lib/part.ts). BENCH_SIZES=S,L (default S,L,XL),
@@ -143,6 +144,17 @@ async function main(): Promise<number> {
       r.flip = f.value;
       r.flipError = f.error;
       save(all());
+      const w = await part<SizeResults['webhooks']>(
+        `${size} flip latency with webhooks`,
+        'webhooks',
+        [size],
+        {
+          runs: quick ? 1 : 3,
+        },
+      );
+      r.webhooks = w.value;
+      r.webhooksError = w.error;
+      save(all());
     }
     const exporterOptions = (connections: number): PartOptions => ({
       syntheticOrg: EXPORTER_ORG[size],
@@ -197,7 +209,13 @@ async function main(): Promise<number> {
   log(`wrote ${out} (raw figures: .tmp/bench-results.json) in ${Math.round(final.durationSeconds / 60)} min`);
   const failed =
     results.some(
-      (x) => x.collectorError || x.e2eError || x.exporterError || x.prometheusError || x.flipError,
+      (x) =>
+        x.collectorError ||
+        x.e2eError ||
+        x.exporterError ||
+        x.prometheusError ||
+        x.flipError ||
+        x.webhooksError,
     ) || Boolean(sim.error);
   return failed ? 1 : 0;
 }

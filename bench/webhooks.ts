@@ -3,15 +3,17 @@
  * the exporter serving it and to Prometheus returning it, with the collector at its defaults (one
  * token) and the webhook receiver as its own process. Prints a Markdown table and the raw figures.
  *
- *   npx tsx bench/webhooks.ts                 # L and XL, 3 rounds, Prometheus scraping every 5 s
+ *   npx tsx bench/webhooks.ts                 # L and XL, 3 rounds, Prometheus at prometheus.yml's scrape interval
  *   npx tsx bench/webhooks.ts S 1 15s         # sizes (comma list), rounds, scrape interval
  */
 import { runMain } from '#common/cli.js';
 import type { SizeName } from '#simulator/index.js';
+import { repoScrapeSeconds } from './lib/flip.js';
 import { runWebhookFlipLatency, type WebhookFlipResult } from './lib/webhook-flips.js';
 
 await runMain('bench webhooks', async () => {
-  const [sizesArg = 'L,XL', roundsArg = '3', scrape = '5s'] = process.argv.slice(2);
+  const [sizesArg = 'L,XL', roundsArg = '3', scrapeArg] = process.argv.slice(2);
+  const scrape = scrapeArg ?? `${repoScrapeSeconds()}s`;
   const sizes = sizesArg.split(',').map((x) => x.trim().toUpperCase()) as SizeName[];
   const results: WebhookFlipResult[] = [];
   for (const size of sizes) {

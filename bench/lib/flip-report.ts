@@ -2,6 +2,7 @@
 import type { TargetRow } from './exporter-report.js';
 import type { FlipBenchResult } from './flip.js';
 import { s, table } from './format.js';
+import type { WebhookFlipResult } from './webhook-flips.js';
 
 /** The worst flip of the run against the no-webhook target. */
 export function flipTargetRow(size: string, f: FlipBenchResult): TargetRow {
@@ -26,6 +27,47 @@ export function flipSection(f: FlipBenchResult): string {
         x.kind,
         `${s(x.exporter.median, 1)} / ${s(x.exporter.p95, 1)} / ${s(x.exporter.max, 1)}`,
         `${s(x.prometheus.median, 1)} / ${s(x.prometheus.p95, 1)} / ${s(x.prometheus.max, 1)}`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+/** Webhook flips must reach Prometheus within this many seconds. */
+const WEBHOOK_TARGET_S = 10;
+
+/** The worst webhook-driven flip of the run (every kind) against its target. */
+export function webhookTargetRow(size: string, w: WebhookFlipResult): TargetRow {
+  const kinds = Object.values(w.summary);
+  const worst = Math.max(...kinds.map((k) => k.promMax));
+  const median = Math.max(...kinds.map((k) => k.promMedian));
+  return {
+    size,
+    figure: `Flip to \`== 0\` in Prometheus with webhooks, worst of ${w.flips.length} (slowest kind's median)`,
+    measured: `${s(worst, 1)} (${s(median, 1)})`,
+    target: `<= ${WEBHOOK_TARGET_S} s`,
+    baseline: `scrape every ${w.scrapeInterval}`,
+    ok: worst <= WEBHOOK_TARGET_S,
+  };
+}
+
+export function webhookSection(w: WebhookFlipResult): string {
+  return [
+    `The simulator posts signed webhooks to \`npm run webhooks\` (its own process); the collector at its defaults (one token), the exporter, a real Prometheus scraping every ${w.scrapeInterval}; ${w.rounds} rounds, each flipping a spoke's WAN port, another spoke's peer paths of one port, a third spoke's connection and a hub WAN port (a burst of events from every spoke's paths over it).`,
+    '',
+    table(
+      [
+        'Flip',
+        'To the exporter: median / max',
+        'To Prometheus `== 0`: median / max',
+        'Webhook events',
+        'Receiver batch (median)',
+      ],
+      Object.entries(w.summary).map(([kind, x]) => [
+        kind,
+        `${s(x.exporterMedian, 1)} / ${s(x.exporterMax, 1)}`,
+        `${s(x.promMedian, 1)} / ${s(x.promMax, 1)}`,
+        String(x.eventsMedian),
+        s(x.batchMedian, 2),
       ]),
     ),
   ].join('\n');

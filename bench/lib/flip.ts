@@ -60,7 +60,7 @@ export interface FlipOptions {
 const TARGET_SECONDS = 75;
 
 /** The scrape interval of the repository's prometheus.yml, in seconds. */
-function repoScrapeSeconds(): number {
+export function repoScrapeSeconds(): number {
   const y = parse(readFileSync(join(ROOT, 'prometheus.yml'), 'utf8')) as {
     global?: { scrape_interval?: string };
   };

@@ -3,7 +3,7 @@
  * cannot take the whole run down, and every part starts from a fresh heap (no part measures another's
  * garbage).
  *
- *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|flip|prometheus|simulator> <size[,size...]> <out.json> '<options JSON>'
+ *   node --import tsx bench/lib/part.ts <collector|e2e|exporter|flip|prometheus|simulator|webhooks> <size[,size...]> <out.json> '<options JSON>'
  *
  * Writes the part's result as JSON to <out.json> and exits 0; on failure prints one line on stderr
  * and exits 1. Progress goes to stderr.
@@ -17,14 +17,15 @@ import { runPrometheusBenchmark } from '../prometheus.js';
 import { runSimulatorBenchmark } from '../simulator.js';
 import { runEndToEnd } from './e2e.js';
 import { runFlipLatency } from './flip.js';
+import { runWebhookFlipLatency } from './webhook-flips.js';
 
-export type PartName = 'collector' | 'e2e' | 'exporter' | 'flip' | 'prometheus' | 'simulator';
+export type PartName = 'collector' | 'e2e' | 'exporter' | 'flip' | 'prometheus' | 'simulator' | 'webhooks';
 
 export interface PartOptions {
   /** collector: simulated hours after the first cycle. */
   hours?: number;
   latencyMs?: number;
-  /** e2e: requests per route; simulator: runs per figure; flip: rounds of flips. */
+  /** e2e: requests per route; simulator: runs per figure; flip, webhooks: rounds of flips. */
   runs?: number;
   /** exporter */
   durationSeconds?: number;
@@ -63,6 +64,8 @@ async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<u
       });
     case 'simulator':
       return runSimulatorBenchmark({ sizes, runs: o.runs });
+    case 'webhooks':
+      return runWebhookFlipLatency(sizes[0], { rounds: o.runs, log });
     default:
       throw new Error(`unknown part ${String(part)}`);
   }

@@ -10,6 +10,7 @@
  * until Prometheus has it (`mist_wan_port_up == 0`...), then flips back and waits for that too.
  * Also read: the receiver's own figures for each flip (detection delay, batch time and events).
  */
+
 import { request } from 'undici';
 import { keys } from '#common/keys.js';
 import { LABELS, METRICS } from '#common/metrics/index.js';
@@ -20,6 +21,7 @@ import { freePort, sleep, waitFor } from '../../test/helpers/net.js';
 import { startPrometheus } from '../../test/helpers/prometheus.js';
 import { startRedis } from '../../test/helpers/redis.js';
 import { SimControl } from '../../test/helpers/simulator.js';
+import { repoScrapeSeconds } from './flip.js';
 import { median, round } from './stats.js';
 
 export type FlipKind = 'port' | 'path' | 'gateway' | 'hub_port';
@@ -61,7 +63,7 @@ export interface WebhookFlipResult {
 export interface WebhookFlipOptions {
   /** Flips of each kind. Default 3. */
   rounds?: number;
-  /** Prometheus scrape and evaluation interval. Default 5s. */
+  /** Prometheus scrape and evaluation interval. Default: prometheus.yml's scrape interval. */
   scrapeInterval?: string;
   log?: (line: string) => void;
 }
@@ -82,7 +84,7 @@ export async function runWebhookFlipLatency(
 ): Promise<WebhookFlipResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const rounds = opts.rounds ?? 3;
-  const scrapeInterval = opts.scrapeInterval ?? '5s';
+  const scrapeInterval = opts.scrapeInterval ?? `${repoScrapeSeconds()}s`;
   const scrapeMs = Number(/^(\d+)s$/.exec(scrapeInterval)?.[1] ?? 5) * 1000;
   const stack = new Stack();
   try {
