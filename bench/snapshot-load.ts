@@ -27,10 +27,15 @@ try {
       { EXPORTER_REFRESH_MS: '60000' },
       { log, nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [] },
     );
-    const text = await (await fetch(`${exp.url}/metrics`)).text();
-    const s = Number(/^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(text)?.[1]);
-    const rss = rssMb(exp.proc.pid as number);
-    await stopChild(exp.proc);
+    let s: number;
+    let rss: number;
+    try {
+      const text = await (await fetch(`${exp.url}/metrics`)).text();
+      s = Number(/^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(text)?.[1]);
+      rss = rssMb(exp.proc.pid as number);
+    } finally {
+      await stopChild(exp.proc);
+    }
     loads.push(s);
     log(`run ${i + 1}: snapshot load ${s.toFixed(3)} s, RSS after ${rss} MB`);
   }
