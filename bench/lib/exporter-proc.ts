@@ -60,7 +60,7 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, tsx = true): 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  p.stderr?.on('data', (d) => process.stderr.write(`[${args[0]}] ${String(d)}`));
+  p.stderr?.on('data', (d) => process.stderr.write(`[${args.find((a) => !a.startsWith('-'))}] ${String(d)}`));
   return p;
 }
 
@@ -107,7 +107,7 @@ export async function syntheticRedis(size: SyntheticSize): Promise<{
 export async function startExporter(
   redisUrl: string,
   env: Record<string, string>,
-  opts: { compiled?: boolean; log: (l: string) => void },
+  opts: { compiled?: boolean; log: (l: string) => void; nodeArgs?: string[] },
 ): Promise<{ url: string; proc: ChildProcess; runtime: 'compiled' | 'tsx' }> {
   const port = await freePort();
   const server = opts.compiled === false ? null : await compiledServer(opts.log);
@@ -120,8 +120,8 @@ export async function startExporter(
     ...env,
   };
   const proc = server
-    ? startChild([server], exporterEnv, false)
-    : startChild(['exporter/src/server.ts'], exporterEnv);
+    ? startChild([...(opts.nodeArgs ?? []), server], exporterEnv, false)
+    : startChild([...(opts.nodeArgs ?? []), 'exporter/src/server.ts'], exporterEnv);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${url}/api/gateways`)).ok, {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { peerPaths, versionToken } from './parse.js';
+import { countPeerPaths, peerPaths, versionToken } from './parse.js';
 
 describe('parse helpers', () => {
   it('version token changes with generation or last_update', () => {
@@ -12,5 +12,16 @@ describe('parse helpers', () => {
       ['a', { x: 1 }],
       ['c', { y: 2 }],
     ]);
+  });
+
+  it('countPeerPaths counts what peerPaths gives', () => {
+    const envelopes = [
+      { peers_by_port: { a: [{ x: 1 }, 'junk', null, [1]], b: 'junk', c: [{ y: 2 }], d: [] } },
+      { peers_by_port: [] },
+      { peers_by_port: null },
+      {},
+    ];
+    expect(envelopes.map(countPeerPaths)).toEqual(envelopes.map((e) => peerPaths(e).length));
+    expect(countPeerPaths(envelopes[0])).toBe(2);
   });
 });

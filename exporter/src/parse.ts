@@ -81,6 +81,17 @@ export function peerPaths(envelope: Json): Array<[string, Json]> {
   return out;
 }
 
+/** How many pairs `peerPaths` gives, without making them. */
+export function countPeerPaths(envelope: Json): number {
+  const byPort = envelope.peers_by_port;
+  if (!isObject(byPort)) return 0;
+  let n = 0;
+  for (const list of Object.values(byPort)) {
+    if (Array.isArray(list)) for (const p of list) if (isObject(p)) n++;
+  }
+  return n;
+}
+
 export const byKey =
   <T>(f: (x: T) => string) =>
   (a: T, b: T) =>

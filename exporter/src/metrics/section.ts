@@ -1,7 +1,7 @@
 /**
  * A product's part of /metrics, rendered once when the product is built and kept gzip-compressed:
  * an L org's data families are ~30 MB of text that compresses to under 1 MB. Families are rendered
- * and compressed one at a time (zlib thread pool), so the plain text never sits in memory whole;
+ * one at a time and compressed on the zlib thread pool, so the plain text never sits in memory whole;
  * gzip readers (Prometheus' included) read concatenated members as one stream.
  */
 import { promisify } from 'node:util';
@@ -39,10 +39,15 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
   write(w);
   const members: Buffer[] = [];
   let bytes = 0;
+  // One family compresses on the thread pool while the next one renders: the main thread does not
+  // wait on zlib, and at most two families' text exist at a time.
+  let compressing: Promise<Buffer> | null = null;
   for (const plain of w.chunks()) {
     bytes += plain.length;
-    members.push(await gzipAsync(plain, SECTION_GZIP));
+    if (compressing) members.push(await compressing);
+    compressing = gzipAsync(plain, SECTION_GZIP);
   }
+  if (compressing) members.push(await compressing);
   return {
     members,
     get gzip() {

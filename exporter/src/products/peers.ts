@@ -4,7 +4,15 @@ import type { PeerPathMode } from '#common/metrics/index.js';
 import { okRawParts, rawObject } from '../envelope.js';
 import { type PeerEnvelope, writePeerPaths } from '../metrics/peer-paths.js';
 import { renderSection, type Section } from '../metrics/section.js';
-import { byKey, type Invalid, isObject, type Json, parseStored, peerPaths, type Stored } from '../parse.js';
+import {
+  byKey,
+  countPeerPaths,
+  type Invalid,
+  isObject,
+  type Json,
+  parseStored,
+  type Stored,
+} from '../parse.js';
 import { type Prepared, prepare } from '../prepared.js';
 import type { Gateways } from './gateways.js';
 
@@ -51,7 +59,7 @@ export async function buildPeers(
   const invalid: Invalid[] = [];
   const envelopes = parsePeers(stored, invalid);
   let paths = 0;
-  for (const e of envelopes) paths += peerPaths(e.value).length;
+  for (const e of envelopes) paths += countPeerPaths(e.value);
   const [all, section] = await Promise.all([
     prepare(200, okRawParts(rawObject(envelopes.map((e) => [e.member, e.raw] as const)))),
     renderSection((w) => writePeerPaths(envelopes, gateways.identities, mode, w)),
