@@ -135,7 +135,7 @@ export function matchIfStat(
   return untagged?.[1];
 }
 
-/** The config entry of a stats port (contract §2.3 matching order, plus `port.unit` -> `port`). */
+/** The config entry of a stats port (matching order of docs/contract.md#wan-port-object, plus `port.unit` -> `port`). */
 export function matchConfig(
   portId: string,
   portDesc: string,
@@ -210,7 +210,7 @@ export function buildPort(
     type = runtimeType ?? (deviceType || templateType);
     override = type !== templateType ? 'yes' : 'no';
   } else {
-    // Minimal enrichment: no config known at all (contract §2.3).
+    // Minimal enrichment: no config known at all (docs/contract.md#wan-port-object).
     type = runtimeType ?? 'unknown';
     override = '';
   }
@@ -279,7 +279,7 @@ export function buildPorts(
   return [...ports.values()].sort(byName);
 }
 
-/** The `mist:gateways` element: the whole stats row plus the contract's fields (§2.4). */
+/** The `mist:gateways` element: the whole stats row plus the contract's fields (docs/contract.md#gateway-object). */
 export function buildGateway(stats: DeviceStatsRow, siteName: string, ports: WanPort[] | null): Gateway {
   return {
     ...stats,
