@@ -7,6 +7,7 @@ export interface FixtureMeta {
   loadingPhase: LoadingPhase;
   rateLimit: RateLimitState | null;
   collectorStats: CollectorStats;
+  /** `mist:metadata:webhook_stats` (flat counters of the webhook receivers). */
   webhookStats: Record<string, number>;
 }
 

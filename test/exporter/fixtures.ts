@@ -9,23 +9,12 @@ import { gunzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { insightMember, keys, vpnPeerMember } from '#common/keys.js';
 import { dataTtlSeconds } from '#common/ttl.js';
-import type {
-  CollectorStats,
-  Gateway,
-  Insight,
-  LoadingPhase,
-  OrgSummary,
-  PeerEnvelope,
-  PeerPath,
-  RateLimitState,
-  Site,
-  WorkerStatus,
-} from '#common/types.js';
+import type { Gateway, Insight, OrgSummary, PeerEnvelope, PeerPath, Site } from '#common/types.js';
 import type { Prepared } from '#exporter/prepared.js';
 import type { RawRead } from '#exporter/read-redis.js';
 import { fixtureGateways } from './fixture-gateways.js';
 import { GW, HOSTILE, ORG_ID, PROFILE_ID, SITE, TEMPLATE_ID } from './fixture-ids.js';
-import { fixtureMeta } from './fixture-meta.js';
+import { type FixtureMeta, fixtureMeta } from './fixture-meta.js';
 
 export {
   GW,
@@ -75,7 +64,7 @@ function series(
   };
 }
 
-export interface FixtureOrg {
+export interface FixtureOrg extends FixtureMeta {
   now: number;
   org: OrgSummary;
   sites: Site[];
@@ -88,13 +77,6 @@ export interface FixtureOrg {
   /** member -> { default?, 1h?, ... } */
   insights: Record<string, Partial<Record<'default' | '1h' | '6h' | '1d' | '7d', Insight>>>;
   danglingInsightMembers: string[];
-  lastUpdate: number;
-  workerStatus: WorkerStatus;
-  loadingPhase: LoadingPhase;
-  rateLimit: RateLimitState | null;
-  collectorStats: CollectorStats;
-  /** `mist:metadata:webhook_stats` (flat counters of the webhook receivers). */
-  webhookStats: Record<string, number>;
   insightsFreshness: Record<string, number>;
   generation: number;
 }
