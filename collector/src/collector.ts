@@ -291,7 +291,7 @@ export class Collector {
     return outcome;
   }
 
-  /** Written when a scheduled tick is skipped because the data is fresh (contract §1.6 using_cache). */
+  /** Written when a scheduled tick is skipped because the data is fresh (`using_cache`, docs/contract.md#status-metadata). */
   reportUsingCache(ageSeconds: number): Promise<void> {
     return this.status.usingCache(ageSeconds, this.phases.ports.gateways?.length ?? 0);
   }

@@ -3,6 +3,7 @@ import {
   addressModeType,
   buildGateway,
   buildPorts,
+  gatewayMacs,
   macOwners,
   matchConfig,
   matchIfStat,
@@ -458,6 +459,24 @@ describe('HA clusters', () => {
     expect(ports.find((p) => p.port_id === 'ge-0/0/0')?.up).toBe(true);
     expect(ports.find((p) => p.port_id === 'ge-1/0/0')?.up).toBe(true);
     expect(macOwners([s]).get('ec3873000001')).toBe(s.mac);
+  });
+});
+
+describe('gateway MACs', () => {
+  it("knows an HA cluster by its nodes' MACs", () => {
+    const g = {
+      mac: 'aabbccddeeff',
+      node1_mac: '001122334455',
+      module2_stat: [{ mac: '0000000000aa' }, { mac: 'junk' }],
+    };
+    expect(gatewayMacs(g).sort()).toEqual(['0000000000aa', '001122334455', 'aabbccddeeff'].sort());
+  });
+  it("a gateway's own MAC wins over another's node MAC; what is not a MAC is nobody's", () => {
+    const a = { mac: 'aabbccddeeff', module2_stat: [{ mac: '001122334455' }, { mac: 'junk' }] };
+    const b = { mac: '001122334455' };
+    const owner = macOwners([a, b]);
+    expect(owner.get('001122334455')).toBe('001122334455');
+    expect(owner.has('junk')).toBe(false);
   });
 });
 

@@ -22,21 +22,30 @@ export function isWanUsage(v: unknown): boolean {
   return typeof v === 'string' && v.trim().toLowerCase() === 'wan';
 }
 
+type MacRow = Pick<DeviceStatsRow, 'mac'> & Record<string, unknown>;
+
+const MAC = /^[0-9a-f]{12}$/;
+
 /**
- * The gateway MAC each reporting MAC belongs to: a gateway's own, and for an HA cluster (one stats
- * row) node1's, from `module2_stat[].mac` (or `node1_mac` where a row carries it).
+ * Every MAC a gateway is known by: its own, and for an HA cluster (one stats row) its nodes',
+ * from `node0_mac`/`node1_mac` and `module_stat[].mac`/`module2_stat[].mac`.
  */
-export function macOwners(gateways: ReadonlyArray<Pick<DeviceStatsRow, 'mac'> & Record<string, unknown>>) {
+export function gatewayMacs(g: MacRow): string[] {
+  const out = new Set<string>([g.mac]);
+  const macs: unknown[] = [g.node1_mac, g.node0_mac];
+  for (const key of ['module_stat', 'module2_stat']) {
+    const list = g[key];
+    if (Array.isArray(list)) for (const m of list) if (isObject(m)) macs.push(m.mac);
+  }
+  for (const m of macs) if (typeof m === 'string' && MAC.test(m)) out.add(m);
+  return [...out];
+}
+
+/** The gateway MAC each reporting MAC belongs to (`gatewayMacs`); a gateway's own MAC wins. */
+export function macOwners(gateways: ReadonlyArray<MacRow>) {
   const owner = new Map<string, string>();
   for (const g of gateways) owner.set(g.mac, g.mac);
-  for (const g of gateways) {
-    const macs: unknown[] = [g.node1_mac, g.node0_mac];
-    for (const key of ['module_stat', 'module2_stat']) {
-      const list = g[key];
-      if (Array.isArray(list)) for (const m of list) if (isObject(m)) macs.push(m.mac);
-    }
-    for (const m of macs) if (typeof m === 'string' && m && !owner.has(m)) owner.set(m, g.mac);
-  }
+  for (const g of gateways) for (const m of gatewayMacs(g)) if (!owner.has(m)) owner.set(m, g.mac);
   return owner;
 }
 
@@ -135,7 +144,7 @@ export function matchIfStat(
   return untagged?.[1];
 }
 
-/** The config entry of a stats port (contract §2.3 matching order, plus `port.unit` -> `port`). */
+/** The config entry of a stats port (matching order of docs/contract.md#wan-port-object, plus `port.unit` -> `port`). */
 export function matchConfig(
   portId: string,
   portDesc: string,
@@ -210,7 +219,7 @@ export function buildPort(
     type = runtimeType ?? (deviceType || templateType);
     override = type !== templateType ? 'yes' : 'no';
   } else {
-    // Minimal enrichment: no config known at all (contract §2.3).
+    // Minimal enrichment: no config known at all (docs/contract.md#wan-port-object).
     type = runtimeType ?? 'unknown';
     override = '';
   }
@@ -279,7 +288,7 @@ export function buildPorts(
   return [...ports.values()].sort(byName);
 }
 
-/** The `mist:gateways` element: the whole stats row plus the contract's fields (§2.4). */
+/** The `mist:gateways` element: the whole stats row plus the contract's fields (docs/contract.md#gateway-object). */
 export function buildGateway(stats: DeviceStatsRow, siteName: string, ports: WanPort[] | null): Gateway {
   return {
     ...stats,

@@ -1,5 +1,6 @@
 /**
- * `mist:metadata:rate_limit` mirrors the token pool (contract §1.6, with §6.13 fixed): written while
+ * `mist:metadata:rate_limit` mirrors the token pool (docs/contract.md#status-metadata, with
+ * docs/contract.md#rate-limit-state fixed): written while
  * any token is exhausted, with the real reset time (Retry-After, the window /self/usage told, or the
  * back-off), deleted as soon as every token works again, never left to the reader to clean up.
  */

@@ -1,6 +1,6 @@
 /**
  * Pure transforms of org-wide Mist payloads into contract values: org summary, peer-path envelopes
- * (contract §1.4) and insight series (§1.3). Enrichment of gateways lives in enrich.ts.
+ * (docs/contract.md#vpn-peer-envelope) and insight series (docs/contract.md#insight-series). Enrichment of gateways lives in enrich.ts.
  */
 import { vpnPeerMember } from '#common/keys.js';
 import type { Gateway, OrgSummary, PeerEnvelope, PeerPath } from '#common/types.js';
@@ -21,7 +21,7 @@ export function toOrgSummary(org: MistOrg, orgId: string): OrgSummary {
 const numOr0 = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const strOr = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** One peer path with the contract's defaults (§1.4), plus the peer's MAC and site (ours). */
+/** One peer path with the contract's defaults (docs/contract.md#vpn-peer-envelope), plus the peer's MAC and site (ours). */
 export function toPeerPath(row: PeerPathRow): PeerPath {
   const path: PeerPath = {
     vpn_name: strOr(row.vpn_name),
@@ -221,7 +221,8 @@ const metricArray = (v: unknown): unknown[] | null => (Array.isArray(v) ? v : nu
 
 /**
  * An insights answer (`metrics=rx_bps,tx_bps`) -> its buckets. Every bucket is kept, null values as
- * gaps (the reference dropped null and zero points, so charts drew lines across outages, §6.10).
+ * gaps (the reference dropped null and zero points, so charts drew lines across outages,
+ * docs/contract.md#insight-gaps-and-counts).
  * A metric array that is missing or null is a series without values (the other metric is kept); a
  * body in the spec's form (`rt` and `results`, one metric) is read as the first metric asked for,
  * `rx_bps`. Bucket times come from `rt` (ISO, space-separated or numbers), else `start + i ×

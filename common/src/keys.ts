@@ -1,7 +1,7 @@
 /**
  * Every Redis key of the system, built by a function here and nowhere else.
  *
- * The first group is the reference contract (reference-contract.md §1.2): same names, same
+ * The first group is the reference contract (docs/contract.md#key-inventory): same names, same
  * plain-STRING JSON values, so any client of the reference keeps working. The second group is ours:
  * index sets (so readers never need KEYS/SCAN), a generation counter (so the exporter reloads only on
  * change), the collector's self-metrics and its lease.
@@ -15,7 +15,7 @@ export type InsightResolution = (typeof INSIGHT_RESOLUTIONS)[number];
 export const DEFAULT_INSIGHT_RESOLUTION: InsightResolution = '7d';
 
 export const keys = {
-  // --- contract keys (§1.2) ---
+  // --- contract keys (docs/contract.md#key-inventory) ---
   org: () => 'mist:org',
   sites: () => 'mist:sites',
   gateways: () => 'mist:gateways',
@@ -85,7 +85,7 @@ export function vpnPeerMember(gatewayId: string, mac: string): string {
   return `${gatewayId}-${mac}`;
 }
 
-/** Split a `{id}-{mac}` suffix: the MAC is the last 12 characters (contract §1.4). */
+/** Split a `{id}-{mac}` suffix: the MAC is the last 12 characters (docs/contract.md#vpn-peer-envelope). */
 export function parseVpnPeerMember(member: string): { gatewayId: string; mac: string } | null {
   if (member.length < 14 || member[member.length - 13] !== '-') return null;
   return { gatewayId: member.slice(0, -13), mac: member.slice(-12) };

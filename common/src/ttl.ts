@@ -1,5 +1,5 @@
 /**
- * TTL rules. The reference's fixed 31 days kept dead data forever (contract §6.7); we follow its
+ * TTL rules. The reference's fixed 31 days kept dead data forever (docs/contract.md#dead-data-never-expired); we follow its
  * README instead: data expires after 3 refresh periods, so a stopped collector shows as missing data,
  * while config caches (re-validated by modified_time) keep 31 days and metadata never expires.
  */

@@ -1,6 +1,6 @@
 /**
- * Shapes of the values stored in Redis (reference-contract.md §1.3, §1.4, §1.6, §2.3, §2.4) plus our
- * own metadata. The collector writes them, the exporter reads them: both import from here.
+ * Shapes of the values stored in Redis (docs/contract.md#redis-keys: gateway and WAN port objects, VPN
+ * peer envelopes, insight series, status metadata) plus our own metadata. The collector writes them, the exporter reads them: both import from here.
  * Mist objects are open-ended (the contract says to tolerate arbitrary extra fields), hence the index
  * signatures.
  */
@@ -21,7 +21,7 @@ export interface Site {
   [k: string]: unknown;
 }
 
-/** Enriched WAN port (contract §2.3 "Port object fields"), plus `rx_bps`/`tx_bps` (ours). */
+/** Enriched WAN port (docs/contract.md#wan-port-object), plus `rx_bps`/`tx_bps` (ours). */
 export interface WanPort {
   name: string;
   port_id: string;
@@ -57,7 +57,7 @@ export interface WanPort {
   [k: string]: unknown;
 }
 
-/** One element of `mist:gateways` (contract §2.4): the Mist device-stats row plus these fields. */
+/** One element of `mist:gateways` (docs/contract.md#gateway-object): the Mist device-stats row plus these fields. */
 export interface Gateway {
   id: string;
   mac: string;
@@ -74,7 +74,7 @@ export interface Gateway {
   [k: string]: unknown;
 }
 
-/** One peer path inside a VPN envelope (contract §1.4), with the contract's defaults. */
+/** One peer path inside a VPN envelope (docs/contract.md#vpn-peer-envelope), with the contract's defaults. */
 export interface PeerPath {
   vpn_name: string;
   peer_router_name: string;
@@ -101,7 +101,7 @@ export interface PeerPath {
   [k: string]: unknown;
 }
 
-/** `mist:vpn_peers:{id}-{mac}`. We never store failure envelopes (contract §6.9). */
+/** `mist:vpn_peers:{id}-{mac}`. We never store failure envelopes (docs/contract.md#failure-envelopes-over-good-peer-data). */
 export interface PeerEnvelope {
   success: true;
   total_peers: number;
@@ -112,7 +112,7 @@ export interface PeerEnvelope {
 export type InsightSource = 'samples' | 'insights' | 'mixed';
 
 /**
- * `mist:insights:{gw}:{port}[:{res}]` (contract §1.3). `null` points are gaps (we keep them).
+ * `mist:insights:{gw}:{port}[:{res}]` (docs/contract.md#insight-series). `null` points are gaps (we keep them).
  * `interval` is the finest the points support: the resolution's own bucket when the collector's own
  * samples are in the window, else the interval Mist answered (docs/contract.md#insight-series).
  */
@@ -133,7 +133,7 @@ export interface Insight {
   point_sources?: string;
 }
 
-/** `mist:metadata:worker_status` (contract §1.6). */
+/** `mist:metadata:worker_status` (docs/contract.md#status-metadata). */
 export interface WorkerStatus {
   status: 'running' | 'idle' | 'error';
   details: Record<string, unknown>;
@@ -149,7 +149,7 @@ export type LoadingPhaseName =
   | 'site_settings'
   | 'complete';
 
-/** `mist:metadata:loading_phase` (contract §1.6). */
+/** `mist:metadata:loading_phase` (docs/contract.md#status-metadata). */
 export interface LoadingPhase {
   current_phase: LoadingPhaseName;
   total_phases: number;
@@ -157,7 +157,7 @@ export interface LoadingPhase {
   timestamp: number;
 }
 
-/** `mist:metadata:rate_limit` (contract §1.6). */
+/** `mist:metadata:rate_limit` (docs/contract.md#status-metadata). */
 export interface RateLimitState {
   is_limited: boolean;
   reset_time?: number;
@@ -166,7 +166,7 @@ export interface RateLimitState {
   timestamp?: number;
 }
 
-/** `/api/cache-stats` object (contract §2, field names exact). */
+/** `/api/cache-stats` object (docs/contract.md#cache-stats-object, field names exact). */
 export interface CacheStats {
   gateways_count: number;
   connected_count: number;

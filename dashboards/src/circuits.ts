@@ -7,23 +7,25 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
 import { RECORDED } from './alerts/recording.js';
 import {
-  barGauge,
-  type Column,
   dashboard,
   FILTER,
   finalize,
-  GATEWAY_LINK_COLUMN,
   higherIsBetter,
   row,
-  stat,
-  stateTimeline,
   steps,
-  table,
-  timeseries,
   UIDS,
   UP_DOWN,
   VARIABLES,
 } from './common.js';
+import {
+  barGauge,
+  type Column,
+  GATEWAY_LINK_COLUMN,
+  stat,
+  stateTimeline,
+  table,
+  timeseries,
+} from './panels.js';
 import { bitsOf, by, sel, withInfo } from './promql.js';
 import { AVAILABILITY } from './thresholds.js';
 

@@ -8,24 +8,20 @@
 import type { Dashboard, DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS, type PeerPathMode } from '#common/metrics/index.js';
 import {
-  type Column,
   dashboard,
   ENABLED_DISABLED,
   FILTER,
   finalize,
   higherIsBetter,
   lowerIsBetter,
-  namedStat,
   row,
-  stat,
   steps,
-  table,
-  timeseries,
   UIDS,
   UP_DOWN,
   VARIABLES,
   valueMap,
 } from './common.js';
+import { type Column, namedStat, stat, table, timeseries } from './panels.js';
 import { hasPathQuality, hasPathState, hasPeerQuality, pathCounts } from './peer-queries.js';
 import { bitsOf, by, sel, withInfo } from './promql.js';
 import { PEER_QUALITY } from './thresholds.js';

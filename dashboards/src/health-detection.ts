@@ -6,7 +6,8 @@
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
 import { detection, shippedInputs } from './alerts/detection.js';
-import { row, timeseries } from './common.js';
+import { row } from './common.js';
+import { timeseries } from './panels.js';
 import { by } from './promql.js';
 
 const M = METRICS;

@@ -6,22 +6,19 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { LABELS, METRICS } from '#common/metrics/index.js';
 import {
-  barGauge,
   dashboard,
   FILTER,
   finalize,
   lowerIsBetter,
   PROMETHEUS_SERIES,
   row,
-  stat,
-  stateTimeline,
   steps,
-  timeseries,
   UIDS,
   UP_DOWN,
   valueMap,
 } from './common.js';
 import { withDetectionRow } from './health-detection.js';
+import { barGauge, stat, stateTimeline, timeseries } from './panels.js';
 import { by, sel } from './promql.js';
 import { CACHE_AGE } from './thresholds.js';
 

@@ -10,18 +10,15 @@ import {
   dashboard,
   FILTER,
   finalize,
-  GATEWAY_LINK_COLUMN,
   lowerIsBetter,
   matchingSearch,
-  namedStat,
   row,
-  stat,
   steps,
-  table,
   UIDS,
   VARIABLES,
   valueMap,
 } from './common.js';
+import { GATEWAY_LINK_COLUMN, namedStat, stat, table } from './panels.js';
 import { by, sel, withInfo } from './promql.js';
 import { API_BUDGET_WARN_RATIO, CACHE_AGE } from './thresholds.js';
 

@@ -8,23 +8,18 @@ import type { Dashboard, DashboardBuilder } from '@grafana/grafana-foundation-sd
 import { LABELS, METRICS, type PeerPathMode } from '#common/metrics/index.js';
 import { RECORDED as R } from './alerts/recording.js';
 import {
-  type Column,
   dashboard,
   FILTER,
   finalize,
-  GATEWAY_LINK_COLUMN,
   higherIsBetter,
   lowerIsBetter,
   row,
-  stat,
-  stateTimeline,
   steps,
-  table,
-  timeseries,
   UIDS,
   UP_DOWN,
   VARIABLES,
 } from './common.js';
+import { type Column, GATEWAY_LINK_COLUMN, stat, stateTimeline, table, timeseries } from './panels.js';
 import { hasPathQuality, PEER_KEY, pathCounts } from './peer-queries.js';
 import { by, sel } from './promql.js';
 import { PEER_QUALITY } from './thresholds.js';

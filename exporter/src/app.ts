@@ -145,7 +145,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<ExporterApp> {
       info: {
         title: 'mist-circuit-stats exporter',
         description:
-          "Read-only JSON API over the collector's Redis cache (reference contract §2), Prometheus /metrics and /health.",
+          "Read-only JSON API over the collector's Redis cache (the reference's JSON API, docs/contract.md#json-api), Prometheus /metrics and /health.",
         version: VERSION,
       },
       tags: [

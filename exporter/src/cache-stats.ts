@@ -1,5 +1,5 @@
 /**
- * The `/api/cache-stats` object (contract §2, field names exact), composed from the products. Fixed
+ * The `/api/cache-stats` object (docs/contract.md#cache-stats-object, field names exact), composed from the products. Fixed
  * against the reference: `insights_count` counts ports with series (not one key per resolution), and
  * nothing here needs KEYS: the counts come from the index sets read with the snapshot.
  */
@@ -36,7 +36,7 @@ export function cacheStats(p: CacheStatsParts): CacheStats {
   };
 }
 
-/** "Cache valid" everywhere means that `mist:gateways` exists (contract §1.6). */
+/** "Cache valid" everywhere means that `mist:gateways` exists (docs/contract.md#status-metadata). */
 export function cacheValid(d: { presence: Readonly<Record<string, boolean>> } | null): boolean {
   return d?.presence[keys.gateways()] === true;
 }

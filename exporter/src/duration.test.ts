@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolutionForDuration } from './duration.js';
 
-describe('traffic duration mapping (contract §2)', () => {
+describe('traffic duration mapping (docs/contract.md#traffic-duration)', () => {
   it.each([
     ['1h', '1h'],
     ['6h', '6h'],

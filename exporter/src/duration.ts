@@ -1,5 +1,5 @@
 /**
- * Traffic `duration` -> insight resolution (contract §2, MUST): 1h, 6h, 1d (also 24h), 7d (also 30d),
+ * Traffic `duration` -> insight resolution (docs/contract.md#traffic-duration, MUST): 1h, 6h, 1d (also 24h), 7d (also 30d),
  * default 7d. Well-formed other durations (`3d`, `15m`, `2w`) fall back to 7d as in the reference;
  * anything that is not a duration at all is refused by the route schema (route-input.ts), so a typo
  * or a hostile string gets a 400 instead of a silently different answer.

@@ -1,5 +1,5 @@
 /**
- * The JSON envelope (contract §2): `{"success": true, "data": ...}` / `{"success": false, "error": ...}`.
+ * The JSON envelope (docs/contract.md#envelope): `{"success": true, "data": ...}` / `{"success": false, "error": ...}`.
  * Bodies are built as bytes once per snapshot; stored values are spliced in as the raw JSON text
  * Redis returned (already validated by parsing), which saves re-serializing large arrays.
  */

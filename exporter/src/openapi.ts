@@ -36,7 +36,7 @@ const ERROR_TEXT: Record<number, string> = {
 const RESOLUTION: Schema = { type: 'string', enum: [...INSIGHT_RESOLUTIONS] };
 
 const port = open(
-  'WAN port (contract §2.3): name, port_id, wan_name, description, enabled, ip, netmask, gateway, type, template_type, vlan_id, override, up, rx_bytes, tx_bytes, rx_pkts, tx_pkts, speed, mac, rx_bps, tx_bps, plus if_stat pass-through fields',
+  'WAN port (docs/contract.md#wan-port-object): name, port_id, wan_name, description, enabled, ip, netmask, gateway, type, template_type, vlan_id, override, up, rx_bytes, tx_bytes, rx_pkts, tx_pkts, speed, mac, rx_bps, tx_bps, plus if_stat pass-through fields',
 );
 const gateway = {
   ...obj({
@@ -55,7 +55,7 @@ const gateway = {
   }),
   additionalProperties: true,
   description:
-    'Gateway (contract §2.4): the Mist device-stats row plus site_name, ports, num_ports, _basic_only',
+    'Gateway (docs/contract.md#gateway-object): the Mist device-stats row plus site_name, ports, num_ports, _basic_only',
 };
 const peerEnvelope = {
   ...obj({
@@ -63,7 +63,7 @@ const peerEnvelope = {
     total_peers: num(),
     peers_by_port: {
       type: 'object',
-      additionalProperties: { type: 'array', items: open('Peer path (contract §1.4)') },
+      additionalProperties: { type: 'array', items: open('Peer path (docs/contract.md#vpn-peer-envelope)') },
     },
   }),
   additionalProperties: true,

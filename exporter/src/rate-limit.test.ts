@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveRateLimit, isRateLimited } from './rate-limit.js';
 
-describe('rate-limit view (contract §1.6, read-only)', () => {
+describe('rate-limit view (docs/contract.md#status-metadata, read-only)', () => {
   const stored = { is_limited: true, reset_time: 1000, tokens_exhausted: 2, total_tokens: 2, timestamp: 900 };
   it('missing key reads as not limited', () => {
     expect(effectiveRateLimit(null, 500)).toEqual({ is_limited: false });

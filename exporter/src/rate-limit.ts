@@ -1,5 +1,5 @@
 /**
- * The rate-limit view of `/api/token-status` (contract §1.6), read-only: the reference deleted the
+ * The rate-limit view of `/api/token-status` (docs/contract.md#status-metadata), read-only: the reference deleted the
  * key once its reset time had passed; we leave Redis alone and simply report `{is_limited: false}`
  * from that moment on (the key expires by itself).
  */

@@ -1,4 +1,4 @@
-/** Org sizes: the named ones from the issue and the knobs of a custom shape. */
+/** Org sizes: the named ones (S, L, XL; BENCHMARKS.md) and the knobs of a custom shape. */
 
 export interface OrgShape {
   sites: number;

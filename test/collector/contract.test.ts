@@ -1,6 +1,7 @@
 /**
  * One collector cycle against the simulator's S org and a real Redis, checked key by key against the
- * reference contract (§1, §2.3, §2.4) and the simulator's ground truth (GET /__sim/org).
+ * contract (docs/contract.md#redis-keys: gateway and WAN port objects, peer envelopes, insight
+ * series, status metadata) and the simulator's ground truth (GET /__sim/org).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOLUTIONS } from '#collector/series/resolutions.js';
@@ -67,7 +68,7 @@ describe('org and sites', () => {
   });
 });
 
-describe('mist:gateways (§2.4)', () => {
+describe('mist:gateways (gateway and WAN port objects)', () => {
   it('one object per gateway with the fields the UI depends on', () => {
     expect(gws.map((g) => g.id).sort()).toEqual(truth.gateways.map((g) => g.id).sort());
     const siteName = new Map(truth.sites.map((s) => [s.id, s.name]));
@@ -207,7 +208,7 @@ describe('mist:gateways (§2.4)', () => {
   });
 });
 
-describe('VPN peers (§1.4)', () => {
+describe('VPN peers (envelope per gateway MAC, defaults filled)', () => {
   it('one envelope per gateway, grouped by local port, exactly the paths of the org', async () => {
     const members = await rig.r.smembers(keys.vpnPeersIndex());
     expect(members.sort()).toEqual(truth.gateways.map((g) => vpnPeerMember(g.id, g.mac)).sort());
@@ -270,7 +271,7 @@ describe('VPN peers (§1.4)', () => {
   });
 });
 
-describe('insights (§1.3)', () => {
+describe('insights (series per port and resolution)', () => {
   it('after the first cycle every enabled WAN port has its series, backfilled at the intervals Mist documents', async () => {
     const ports = gws.flatMap((g) => g.ports.filter((p) => p.enabled).map((p) => ({ g, p })));
     const members = await rig.r.smembers(keys.insightsIndex());
@@ -339,7 +340,7 @@ describe('config caches', () => {
   });
 });
 
-describe('metadata (§1.6)', () => {
+describe('metadata (worker_status, loading_phase, rate_limit)', () => {
   it('worker_status idle with UTC ISO timestamps; loading_phase complete; no rate limit', async () => {
     const ws = (await json<WorkerStatus>(rig.r, keys.workerStatus()))!;
     expect(ws.status).toBe('idle');

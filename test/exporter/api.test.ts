@@ -1,6 +1,6 @@
 /**
  * Every JSON route against a real Redis holding the hand-made org: shapes, field names, status codes
- * (contract §2), and the quirks fixed on purpose.
+ * (docs/contract.md#json-api), and the quirks fixed on purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';

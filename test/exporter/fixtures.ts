@@ -9,74 +9,23 @@ import { gunzipSync } from 'node:zlib';
 import type { Redis } from 'ioredis';
 import { insightMember, keys, vpnPeerMember } from '#common/keys.js';
 import { dataTtlSeconds } from '#common/ttl.js';
-import type {
-  CollectorStats,
-  Gateway,
-  Insight,
-  LoadingPhase,
-  OrgSummary,
-  PeerEnvelope,
-  PeerPath,
-  RateLimitState,
-  Site,
-  WanPort,
-  WorkerStatus,
-} from '#common/types.js';
+import type { Gateway, Insight, OrgSummary, PeerEnvelope, PeerPath, Site } from '#common/types.js';
 import type { Prepared } from '#exporter/prepared.js';
 import type { RawRead } from '#exporter/read-redis.js';
+import { fixtureGateways } from './fixture-gateways.js';
+import { GW, HOSTILE, ORG_ID, PROFILE_ID, SITE, TEMPLATE_ID } from './fixture-ids.js';
+import { type FixtureMeta, fixtureMeta } from './fixture-meta.js';
 
-export const ORG_ID = '9f1c2a00-1111-4a4a-8888-0123456789ab';
-export const SITE = {
-  hub: 'a1b2c3d4-0000-4000-8000-000000000001',
-  store1: 'a1b2c3d4-0000-4000-8000-000000000002',
-  store2: 'a1b2c3d4-0000-4000-8000-000000000003',
-  empty: 'a1b2c3d4-0000-4000-8000-000000000004',
-};
-export const TEMPLATE_ID = '70000000-0000-4000-8000-000000000010';
-export const PROFILE_ID = '80000000-0000-4000-8000-000000000020';
-export const GW = {
-  hub: { id: '00000000-0000-0000-1000-aabbcc000001', mac: 'aabbcc000001' },
-  store1: { id: '00000000-0000-0000-1000-aabbcc000002', mac: 'aabbcc000002' },
-  store2: { id: '00000000-0000-0000-1000-aabbcc000003', mac: 'aabbcc000003' },
-  basic: { id: '00000000-0000-0000-1000-aabbcc000004', mac: 'aabbcc000004' },
-};
-/** Not in the org at all. */
-export const UNKNOWN_GW = { id: '00000000-0000-0000-1000-ffffff000009', mac: 'ffffff000009' };
-
-export const HOSTILE = 'evil "quoted" \\ back\\slash\nnew line <script>alert(1)</script> & \u0007bell';
-export const STORE2_NAME = 'store0002-gw "west" \\ <b>';
-
-function port(name: string, extra: Partial<WanPort> = {}): WanPort {
-  return {
-    name,
-    port_id: name,
-    wan_name: 'wan-a',
-    description: `ISP A on ${name}`,
-    enabled: true,
-    usage: 'wan',
-    ip: '198.51.100.10',
-    netmask: '29',
-    gateway: '198.51.100.9',
-    type: 'static',
-    template_type: 'static',
-    vlan_id: '',
-    override: 'no',
-    up: true,
-    rx_bytes: 123_456_789,
-    tx_bytes: 23_456_789,
-    rx_pkts: 100_000,
-    tx_pkts: 90_000,
-    speed: 1000,
-    mac: 'aabbcc0000f1',
-    rx_bps: 5_200_000,
-    tx_bps: 800_000,
-    address_mode: 'Static',
-    port_usage: 'wan',
-    wan_type: 'broadband',
-    servp_info: { org: 'Example ISP A', asn: 'AS64500' },
-    ...extra,
-  };
-}
+export {
+  GW,
+  HOSTILE,
+  ORG_ID,
+  PROFILE_ID,
+  SITE,
+  STORE2_NAME,
+  TEMPLATE_ID,
+  UNKNOWN_GW,
+} from './fixture-ids.js';
 
 function path(peer: string, peerPort: string, extra: Partial<PeerPath> = {}): PeerPath {
   return {
@@ -115,7 +64,7 @@ function series(
   };
 }
 
-export interface FixtureOrg {
+export interface FixtureOrg extends FixtureMeta {
   now: number;
   org: OrgSummary;
   sites: Site[];
@@ -128,100 +77,12 @@ export interface FixtureOrg {
   /** member -> { default?, 1h?, ... } */
   insights: Record<string, Partial<Record<'default' | '1h' | '6h' | '1d' | '7d', Insight>>>;
   danglingInsightMembers: string[];
-  lastUpdate: number;
-  workerStatus: WorkerStatus;
-  loadingPhase: LoadingPhase;
-  rateLimit: RateLimitState | null;
-  collectorStats: CollectorStats;
-  /** `mist:metadata:webhook_stats` (flat counters of the webhook receivers). */
-  webhookStats: Record<string, number>;
   insightsFreshness: Record<string, number>;
   generation: number;
 }
 
 export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
-  const hub: Gateway = {
-    id: GW.hub.id,
-    mac: GW.hub.mac,
-    name: 'dc1-hub-a',
-    site_id: SITE.hub,
-    site_name: 'DC 1',
-    model: 'SRX1500',
-    version: '23.4R2',
-    status: 'connected',
-    ip: '203.0.113.1',
-    uptime: 864_000,
-    org_id: ORG_ID,
-    type: 'gateway',
-    _basic_only: false,
-    num_ports: 2,
-    ports: [
-      port('ge-0/0/0', { mac: 'aabbcc000011' }),
-      port('ge-0/0/1', {
-        wan_name: 'wan-b',
-        type: 'dhcp',
-        template_type: 'dhcp',
-        ip: '192.0.2.50',
-        netmask: '24',
-        gateway: '',
-        wan_type: 'lte',
-        servp_info: { org: 'Example ISP B' },
-        rx_bps: 0,
-        tx_bps: 0,
-      }),
-    ],
-  };
-  const store1: Gateway = {
-    id: GW.store1.id,
-    mac: GW.store1.mac,
-    name: 'store0001-gw',
-    site_id: SITE.store1,
-    site_name: 'Store 0001',
-    model: 'SRX320',
-    version: '23.4R2',
-    status: 'connected',
-    ip: '198.51.100.10',
-    uptime: 3600,
-    org_id: ORG_ID,
-    _basic_only: false,
-    num_ports: 4,
-    ports: [
-      port('ge-0/0/0', { type: 'dhcp', template_type: 'static', override: 'yes' }),
-      port('ge-0/0/1.20', { wan_name: 'wan-vlan', vlan_id: '', servp_info: { org: 'Example ISP B' } }),
-      port('ge-0/0/2', { up: false, speed: 0, rx_bps: 0, tx_bps: 0 }),
-      port('ge-0/0/3', { up: false, enabled: false, speed: 0, vlan_id: '30' }),
-    ],
-  };
-  const store2: Gateway = {
-    id: GW.store2.id,
-    mac: GW.store2.mac,
-    name: STORE2_NAME,
-    site_id: SITE.store2,
-    site_name: 'Store "0002"',
-    model: 'SRX300',
-    version: '22.4R3',
-    status: 'disconnected',
-    ip: '',
-    uptime: 0,
-    org_id: ORG_ID,
-    _basic_only: false,
-    num_ports: 1,
-    ports: [port('ge-0/0/0', { description: HOSTILE, servp_info: { org: HOSTILE } })],
-  };
-  const basic: Gateway = {
-    id: GW.basic.id,
-    mac: GW.basic.mac,
-    name: 'store0003-gw',
-    site_id: SITE.store1,
-    site_name: 'Store 0001',
-    model: 'SRX320',
-    status: 'connected',
-    ip: '198.51.100.30',
-    uptime: null as unknown as number,
-    org_id: ORG_ID,
-    _basic_only: true,
-    ports: [],
-  };
+  const [hub, store1, store2, basic] = fixtureGateways();
 
   const m = (g: { id: string; mac: string }) => vpnPeerMember(g.id, g.mac);
   const im = (g: { id: string }, p: string) => insightMember(g.id, p);
@@ -314,134 +175,7 @@ export function fixtureOrg(now = Math.floor(Date.now() / 1000)): FixtureOrg {
       },
     },
     danglingInsightMembers: [im(GW.hub, 'ge-0/0/1')],
-    lastUpdate: now - 30,
-    workerStatus: {
-      status: 'idle',
-      details: { last_run: '2026-01-07T13:20:01Z', duration_seconds: 12.5, gateways_count: 4, mode: 'full' },
-    },
-    loadingPhase: {
-      current_phase: 'complete',
-      total_phases: 6,
-      timestamp: now - 30,
-      details: { description: 'done', duration_seconds: 12.5, gateways_count: 4 },
-    },
-    rateLimit: {
-      is_limited: true,
-      reset_time: now + 1800,
-      tokens_exhausted: 1,
-      total_tokens: 2,
-      timestamp: now - 60,
-    },
-    webhookStats: {
-      requests_accepted: 12,
-      requests_unauthorized: 2,
-      events_received: 30,
-      events_applied: 20,
-      events_stale: 6,
-      events_ignored: 4,
-      detection_delay_seconds_total: 41.5,
-      last_detection_delay_seconds: 1.25,
-      last_applied_timestamp: now - 40,
-      last_batch_seconds: 0.012,
-      batches_total: 14,
-      updated_at: now - 40,
-    },
-    collectorStats: {
-      instance: 'collector-1',
-      started_at: now - 7200,
-      updated_at: now - 30,
-      cycles_total: 24,
-      cycle_failures_total: 1,
-      last_cycle: {
-        started: now - 43,
-        finished: now - 30,
-        duration_seconds: 12.5,
-        success: true,
-        core_calls: 12,
-        insights_calls: 8,
-      },
-      last_success: now - 30,
-      phases: {
-        org_sites: {
-          status: 'ok',
-          duration_seconds: 0.4,
-          last_success: now - 42,
-          last_error: null,
-          items: 4,
-          calls: 2,
-        },
-        gateways: {
-          status: 'ok',
-          duration_seconds: 0.8,
-          last_success: now - 41,
-          last_error: null,
-          items: 4,
-          calls: 1,
-        },
-        ports: {
-          status: 'ok',
-          duration_seconds: 2.1,
-          last_success: now - 39,
-          last_error: null,
-          items: 7,
-          calls: 3,
-        },
-        vpn_peers: {
-          status: 'error',
-          duration_seconds: 1.5,
-          last_success: now - 400,
-          last_error: 'Mist answered 503',
-          items: 0,
-          calls: 2,
-        },
-        insights: {
-          status: 'skipped',
-          duration_seconds: 0,
-          last_success: now - 300,
-          last_error: null,
-          items: 0,
-          calls: 0,
-        },
-      },
-      api: {
-        calls_total: {
-          listOrgDevicesStats: { token1: 20, token2: 4 },
-          searchOrgPeerPathStats: { token1: 30 },
-        },
-        rate_limited_total: { token1: 2, token2: 0 },
-        errors_total: { searchOrgPeerPathStats: 1 },
-        retries_total: 3,
-        bad_records_total: { searchOrgSwOrGwPorts: 1 },
-      },
-      tokens: [
-        { label: 'token1', requests: 54, limit: 5000, exhausted_until: now + 1800 },
-        { label: 'token2', requests: 4, limit: 5000, exhausted_until: null },
-      ],
-      budget: { calls_per_hour: 8000, share: 0.8, used_last_hour: 58, insights_calls_per_hour: 7000 },
-      state_poll: {
-        interval_seconds: 60,
-        configured_seconds: 60,
-        calls_per_poll: 12,
-        stale_after_seconds: 180,
-        polls_total: 41,
-        poll_failures_total: 1,
-        last_poll: { started: now - 30, finished: now - 28, duration_seconds: 2, success: true, calls: 12 },
-      },
-      records: { carried_over_total: { listOrgDevicesStats: 1 } },
-      configs: {
-        device_configs: { cached: 3, wanted: 4, refetched_total: 2 },
-        site_settings: { cached: 1, wanted: 1, refetched_total: 0 },
-        unresolved_variables: 1,
-      },
-      insights: {
-        ports_total: 7,
-        ports_fresh: 3,
-        ports_missing: 0,
-        oldest_age_seconds: 600,
-        refresh_period_seconds: 900,
-        refreshed_last_cycle: 2,
-      },
-    },
+    ...fixtureMeta(now),
     insightsFreshness: {
       [im(GW.store1, 'ge-0/0/0')]: now - 60,
       [im(GW.store1, 'ge-0/0/1.20')]: now - 600,

@@ -14,7 +14,7 @@ export interface SyntheticSize {
   insights?: 'none' | 'default' | 'all';
 }
 
-/** The `L` size of the issue: 1000 gateways, 4000 WAN ports, ~8000 peer paths. */
+/** The `L` benchmark size (BENCHMARKS.md): 1000 gateways, 4000 WAN ports, ~8000 peer paths. */
 export const SIZE_L: SyntheticSize = { gateways: 1000, hubs: 4, insights: 'default' };
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');

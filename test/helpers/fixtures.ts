@@ -32,7 +32,8 @@
  * first parameter, which must destructure, hence `({}, ...)` below.
  */
 import { test as base } from 'vitest';
-import { Procs, startProdRedis } from '../reliability/rig.js';
+import { Procs } from '../reliability/rig.js';
+import { startProdRedis } from '../reliability/rig-redis.js';
 import { type InProcessCollector, startInProcessCollector } from './collector.js';
 import { type RedisOptions, startRedis } from './redis.js';
 import { type SimulatorOptions, startSimulator } from './simulator.js';

@@ -15,12 +15,12 @@ import { readJson } from '../helpers/redis.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
-  dumpAll,
   exporterCaughtUp,
   nextCycleMidPeers,
   startCollector,
   startExporterProc,
 } from './rig.js';
+import { dumpAll } from './rig-redis.js';
 
 const LEASE_SECONDS = 3;
 test.override('simOptions', { size: 'S', seed: 13, frozenClock: true });

@@ -21,10 +21,10 @@ import {
   exporterCaughtUp,
   metric,
   type Procs,
-  type ProdRedis,
   samples,
   startExporterProc,
 } from './rig.js';
+import type { ProdRedis } from './rig-redis.js';
 
 /** Calls of the core phases (org_sites, gateways, ports, vpn_peers): the session and insights stay healthy. */
 const DATA_OPS = [

@@ -20,7 +20,6 @@ import { readJson } from '../helpers/redis.js';
 import { indexProblems, lostKeys, mixedOrForeign, unreadableValues } from './consistency.js';
 import {
   diffWithTruth,
-  dumpAll,
   type ExporterProc,
   exporterCaughtUp,
   metric,
@@ -29,6 +28,7 @@ import {
   startCollector,
   startExporterProc,
 } from './rig.js';
+import { dumpAll } from './rig-redis.js';
 
 test.override('simOptions', { size: 'S', seed: 11, frozenClock: true });
 let r: Redis;

@@ -15,7 +15,8 @@ import { buildApp } from '#exporter/app.js';
 import { createRedisClient } from '#exporter/redis-client.js';
 import { test } from '../helpers/fixtures.js';
 import { rawRedis } from '../helpers/redis.js';
-import { collectOnce, dumpAll } from '../reliability/rig.js';
+import { collectOnce } from '../reliability/rig.js';
+import { dumpAll } from '../reliability/rig-redis.js';
 
 test.override('simOptions', { size: 'S', seed: 31 });
 let app: FastifyInstance;

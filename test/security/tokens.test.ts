@@ -11,17 +11,15 @@ import { test } from '../helpers/fixtures.js';
 import { freePort } from '../helpers/net.js';
 import {
   collectOnce,
-  dumpAll,
   type ExporterProc,
   type OnceResult,
   type Procs,
-  REDIS_PASSWORDS,
-  redisFiles,
   type SimProc,
   startCollector,
   startExporterProc,
   startSimProc,
 } from '../reliability/rig.js';
+import { dumpAll, REDIS_PASSWORDS, redisFiles } from '../reliability/rig-redis.js';
 
 const TOKENS = ['tok-SECRET-alpha-7Q2xK9wq', 'tok-SECRET-bravo-9Z4kP1mz'];
 const WRONG = 'tok-SECRET-charlie-WRONG5r';

@@ -11,7 +11,7 @@ import { keys } from '#common/keys.js';
 import { test } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/net.js';
 import { rawRedis } from '../helpers/redis.js';
-import { REDIS_PASSWORDS as PASSWORDS } from '../reliability/rig.js';
+import { REDIS_PASSWORDS as PASSWORDS } from '../reliability/rig-redis.js';
 import { REPO } from './stack.js';
 
 const START = join(REPO, 'deploy/redis/start.sh');

@@ -1,5 +1,5 @@
 /**
- * What the collector tells the UI about its cycles (contract §1.6): `worker_status`,
+ * What the collector tells the UI about its cycles (docs/contract.md#status-metadata): `worker_status`,
  * `loading_phase` and `last_update`. It formats and writes; the cycle's figures come from the
  * caller. Progress writes are best effort: a Redis hiccup there must not fail a cycle.
  */
@@ -127,7 +127,7 @@ export class CycleStatus {
     }
   }
 
-  /** Written when a scheduled tick is skipped because the data is fresh (contract §1.6 using_cache). */
+  /** Written when a scheduled tick is skipped because the data is fresh (`using_cache`, docs/contract.md#status-metadata). */
   async usingCache(ageSeconds: number, gatewaysCount: number): Promise<void> {
     await this.writer.writeWorkerStatus({
       status: 'idle',

@@ -149,7 +149,7 @@ export interface InventoryRow {
   [k: string]: unknown;
 }
 
-/** `getSiteInsightMetricsForGateway` body (the observed shape, REFERENCE.md §4.15). */
+/** `getSiteInsightMetricsForGateway` body (the observed shape, docs/mist-api.md#getsiteinsightmetricsforgateway-get-apiv1sitessite_idinsightsgatewaydevice_idstats). */
 export interface InsightBody {
   start?: number;
   end?: number;

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Gateway, PeerEnvelope, PeerPath } from '#common/types.js';
 import {
-  gatewayMacs,
   isNewer,
   itemId,
   overlayEnvelopes,
@@ -77,13 +76,5 @@ describe('overlays', () => {
       1,
     );
     expect(env.peers_by_port['ge-0/0/0'][0].up).toBe(false);
-  });
-  it("knows an HA cluster by its nodes' MACs", () => {
-    const g = {
-      mac: MAC,
-      node1_mac: PEER,
-      module2_stat: [{ mac: '0000000000aa' }, { mac: 'junk' }],
-    } as unknown as Gateway;
-    expect(gatewayMacs(g).sort()).toEqual(['0000000000aa', PEER, MAC].sort());
   });
 });

@@ -108,24 +108,6 @@ export function splitForPoll(
 
 export const gatewayStatus = (up: boolean) => (up ? 'connected' : 'disconnected');
 
-/** Every MAC a stored gateway is known by: its own, and an HA cluster's node MACs. */
-export function gatewayMacs(g: Gateway): string[] {
-  const out = new Set<string>([g.mac]);
-  for (const k of ['node0_mac', 'node1_mac'] as const) {
-    const m = g[k];
-    if (typeof m === 'string' && /^[0-9a-f]{12}$/.test(m)) out.add(m);
-  }
-  for (const k of ['module_stat', 'module2_stat'] as const) {
-    const mods = g[k];
-    if (!Array.isArray(mods)) continue;
-    for (const mod of mods) {
-      const m = (mod as { mac?: unknown } | null)?.mac;
-      if (typeof m === 'string' && /^[0-9a-f]{12}$/.test(m)) out.add(m);
-    }
-  }
-  return [...out];
-}
-
 /** Lay the observations newer than a poll over what it fetched (gateway status, port `up`). */
 export function overlayGateways(gateways: Gateway[], newer: ReadonlyMap<string, Observation>): number {
   if (newer.size === 0) return 0;

@@ -13,10 +13,10 @@
 import type { Redis } from 'ioredis';
 import { DATA_VERSION_FIELDS, keys, parseVpnPeerMember } from '#common/keys.js';
 import type { Gateway, PeerEnvelope } from '#common/types.js';
+import { gatewayMacs } from '../enrich.js';
 import type { ObservationStore } from '../store/observation-store.js';
 import {
   encodeObservation,
-  gatewayMacs,
   gatewayStatus,
   isNewer,
   itemId,

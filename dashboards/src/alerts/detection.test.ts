@@ -26,7 +26,7 @@ describe('detection latency', () => {
     expect(i.stateIntervalSeconds).toBe(60);
     expect(i.groupWaitSeconds).toBe(30);
     expect(i.forSeconds).toBe(i.stateIntervalSeconds);
-    // The webhook path reaches Prometheus within the 10 s with the shipped scrape interval.
+    // The webhook path reaches Prometheus within the 10 s target with the shipped scrape interval.
     expect(detection(i, true).toPrometheus).toBeLessThanOrEqual(10);
   });
 

@@ -1,4 +1,4 @@
-/** `/health` (no envelope, contract §2): healthy / degraded 200, unhealthy 503. */
+/** `/health` (no envelope, docs/contract.md#health): healthy / degraded 200, unhealthy 503. */
 import { evaluateHealth } from '../health.js';
 import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { ExporterApp, RouteDeps } from './deps.js';

@@ -1,6 +1,7 @@
 /**
  * `/api/insights/all`, `/api/insights/<gateway_id>/<port_id>` and
- * `/api/gateway/<gateway_id>/port/<port_id>/traffic` (contract §2). Port ids contain `/`, so both
+ * `/api/gateway/<gateway_id>/port/<port_id>/traffic` (docs/contract.md#routes,
+ * docs/contract.md#traffic-duration). Port ids contain `/`, so both
  * per-port routes take the rest of the path as a wildcard, which becomes the `port_id` parameter
  * before validation; the router has already percent-decoded it (bad encodings never get here: they
  * are answered 400 by the framework-error handler in app.ts).

@@ -1,4 +1,4 @@
-/** `/api/organization`, `/api/sites`, `/api/templates`, `/api/gateways` (contract §2). */
+/** `/api/organization`, `/api/sites`, `/api/templates`, `/api/gateways` (docs/contract.md#routes). */
 import { gatewaysOfSiteBody } from '../../lazy-bodies.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';
 import type { ExporterApp, RouteDeps } from '../deps.js';

@@ -1,4 +1,4 @@
-/** `/api/status`, `/api/cache-stats`, `/api/token-status` (contract §2). */
+/** `/api/status`, `/api/cache-stats`, `/api/token-status` (docs/contract.md#routes). */
 import { cacheValid } from '../../cache-stats.js';
 import { ok } from '../../envelope.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';

@@ -1,4 +1,4 @@
-/** `/api/vpn-peers/all` and `/api/vpn-peers/<gateway_id>/<mac>` (contract §2). */
+/** `/api/vpn-peers/all` and `/api/vpn-peers/<gateway_id>/<mac>` (docs/contract.md#routes). */
 import { vpnPeerMember } from '#common/keys.js';
 import { vpnPeerBody } from '../../lazy-bodies.js';
 import { ROUTE_SCHEMAS } from '../../openapi.js';
