@@ -30,10 +30,12 @@ describe('health', () => {
       },
     });
   });
-  it('degraded: data older than STALE_THRESHOLD', async () => {
+  it('degraded: data older than STALE_THRESHOLD (a collector that publishes no state interval)', async () => {
     const h = evaluateHealth({
       redisUp: true,
-      data: await data(),
+      data: await data((o) => {
+        delete o.collectorStats.state_poll;
+      }),
       nowSeconds: NOW + 700,
       staleThresholdSeconds: 600,
     });

@@ -125,7 +125,7 @@ export function insightBody(
   });
 }
 
-/** The traffic route: the series at a resolution, falling back to the default key (contract §2). */
+/** The traffic route: the series at a resolution, falling back to the default key (docs/contract.md#traffic-duration). */
 export function trafficBody(
   snap: Snapshot,
   read: ReadValues,

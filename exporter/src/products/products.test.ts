@@ -26,7 +26,7 @@ describe('products of a well-formed read', () => {
     expect(s.status.presence[keys.inventory()]).toBe(true);
   });
 
-  it('cache-stats (contract §2 field names) count from the products', async () => {
+  it('cache-stats (docs/contract.md#cache-stats-object field names) count from the products', async () => {
     const org = fixtureOrg(NOW);
     const s = await build(fixtureRawRead(org));
     expect(json(s.status.cacheStatsBody)).toEqual({
