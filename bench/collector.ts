@@ -11,8 +11,9 @@
  * INCREMENTAL_REFRESH skip is not used).
  *
  * Figures: the first cycle and a steady-state full cycle (calls by operation, core calls and wall
- * time; target: core <= 30 calls and < 5 s), a steady state poll (calls, wall time, series keys
- * and bytes written, Redis bytes in and out), calls in each simulated hour (target < 80% of 5,000:
+ * time, each phase's seconds; target: core <= 30 calls and < 5 s), a steady state poll (calls, wall
+ * time, series keys and bytes written, Redis bytes in and out; with `--quick` on an org whose state
+ * interval is WORKER_INTERVAL, one poll run after the full cycles), calls in each simulated hour (target < 80% of 5,000:
  * API_BUDGET_SHARE) and the insights backfill calls in each, the ports still owed history, the
  * state interval chosen, and the age of the stalest 1-hour and 6-hour series (from Redis), with the
  * reference's formula for one full cycle of the same org beside them.
@@ -40,6 +41,8 @@ export interface CycleFigures {
   seconds: number;
   coreSeconds: number;
   byOperation: Record<string, number>;
+  /** Wall time of each phase that ran (absent in results of older runs). */
+  phaseSeconds?: Record<string, number>;
 }
 
 /** One state poll: what it cost, and what it wrote. */
@@ -196,6 +199,9 @@ export async function runCollectorBenchmark(
     const run = async (kind: 'full' | 'state'): Promise<CycleFigures & { poll: PollFigures }> => {
       sim.resetStats();
       const net0 = await netBytes();
+      const phases0 = Object.fromEntries(
+        Object.entries(c.stats.phases).map(([n, p]) => [n, JSON.stringify(p)]),
+      );
       const signal = new AbortController().signal;
       // As the schedule runs it: the backfill starts no call once the next poll is due.
       const opts = { pollDueAt: now() + c.stateIntervalSeconds * 1000 };
@@ -211,6 +217,11 @@ export async function runCollectorBenchmark(
         seconds: o.durationSeconds,
         coreSeconds: o.coreSeconds,
         byOperation: st.by_operation,
+        phaseSeconds: Object.fromEntries(
+          Object.entries(c.stats.phases)
+            .filter(([n, p]) => p && p.status !== 'skipped' && JSON.stringify(p) !== phases0[n])
+            .map(([n, p]) => [n, round(p?.duration_seconds ?? 0, 2)]),
+        ),
         poll: {
           calls: st.total,
           seconds: round(o.durationSeconds, 2),
@@ -238,7 +249,8 @@ export async function runCollectorBenchmark(
     const line = (name: string, f: CycleFigures) =>
       say(
         `  ${name}: ${f.calls} calls (core ${f.coreCalls} in ${f.coreSeconds.toFixed(2)} s, insights ${f.insightsCalls}), ` +
-          `${f.seconds.toFixed(1)} s total; ${JSON.stringify(f.byOperation)}`,
+          `${f.seconds.toFixed(1)} s total; ${JSON.stringify(f.byOperation)}` +
+          (f.phaseSeconds ? `; phase seconds ${JSON.stringify(f.phaseSeconds)}` : ''),
       );
 
     const first = await run('full');
@@ -301,6 +313,13 @@ export async function runCollectorBenchmark(
       nextPoll = at + c.stateIntervalSeconds;
     }
     if (hours > 0) closeHour();
+    if (polls.length === 0) {
+      // No poll between the full cycles (a large org's state interval is WORKER_INTERVAL): one now.
+      moveTo(at + c.stateIntervalSeconds);
+      const f = await run('state');
+      line('state poll', f);
+      polls.push({ ...f.poll, hour: hourly.length });
+    }
     const steadyCycle = steady ?? first;
     line('steady-state cycle', steadyCycle);
     const lastHour = polls.filter((p) => p.hour === Math.max(...polls.map((x) => x.hour)));

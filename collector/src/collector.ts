@@ -7,7 +7,6 @@
  * goes to worker_status and collector_stats, and the state interval the budget allows is re-chosen.
  */
 import type { Redis } from 'ioredis';
-import pLimit from 'p-limit';
 import type { CollectorConfig } from '#common/config/collector.js';
 import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
@@ -15,6 +14,7 @@ import { dataTtlSeconds, staleAfterSeconds } from '#common/ttl.js';
 import type { CollectorStats } from '#common/types.js';
 import { ApiBudget } from './cycle/api-budget.js';
 import type { RunHooks, RunResult } from './cycle/graph.js';
+import { Slots } from './cycle/slots.js';
 import { CycleStats } from './cycle/stats.js';
 import { CycleStatus } from './cycle/status.js';
 import type { CycleOutcome, PhaseName } from './cycle/types.js';
@@ -110,13 +110,13 @@ export class Collector {
       }),
       now,
     );
-    const limit = pLimit(config.parallelWorkers);
+    const slots = new Slots(config.parallelWorkers);
     this.hooks = {
       context: (phase, base) => ({
         ...base,
         api: this.client,
         orgId: this.session.orgId as string,
-        limit: (fn) => limit(fn),
+        limit: (fn, opts) => slots.run(fn, opts),
         badRecords: (op, n) => this.cycleStats.badRecord(op, n),
         progress: (details) => this.status.loading(phase.name, details),
       }),

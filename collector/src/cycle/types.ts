@@ -43,8 +43,8 @@ export interface PhaseContext {
   signal: AbortSignal;
   /** Calls made by this phase (incremented by the client on each attempt). */
   counter: { calls: number };
-  /** Runs `fn` under the PARALLEL_WORKERS limit. */
-  limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** Runs `fn` under the PARALLEL_WORKERS limit; a `walk` (a whole search walk) after waiting calls. */
+  limit: <T>(fn: () => Promise<T>, opts?: { walk?: boolean }) => Promise<T>;
   /** Records skipped as invalid, per operation (for collector_stats). */
   badRecords: (operation: string, n: number) => void;
   /** Tell the UI what this phase is doing (`loading_phase`; best effort). */

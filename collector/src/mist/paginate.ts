@@ -40,7 +40,16 @@ export interface PageOptions extends Pick<CallOptions<unknown>, 'signal' | 'coun
   identity?: (row: unknown) => string | null;
   /** Accept a small shortfall against the announced total (see toleratedShortfall). */
   tolerateShortfall?: boolean;
+  /**
+   * Search walks: what every row of a filtered walk must match. A first page with a row that does not
+   * is a server that ignores the filter: the walk stops there (FilterIgnoredError) before it pages
+   * through everything.
+   */
+  matches?: (row: unknown) => boolean;
 }
+
+/** A filtered search answered rows its filter excludes: the server does not honour the filter. */
+export class FilterIgnoredError extends IncompleteResultError {}
 
 export interface Listing<T> {
   items: T[];
@@ -50,6 +59,8 @@ export interface Listing<T> {
   repeated: number;
   /** The window the server resolved (search endpoints: the first page's `start`/`end`), epoch s. */
   window: { start: number; end: number } | null;
+  /** The smallest total the server announced (null: none). */
+  total: number | null;
 }
 
 function header(h: Record<string, string | string[] | undefined>, name: string): number | null {
@@ -78,7 +89,7 @@ class Collected<T> {
   readonly items: T[] = [];
   repeated = 0;
   private readonly seen = new Set<string>();
-  private announced: number | null = null;
+  announced: number | null = null;
 
   constructor(
     private readonly operation: string,
@@ -171,7 +182,7 @@ export async function listPages<T>(
     }
   }
   const missing = out.missing(api, 'items');
-  return { items: out.items, missing, repeated: out.repeated, window: null };
+  return { items: out.items, missing, repeated: out.repeated, window: null, total: out.announced };
 }
 
 interface SearchBody<T> {
@@ -200,6 +211,9 @@ export async function searchPages<T>(
       counter: opts.counter,
       validate: isSearch,
     });
+    if (page === 1 && opts.matches && !body.results.every(opts.matches)) {
+      throw new FilterIgnoredError(`${operation}: the server answered rows its filter excludes`);
+    }
     out.add(body.results);
     out.total(typeof body.total === 'number' ? body.total : null);
     if (page === 1 && typeof body.start === 'number' && typeof body.end === 'number') {
@@ -212,7 +226,23 @@ export async function searchPages<T>(
     url = next;
   }
   const missing = out.missing(api, 'results');
-  return { items: out.items, missing, repeated: out.repeated, window };
+  return { items: out.items, missing, repeated: out.repeated, window, total: out.announced };
+}
+
+/** The total a search announces for these filters, from one page of one row (null: none given). */
+export async function searchTotal(
+  api: MistApi,
+  operation: string,
+  path: string,
+  query: Query,
+  opts: Pick<PageOptions, 'signal' | 'counter'> = {},
+): Promise<number | null> {
+  const { body } = await api.get<SearchBody<unknown>>(operation, withQuery(path, { ...query, limit: 1 }), {
+    signal: opts.signal,
+    counter: opts.counter,
+    validate: isSearch,
+  });
+  return typeof body.total === 'number' ? body.total : null;
 }
 
 /** All items of a list endpoint; any shortfall is an error (for callers that prune on the result). */

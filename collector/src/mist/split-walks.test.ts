@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MACS_PER_WALK, planMacWalks } from './split-walks.js';
+import { MAX_MACS_PER_WALK, planMacWalks, planPortWalks } from './split-walks.js';
 
 const mac = (i: number) => i.toString(16).padStart(12, '0');
 
@@ -29,5 +29,44 @@ describe('planMacWalks', () => {
     const rows = new Map(macs.slice(0, 300).map((m) => [m, 50]));
     const walks = planMacWalks(macs, rows)!;
     expect(walks.flat().sort()).toEqual([...macs].sort());
+  });
+});
+
+describe('planPortWalks', () => {
+  const xl = new Map([
+    ['ge-0/0/0', 5000],
+    ['ge-0/0/2', 5000],
+    ['ge-0/0/6', 4992],
+    ['ge-0/0/1', 4745],
+    ['cl-1/0/0', 4737],
+    ['ge-0/0/7', 2382],
+    ['ge-1/0/0', 255],
+    ['ge-1/0/3', 255],
+    ['xe-0/0/12', 8],
+  ]);
+
+  it('keeps one walk for small searches, one name, or nothing known', () => {
+    expect(planPortWalks(new Map())).toBeNull();
+    expect(planPortWalks(new Map([['ge-0/0/0', 20_000]]))).toBeNull();
+    expect(
+      planPortWalks(
+        new Map([
+          ['ge-0/0/0', 5000],
+          ['ge-0/0/1', 5000],
+        ]),
+      ),
+    ).toBeNull();
+  });
+
+  it('walks every name of an XL org once, largest first, for at most half as many calls again', () => {
+    const plan = planPortWalks(xl)!;
+    expect([...plan].sort()).toEqual([...xl.keys()].sort());
+    expect(plan.slice(0, 2)).toEqual(['ge-0/0/0', 'ge-0/0/2']);
+  });
+
+  it('keeps one walk when many small names would cost too many calls', () => {
+    const many = new Map(xl);
+    for (let i = 0; i < 40; i++) many.set(`ge-2/0/${i}`, 3);
+    expect(planPortWalks(many)).toBeNull();
   });
 });

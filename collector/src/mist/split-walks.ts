@@ -45,3 +45,30 @@ export function planMacWalks(
   }
   return walks.map((w) => w.macs);
 }
+
+/**
+ * The port search's `mac` filter is documented for one device, so it cannot be split like the
+ * peer-path search. Its `port_id` filter (one interface name) can: an org's gateways share a few
+ * interface names, so one walk per name seen last time covers the org in walks of a few pages each.
+ * Each name is one walk of ceil(rows / 1000) calls, so the split is made only while it costs at most
+ * half as many calls again as one walk.
+ */
+const MAX_EXTRA_CALL_SHARE = 0.5;
+
+/** Interface names for concurrent port-search walks, or null for one walk (small, unknown, costly). */
+export function planPortWalks(
+  rowsByPortId: ReadonlyMap<string, number>,
+  splitAboveRows = SPLIT_ABOVE_ROWS,
+): string[] | null {
+  let total = 0;
+  let calls = 0;
+  for (const n of rowsByPortId.values()) {
+    total += n;
+    calls += Math.max(1, Math.ceil(n / PLANNED_ROWS_PER_PAGE));
+  }
+  const oneWalk = Math.max(1, Math.ceil(total / PLANNED_ROWS_PER_PAGE));
+  if (total <= splitAboveRows || rowsByPortId.size < 2) return null;
+  if (calls > oneWalk * (1 + MAX_EXTRA_CALL_SHARE)) return null;
+  // Largest first: the longest walks start first when they wait for a connection.
+  return [...rowsByPortId].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+}

@@ -1,54 +1,29 @@
 /**
- * Phase ports: one org-wide searchOrgSwOrGwPorts (WAN rows kept), from the start of the run, then
- * the pure enrichment of every gateway with its configs and site variables -> the `mist:gateways`
- * array (with `last_update`); insight keys of ports that left are deleted in the same transaction
+ * Phase ports: the org-wide searchOrgSwOrGwPorts (WAN rows kept; port-search.ts), from the start of
+ * the run, then the pure enrichment of every gateway with its configs and site variables -> the
+ * `mist:gateways` array (with `last_update`); insight keys of ports that left are deleted in the same transaction
  * (after a complete listing). Then each WAN port's byte counters, as this search read them, go to the
  * series keeper, which appends them to the port's traffic series (series/keeper.ts).
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
-import { CarryOver, portRowsFromStored, type ScreenedRows } from '../carry-over.js';
+import { CarryOver, portRowsFromStored } from '../carry-over.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
-import { searchPages } from '../mist/paginate.js';
-import { type DeviceStatsRow, isObject, type PortStatsRow } from '../mist/payloads.js';
-import { screenPortRow } from '../mist/validate.js';
+import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
 import { resolveConfig } from '../port-config.js';
 import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
 import type { Observation } from '../series/sampler.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
-import { callOpts, screenRows } from './context.js';
 import type { GatewayRows } from './gateways.js';
 import type { SiteList } from './org-sites.js';
+import { PortSearch } from './port-search.js';
 
 /** What later phases read of this one. */
 export interface GatewayList {
   /** The last good enriched gateways, as in `mist:gateways` (null: none yet). */
   readonly gateways: readonly Gateway[] | null;
-}
-
-/** Every gateway port-search row, screened (the WAN ones are picked after carry-over). */
-export async function fetchPortRows(ctx: PhaseContext): Promise<ScreenedRows<PortStatsRow>> {
-  // One sequential cursor walk (the port search's `mac` filter is documented for one device only,
-  // so it cannot be split like the peer-path search). Rows tied with a cursor repeat: one per port.
-  const listing = await searchPages<unknown>(
-    ctx.api,
-    'searchOrgSwOrGwPorts',
-    `/api/v1/orgs/${ctx.orgId}/stats/ports/search`,
-    // `type` is the pre-2602 name of the filter: both, so old and new servers filter server-side.
-    { device_type: 'gateway', type: 'gateway' },
-    {
-      ...callOpts(ctx),
-      identity: (r) => (isObject(r) && typeof r.mac === 'string' ? `${r.mac}/${String(r.port_id)}` : null),
-      tolerateShortfall: true,
-    },
-  );
-  const screened = screenRows(ctx, 'searchOrgSwOrGwPorts', listing.items, screenPortRow);
-  // A few rows short of the total (counted by the pager): the missing ports are stood in for by
-  // their previous rows, like unreadable records, so nothing is pruned for it.
-  screened.unreadable += listing.missing;
-  return screened;
 }
 
 /**
@@ -147,8 +122,8 @@ export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
   /**
-   * The port search needs nothing of this run, so it starts with the cycle (one cursor walk is the
-   * longest chain of calls in a large org's cycle); the enrichment waits for the gateway list, the
+   * The port search needs nothing of this run, so it starts with the cycle (its cursor walks are the
+   * longest chains of calls in a large org's cycle); the enrichment waits for the gateway list, the
    * sites, the configs and the site variables, and nothing is written when the gateway list failed.
    */
   readonly joins = ['gateways', 'org_sites', 'configs', 'site_settings'] as const;
@@ -156,6 +131,7 @@ export class PortsPhase implements Phase, GatewayList {
   /** Variable references no variable filled, in the last enrichment (per gateway). */
   unresolvedVariables = 0;
   readonly carry = new CarryOver<PortStatsRow>(portRowId);
+  private readonly search = new PortSearch();
 
   /** When the last port search answered (epoch s), the time of its counter readings. */
   searchedAt: number | null = null;
@@ -180,10 +156,12 @@ export class PortsPhase implements Phase, GatewayList {
   async run(ctx: PhaseContext): Promise<PhaseReport> {
     const searchStarted = this.writer.pollStarted();
     const stop = new AbortController();
-    const search = fetchPortRows({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) }).then((r) => {
-      this.searchedAt = this.now() / 1000;
-      return r;
-    });
+    const search = this.search
+      .fetch({ ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) })
+      .then((r) => {
+        this.searchedAt = this.now() / 1000;
+        return r;
+      });
     search.catch(() => {}); // awaited below; handled now so that an early failure is not "unhandled"
     const gatewaysRun = await ctx.settled('gateways');
     if (gatewaysRun !== undefined && gatewaysRun !== 'ok') {
@@ -198,7 +176,7 @@ export class PortsPhase implements Phase, GatewayList {
     });
     // Gateway states come from the gateway list, port states from the search: the earlier time holds.
     const observedAt = Math.min(this.stats.observedAt, searchStarted);
-    const [screened] = await Promise.all([
+    const [{ screened, walks, fellBack }] = await Promise.all([
       search,
       ctx.settled('org_sites'),
       ctx.settled('configs'),
@@ -249,6 +227,8 @@ export class PortsPhase implements Phase, GatewayList {
         gateways: gateways.length,
         wan_ports: total,
         port_rows: screened.rows.length,
+        search_walks: walks,
+        ...(fellBack ? { search_fell_back: true } : {}),
         carried_over: carried,
         unresolved_variables: unresolved.count,
         removed_insight_ports: removed,

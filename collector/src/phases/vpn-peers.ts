@@ -70,7 +70,7 @@ export async function fetchPeerPaths(
       { ...callOpts(ctx), identity: rowIdentity, tolerateShortfall: true },
     );
   const listings: Listing<unknown>[] = macWalks
-    ? await Promise.all(macWalks.map((macs) => ctx.limit(() => walk(macs))))
+    ? await Promise.all(macWalks.map((macs) => ctx.limit(() => walk(macs), { walk: true })))
     : [await walk(null)];
   let end = 0;
   let stale = 0;
