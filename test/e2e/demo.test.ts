@@ -80,7 +80,7 @@ describe('npm run demo (simulator, own Redis)', () => {
 
   it('prints the URL of every part, and every URL it prints answers a GET with 2xx', async () => {
     expect(exporterUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await waitForOutput(demo, /data is in/);
+    await waitForOutput(demo, /\[demo\] data is in: .* -> http\S*\/api\/gateways/);
     for (const label of ['Prometheus', 'Alertmanager', 'Mist simulator'])
       expect(demo.url(label)).toBeDefined();
     // Exactly one line starts with "Prometheus": the UI link, whatever the UI (demo-prometheus-ui.test.ts).
