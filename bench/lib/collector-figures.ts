@@ -1,0 +1,71 @@
+/** The figures the collector benchmark (bench/collector.ts) returns, and its options. */
+export interface CycleFigures {
+  calls: number;
+  coreCalls: number;
+  insightsCalls: number;
+  seconds: number;
+  coreSeconds: number;
+  byOperation: Record<string, number>;
+  /** Wall time of each phase that ran (absent in results of older runs). */
+  phaseSeconds?: Record<string, number>;
+}
+
+/** One state poll: what it cost, and what it wrote. */
+export interface PollFigures {
+  calls: number;
+  seconds: number;
+  /** Series keys written (a resolution's key is written when it gains a bucket), and their bytes. */
+  seriesKeys: number;
+  seriesBytes: number;
+  /** Bytes received and sent by Redis during the poll (INFO total_net_input/output_bytes). */
+  redisInBytes: number;
+  redisOutBytes: number;
+}
+
+/** Per simulated hour of the state-poll cadence. */
+export interface HourFigures {
+  calls: number;
+  insightsCalls: number;
+  polls: number;
+  fullCycles: number;
+  /** Ports whose history still has a gap an insights call can fill, at the hour's end. */
+  backfillPending: number;
+  /** The largest stalest-1h-series age the collector reported after a run in this hour. */
+  stalestHourSeriesSeconds: number | null;
+}
+
+export interface CollectorBenchResult {
+  size: string;
+  org: { sites: number; gateways: number; wanPorts: number; peerPaths: number };
+  latencyMs: number;
+  workerIntervalSeconds: number;
+  firstCycle: CycleFigures;
+  steadyCycle: CycleFigures;
+  /** Calls per simulated hour (all operations), in order; empty with `quick`. */
+  hourlyCalls: number[];
+  hourlyLimit: number;
+  budgetShare: number;
+  insights: { refreshPeriodSeconds: number; portsFresh: number; portsTotal: number };
+  /** 2 + ceil(S/1000) + ceil(G/1000) + S*(1+enrichment) + G + G*P*4, enrichment = 4 (see below). */
+  referenceFullCycleCalls: number;
+  /** The state-poll cadence (absent in results of older runs). */
+  statePolls?: {
+    intervalSeconds: number;
+    configuredSeconds: number;
+    /** A steady state poll: the median of the last hour's polls (calls, time), their mean (volumes). */
+    steadyPoll: PollFigures;
+    hours: HourFigures[];
+    /** Measured from Redis at the end: seconds since the newest bucket of the stalest series ended. */
+    stalestSeries: { '1h': number | null; '6h': number | null };
+  };
+  /** coreCallsMax/coreSecondsMax are checked for the L org only (the targets were set for it). */
+  targets: { coreCallsMax: number; coreSecondsMax: number; hourlyMax: number };
+  ok: boolean;
+}
+
+export interface CollectorBenchOptions {
+  latencyMs?: number;
+  /** Simulated hours of cycles after the first (0: just a few cycles). Default 2. */
+  hours?: number;
+  log?: (line: string) => void;
+}
