@@ -106,6 +106,6 @@ describe('promDuration / durationSeconds', () => {
   it('refuses what is no whole positive duration', () => {
     expect(() => promDuration(0)).toThrow(/positive/);
     expect(() => promDuration(1.5)).toThrow(/positive/);
-    expect(() => durationSeconds('1m30s')).toThrow(/one-unit/);
+    expect(() => durationSeconds('1x')).toThrow(/not a Prometheus duration/);
   });
 });

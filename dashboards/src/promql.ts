@@ -26,11 +26,13 @@ export function promDuration(seconds: number): string {
   return `${seconds}s`;
 }
 
-/** A Prometheus duration of one unit (`90s`, `5m`, `2h`) in seconds. */
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** A Prometheus duration (`5m`, `1h30m`, `90s`) in seconds; throws on anything else. */
 export function durationSeconds(d: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(d);
-  if (!m) throw new Error(`not a one-unit Prometheus duration: ${d}`);
-  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
+  const parts = [...d.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (!d || parts.map((m) => m[0]).join('') !== d) throw new Error(`not a Prometheus duration: "${d}"`);
+  return parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2]], 0);
 }
 
 export const list = (labels: readonly string[]): string => labels.join(', ');

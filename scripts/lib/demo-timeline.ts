@@ -6,6 +6,9 @@
  */
 import { METRICS } from '#common/metrics/index.js';
 import { ALL_ALERTS } from '#dashboards/alerts/rules.js';
+import { durationSeconds } from '#dashboards/promql.js';
+
+export { durationSeconds };
 
 export const CIRCUIT_ALERT = 'WanCircuitDown';
 
@@ -20,15 +23,6 @@ export function simWebhookSeconds(size: string): number {
 }
 /** The exporter checks Redis for new data at most this often. */
 const EXPORTER_RELOAD_SECONDS = 1;
-
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
-
-/** A Prometheus duration (`5m`, `1h30m`, `90s`) in seconds; throws on anything else. */
-export function durationSeconds(d: string): number {
-  const parts = [...d.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (!d || parts.map((m) => m[0]).join('') !== d) throw new Error(`not a Prometheus duration: "${d}"`);
-  return parts.reduce((sum, m) => sum + Number(m[1]) * UNIT_SECONDS[m[2]], 0);
-}
 
 /** The `for` of an alert of the generated rules, as written there (`5m`). */
 export function alertFor(alert: string): string {
