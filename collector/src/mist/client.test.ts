@@ -156,6 +156,22 @@ describe('MistClient', () => {
     const second = (await c.get('getOrg', '/x').catch((e) => e)) as RateLimitedError;
     expect(second.resetAt).toBe(now + 10_000);
   });
+  it('a slow 429 to a call sent before the /self/usage question asks no second question', async () => {
+    let answered: () => void = () => {};
+    const usageAnswered = new Promise<void>((r) => (answered = r));
+    const f = await fake((req, res) => {
+      if (req.url === '/api/v1/self/usage') {
+        json(res, 429, { detail: 'Too Many Request' });
+        answered();
+      } else if (req.url === '/slow') void usageAnswered.then(() => json(res, 429, {}));
+      else json(res, 429, {});
+    });
+    const c = client(f.url, { tokens: ['tok-A'], maxRateLimitWaitMs: 0 });
+    const slow = c.get('getOrg', '/slow').catch((e) => e);
+    const fast = c.get('getOrg', '/fast').catch((e) => e);
+    for (const e of await Promise.all([slow, fast])) expect(e).toBeInstanceOf(RateLimitedError);
+    expect(f.seen.filter((s) => s.path === '/api/v1/self/usage')).toHaveLength(1);
+  });
   it('throws RateLimitedError (with the reset time) when every token is exhausted, without hammering', async () => {
     const f = await fake((_req, res) => json(res, 429, { detail: 'Too Many Request' }));
     const c = client(f.url, { maxRateLimitWaitMs: 1000 });

@@ -121,6 +121,12 @@ export class MistClient implements MistApi {
   private hadLimits = false;
   /** /self/usage questions in flight after a 429, per token (concurrent 429s share one). */
   private readonly resetQuestions = new Map<number, Promise<void>>();
+  /**
+   * When each token's last /self/usage question was sent (a sequence number, not a clock): a 429 to a
+   * call sent before it tells nothing the answer did not, so it asks no second question.
+   */
+  private readonly askedAtSeq = new Map<number, number>();
+  private sendSeq = 0;
 
   constructor(private readonly opts: MistClientOptions) {
     this.now = opts.now ?? Date.now;
@@ -257,9 +263,11 @@ export class MistClient implements MistApi {
    * After a 429 without Retry-After: ask /self/usage with that token when its window resets (one
    * question per token at a time). A failed question (429 again, 5xx...) leaves the back-off.
    */
-  private askReset(index: number, opts: CallOptions<unknown>): Promise<void> {
+  private askReset(index: number, sentSeq: number, opts: CallOptions<unknown>): Promise<void> {
     const pending = this.resetQuestions.get(index);
     if (pending) return pending;
+    if (sentSeq < (this.askedAtSeq.get(index) ?? -1)) return Promise.resolve();
+    this.askedAtSeq.set(index, this.sendSeq);
     const question = (async () => {
       const tok = this.pool.pickAny(index);
       if (!tok) return;
@@ -299,6 +307,7 @@ export class MistClient implements MistApi {
     resetQuestion = false,
   ): Promise<MistResponse<T> | typeof ROTATE> {
     this.pool.recordCall(tok.index);
+    const sentSeq = this.sendSeq++;
     this.count(op, tok.label);
     if (opts.counter) opts.counter.calls++;
     const timeout = AbortSignal.timeout(this.opts.timeoutMs);
@@ -332,7 +341,7 @@ export class MistClient implements MistApi {
         'Mist answered 429, rotating token',
       );
       this.hadLimits = true;
-      if (wait === null && op !== USAGE_OP) await this.askReset(tok.index, opts);
+      if (wait === null && op !== USAGE_OP) await this.askReset(tok.index, sentSeq, opts);
       this.opts.onRateLimitChange?.();
       return ROTATE;
     }
