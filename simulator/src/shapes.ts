@@ -6,7 +6,10 @@ export interface OrgShape {
   hubs: number;
   /** WAN ports per gateway: a fixed number or an inclusive [min, max] range (chosen per site). 1..6. */
   wanPortsPerGateway: number | [number, number];
-  /** Peer paths from each spoke WAN port to hub WAN ports (each path is seen from both sides). */
+  /**
+   * Peer paths from each spoke WAN port to WAN ports of the spoke's two hubs (each path is seen from
+   * both sides).
+   */
   pathsPerSpokePort?: number;
   /** Share of spokes that are HA clusters (two nodes, one device). Default 0.05. */
   haShare?: number;
