@@ -55,17 +55,18 @@ export function addPath(
 }
 
 /**
- * The hubs a spoke's site reaches: a primary and a secondary of the spoke's kind (SRX spokes build
- * IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs), chosen by site so both gateways of a
- * site share them. A real Mist hub-and-spoke org gives each spoke template's overlay a hub or two
- * (a regional pair for redundancy), not every data centre: with 7 hubs, ports spread over all of
- * them would give a spoke 4 peers of 1 path each, 3 times the gateway x peer pairs of a real org.
+ * The hubs a spoke reaches: `hubsPerSpoke` (default 2, a primary and a secondary) of the spoke's
+ * kind (SRX spokes build IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs), chosen by site
+ * so both gateways of a site share them. A real Mist hub-and-spoke org gives each spoke's overlay a
+ * hub or two (a regional pair for redundancy), not every data centre: with 7 hubs, 4 ports spread
+ * over them would give a spoke 4 peers of 1 path each, twice the gateway x peer pairs of a real org.
  */
 export function spokeHubs(org: SimOrg, gw: SimGateway): SimGateway[] {
   const hubs = org.gateways.filter((h) => h.hub && h.ssr === gw.ssr);
-  if (hubs.length <= 2) return hubs;
+  const n = org.shape.hubsPerSpoke;
+  if (hubs.length <= n) return hubs;
   const k = org.siteById.get(gw.site_id)?.seq ?? gw.index;
-  return [hubs[k % hubs.length], hubs[(k + 1) % hubs.length]];
+  return Array.from({ length: n }, (_, i) => hubs[(k + i) % hubs.length]);
 }
 
 /**
