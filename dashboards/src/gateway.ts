@@ -200,8 +200,7 @@ export const PEER_PATH_TABLE: Column[] = [
 const PEER_KEY = [L.gatewayId, L.peerRouter] as const;
 const peerValue = (metric: string) => `max ${by(PEER_KEY)} (${sel(metric, G)})`;
 /** `agg` of the gateway's path states per peer router (one per path however many exporters). */
-const peerPaths = (agg: string) =>
-  `${agg} ${by(PEER_KEY)} (max ${by(PATH_KEY)} (${sel(M.peerPathUp, G)}))`;
+const peerPaths = (agg: string) => `${agg} ${by(PEER_KEY)} (max ${by(PATH_KEY)} (${sel(M.peerPathUp, G)}))`;
 
 /** Per peer router: the paths, those up, and the worst of the up paths (PEER_PATH_METRICS=peers). */
 export const PEER_TABLE: Column[] = [

@@ -111,12 +111,6 @@ export const PEER_PATH_MODE_FAMILIES: Record<PeerPathMode, readonly PeerFamilyKe
     'peerPathUptime',
     'peerPathMtu',
   ],
-  peers: [
-    'peerPathUp',
-    'peerWorstLatency',
-    'peerWorstLoss',
-    'peerWorstJitter',
-    'peerWorstMos',
-  ],
+  peers: ['peerPathUp', 'peerWorstLatency', 'peerWorstLoss', 'peerWorstJitter', 'peerWorstMos'],
   off: ['gatewayPeerPaths', 'gatewayPeerPathsUp'],
 };
