@@ -199,12 +199,14 @@ export const PEER_PATH_TABLE: Column[] = [
 
 const PEER_KEY = [L.gatewayId, L.peerRouter] as const;
 const peerValue = (metric: string) => `max ${by(PEER_KEY)} (${sel(metric, G)})`;
+/** `agg` of the gateway's path states per peer router (one per path however many exporters). */
+const peerPaths = (agg: string) => `${agg} ${by(PEER_KEY)} (max ${by(PATH_KEY)} (${sel(M.peerPathUp, G)}))`;
 
 /** Per peer router: the paths, those up, and the worst of the up paths (PEER_PATH_METRICS=peers). */
 export const PEER_TABLE: Column[] = [
   { title: 'Peer router', label: L.peerRouter },
-  { title: 'Paths', expr: peerValue(M.peerPaths) },
-  { title: 'Up', expr: peerValue(M.peerPathsUp) },
+  { title: 'Paths', expr: peerPaths('count') },
+  { title: 'Up', expr: peerPaths('sum') },
   ...qualityColumns(peerValue, {
     latency: M.peerWorstLatency,
     loss: M.peerWorstLoss,

@@ -49,6 +49,8 @@ const pathUp = sel(M.peerPathUp, ...F);
 const whenUp = (metric: string) => `(${sel(metric, ...F)} and ${PATH_MATCH} (${pathUp} == 1))`;
 const perPath = (expr: string) => `max ${by(PATH_KEY)} (${expr})`;
 const perPeer = (expr: string) => `max ${by(PEER_KEY)} (${expr})`;
+/** `agg` of the path states per gateway and peer router (under the filters of the per-peer series). */
+const peerPaths = (agg: string) => `${agg} ${by(PEER_KEY)} (${perPath(sel(M.peerPathUp, ...FP))})`;
 
 const pathLegend = `{{${L.gateway}}} {{${L.port}}} → {{${L.peerRouter}}} {{${L.peerPort}}}`;
 const peerLegend = `{{${L.gateway}}} → {{${L.peerRouter}}}`;
@@ -169,7 +171,7 @@ function pathPanels(d: DashboardBuilder, mode: 'paths' | 'peers'): DashboardBuil
   if (mode === 'paths') d.withPanel(stat('Active', `sum(${sel(M.peerPathActive, ...F)}) or vector(0)`));
   else {
     d.withPanel(
-      stat('Peers all down', `count(${sel(M.peerPathsUp, ...FP)} == 0) or vector(0)`, {
+      stat('Peers all down', `count(${peerPaths('sum')} == 0) or vector(0)`, {
         description: 'Gateway and peer router pairs without a path up',
         thresholds: steps(['green', null], ['red', 1]),
       }),
@@ -209,8 +211,8 @@ function pathPanels(d: DashboardBuilder, mode: 'paths' | 'peers'): DashboardBuil
           { title: 'Site', label: L.site },
           GATEWAY_LINK_COLUMN,
           { title: 'Peer router', label: L.peerRouter },
-          { title: 'Paths', expr: perPeer(sel(M.peerPaths, ...FP)) },
-          { title: 'Up', expr: perPeer(sel(M.peerPathsUp, ...FP)) },
+          { title: 'Paths', expr: peerPaths('count') },
+          { title: 'Up', expr: peerPaths('sum') },
           ...qualityColumns(q, perPeer),
         ],
         { w: 24, h: 10, sortBy: 'Up' },

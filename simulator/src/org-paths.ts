@@ -1,4 +1,4 @@
-/** VPN peer paths: from each spoke WAN port to matching hub WAN ports, spread over the hubs. */
+/** VPN peer paths: from each spoke WAN port to matching WAN ports of the spoke's hubs. */
 import type { SimGateway, SimOrg, SimPath, SimPort, WanKind } from './model.js';
 import { profileQuality } from './profiles.js';
 import { peerRow } from './render-stats.js';
@@ -55,11 +55,27 @@ export function addPath(
 }
 
 /**
- * Paths from each spoke WAN port to matching hub WAN ports, spread over the hubs of its kind: SRX
- * spokes build IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs.
+ * The hubs a spoke reaches: `hubsPerSpoke` (default 2, a primary and a secondary) of the spoke's
+ * kind (SRX spokes build IPsec paths to SRX hubs, SSR spokes SVR paths to SSR hubs), chosen by site
+ * so both gateways of a site share them. A real Mist hub-and-spoke org gives each spoke's overlay a
+ * hub or two (a regional pair for redundancy), not every data centre: with 7 hubs, 4 ports spread
+ * over them would give a spoke 4 peers of 1 path each, twice the gateway x peer pairs of a real org.
+ */
+export function spokeHubs(org: SimOrg, gw: SimGateway): SimGateway[] {
+  const hubs = org.gateways.filter((h) => h.hub && h.ssr === gw.ssr);
+  const n = org.shape.hubsPerSpoke;
+  if (hubs.length <= n) return hubs;
+  const k = org.siteById.get(gw.site_id)?.seq ?? gw.index;
+  return Array.from({ length: n }, (_, i) => hubs[(k + i) % hubs.length]);
+}
+
+/**
+ * Paths from each spoke WAN port to matching WAN ports of the spoke's hubs, up to
+ * `pathsPerSpokePort` each; where that is fewer than the hubs (L, XL: 1), the spoke's ports take
+ * turns, so every spoke still reaches both its hubs.
  */
 export function connectSpoke(org: SimOrg, gw: SimGateway, now: number) {
-  const hubs = org.gateways.filter((h) => h.hub && h.ssr === gw.ssr);
+  const hubs = spokeHubs(org, gw);
   if (hubs.length === 0) return;
   wanPortsOf(gw).forEach((sp, j) => {
     const cands: Array<{ hub: SimGateway; port: SimPort; key: [number, number, number] }> = [];

@@ -92,6 +92,34 @@ describe('buildOrg', () => {
     expect(org.paths.length * 2).toBeLessThanOrEqual(8000);
   });
 
+  it('is hub-and-spoke: a spoke reaches two hubs of its kind (the SSR hub alone for SSR spokes), with its site', () => {
+    const org = build('L');
+    const hubsOf = new Map<string, Set<string>>();
+    for (const p of org.paths) {
+      const set = hubsOf.get(p.spoke.mac) ?? new Set<string>();
+      hubsOf.set(p.spoke.mac, set.add(p.hub.mac));
+    }
+    const srxSpokes = org.gateways.filter((g) => !g.hub && !g.ssr && hubsOf.has(g.mac));
+    const twoWanPorts = srxSpokes.filter((g) => g.ports.filter((p) => p.usage === 'wan').length >= 2);
+    expect(twoWanPorts.length).toBeGreaterThan(800);
+    for (const g of twoWanPorts) expect(hubsOf.get(g.mac)?.size, g.name).toBe(2);
+    for (const g of org.gateways.filter((x) => !x.hub && x.ssr && hubsOf.has(x.mac))) {
+      expect(hubsOf.get(g.mac)?.size, g.name).toBe(1);
+    }
+    // Both gateways of a site share their hubs.
+    const bySite = new Map<string, string>();
+    for (const g of twoWanPorts) {
+      const hubs = [...(hubsOf.get(g.mac) ?? [])].sort().join();
+      expect(hubs, g.name).toBe(bySite.get(g.site_id) ?? hubs);
+      bySite.set(g.site_id, hubs);
+    }
+    // So the gateway x peer pairs (each end's view) are a few per spoke, not one per path.
+    const pairs = new Set(
+      org.paths.flatMap((p) => [`${p.spoke.mac}>${p.hub.mac}`, `${p.hub.mac}>${p.spoke.mac}`]),
+    );
+    expect(pairs.size).toBeLessThan(org.paths.length);
+  });
+
   it('has the realistic variety tests need, even at size S', () => {
     const org = build('S');
     const t = orgTruth(org, NOW);

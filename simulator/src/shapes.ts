@@ -6,8 +6,16 @@ export interface OrgShape {
   hubs: number;
   /** WAN ports per gateway: a fixed number or an inclusive [min, max] range (chosen per site). 1..6. */
   wanPortsPerGateway: number | [number, number];
-  /** Peer paths from each spoke WAN port to hub WAN ports (each path is seen from both sides). */
+  /**
+   * Peer paths from each spoke WAN port to WAN ports of the spoke's hubs (each path is seen from
+   * both sides).
+   */
   pathsPerSpokePort?: number;
+  /**
+   * Hubs of its kind each spoke reaches (a primary and a secondary by default, chosen by site; all
+   * of them when the org has fewer). Default 2.
+   */
+  hubsPerSpoke?: number;
   /** Share of spokes that are HA clusters (two nodes, one device). Default 0.05. */
   haShare?: number;
   /** Share of spokes disconnected at start. Default 0.03. */
@@ -63,6 +71,7 @@ export function resolveShape(size: SizeName | OrgShape | undefined): ResolvedSha
     hubs: s.hubs,
     wanPorts: wan,
     pathsPerSpokePort: s.pathsPerSpokePort ?? 1,
+    hubsPerSpoke: s.hubsPerSpoke ?? 2,
     haShare: s.haShare ?? 0.05,
     disconnectedShare: s.disconnectedShare ?? 0.03,
     portsDownShare: s.portsDownShare ?? 0.02,
@@ -71,6 +80,7 @@ export function resolveShape(size: SizeName | OrgShape | undefined): ResolvedSha
     vpnNameShare: s.vpnNameShare ?? 0,
   };
   whole('pathsPerSpokePort', r.pathsPerSpokePort, 0, 64);
+  whole('hubsPerSpoke', r.hubsPerSpoke, 1, 1000);
   share('haShare', r.haShare);
   share('disconnectedShare', r.disconnectedShare);
   share('portsDownShare', r.portsDownShare);

@@ -50,7 +50,7 @@ beforeAll(async () => {
   // ~12,000 peer-path rows (13 pages) and ~1,300 port rows (2 pages); a small hourly limit keeps
   // the insights phase short.
   rig = await startRig({
-    size: { sites: 40, gateways: 400, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 8 },
+    size: { sites: 40, gateways: 400, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 8, hubsPerSpoke: 3 },
     seed: 3,
     rateLimit: 1000,
   });

@@ -38,7 +38,7 @@ const CORE = ['gateways', 'org_sites', 'ports', 'vpn_peers'];
 const TOKENS = ['rel-faults-token-A1', 'rel-faults-token-B2'];
 
 test.override('simOptions', {
-  size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16 },
+  size: { sites: 12, gateways: 40, hubs: 4, wanPortsPerGateway: 3, pathsPerSpokePort: 16, hubsPerSpoke: 3 },
   seed: 8,
   tokens: TOKENS,
 });

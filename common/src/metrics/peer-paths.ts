@@ -1,8 +1,10 @@
 /**
  * VPN peer path families, in three levels of detail chosen by the exporter's PEER_PATH_METRICS:
  * `paths`, every family per path (local gateway x port x peer router x peer port); `peers` (the
- * default), per path only `up` (the path-down alert needs it) and the quality per gateway x peer
- * router (counts and the worst of the up paths); `off`, path counts per gateway.
+ * default), per path only `up` (the path-down alert needs it) and the worst quality of the up paths
+ * per gateway x peer router; `off`, path counts per gateway. `peers` has no path counts per peer:
+ * `count by` and `sum by` of the per-path `up` give them, and at 40,000 paths they would cost two
+ * series per gateway x peer pair (38,000 at 5,000 gateways, each hub counting as every spoke's peer).
  */
 import { gauge } from './family.js';
 import { GATEWAY_LABELS, PEER_LABELS, PEER_PATH_LABELS } from './labels.js';
@@ -57,18 +59,6 @@ export const PEER_PATH_FAMILIES = {
     'MTU of the VPN peer path in bytes (absent when unknown).',
     L,
   ),
-  peerPaths: gauge(
-    'mist_vpn_peer_paths',
-    '',
-    'VPN peer paths from the gateway to the peer router.',
-    PEER_LABELS,
-  ),
-  peerPathsUp: gauge(
-    'mist_vpn_peer_paths_up',
-    '',
-    'VPN peer paths from the gateway to the peer router that are up.',
-    PEER_LABELS,
-  ),
   peerWorstLatency: gauge(
     'mist_vpn_peer_worst_latency_seconds',
     'seconds',
@@ -121,14 +111,6 @@ export const PEER_PATH_MODE_FAMILIES: Record<PeerPathMode, readonly PeerFamilyKe
     'peerPathUptime',
     'peerPathMtu',
   ],
-  peers: [
-    'peerPathUp',
-    'peerPaths',
-    'peerPathsUp',
-    'peerWorstLatency',
-    'peerWorstLoss',
-    'peerWorstJitter',
-    'peerWorstMos',
-  ],
+  peers: ['peerPathUp', 'peerWorstLatency', 'peerWorstLoss', 'peerWorstJitter', 'peerWorstMos'],
   off: ['gatewayPeerPaths', 'gatewayPeerPathsUp'],
 };

@@ -56,22 +56,12 @@ export function recordingRules(mode: PeerPathMode): RecordingRule[] {
       r(RECORDED.sitePaths, `sum ${by(SITE)} (${M.gatewayPeerPaths})`),
     ];
   }
-  const hubs =
-    mode === 'peers'
-      ? [
-          r(RECORDED.hubPaths, `sum ${by(HUB)} (${M.peerPaths})`),
-          r(RECORDED.hubPathsUp, `sum ${by(HUB)} (${M.peerPathsUp})`),
-          r(RECORDED.hubGateways, `count ${by(HUB)} (${M.peerPaths})`),
-        ]
-      : [
-          r(RECORDED.hubPaths, `count ${by(HUB)} (${M.peerPathUp})`),
-          r(RECORDED.hubPathsUp, `count ${by(HUB)} (${M.peerPathUp} == 1)`),
-          r(RECORDED.hubGateways, `count ${by(HUB)} (count ${by([...HUB, L.gatewayId])} (${M.peerPathUp}))`),
-        ];
   return [
     ...rules,
     r(RECORDED.gatewayPathsDown, `count ${by(GATEWAY)} (${M.peerPathUp} == 0)`),
     r(RECORDED.sitePaths, `count ${by(SITE)} (${M.peerPathUp})`),
-    ...hubs,
+    r(RECORDED.hubPaths, `count ${by(HUB)} (${M.peerPathUp})`),
+    r(RECORDED.hubPathsUp, `count ${by(HUB)} (${M.peerPathUp} == 1)`),
+    r(RECORDED.hubGateways, `count ${by(HUB)} (count ${by([...HUB, L.gatewayId])} (${M.peerPathUp}))`),
   ];
 }

@@ -22,14 +22,14 @@ describe('peer path detail (PEER_PATH_METRICS)', () => {
     expect(st.families.filter((f) => allPeerFamilies.has(f)).sort()).toEqual(peerFamilies(mode).sort());
   });
 
-  it('peers: per path only up; per gateway and peer router the counts and the worst up path', async () => {
+  it('peers: per path only up; per gateway and peer router the worst up path', async () => {
     const { p: q } = await render(undefined, 'peers');
     expect(samplesOf(q, METRICS.peerPathUp)).toHaveLength(4);
     const hubA = { gateway_id: GW.store1.id, peer_router: 'dc1-hub-a' };
-    const [paths] = samplesOf(q, METRICS.peerPaths, hubA);
-    expect(paths.labels).toEqual({ site: 'Store 0001', gateway: 'store0001-gw', ...hubA });
-    expect(paths.value).toBe(3);
-    expect(sampleValue(q, METRICS.peerPathsUp, hubA)).toBe(2);
+    const [worst] = samplesOf(q, METRICS.peerWorstLatency, hubA);
+    expect(worst.labels).toEqual({ site: 'Store 0001', gateway: 'store0001-gw', ...hubA });
+    // The paths to the peer and those up are the per-path series, counted by the dashboards.
+    expect(samplesOf(q, METRICS.peerPathUp, hubA).map((s) => s.value)).toEqual([1, 0, 1]);
     // the down path (loss 100 %) and the unmeasured path do not make the peer look worse
     expect(sampleValue(q, METRICS.peerWorstLoss, hubA)).toBe(0);
     expect(sampleValue(q, METRICS.peerWorstLatency, hubA)).toBeCloseTo(0.0225, 10);
@@ -53,7 +53,7 @@ describe('peer path detail (PEER_PATH_METRICS)', () => {
     expect(sampleValue(q, METRICS.peerWorstLoss, store2)).toBeCloseTo(0.025, 10);
     expect(sampleValue(q, METRICS.peerWorstMos, store2)).toBe(3.7);
     const store1 = { gateway_id: GW.store1.id };
-    expect(sampleValue(q, METRICS.peerPathsUp, store1)).toBe(0);
+    expect(samplesOf(q, METRICS.peerPathUp, store1).map((s) => s.value)).toEqual([0, 0, 0]);
     for (const m of [METRICS.peerWorstLatency, METRICS.peerWorstLoss, METRICS.peerWorstMos]) {
       expect(samplesOf(q, m, store1)).toEqual([]);
     }

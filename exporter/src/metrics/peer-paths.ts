@@ -1,7 +1,7 @@
 /**
  * VPN peer path families at the detail PEER_PATH_METRICS asks for (common/src/metrics/peer-paths.ts):
- * every family per path (`paths`), per path only `up` plus the quality per gateway x peer router
- * (`peers`), or path counts per gateway (`off`). Units follow Prometheus conventions: Mist's
+ * every family per path (`paths`), per path only `up` plus the worst quality per gateway x peer
+ * router (`peers`), or path counts per gateway (`off`). Units follow Prometheus conventions: Mist's
  * milliseconds become seconds and its loss percent a ratio. Quality is left out when it was not
  * measured: fields absent, or latency, jitter and MOS all 0 (the contract's defaults, which a real
  * path never reports); a 0 there would look like a perfect link. The worst quality of a peer is taken
@@ -237,8 +237,6 @@ export function writePeerPaths(
     samples(rows, (r) => (r.up ? 1 : 0)),
     true,
   );
-  peer(F.peerPaths, (x) => x.paths);
-  peer(F.peerPathsUp, (x) => x.up);
   peer(F.peerWorstLatency, (x) => x.latency);
   peer(F.peerWorstLoss, (x) => x.loss);
   peer(F.peerWorstJitter, (x) => x.jitter);
