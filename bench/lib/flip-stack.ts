@@ -64,53 +64,31 @@ export async function startFlipStack(
   return { redis: o.redis, base, prom, scrapeInterval };
 }
 
-async function collectorStats(
-  s: FlipStack,
-  what: string,
-  ready: (st: CollectorStats) => boolean,
-  timeoutMs: number,
-) {
+/**
+ * Until the collector's first full cycle has finished and Prometheus holds every one of the org's
+ * `wanPorts` WAN ports and the state interval the collector published at the cycle's end (the first
+ * measured one: the cycle is the first state poll, and what the hour's start-up calls leave sets the
+ * pace; during the cycle it publishes STATE_INTERVAL). From then on a flip is a change of what the
+ * stack already shows, and `publishedStateInterval` the pace of the polls to come.
+ */
+export async function firstCycleInPrometheus(s: FlipStack, wanPorts: number, timeoutMs = 20 * 60_000) {
+  const t0 = Date.now();
   const admin = s.redis.client();
+  let interval: number;
   try {
-    await waitFor(
+    interval = await waitFor(
       async () => {
         const st = JSON.parse((await admin.get(keys.collectorStats())) ?? 'null') as CollectorStats | null;
-        return st !== null && ready(st);
+        return st?.last_cycle?.finished ? st.state_poll?.interval_seconds : null;
       },
-      { timeoutMs, intervalMs: 1000, what },
+      { timeoutMs, intervalMs: 1000, what: "the collector's first cycle" },
     );
   } finally {
     admin.disconnect();
   }
-}
-
-/**
- * Until the collector's first full cycle has finished and Prometheus holds every one of the org's
- * `wanPorts` WAN ports: from then on a flip is a change of what the stack already shows.
- */
-export async function firstCycleInPrometheus(s: FlipStack, wanPorts: number, timeoutMs = 20 * 60_000) {
-  const t0 = Date.now();
-  await collectorStats(s, "the collector's first cycle", (st) => Boolean(st.last_cycle?.finished), timeoutMs);
-  await s.prom.waitForQuery(
-    `count(${METRICS.wanPortUp})`,
-    (res) => Number(res[0]?.value[1]) === wanPorts,
-    Math.max(60_000, timeoutMs - (Date.now() - t0)),
-  );
-}
-
-/**
- * Until the collector's first state poll has finished and Prometheus has scraped what it published:
- * the state interval is only measured on a poll (its calls, and the hour's other calls it yields to),
- * so from then on `publishedStateInterval` is the pace the polls keep.
- */
-export async function firstStatePollInPrometheus(s: FlipStack, timeoutMs = 10 * 60_000) {
-  await collectorStats(
-    s,
-    "the collector's first state poll",
-    (st) => Boolean(st.state_poll?.last_poll?.finished),
-    timeoutMs,
-  );
-  await s.prom.waitForQuery(`${METRICS.collectorStatePolls} >= 1`, undefined, 60_000);
+  const left = Math.max(60_000, timeoutMs - (Date.now() - t0));
+  await s.prom.waitForQuery(`${METRICS.collectorStateInterval} == ${interval}`, undefined, left);
+  await s.prom.waitForQuery(`count(${METRICS.wanPortUp}) == ${wanPorts}`, undefined, left);
 }
 
 /**
