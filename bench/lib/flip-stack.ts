@@ -102,6 +102,13 @@ export async function publishedStateInterval(prom: PrometheusHandle): Promise<nu
 
 export type FlipKind = 'port' | 'path' | 'gateway' | 'hub_port';
 
+/** Seconds from the simulator call to the exporter serving a flip, and to Prometheus holding it. */
+export interface FlipTime {
+  kind: FlipKind;
+  exporterSeconds: number;
+  prometheusSeconds: number;
+}
+
 /** One thing to flip: set through the simulator, read as the exporter serves it and as Prometheus holds it. */
 export interface Flip {
   kind: FlipKind;
@@ -192,7 +199,7 @@ export async function timeFlip(
   prom: PrometheusHandle,
   f: Flip,
   o: { t0: number; timeoutMs: number; everyMs: number },
-): Promise<{ exporterSeconds: number; prometheusSeconds: number }> {
+): Promise<FlipTime> {
   const [exporterSeconds, prometheusSeconds] = await Promise.all([
     waitFor(async () => (await f.served(true)) && since(o.t0), {
       timeoutMs: o.timeoutMs,
@@ -205,5 +212,5 @@ export async function timeFlip(
       what: `Prometheus to hold the ${f.kind} flip`,
     }),
   ]);
-  return { exporterSeconds, prometheusSeconds };
+  return { kind: f.kind, exporterSeconds, prometheusSeconds };
 }

@@ -22,6 +22,7 @@ import { startSimulator } from '../../test/helpers/simulator.js';
 import { flipTarget } from './flip-report.js';
 import {
   type FlipKind,
+  type FlipTime,
   firstCycleInPrometheus,
   flipsOn,
   healthySpokes,
@@ -35,10 +36,7 @@ import { median, percentile, round } from './stats.js';
 
 export type { FlipKind };
 
-export interface FlipTiming {
-  kind: FlipKind;
-  exporterSeconds: number;
-  prometheusSeconds: number;
+export interface FlipTiming extends FlipTime {
   /** The longest state interval the collector published while the flip ran. */
   stateIntervalSeconds: number;
 }
@@ -120,16 +118,10 @@ export async function runFlipLatency(size: SizeName, opts: FlipOptions = {}): Pr
       const before = (await publishedStateInterval(s.prom)) ?? interval;
       const start = performance.now();
       await Promise.all(list.map((f) => f.set(true)));
+      // A flip not in Prometheus one whole interval after its target is a failure, not a figure.
+      const timeoutMs = (flipTarget(before, scrape).targetSeconds + before) * 1000;
       const timed = await Promise.all(
-        list.map(async (f) => ({
-          kind: f.kind,
-          ...(await timeFlip(s.prom, f, {
-            t0: start,
-            // A flip not in Prometheus one whole interval after its target is a failure, not a figure.
-            timeoutMs: (flipTarget(before, scrape).targetSeconds + before) * 1000,
-            everyMs: 250,
-          })),
-        })),
+        list.map((f) => timeFlip(s.prom, f, { t0: start, timeoutMs, everyMs: 250 })),
       );
       const during = Math.max(before, (await publishedStateInterval(s.prom)) ?? before);
       for (const x of timed) {

@@ -21,6 +21,7 @@ import { SimControl } from '../../test/helpers/simulator.js';
 import {
   type Flip,
   type FlipKind,
+  type FlipTime,
   firstCycleInPrometheus,
   flipsOn,
   healthySpokes,
@@ -34,12 +35,7 @@ import { median, round } from './stats.js';
 
 export type { FlipKind };
 
-export interface FlipTiming {
-  kind: FlipKind;
-  /** Seconds from the /__sim call to the exporter serving the change. */
-  exporterSeconds: number;
-  /** ... to Prometheus returning it (`== 0` on the item's series). */
-  prometheusSeconds: number;
+export interface FlipTiming extends FlipTime {
   /** The receiver's figures for the flip's last batch: event timestamp to stored, batch wall time. */
   receiverDelaySeconds: number;
   batchSeconds: number;
@@ -153,23 +149,17 @@ export async function runWebhookFlipLatency(
         const seen = eventsSeen(await statsNow());
         const t0 = performance.now();
         await f.set(true);
-        const { exporterSeconds, prometheusSeconds } = await timeFlip(s.prom, f, {
-          t0,
-          timeoutMs: 120_000,
-          everyMs: 20,
-        });
+        const time = await timeFlip(s.prom, f, { t0, timeoutMs: 120_000, everyMs: 20 });
         const st = await statsNow();
         flips.push({
-          kind: f.kind,
-          exporterSeconds,
-          prometheusSeconds,
+          ...time,
           receiverDelaySeconds: st.last_detection_delay_seconds ?? Number.NaN,
           batchSeconds: st.last_batch_seconds ?? Number.NaN,
           batchEvents: st.last_batch_events ?? Number.NaN,
           events: eventsSeen(st) - seen,
         });
         log(
-          `  ${f.kind}: exporter ${exporterSeconds} s, Prometheus ${prometheusSeconds} s, ${eventsSeen(st) - seen} events, last batch ${st.last_batch_seconds} s`,
+          `  ${f.kind}: exporter ${time.exporterSeconds} s, Prometheus ${time.prometheusSeconds} s, ${eventsSeen(st) - seen} events, last batch ${st.last_batch_seconds} s`,
         );
         await f.set(false);
         await waitFor(async () => (await f.served(false)) && (await inPrometheus(s.prom, f, false)), {
