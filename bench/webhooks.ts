@@ -8,12 +8,12 @@
  */
 import { runMain } from '#common/cli.js';
 import type { SizeName } from '#simulator/index.js';
-import { repoScrapeSeconds } from './lib/flip.js';
+import { shippedScrape } from './lib/flip-stack.js';
 import { runWebhookFlipLatency, type WebhookFlipResult } from './lib/webhook-flips.js';
 
 await runMain('bench webhooks', async () => {
   const [sizesArg = 'L,XL', roundsArg = '3', scrapeArg] = process.argv.slice(2);
-  const scrape = scrapeArg ?? `${repoScrapeSeconds()}s`;
+  const scrape = scrapeArg ?? shippedScrape();
   const sizes = sizesArg.split(',').map((x) => x.trim().toUpperCase()) as SizeName[];
   const results: WebhookFlipResult[] = [];
   for (const size of sizes) {

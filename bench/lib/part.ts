@@ -39,13 +39,6 @@ export interface PartOptions {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/**
- * Rounds of flips: at most 2 at XL, whose state polls run every 300 s (the API budget's pace), so a
- * round without webhooks takes up to 5 minutes.
- */
-const flipRounds = (size: SizeName, runs: number | undefined) =>
-  size === 'XL' && runs !== undefined ? Math.min(runs, 2) : runs;
-
 async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<unknown> {
   switch (part) {
     case 'collector':
@@ -53,7 +46,7 @@ async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<u
     case 'e2e':
       return runEndToEnd(sizes[0], { runs: o.runs, log });
     case 'flip':
-      return runFlipLatency(sizes[0], { rounds: flipRounds(sizes[0], o.runs), latencyMs: o.latencyMs, log });
+      return runFlipLatency(sizes[0], { rounds: o.runs, latencyMs: o.latencyMs, log });
     case 'exporter':
       return runExporterBenchmark({
         size: o.syntheticOrg,
@@ -72,7 +65,7 @@ async function run(part: PartName, sizes: SizeName[], o: PartOptions): Promise<u
     case 'simulator':
       return runSimulatorBenchmark({ sizes, runs: o.runs });
     case 'webhooks':
-      return runWebhookFlipLatency(sizes[0], { rounds: flipRounds(sizes[0], o.runs), log });
+      return runWebhookFlipLatency(sizes[0], { rounds: o.runs, log });
     default:
       throw new Error(`unknown part ${String(part)}`);
   }

@@ -7,6 +7,7 @@
 import autocannon from 'autocannon';
 import { request } from 'undici';
 import type { FixtureOrg } from '../../test/exporter/fixtures.js';
+import { routesOf } from '../../test/exporter/routes.js';
 import { timeoutFor } from './exporter-proc.js';
 
 export interface RouteLoad {
@@ -19,33 +20,6 @@ export interface RouteLoad {
   errors: number;
   timeouts: number;
   non2xx: number;
-}
-
-/** The routes of the org, with ids of a spoke (a gateway with ports and peers) filled in. */
-export function routesOf(org: FixtureOrg): string[] {
-  const gw =
-    org.gateways.find((g) => g.ports.length > 0 && org.vpnPeers[`${g.id}-${g.mac}`]) ?? org.gateways[0];
-  const port = gw.ports[0]?.port_id ?? 'ge-0/0/0';
-  return [
-    '/',
-    '/health',
-    '/api/status',
-    '/api/organization',
-    '/api/sites',
-    '/api/templates',
-    '/api/gateways',
-    `/api/gateways?site_id=${gw.site_id}`,
-    '/api/vpn-peers/all',
-    `/api/vpn-peers/${gw.id}/${gw.mac}`,
-    '/api/insights/all',
-    `/api/insights/${gw.id}/${port}`,
-    `/api/gateway/${gw.id}/port/${port}/traffic?duration=7d`,
-    `/api/gateway/${gw.id}/port/${port}/traffic?duration=1h`,
-    '/api/cache-stats',
-    '/api/token-status',
-    '/openapi.json',
-    '/metrics',
-  ];
 }
 
 const GZIP = { 'accept-encoding': 'gzip' };

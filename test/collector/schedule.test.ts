@@ -3,24 +3,20 @@
  * is exhausted, and the lease between two collectors.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Lease } from '#collector/lease.js';
-import { runSchedule } from '#collector/schedule.js';
 import { keys } from '#common/keys.js';
 import { sleep, waitFor } from '../helpers/net.js';
 import { collector, type Rig, startRig, type TestCollector, workerStatus } from './harness.js';
+import { type RunningSchedule, startSchedule } from './scheduled.js';
 
 let rig: Rig;
-const running: Array<{ stop: AbortController; done: Promise<void> }> = [];
+const running: RunningSchedule[] = [];
 const collectors: TestCollector[] = [];
 
 beforeEach(async () => {
   rig = await startRig({ size: 'S' });
 });
 afterEach(async () => {
-  for (const r of running.splice(0)) {
-    r.stop.abort();
-    await r.done;
-  }
+  for (const r of running.splice(0)) await r.stop();
   for (const c of collectors.splice(0)) await c.close();
   await rig.stop();
 });
@@ -32,17 +28,7 @@ async function make(env: Record<string, string> = {}, instance = 'col-a') {
 }
 
 function schedule(col: TestCollector) {
-  const stop = new AbortController();
-  const lease = new Lease(col.c.store.redis, col.c.instance, col.config.leaseSeconds);
-  const done = runSchedule(
-    col.c,
-    lease,
-    { ...col.config, instanceId: col.c.instance },
-    stop.signal,
-    col.log,
-    col.now,
-  );
-  const r = { stop, done };
+  const r = startSchedule(col);
   running.push(r);
   return r;
 }
@@ -145,8 +131,7 @@ describe('every token exhausted', () => {
     }
     expect(await simCalls()).toBe(after);
     expect(String((await workerStatus(rig.r))?.details.error)).toContain('rate limited');
-    r.stop.abort();
-    await r.done;
+    await r.stop();
   });
 });
 
@@ -192,8 +177,7 @@ describe('lease', () => {
     expect(a.c.client.totalCalls()).toBeGreaterThan(0);
     expect(await rig.r.get(keys.collectorLease())).toBe('col-a');
     const t0 = Date.now();
-    ra.stop.abort();
-    await ra.done;
+    await ra.stop();
     await waitFor(async () => (await rig.r.get(keys.collectorLease())) === 'col-b', {
       what: 'b takes over',
       timeoutMs: 4000,

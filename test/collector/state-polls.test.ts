@@ -7,8 +7,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Lease } from '#collector/lease.js';
-import { runSchedule } from '#collector/schedule.js';
 import { keys } from '#common/keys.js';
 import type { Gateway, Insight } from '#common/types.js';
 import { waitFor } from '../helpers/net.js';
@@ -21,6 +19,7 @@ import {
   startRig,
   type TestCollector,
 } from './harness.js';
+import { startSchedule } from './scheduled.js';
 
 let rig: Rig | null = null;
 const cleanups: Array<() => Promise<void>> = [];
@@ -45,20 +44,8 @@ async function tick(r: Rig, col: TestCollector, seconds: number) {
 }
 
 function schedule(col: TestCollector) {
-  const stop = new AbortController();
-  const lease = new Lease(col.c.store.redis, col.c.instance, col.config.leaseSeconds);
-  const done = runSchedule(
-    col.c,
-    lease,
-    { ...col.config, instanceId: col.c.instance },
-    stop.signal,
-    col.log,
-    col.now,
-  );
-  cleanups.push(async () => {
-    stop.abort();
-    await done;
-  });
+  const r = startSchedule(col);
+  cleanups.push(() => r.stop());
 }
 
 const ops = async (r: Rig) => (await r.sim.control.stats()).by_operation;
