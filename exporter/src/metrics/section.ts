@@ -44,6 +44,8 @@ export class Section {
 
   constructor(
     members: readonly Buffer[],
+    /** Size of each member's plain text. */
+    private readonly memberBytes: readonly number[],
     /** Size of the plain text. */
     readonly bytes: number,
     /** Families with at least one sample, in order. */
@@ -65,7 +67,12 @@ export class Section {
   repack(): Promise<void> {
     this.repacking ??= (async () => {
       const out: Buffer[] = [];
-      for (const m of this.members) out.push(await gzipAsync(await gunzipAsync(m), REPACK_GZIP));
+      for (const [i, m] of this.members.entries()) {
+        // Inflated into one buffer of the family's size: in zlib's default 16 KB chunks, handling
+        // and joining them took more main-thread time than the recompression saves a scrape.
+        const plain = await gunzipAsync(m, { chunkSize: Math.max(64, this.memberBytes[i]) });
+        out.push(await gzipAsync(plain, REPACK_GZIP));
+      }
       ({ gzip: this.gzip, members: this.members } = joined(out));
     })();
     return this.repacking;
@@ -78,15 +85,17 @@ export async function renderSection(write: WriteFamilies): Promise<Section> {
   const w = new ExpositionWriter();
   write(w);
   const members: Buffer[] = [];
+  const memberBytes: number[] = [];
   let bytes = 0;
   // One family compresses on the thread pool while the next one renders: the main thread does not
   // wait on zlib, and at most two families' text exist at a time.
   let compressing: Promise<Buffer> | null = null;
   for (const plain of w.chunks()) {
     bytes += plain.length;
+    memberBytes.push(plain.length);
     if (compressing) members.push(await compressing);
     compressing = gzipAsync(plain, SECTION_GZIP);
   }
   if (compressing) members.push(await compressing);
-  return new Section(members, bytes, w.families(), w.series(), w.duplicatesDropped);
+  return new Section(members, memberBytes, bytes, w.families(), w.series(), w.duplicatesDropped);
 }
