@@ -26,7 +26,7 @@ import { request } from 'undici';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { SIZE_L, type SyntheticSize } from '../test/exporter/synthetic-org.js';
-import { freePort, tempDir, waitFor } from '../test/helpers/net.js';
+import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
 import {
   cannon,
   rssMb,
@@ -127,6 +127,22 @@ async function bytesOf(url: string, headers: Record<string, string> = {}): Promi
   return Buffer.from(await res.body.arrayBuffer());
 }
 
+/**
+ * The /metrics gzip bytes once the exporter has recompressed its sections after the load (they
+ * shrink by ~10 % a few seconds after it): the baseline must send what the exporter sends.
+ */
+async function settledMetricsGz(base: string): Promise<Buffer> {
+  let gz = await bytesOf(`${base}/metrics`, GZIP);
+  for (let i = 0; i < 30; i++) {
+    await sleep(1000);
+    const next = await bytesOf(`${base}/metrics`, GZIP);
+    const settled = next.length > gz.length * 0.99;
+    gz = next;
+    if (settled) break;
+  }
+  return gz;
+}
+
 export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Promise<ExporterBenchResult> {
   const duration = opts.durationSeconds ?? 10;
   const soak = opts.soakSeconds ?? 60;
@@ -152,7 +168,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     // a small body too: with MB answers both servers are bound by the bytes, a small one shows the
     // exporter's own per-request cost (hooks, headers, the generation check)
     const small = await bytesOf(`${base}/api/cache-stats`);
-    const metricsGz = await bytesOf(`${base}/metrics`, GZIP);
+    const metricsGz = await settledMetricsGz(base);
     const files = {
       body: join(dir.path, 'gateways.json'),
       gz: join(dir.path, 'gateways.json.gz'),

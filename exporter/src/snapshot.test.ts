@@ -51,6 +51,32 @@ describe('Snapshot reuse across reloads', () => {
     expect(await visible(b)).toEqual(await visible(await build(changed)));
   });
 
+  it('a gateway change that keeps every label value keeps the peer product', async () => {
+    const org = fixtureOrg(NOW);
+    const a = await build(org);
+    const changed = structuredClone(org);
+    changed.gateways[1].ports[0].rx_bytes = 123_456_789;
+    changed.gateways[1].uptime = 99;
+    const b = await build(changed, a);
+    expect(b.builtAgainst(a)).toEqual(['gateways', 'status']);
+    expect(b.peers).toBe(a.peers);
+    expect(b.gateways.identities).toBe(a.gateways.identities);
+    expect(await visible(b)).toEqual(await visible(await build(changed)));
+  });
+
+  it('a site rename reaches the peer paths of its gateways', async () => {
+    const org = fixtureOrg(NOW);
+    // Without site_name of their own, gateways take the site's name from the site list.
+    for (const g of org.gateways) delete (g as { site_name?: string }).site_name;
+    const a = await build(org);
+    const changed = structuredClone(org);
+    changed.sites[1].name = 'Renamed Site';
+    const b = await build(changed, a);
+    expect(b.builtAgainst(a)).toEqual(['orgSites', 'gateways', 'peers', 'status']);
+    expect(metricsText(b)).toMatch(/mist_vpn_peer_path_up\{site="Renamed Site"/);
+    expect(await visible(b)).toEqual(await visible(await build(changed)));
+  });
+
   it('a peer change rebuilds the peer product, keeps the gateway product', async () => {
     const org = fixtureOrg(NOW);
     const a = await build(org);

@@ -120,10 +120,14 @@ export class Snapshot implements Products {
       buildOrgSites(org, sites),
     );
     const gateways = await memo(m?.gateways, [s.gateways], [orgSites.value], ([raw], [o]) =>
-      buildGateways(raw, o),
+      buildGateways(raw, o, m?.gateways.value.identities),
     );
-    const peers = await memo(m?.peers, [read.vpnPeers, mode], [gateways.value], ([raw, md], [g]) =>
-      buildPeers(raw, g, md),
+    // Built from the gateways' identities only: a new gateway list with the same names keeps it.
+    const peers = await memo(
+      m?.peers,
+      [read.vpnPeers, mode],
+      [gateways.value.identities],
+      ([raw, md], [ids]) => buildPeers(raw, ids, md),
     );
     const insights = await memo(
       m?.insights,

@@ -209,10 +209,23 @@ export class SnapshotStore {
       this.lastConfirmedAtMs = readAt;
       this.loadsTotal++;
       this.logLoad(snap, previous);
+      this.repack(snap);
     } catch (e) {
       this.loadErrorsTotal++;
       this.opts.logger.error({ err: errorMessage(e) }, 'snapshot build failed; keeping the previous one');
     }
+  }
+
+  /**
+   * Make the snapshot's new sections smaller for the scrapes to come (metrics/section.ts), one after
+   * the other; sections taken over were repacked already. A failure keeps the bodies as they are.
+   */
+  private repack(snap: Snapshot): void {
+    (async () => {
+      for (const s of snap.sections) await s.repack();
+    })().catch((e: unknown) => {
+      this.opts.logger.warn({ err: errorMessage(e) }, 'recompressing /metrics failed; serving it as loaded');
+    });
   }
 
   private logLoad(snap: Snapshot, previous: Snapshot | null): void {

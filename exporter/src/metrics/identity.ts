@@ -46,6 +46,30 @@ export function gatewayIdentity(
   });
 }
 
+/**
+ * `prev` when `next` says the same (every label value of every gateway): the products built from
+ * identities (the peer paths) are then taken over when only other gateway fields (counters, states)
+ * changed, as they do on every collector cycle.
+ */
+export function sameIdentities(prev: Identities | undefined, next: Identities): Identities {
+  if (!prev || prev.orgId !== next.orgId || prev.byId.size !== next.byId.size) return next;
+  for (const [id, a] of next.byId) {
+    const b = prev.byId.get(id);
+    if (
+      !b ||
+      a.labels !== b.labels ||
+      a.orgId !== b.orgId ||
+      a.siteId !== b.siteId ||
+      a.site !== b.site ||
+      a.gateway !== b.gateway ||
+      a.mac !== b.mac
+    ) {
+      return next;
+    }
+  }
+  return prev;
+}
+
 /** Identity for a gateway id that may be absent from `mist:gateways` (ids only then). */
 export function identityFor(ids: Identities, gatewayId: string, mac = ''): GatewayIdentity {
   return (

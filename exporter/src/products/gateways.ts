@@ -7,7 +7,12 @@ import { keys } from '#common/keys.js';
 import { storedBody } from '../envelope.js';
 import { arrayElementSpans } from '../json-spans.js';
 import { writeGateways } from '../metrics/gateways.js';
-import { type GatewayIdentity, gatewayIdentity, type Identities } from '../metrics/identity.js';
+import {
+  type GatewayIdentity,
+  gatewayIdentity,
+  type Identities,
+  sameIdentities,
+} from '../metrics/identity.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import { writeWanPorts } from '../metrics/wan-ports.js';
 import { type Invalid, isArray, isObject, type Json, parseStored, portObjects } from '../parse.js';
@@ -61,7 +66,12 @@ function siteLists(raw: string, bySite: ReadonlyMap<string, readonly number[]>) 
   };
 }
 
-export async function buildGateways(raw: string | null, orgSites: OrgSites): Promise<Gateways> {
+/** `prevIdentities`: the previous product's, kept (same object) when no label value changed. */
+export async function buildGateways(
+  raw: string | null,
+  orgSites: OrgSites,
+  prevIdentities?: Identities,
+): Promise<Gateways> {
   const invalid: Invalid[] = [];
   const stored = parseStored(keys.gateways(), raw, isArray, 'a JSON array', invalid);
   const unreadable = invalid.length > 0;
@@ -107,7 +117,7 @@ export async function buildGateways(raw: string | null, orgSites: OrgSites): Pro
     body,
     siteList: stored ? siteLists(stored.raw, bySite) : null,
     ids,
-    identities: { orgId: orgSites.orgId, byId },
+    identities: sameIdentities(prevIdentities, { orgId: orgSites.orgId, byId }),
     counts: countsOf(objects),
     section,
     invalid,

@@ -2,6 +2,7 @@
 import { keys, parseVpnPeerMember } from '#common/keys.js';
 import type { PeerPathMode } from '#common/metrics/index.js';
 import { okRawParts, rawObject } from '../envelope.js';
+import type { Identities } from '../metrics/identity.js';
 import { type PeerEnvelope, writePeerPaths } from '../metrics/peer-paths.js';
 import { renderSection, type Section } from '../metrics/section.js';
 import {
@@ -14,7 +15,6 @@ import {
   type Stored,
 } from '../parse.js';
 import { type Prepared, prepare } from '../prepared.js';
-import type { Gateways } from './gateways.js';
 
 export interface PeerPaths {
   /** `/api/vpn-peers/all`. */
@@ -53,7 +53,7 @@ function parsePeers(
 
 export async function buildPeers(
   stored: ReadonlyArray<readonly [string, string | null]>,
-  gateways: Gateways,
+  identities: Identities,
   mode: PeerPathMode,
 ): Promise<PeerPaths> {
   const invalid: Invalid[] = [];
@@ -62,7 +62,7 @@ export async function buildPeers(
   for (const e of envelopes) paths += countPeerPaths(e.value);
   const [all, section] = await Promise.all([
     prepare(200, okRawParts(rawObject(envelopes.map((e) => [e.member, e.raw] as const)))),
-    renderSection((w) => writePeerPaths(envelopes, gateways.identities, mode, w)),
+    renderSection((w) => writePeerPaths(envelopes, identities, mode, w)),
   ]);
   return {
     all,

@@ -81,7 +81,7 @@ export function registerMetricsRoute(app: ExporterApp, { store, version, now }: 
     scrapeBytes.identity = sections.reduce((n, s) => n + s.bytes, scrape.length);
     const accept = req.headers['accept-encoding'];
     if (accept && negotiate(accept, ['gzip'])) {
-      const parts = [...sections.flatMap((s) => s.members), gzipSync(scrape, SCRAPE_GZIP)];
+      const parts = [...sections.map((s) => s.gzip), gzipSync(scrape, SCRAPE_GZIP)];
       scrapeBytes.gzip = parts.reduce((n, p) => n + p.length, 0);
       return sendParts(reply.header('content-encoding', 'gzip'), parts);
     }
