@@ -1,5 +1,6 @@
 /** The budget across runs: what a state poll and a full cycle cost, the state interval, the backfill's inputs. */
 import { describe, expect, it } from 'vitest';
+import { CallWindow } from '../mist/call-window.js';
 import type { MistClient } from '../mist/client.js';
 import { ApiBudget } from './api-budget.js';
 import type { PhaseName } from './types.js';
@@ -117,14 +118,81 @@ describe('ApiBudget', () => {
     expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (15 * 60 + 2 * 12 + 1 + 77));
   });
 
-  it('the config fill gets what the hour leaves after the core runs, and a floor when nothing is left', () => {
+  it('the config fill gets what the hour leaves after the core runs, and a floor while the hour has room', () => {
     const idle = rig({ used: 100 });
     run(idle, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
-    // 4000 - 100 used - (15 x 60 polls + 2 x 12 full cycles + 1).
-    expect(idle.fillAllowance()).toBe(4000 - 100 - 925);
+    idle.runFinished(true);
+    // 3920 usable - 100 used - the hour's core runs at the slowest pace (17 x 12 full cycles + 1)
+    // - the fill's floor in each of them (33 x 12).
+    expect(idle.fillAllowance()).toBe(3920 - 100 - 205 - 396);
+    // Nothing left for the hour: a tenth of one full cycle's share (4000 x 0.1 x 300 / 3600), shared
+    // by the run's fill phases.
     const full = rig({ used: 3990 });
+    run(full, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    full.runFinished(true);
     full.runStarted(true);
-    // A tenth of one full cycle's share: 4000 x 0.1 x 300 / 3600.
     expect(full.fillAllowance()).toBe(33);
+    full.spent('configs', 'one-off', 20);
+    expect(full.fillAllowance()).toBe(13);
+  });
+
+  it("before a poll was measured, the fill leaves the polls' largest share of the hour", () => {
+    const b = rig({ used: 10 });
+    b.runStarted(true);
+    b.spent('gateways', 'core', 5);
+    // 3920 - 10 - (3920 x 0.75 + 1 + 33 x 12).
+    expect(b.fillAllowance()).toBe(3920 - 10 - 2941 - 396);
+  });
+
+  it("an XL cold start's one-off fetches spill into the next hour: no trailing hour over the budget", () => {
+    // An XL org with one token: 2,500 sites to fetch device configs for (one call each), 367 site
+    // settings after them; a state poll 85 calls, a full cycle 4 more. Runs as the schedule makes them.
+    clock = 0;
+    const calls = new CallWindow();
+    const client = {
+      pool: { totalLimit: () => 5000, size: 1, requestsThisWindow: () => calls.lastHour(clock) },
+      usedLastHour: () => calls.lastHour(clock),
+    } as unknown as Pick<MistClient, 'pool' | 'usedLastHour'>;
+    const b = new ApiBudget(
+      client,
+      { share: 0.8, workerInterval: 300, stateInterval: 60, statePhases: STATE },
+      () => clock,
+    );
+    let owedConfigs = 2500;
+    let owedSettings = 367;
+    let worst = 0;
+    let filledAt: number | null = null;
+    const spend = (phase: PhaseName | 'session', kind: 'core' | 'one-off' | 'session', n: number) => {
+      b.spent(phase, kind, n);
+      calls.add(n, clock);
+      worst = Math.max(worst, calls.lastHour(clock));
+    };
+    let nextFull = 0;
+    while (clock < 3 * 3600_000) {
+      const full = clock >= nextFull;
+      b.runStarted(full);
+      if (clock === 0) spend('session', 'session', 2);
+      if (full) spend('org_sites', 'core', 4);
+      spend('gateways', 'core', 5);
+      if (full) {
+        const c = Math.min(owedConfigs, b.fillAllowance());
+        owedConfigs -= c;
+        spend('configs', 'one-off', c);
+        const s = Math.min(owedSettings, b.fillAllowance());
+        owedSettings -= s;
+        spend('site_settings', 'one-off', s);
+        if (filledAt === null && owedConfigs + owedSettings === 0) filledAt = clock;
+        nextFull = clock + 300_000;
+      }
+      spend('ports', 'core', 38);
+      spend('vpn_peers', 'core', 42);
+      for (const p of STATE) b.phaseOk(p);
+      const interval = b.runFinished(true);
+      clock = Math.min(nextFull, clock + interval * 1000);
+    }
+    expect(worst).toBeLessThanOrEqual(3920);
+    // Everything fetched within the second hour.
+    expect(filledAt).not.toBeNull();
+    expect(filledAt as number).toBeLessThan(2 * 3600_000);
   });
 });

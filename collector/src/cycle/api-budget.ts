@@ -5,7 +5,7 @@
  * which the insights backfill gets its allowance.
  */
 import type { CollectorStats } from '#common/types.js';
-import { type Budget, chooseStateInterval, computeBudget } from '../budget.js';
+import { type Budget, chooseStateInterval, computeBudget, REST_SHARE, RETRY_MARGIN } from '../budget.js';
 import { CallWindow } from '../mist/call-window.js';
 import type { MistClient } from '../mist/client.js';
 import type { PhaseKind, PhaseName } from './types.js';
@@ -43,7 +43,7 @@ export class ApiBudget {
   private interval: number;
   private steadyInterval: number;
   /** This run's calls: state phases, other core phases and session checks, and the state phases that ran well. */
-  private run = { state: 0, extra: 0, session: 0, stateOk: new Set<PhaseName>(), full: false };
+  private run = { state: 0, extra: 0, session: 0, oneOff: 0, stateOk: new Set<PhaseName>(), full: false };
   /** Session checks, config fetches and insights in the trailing hour. */
   private readonly nonCore = new CallWindow();
   /** Of those, all but insights: what the state polls yield to. */
@@ -125,13 +125,14 @@ export class ApiBudget {
   }
 
   runStarted(full: boolean): void {
-    this.run = { state: 0, extra: 0, session: 0, stateOk: new Set(), full };
+    this.run = { state: 0, extra: 0, session: 0, oneOff: 0, stateOk: new Set(), full };
   }
 
   spent(phase: PhaseName | 'session', kind: CallKind, calls: number): void {
     if (phase === 'session') this.run.session += calls;
     else if (this.statePhases.has(phase)) this.run.state += calls;
     else if (kind === 'core') this.run.extra += calls;
+    if (kind === 'one-off') this.run.oneOff += calls;
     if (kind !== 'core') this.nonCore.add(calls, this.now());
     if (kind === 'one-off' || kind === 'session') this.other.add(calls, this.now());
   }
@@ -168,27 +169,29 @@ export class ApiBudget {
   }
 
   /**
-   * Calls the config fill (device configs, site settings) may make now: what the hour leaves after
-   * the trailing hour's calls and the coming hour's core runs (the polls at their steady pace), and
-   * at least FILL_SHARE of a full cycle's budget (one call at least), so that a config change is
-   * picked up even while the backfill uses the whole hour (the polls yield to the fill, the backfill
-   * adapts: the fill counts as calls outside the core).
+   * Calls the config fill (device configs, site settings) may make now: what the trailing hour leaves
+   * once the coming hour is reserved: its core runs at the slowest pace the planner falls back to
+   * while the fill is in the trailing hour (the full cycles only: the polls yield to the fill) or,
+   * before a state poll was measured (a cold start), the polls' largest share of the budget; and the
+   * fill's own floor in each full cycle of the hour. So a cold start's one-off fetches spill into the
+   * next hour instead of pushing the first one over the budget. The floor: at least FILL_SHARE of a
+   * full cycle's budget per run (one call at least), shared by the fill's phases, so that a config
+   * change is picked up even while the backfill uses the whole hour (the backfill adapts: the fill
+   * counts as calls outside the core).
    */
   fillAllowance(): number {
-    const budget = computeBudget({
-      tokenLimitPerHour: this.client.pool.totalLimit(),
-      share: this.settings.share,
-      statePollCalls: Math.max(this.statePoll ?? 0, this.run.state),
-      stateInterval: this.steadyInterval,
-      fullExtraCalls: Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0),
-      workerInterval: this.settings.workerInterval,
-      overheadPerHour: this.overheadPerHour(),
-    });
-    const own = this.client.usedLastHour();
-    const used = Math.max(own, this.client.pool.requestsThisWindow());
+    const perHour = this.client.pool.totalLimit() * this.settings.share;
+    const usable = Math.floor(perHour * (1 - RETRY_MARGIN));
     const w = this.settings.workerInterval;
-    const floor = Math.max(1, Math.floor((budget.callsPerHour * FILL_SHARE * w) / 3600));
-    return Math.max(floor, budget.callsPerHour - used - budget.corePerHour);
+    const floor = Math.max(1, Math.floor((perHour * FILL_SHARE * w) / 3600));
+    const extra = Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0);
+    const core =
+      this.statePoll === null
+        ? Math.ceil(usable * (1 - REST_SHARE))
+        : Math.ceil(((this.statePoll + extra) * 3600) / w);
+    const reserve = core + this.overheadPerHour() + Math.ceil((floor * 3600) / w);
+    const used = Math.max(this.client.usedLastHour(), this.client.pool.requestsThisWindow());
+    return Math.max(0, usable - used - reserve, floor - this.run.oneOff);
   }
 
   /**
