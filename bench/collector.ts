@@ -21,6 +21,10 @@
  *   npx tsx bench/collector.ts            # L, two simulated hours
  *   npx tsx bench/collector.ts XL 3       # XL, three simulated hours
  *   npx tsx bench/collector.ts --quick    # L, first cycle + a few runs only
+ *   npx tsx bench/collector.ts XL --quick --sim-in-process   # the simulator in this process
+ *
+ * The simulator runs as its own process by default, as a remote Mist would: in the same process its
+ * page rendering (megabytes per call at XL) takes the collector's CPU and its event loop.
  *
  * `runCollectorBenchmark(size)` returns the figures for bench/run.ts.
  */
@@ -30,8 +34,10 @@ import { loadCollectorConfig } from '#common/config/collector.js';
 import { keys } from '#common/keys.js';
 import { createLogger } from '#common/log.js';
 import type { CollectorStats, Gateway, Insight } from '#common/types.js';
-import { type SizeName, startSimulator } from '#simulator/index.js';
+import { type CallStatsSnapshot, type OrgTruth, type SizeName, startSimulator } from '#simulator/index.js';
+import { spawnSimulator } from '../scripts/lib/proc.js';
 import { startRedis } from '../test/helpers/redis.js';
+import { SimControl } from '../test/helpers/simulator.js';
 import type {
   CollectorBenchOptions,
   CollectorBenchResult,
@@ -73,6 +79,57 @@ export function referenceCycleCalls(
 
 const INTERVAL = 300;
 
+/** What the benchmark needs of the simulator, wherever it runs. */
+interface SimLink {
+  url: string;
+  token: string;
+  truth(): Promise<OrgTruth>;
+  stats(): Promise<CallStatsSnapshot>;
+  resetStats(): Promise<void>;
+  advance(seconds: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function simulatorLink(size: SizeName, latencyMs: number, where: 'process' | 'in-process'): Promise<SimLink> {
+  if (where === 'in-process') {
+    const sim = await startSimulator({ size, latencyMs, seed: 1 });
+    return {
+      url: sim.url,
+      token: sim.tokens[0] as string,
+      truth: async () => sim.truth(),
+      stats: async () => sim.stats(),
+      resetStats: async () => sim.resetStats(),
+      advance: async (s) => {
+        sim.advance(s);
+      },
+      stop: () => sim.stop(),
+    };
+  }
+  const { handle, url } = await spawnSimulator({
+    SIM_SIZE: size,
+    SIM_SEED: '1',
+    SIM_LATENCY_MS: String(latencyMs),
+    SIM_TOKENS: 'bench-token-1',
+    SIM_LOG_LEVEL: 'warn',
+  });
+  const ctl = new SimControl(url);
+  return {
+    url,
+    token: 'bench-token-1',
+    truth: () => ctl.org(),
+    stats: () => ctl.stats(),
+    resetStats: async () => {
+      await ctl.reset();
+    },
+    advance: async (s) => {
+      await ctl.advanceTime(s);
+    },
+    stop: async () => {
+      await handle.stop(5000);
+    },
+  };
+}
+
 /** Seconds since the newest bucket of the stalest stored series of this resolution ended (null: none). */
 async function stalestSeries(
   r: ReturnType<Awaited<ReturnType<typeof startRedis>>['client']>,
@@ -102,15 +159,16 @@ export async function runCollectorBenchmark(
   const say = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const latencyMs = opts.latencyMs ?? 100;
   const hours = opts.hours ?? 2;
+  const where = opts.simulator ?? 'process';
   const [sim, redis] = await Promise.all([
-    startSimulator({ size, latencyMs, seed: 1 }),
+    simulatorLink(size, latencyMs, where),
     startRedis({ own: true, appendonly: false }),
   ]);
   let offset = 0;
   const now = () => Date.now() + offset;
   const config = loadCollectorConfig({
     MIST_HOST: sim.url,
-    MIST_API_TOKEN: sim.tokens[0],
+    MIST_API_TOKEN: sim.token,
     REDIS_URL: redis.url,
     WORKER_INTERVAL: String(INTERVAL),
     LOG_LEVEL: 'silent',
@@ -128,7 +186,7 @@ export async function runCollectorBenchmark(
   };
   try {
     await c.init();
-    const truth = sim.truth();
+    const truth = await sim.truth();
     const wanPorts = truth.gateways.reduce((n, g) => n + g.ports.filter((p) => p.usage === 'wan').length, 0);
     const org = {
       sites: truth.sites.length,
@@ -137,11 +195,11 @@ export async function runCollectorBenchmark(
       peerPaths: truth.peer_paths.length,
     };
     say(
-      `collector benchmark: ${size} org ${JSON.stringify(org)}, ${latencyMs} ms per call, WORKER_INTERVAL=${INTERVAL}, STATE_INTERVAL=${config.stateInterval}`,
+      `collector benchmark: ${size} org ${JSON.stringify(org)}, ${latencyMs} ms per call, simulator ${where === 'process' ? 'in its own process' : 'in the same process'}, WORKER_INTERVAL=${INTERVAL}, STATE_INTERVAL=${config.stateInterval}`,
     );
 
     const run = async (kind: 'full' | 'state'): Promise<CycleFigures & { poll: PollFigures }> => {
-      sim.resetStats();
+      await sim.resetStats();
       const net0 = await netBytes();
       const phases0 = Object.fromEntries(
         Object.entries(c.stats.phases).map(([n, p]) => [n, JSON.stringify(p)]),
@@ -153,7 +211,7 @@ export async function runCollectorBenchmark(
         kind === 'full' ? await c.runCycle(signal, undefined, opts) : await c.runStatePoll(signal, opts);
       if (!o.ok) throw new Error(`${kind} run failed: ${JSON.stringify(o.errors)}`);
       const net1 = await netBytes();
-      const st = sim.stats();
+      const st = await sim.stats();
       return {
         calls: st.total,
         coreCalls: o.coreCalls,
@@ -182,11 +240,11 @@ export async function runCollectorBenchmark(
      */
     const start = now();
     let at = 0;
-    const moveTo = (seconds: number) => {
+    const moveTo = async (seconds: number) => {
       const stepMs = start + seconds * 1000 - now();
       if (stepMs > 0) {
         offset += stepMs;
-        sim.advance(stepMs / 1000);
+        await sim.advance(stepMs / 1000);
       }
       at = (now() - start) / 1000;
     };
@@ -235,7 +293,7 @@ export async function runCollectorBenchmark(
       const due = Math.min(nextFull, nextPoll);
       if (due >= end) break;
       if (Math.floor(due / 3600) > hourly.length) closeHour();
-      moveTo(due);
+      await moveTo(due);
       const full = at >= nextFull || nextFull - at < interval / 2;
       const f = await run(full ? 'full' : 'state');
       hour.calls += f.calls;
@@ -259,7 +317,7 @@ export async function runCollectorBenchmark(
     if (hours > 0) closeHour();
     if (polls.length === 0) {
       // No poll between the full cycles (a large org's state interval is WORKER_INTERVAL): one now.
-      moveTo(at + c.stateIntervalSeconds);
+      await moveTo(at + c.stateIntervalSeconds);
       const f = await run('state');
       line('state poll', f);
       polls.push({ ...f.poll, hour: hourly.length });
@@ -343,7 +401,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quick = process.argv.includes('--quick');
   const size = (process.argv.find((a) => /^(S|L|XL)$/.test(a)) ?? 'L') as SizeName;
   const hours = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2);
-  runCollectorBenchmark(size, { hours: quick ? 0 : hours }).then(
+  const simulator = process.argv.includes('--sim-in-process') ? 'in-process' : 'process';
+  runCollectorBenchmark(size, { hours: quick ? 0 : hours, simulator }).then(
     (r) => {
       process.exitCode = r.ok ? 0 : 1;
     },

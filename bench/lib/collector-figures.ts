@@ -68,4 +68,9 @@ export interface CollectorBenchOptions {
   /** Simulated hours of cycles after the first (0: just a few cycles). Default 2. */
   hours?: number;
   log?: (line: string) => void;
+  /**
+   * Where the simulator runs: 'process' (default: its own process, as a remote Mist would be, so its
+   * page rendering does not take the collector's CPU) or 'in-process' (the same event loop).
+   */
+  simulator?: 'process' | 'in-process';
 }
