@@ -18,6 +18,8 @@ export interface InsightsUsage {
   lastHour: number;
   nonCoreLastHour: number;
   coreReserve: number;
+  /** Config-fill calls the last run left for later (the backfill waits for them). */
+  fillOwed: number;
 }
 
 export interface BudgetSettings {
@@ -51,6 +53,8 @@ export class ApiBudget {
   private readonly statePhases: ReadonlySet<PhaseName>;
   /** Steady calls per hour outside the core cycle that insights must leave room for. */
   private readonly overheads: Array<() => number> = [];
+  /** Config-fill calls left for later runs. */
+  private readonly fillOwed: Array<() => number> = [];
 
   constructor(
     private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
@@ -88,6 +92,14 @@ export class ApiBudget {
    */
   addOverheadPerHour(perHour: () => number): void {
     this.overheads.push(perHour);
+  }
+
+  /**
+   * Calls the config fill left for later runs (sites over its allowance): the insights backfill
+   * waits for them, so a cold start's budget goes to the current state's enrichment before history.
+   */
+  addFillOwed(owed: () => number): void {
+    this.fillOwed.push(owed);
   }
 
   /** /self/usage checks (one per token) and the overheads added. */
@@ -164,6 +176,7 @@ export class ApiBudget {
         lastHour: own + foreign,
         nonCoreLastHour: this.nonCore.lastHour(this.now()) + foreign,
         coreReserve: this.coreReserve(),
+        fillOwed: this.fillOwed.reduce((n, f) => n + f(), 0),
       },
     };
   }

@@ -70,6 +70,7 @@ export function buildPhases(
     now,
   );
   budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
+  budget.addFillOwed(() => configs.owed + siteSettings.owed);
   const ports: PortsPhase = new PortsPhase(
     data,
     gateways,
