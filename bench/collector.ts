@@ -90,7 +90,11 @@ interface SimLink {
   stop(): Promise<void>;
 }
 
-async function simulatorLink(size: SizeName, latencyMs: number, where: 'process' | 'in-process'): Promise<SimLink> {
+async function simulatorLink(
+  size: SizeName,
+  latencyMs: number,
+  where: 'process' | 'in-process',
+): Promise<SimLink> {
   if (where === 'in-process') {
     const sim = await startSimulator({ size, latencyMs, seed: 1 });
     return {
@@ -204,12 +208,14 @@ export async function runCollectorBenchmark(
       const phases0 = Object.fromEntries(
         Object.entries(c.stats.phases).map(([n, p]) => [n, JSON.stringify(p)]),
       );
+      const cpu0 = process.cpuUsage();
       const signal = new AbortController().signal;
       // As the schedule runs it: the backfill starts no call once the next poll is due.
       const opts = { pollDueAt: now() + c.stateIntervalSeconds * 1000 };
       const o =
         kind === 'full' ? await c.runCycle(signal, undefined, opts) : await c.runStatePoll(signal, opts);
       if (!o.ok) throw new Error(`${kind} run failed: ${JSON.stringify(o.errors)}`);
+      const cpu = process.cpuUsage(cpu0);
       const net1 = await netBytes();
       const st = await sim.stats();
       return {
@@ -219,6 +225,7 @@ export async function runCollectorBenchmark(
         seconds: o.durationSeconds,
         coreSeconds: o.coreSeconds,
         byOperation: st.by_operation,
+        cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
         phaseSeconds: Object.fromEntries(
           Object.entries(c.stats.phases)
             .filter(([n, p]) => p && p.status !== 'skipped' && JSON.stringify(p) !== phases0[n])
@@ -251,11 +258,25 @@ export async function runCollectorBenchmark(
     const line = (name: string, f: CycleFigures) =>
       say(
         `  ${name}: ${f.calls} calls (core ${f.coreCalls} in ${f.coreSeconds.toFixed(2)} s, insights ${f.insightsCalls}), ` +
-          `${f.seconds.toFixed(1)} s total; ${JSON.stringify(f.byOperation)}` +
+          `${f.seconds.toFixed(1)} s total, ${f.cpuSeconds} CPU s; ${JSON.stringify(f.byOperation)}` +
           (f.phaseSeconds ? `; phase seconds ${JSON.stringify(f.phaseSeconds)}` : ''),
       );
 
+    // When the cold start's config fill completed (seconds after the start; null: not yet).
+    const filledAt: { deviceConfigs: number | null; siteVariables: number | null } = {
+      deviceConfigs: null,
+      siteVariables: null,
+    };
+    const noteFill = () => {
+      const f = c.stats.configs;
+      const t = Math.round((now() - start) / 1000);
+      if (f && filledAt.deviceConfigs === null && f.device_configs.cached >= f.device_configs.wanted)
+        filledAt.deviceConfigs = t;
+      if (f && filledAt.siteVariables === null && f.site_settings.cached >= f.site_settings.wanted)
+        filledAt.siteVariables = t;
+    };
     const first = await run('full');
+    noteFill();
     line('first cycle', first);
     const hourly: HourFigures[] = [];
     let hour: HourFigures = {
@@ -267,7 +288,6 @@ export async function runCollectorBenchmark(
       stalestHourSeriesSeconds: null,
     };
     let steady: CycleFigures | null = null;
-    let steadyAt = 0;
     const polls: Array<PollFigures & { hour: number }> = [];
     let nextFull = INTERVAL;
     let nextPoll = c.stateIntervalSeconds;
@@ -275,9 +295,13 @@ export async function runCollectorBenchmark(
     const closeHour = () => {
       hour.backfillPending = c.stats.insights.backfill_pending ?? 0;
       hourly.push(hour);
+      const fill = c.stats.configs;
+      const filled = fill
+        ? `, device configs ${fill.device_configs.cached}/${fill.device_configs.wanted}, site variables ${fill.site_settings.cached}/${fill.site_settings.wanted}`
+        : '';
       say(
         `  hour ${hourly.length}: ${hour.calls} calls (insights ${hour.insightsCalls}), ${hour.polls} state polls + ${hour.fullCycles} full cycles, ` +
-          `state interval ${c.stateIntervalSeconds} s, stalest 1h series ${hour.stalestHourSeriesSeconds} s, ${hour.backfillPending} ports owed history`,
+          `state interval ${c.stateIntervalSeconds} s, stalest 1h series ${hour.stalestHourSeriesSeconds} s, ${hour.backfillPending} ports owed history${filled}`,
       );
       hour = {
         calls: 0,
@@ -298,16 +322,14 @@ export async function runCollectorBenchmark(
       const f = await run(full ? 'full' : 'state');
       hour.calls += f.calls;
       hour.insightsCalls += f.insightsCalls;
+      noteFill();
       const stale = c.stats.insights.oldest_age_seconds;
       if (stale !== null) hour.stalestHourSeriesSeconds = Math.max(hour.stalestHourSeriesSeconds ?? 0, stale);
       if (full) {
         hour.fullCycles++;
         nextFull = at + INTERVAL;
-        // A steady full cycle: the first after the first, replaced by one of hour 2 when there is one.
-        if (steady === null || (at >= 3600 && steadyAt < 3600)) {
-          steady = f;
-          steadyAt = at;
-        }
+        // A steady full cycle: the last one (the cold start's config fill and its catch-up are over).
+        steady = f;
       } else {
         hour.polls++;
         polls.push({ ...f.poll, hour: hourly.length });
@@ -315,6 +337,9 @@ export async function runCollectorBenchmark(
       nextPoll = at + c.stateIntervalSeconds;
     }
     if (hours > 0) closeHour();
+    say(
+      `  config fill complete at: device configs ${filledAt.deviceConfigs ?? '-'} s, site variables ${filledAt.siteVariables ?? '-'} s after the start`,
+    );
     if (polls.length === 0) {
       // No poll between the full cycles (a large org's state interval is WORKER_INTERVAL): one now.
       await moveTo(at + c.stateIntervalSeconds);

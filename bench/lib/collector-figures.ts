@@ -8,6 +8,11 @@ export interface CycleFigures {
   byOperation: Record<string, number>;
   /** Wall time of each phase that ran (absent in results of older runs). */
   phaseSeconds?: Record<string, number>;
+  /**
+   * CPU seconds of the benchmark's process during the run (the collector, and the simulator when it
+   * runs in the same process): what the wall time cannot go below on a machine without other load.
+   */
+  cpuSeconds?: number;
 }
 
 /** One state poll: what it cost, and what it wrote. */

@@ -107,7 +107,12 @@ describe('ApiBudget', () => {
   it('calls someone else made this hour (from /self/usage) count as used and as non-core', () => {
     const b = rig({ used: 100, window: 1600 });
     b.runStarted(true);
-    expect(b.forInsights().used).toEqual({ lastHour: 1600, nonCoreLastHour: 1500, coreReserve: 0, fillOwed: 0 });
+    expect(b.forInsights().used).toEqual({
+      lastHour: 1600,
+      nonCoreLastHour: 1500,
+      coreReserve: 0,
+      fillOwed: 0,
+    });
   });
 
   it('a steady overhead besides the core runs (a spread cache refresh) is reserved from insights', () => {
