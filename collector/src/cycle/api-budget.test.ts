@@ -123,30 +123,28 @@ describe('ApiBudget', () => {
     expect(b.forInsights().budget.insightsPerHour).toBe(3920 - (15 * 60 + 2 * 12 + 1 + 77));
   });
 
-  it('the config fill gets what the hour leaves after the core runs, and a floor while the hour has room', () => {
+  it('the config fill gets what the hour leaves after the core runs, and a floor when nothing is left', () => {
     const idle = rig({ used: 100 });
     run(idle, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
     idle.runFinished(true);
     // 3920 usable - 100 used - the hour's core runs at the slowest pace (17 x 12 full cycles + 1)
     // - the fill's floor in each of them (33 x 12).
     expect(idle.fillAllowance()).toBe(3920 - 100 - 205 - 396);
-    // Nothing left for the hour: a tenth of one full cycle's share (4000 x 0.1 x 300 / 3600), shared
-    // by the run's fill phases.
+    // Nothing left for the hour: a tenth of one full cycle's share (4000 x 0.1 x 300 / 3600).
     const full = rig({ used: 3990 });
     run(full, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
     full.runFinished(true);
-    full.runStarted(true);
     expect(full.fillAllowance()).toBe(33);
-    full.spent('configs', 'one-off', 20);
-    expect(full.fillAllowance()).toBe(13);
   });
 
-  it("before a poll was measured, the fill leaves the polls' largest share of the hour", () => {
+  it('before a poll was measured, the fill leaves half the hour to the core runs', () => {
     const b = rig({ used: 10 });
+    b.addFillOwed(() => 0);
+    b.addFillOwed(() => 0);
     b.runStarted(true);
     b.spent('gateways', 'core', 5);
-    // 3920 - 10 - (3920 x 0.75 + 1 + 33 x 12).
-    expect(b.fillAllowance()).toBe(3920 - 10 - 2941 - 396);
+    // 3920 - 10 - (1960 + 1 + two fill phases' floors, 2 x 33 x 12).
+    expect(b.fillAllowance()).toBe(3920 - 10 - 1961 - 792);
   });
 
   it("an XL cold start's one-off fetches spill into the next hour: no trailing hour over the budget", () => {
@@ -165,6 +163,8 @@ describe('ApiBudget', () => {
     );
     let owedConfigs = 2500;
     let owedSettings = 367;
+    b.addFillOwed(() => owedConfigs);
+    b.addFillOwed(() => owedSettings);
     let worst = 0;
     let filledAt: number | null = null;
     const spend = (phase: PhaseName | 'session', kind: 'core' | 'one-off' | 'session', n: number) => {

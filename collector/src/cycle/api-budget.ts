@@ -35,6 +35,11 @@ export interface BudgetSettings {
 
 /** Share of the budget the config fill may always use, whatever else the hour holds. */
 const FILL_SHARE = 0.1;
+/**
+ * Share of the budget a first cycle's config fill leaves for the hour's core runs, whose cost is not
+ * measured yet; from the next run on the measured cost is reserved (and the polls yield to the fill).
+ */
+const UNMEASURED_CORE_SHARE = 0.5;
 
 export class ApiBudget {
   private budget: Budget;
@@ -45,7 +50,7 @@ export class ApiBudget {
   private interval: number;
   private steadyInterval: number;
   /** This run's calls: state phases, other core phases and session checks, and the state phases that ran well. */
-  private run = { state: 0, extra: 0, session: 0, oneOff: 0, stateOk: new Set<PhaseName>(), full: false };
+  private run = { state: 0, extra: 0, session: 0, stateOk: new Set<PhaseName>(), full: false };
   /** Session checks, config fetches and insights in the trailing hour. */
   private readonly nonCore = new CallWindow();
   /** Of those, all but insights: what the state polls yield to. */
@@ -95,8 +100,9 @@ export class ApiBudget {
   }
 
   /**
-   * Calls the config fill left for later runs (sites over its allowance): the insights backfill
-   * waits for them, so a cold start's budget goes to the current state's enrichment before history.
+   * A config-fill phase (one per phase): the calls it left for later runs (sites over its allowance),
+   * which the insights backfill waits for, so that a cold start's budget goes to the current state's
+   * enrichment before history.
    */
   addFillOwed(owed: () => number): void {
     this.fillOwed.push(owed);
@@ -137,14 +143,13 @@ export class ApiBudget {
   }
 
   runStarted(full: boolean): void {
-    this.run = { state: 0, extra: 0, session: 0, oneOff: 0, stateOk: new Set(), full };
+    this.run = { state: 0, extra: 0, session: 0, stateOk: new Set(), full };
   }
 
   spent(phase: PhaseName | 'session', kind: CallKind, calls: number): void {
     if (phase === 'session') this.run.session += calls;
     else if (this.statePhases.has(phase)) this.run.state += calls;
     else if (kind === 'core') this.run.extra += calls;
-    if (kind === 'one-off') this.run.oneOff += calls;
     if (kind !== 'core') this.nonCore.add(calls, this.now());
     if (kind === 'one-off' || kind === 'session') this.other.add(calls, this.now());
   }
@@ -182,15 +187,15 @@ export class ApiBudget {
   }
 
   /**
-   * Calls the config fill (device configs, site settings) may make now: what the trailing hour leaves
-   * once the coming hour is reserved: its core runs at the slowest pace the planner falls back to
-   * while the fill is in the trailing hour (the full cycles only: the polls yield to the fill) or,
-   * before a state poll was measured (a cold start), the polls' largest share of the budget; and the
-   * fill's own floor in each full cycle of the hour. So a cold start's one-off fetches spill into the
+   * Calls a config-fill phase (device configs, site settings) may make now: what the trailing hour
+   * leaves once the coming hour is reserved: its core runs at the slowest pace the planner falls
+   * back to while the fill is in the trailing hour (the full cycles only: the polls yield to the
+   * fill) or, before a state poll was measured (the first cycle), half the budget; and the floors of
+   * the fill phases in each full cycle of the hour. So a cold start's one-off fetches spill into the
    * next hour instead of pushing the first one over the budget. The floor: at least FILL_SHARE of a
-   * full cycle's budget per run (one call at least), shared by the fill's phases, so that a config
-   * change is picked up even while the backfill uses the whole hour (the backfill adapts: the fill
-   * counts as calls outside the core).
+   * full cycle's budget per phase and run (one call at least), so that a config change is picked up
+   * even while the backfill uses the whole hour (the backfill adapts: the fill counts as calls
+   * outside the core).
    */
   fillAllowance(): number {
     const perHour = this.client.pool.totalLimit() * this.settings.share;
@@ -200,11 +205,12 @@ export class ApiBudget {
     const extra = Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0);
     const core =
       this.statePoll === null
-        ? Math.ceil(usable * (1 - REST_SHARE))
+        ? Math.ceil(usable * UNMEASURED_CORE_SHARE)
         : Math.ceil(((this.statePoll + extra) * 3600) / w);
-    const reserve = core + this.overheadPerHour() + Math.ceil((floor * 3600) / w);
+    const floors = Math.ceil((floor * Math.max(1, this.fillOwed.length) * 3600) / w);
+    const reserve = core + this.overheadPerHour() + floors;
     const used = Math.max(this.client.usedLastHour(), this.client.pool.requestsThisWindow());
-    return Math.max(0, usable - used - reserve, floor - this.run.oneOff);
+    return Math.max(floor, usable - used - reserve);
   }
 
   /**
