@@ -62,7 +62,7 @@ export class ApiBudget {
   private readonly fillOwed: Array<() => number> = [];
 
   constructor(
-    private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
+    private readonly client: Pick<MistClient, 'pool' | 'usedLastHour' | 'peakHour'>,
     private readonly settings: BudgetSettings,
     private readonly now: () => number = Date.now,
   ) {
@@ -187,15 +187,16 @@ export class ApiBudget {
   }
 
   /**
-   * Calls a config-fill phase (device configs, site settings) may make now: what the trailing hour
-   * leaves once the coming hour is reserved: its core runs at the slowest pace the planner falls
-   * back to while the fill is in the trailing hour (the full cycles only: the polls yield to the
-   * fill) or, before a state poll was measured (the first cycle), half the budget; and the floors of
-   * the fill phases in each full cycle of the hour. So a cold start's one-off fetches spill into the
-   * next hour instead of pushing the first one over the budget. The floor: at least FILL_SHARE of a
-   * full cycle's budget per phase and run (one call at least), so that a config change is picked up
-   * even while the backfill uses the whole hour (the backfill adapts: the fill counts as calls
-   * outside the core).
+   * Calls a config-fill phase (device configs, site settings) may make now: what the busiest hour
+   * around now leaves (CallWindow.peakHour: the calls since each start in the trailing hour plus the
+   * coming ones in the rest of its hour), the coming calls being the core runs at the slowest pace
+   * the planner falls back to while the fill is in the trailing hour (the full cycles only: the
+   * polls yield to the fill) or, before a state poll was measured (the first cycle), half the
+   * budget; the steady overheads; and the floors of the fill phases in each full cycle. So a cold
+   * start's one-off fetches spill into the next hour instead of pushing the first one over the
+   * budget. The floor: at least FILL_SHARE of a full cycle's budget per phase and run (one call at
+   * least), so that a config change is picked up even while the backfill uses the whole hour (the
+   * backfill adapts: the fill counts as calls outside the core).
    */
   fillAllowance(): number {
     const perHour = this.client.pool.totalLimit() * this.settings.share;
@@ -208,9 +209,9 @@ export class ApiBudget {
         ? Math.ceil(usable * UNMEASURED_CORE_SHARE)
         : Math.ceil(((this.statePoll + extra) * 3600) / w);
     const floors = Math.ceil((floor * Math.max(1, this.fillOwed.length) * 3600) / w);
-    const reserve = core + this.overheadPerHour() + floors;
-    const used = Math.max(this.client.usedLastHour(), this.client.pool.requestsThisWindow());
-    return Math.max(floor, usable - used - reserve);
+    const coming = core + this.overheadPerHour() + floors;
+    const peak = this.client.peakHour(coming) + this.foreign();
+    return Math.max(floor, usable - peak);
   }
 
   /**
