@@ -34,10 +34,8 @@ import { loadCollectorConfig } from '#common/config/collector.js';
 import { keys } from '#common/keys.js';
 import { createLogger } from '#common/log.js';
 import type { CollectorStats, Gateway, Insight } from '#common/types.js';
-import { type CallStatsSnapshot, type OrgTruth, type SizeName, startSimulator } from '#simulator/index.js';
-import { spawnSimulator } from '../scripts/lib/proc.js';
+import type { SizeName } from '#simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
-import { SimControl } from '../test/helpers/simulator.js';
 import type {
   CollectorBenchOptions,
   CollectorBenchResult,
@@ -45,6 +43,7 @@ import type {
   HourFigures,
   PollFigures,
 } from './lib/collector-figures.js';
+import { simulatorLink } from './lib/collector-sim.js';
 import { median, parseRedisInfo, round } from './lib/stats.js';
 
 export type {
@@ -78,61 +77,6 @@ export function referenceCycleCalls(
 }
 
 const INTERVAL = 300;
-
-/** What the benchmark needs of the simulator, wherever it runs. */
-interface SimLink {
-  url: string;
-  token: string;
-  truth(): Promise<OrgTruth>;
-  stats(): Promise<CallStatsSnapshot>;
-  resetStats(): Promise<void>;
-  advance(seconds: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-async function simulatorLink(
-  size: SizeName,
-  latencyMs: number,
-  where: 'process' | 'in-process',
-): Promise<SimLink> {
-  if (where === 'in-process') {
-    const sim = await startSimulator({ size, latencyMs, seed: 1 });
-    return {
-      url: sim.url,
-      token: sim.tokens[0] as string,
-      truth: async () => sim.truth(),
-      stats: async () => sim.stats(),
-      resetStats: async () => sim.resetStats(),
-      advance: async (s) => {
-        sim.advance(s);
-      },
-      stop: () => sim.stop(),
-    };
-  }
-  const { handle, url } = await spawnSimulator({
-    SIM_SIZE: size,
-    SIM_SEED: '1',
-    SIM_LATENCY_MS: String(latencyMs),
-    SIM_TOKENS: 'bench-token-1',
-    SIM_LOG_LEVEL: 'warn',
-  });
-  const ctl = new SimControl(url);
-  return {
-    url,
-    token: 'bench-token-1',
-    truth: () => ctl.org(),
-    stats: () => ctl.stats(),
-    resetStats: async () => {
-      await ctl.reset();
-    },
-    advance: async (s) => {
-      await ctl.advanceTime(s);
-    },
-    stop: async () => {
-      await handle.stop(5000);
-    },
-  };
-}
 
 /** Seconds since the newest bucket of the stalest stored series of this resolution ended (null: none). */
 async function stalestSeries(

@@ -5,7 +5,7 @@
  * which the insights backfill gets its allowance.
  */
 import type { CollectorStats } from '#common/types.js';
-import { type Budget, chooseStateInterval, computeBudget, REST_SHARE, RETRY_MARGIN } from '../budget.js';
+import { type Budget, chooseStateInterval, computeBudget, RETRY_MARGIN } from '../budget.js';
 import { CallWindow } from '../mist/call-window.js';
 import type { MistClient } from '../mist/client.js';
 import type { PhaseKind, PhaseName } from './types.js';
