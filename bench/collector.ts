@@ -21,6 +21,10 @@
  *   npx tsx bench/collector.ts            # L, two simulated hours
  *   npx tsx bench/collector.ts XL 3       # XL, three simulated hours
  *   npx tsx bench/collector.ts --quick    # L, first cycle + a few runs only
+ *   npx tsx bench/collector.ts XL --quick --sim-in-process   # the simulator in this process
+ *
+ * The simulator runs as its own process by default, as a remote Mist would: in the same process its
+ * page rendering (megabytes per call at XL) takes the collector's CPU and its event loop.
  *
  * `runCollectorBenchmark(size)` returns the figures for bench/run.ts.
  */
@@ -30,7 +34,7 @@ import { loadCollectorConfig } from '#common/config/collector.js';
 import { keys } from '#common/keys.js';
 import { createLogger } from '#common/log.js';
 import type { CollectorStats, Gateway, Insight } from '#common/types.js';
-import { type SizeName, startSimulator } from '#simulator/index.js';
+import type { SizeName } from '#simulator/index.js';
 import { startRedis } from '../test/helpers/redis.js';
 import type {
   CollectorBenchOptions,
@@ -39,6 +43,7 @@ import type {
   HourFigures,
   PollFigures,
 } from './lib/collector-figures.js';
+import { simulatorLink } from './lib/collector-sim.js';
 import { median, parseRedisInfo, round } from './lib/stats.js';
 
 export type {
@@ -102,15 +107,16 @@ export async function runCollectorBenchmark(
   const say = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const latencyMs = opts.latencyMs ?? 100;
   const hours = opts.hours ?? 2;
+  const where = opts.simulator ?? 'process';
   const [sim, redis] = await Promise.all([
-    startSimulator({ size, latencyMs, seed: 1 }),
+    simulatorLink(size, latencyMs, where),
     startRedis({ own: true, appendonly: false }),
   ]);
   let offset = 0;
   const now = () => Date.now() + offset;
   const config = loadCollectorConfig({
     MIST_HOST: sim.url,
-    MIST_API_TOKEN: sim.tokens[0],
+    MIST_API_TOKEN: sim.token,
     REDIS_URL: redis.url,
     WORKER_INTERVAL: String(INTERVAL),
     LOG_LEVEL: 'silent',
@@ -128,7 +134,7 @@ export async function runCollectorBenchmark(
   };
   try {
     await c.init();
-    const truth = sim.truth();
+    const truth = await sim.truth();
     const wanPorts = truth.gateways.reduce((n, g) => n + g.ports.filter((p) => p.usage === 'wan').length, 0);
     const org = {
       sites: truth.sites.length,
@@ -137,23 +143,25 @@ export async function runCollectorBenchmark(
       peerPaths: truth.peer_paths.length,
     };
     say(
-      `collector benchmark: ${size} org ${JSON.stringify(org)}, ${latencyMs} ms per call, WORKER_INTERVAL=${INTERVAL}, STATE_INTERVAL=${config.stateInterval}`,
+      `collector benchmark: ${size} org ${JSON.stringify(org)}, ${latencyMs} ms per call, simulator ${where === 'process' ? 'in its own process' : 'in the same process'}, WORKER_INTERVAL=${INTERVAL}, STATE_INTERVAL=${config.stateInterval}`,
     );
 
     const run = async (kind: 'full' | 'state'): Promise<CycleFigures & { poll: PollFigures }> => {
-      sim.resetStats();
+      await sim.resetStats();
       const net0 = await netBytes();
       const phases0 = Object.fromEntries(
         Object.entries(c.stats.phases).map(([n, p]) => [n, JSON.stringify(p)]),
       );
+      const cpu0 = process.cpuUsage();
       const signal = new AbortController().signal;
       // As the schedule runs it: the backfill starts no call once the next poll is due.
       const opts = { pollDueAt: now() + c.stateIntervalSeconds * 1000 };
       const o =
         kind === 'full' ? await c.runCycle(signal, undefined, opts) : await c.runStatePoll(signal, opts);
       if (!o.ok) throw new Error(`${kind} run failed: ${JSON.stringify(o.errors)}`);
+      const cpu = process.cpuUsage(cpu0);
       const net1 = await netBytes();
-      const st = sim.stats();
+      const st = await sim.stats();
       return {
         calls: st.total,
         coreCalls: o.coreCalls,
@@ -161,6 +169,7 @@ export async function runCollectorBenchmark(
         seconds: o.durationSeconds,
         coreSeconds: o.coreSeconds,
         byOperation: st.by_operation,
+        cpuSeconds: round((cpu.user + cpu.system) / 1e6, 2),
         phaseSeconds: Object.fromEntries(
           Object.entries(c.stats.phases)
             .filter(([n, p]) => p && p.status !== 'skipped' && JSON.stringify(p) !== phases0[n])
@@ -182,22 +191,36 @@ export async function runCollectorBenchmark(
      */
     const start = now();
     let at = 0;
-    const moveTo = (seconds: number) => {
+    const moveTo = async (seconds: number) => {
       const stepMs = start + seconds * 1000 - now();
       if (stepMs > 0) {
         offset += stepMs;
-        sim.advance(stepMs / 1000);
+        await sim.advance(stepMs / 1000);
       }
       at = (now() - start) / 1000;
     };
     const line = (name: string, f: CycleFigures) =>
       say(
         `  ${name}: ${f.calls} calls (core ${f.coreCalls} in ${f.coreSeconds.toFixed(2)} s, insights ${f.insightsCalls}), ` +
-          `${f.seconds.toFixed(1)} s total; ${JSON.stringify(f.byOperation)}` +
+          `${f.seconds.toFixed(1)} s total, ${f.cpuSeconds} CPU s; ${JSON.stringify(f.byOperation)}` +
           (f.phaseSeconds ? `; phase seconds ${JSON.stringify(f.phaseSeconds)}` : ''),
       );
 
+    // When the cold start's config fill completed (seconds after the start; null: not yet).
+    const filledAt: { deviceConfigs: number | null; siteVariables: number | null } = {
+      deviceConfigs: null,
+      siteVariables: null,
+    };
+    const noteFill = () => {
+      const f = c.stats.configs;
+      const t = Math.round((now() - start) / 1000);
+      if (f && filledAt.deviceConfigs === null && f.device_configs.cached >= f.device_configs.wanted)
+        filledAt.deviceConfigs = t;
+      if (f && filledAt.siteVariables === null && f.site_settings.cached >= f.site_settings.wanted)
+        filledAt.siteVariables = t;
+    };
     const first = await run('full');
+    noteFill();
     line('first cycle', first);
     const hourly: HourFigures[] = [];
     let hour: HourFigures = {
@@ -209,7 +232,6 @@ export async function runCollectorBenchmark(
       stalestHourSeriesSeconds: null,
     };
     let steady: CycleFigures | null = null;
-    let steadyAt = 0;
     const polls: Array<PollFigures & { hour: number }> = [];
     let nextFull = INTERVAL;
     let nextPoll = c.stateIntervalSeconds;
@@ -217,9 +239,13 @@ export async function runCollectorBenchmark(
     const closeHour = () => {
       hour.backfillPending = c.stats.insights.backfill_pending ?? 0;
       hourly.push(hour);
+      const fill = c.stats.configs;
+      const filled = fill
+        ? `, device configs ${fill.device_configs.cached}/${fill.device_configs.wanted}, site variables ${fill.site_settings.cached}/${fill.site_settings.wanted}`
+        : '';
       say(
         `  hour ${hourly.length}: ${hour.calls} calls (insights ${hour.insightsCalls}), ${hour.polls} state polls + ${hour.fullCycles} full cycles, ` +
-          `state interval ${c.stateIntervalSeconds} s, stalest 1h series ${hour.stalestHourSeriesSeconds} s, ${hour.backfillPending} ports owed history`,
+          `state interval ${c.stateIntervalSeconds} s, stalest 1h series ${hour.stalestHourSeriesSeconds} s, ${hour.backfillPending} ports owed history${filled}`,
       );
       hour = {
         calls: 0,
@@ -235,21 +261,19 @@ export async function runCollectorBenchmark(
       const due = Math.min(nextFull, nextPoll);
       if (due >= end) break;
       if (Math.floor(due / 3600) > hourly.length) closeHour();
-      moveTo(due);
+      await moveTo(due);
       const full = at >= nextFull || nextFull - at < interval / 2;
       const f = await run(full ? 'full' : 'state');
       hour.calls += f.calls;
       hour.insightsCalls += f.insightsCalls;
+      noteFill();
       const stale = c.stats.insights.oldest_age_seconds;
       if (stale !== null) hour.stalestHourSeriesSeconds = Math.max(hour.stalestHourSeriesSeconds ?? 0, stale);
       if (full) {
         hour.fullCycles++;
         nextFull = at + INTERVAL;
-        // A steady full cycle: the first after the first, replaced by one of hour 2 when there is one.
-        if (steady === null || (at >= 3600 && steadyAt < 3600)) {
-          steady = f;
-          steadyAt = at;
-        }
+        // A steady full cycle: the last one (the cold start's config fill and its catch-up are over).
+        steady = f;
       } else {
         hour.polls++;
         polls.push({ ...f.poll, hour: hourly.length });
@@ -257,9 +281,12 @@ export async function runCollectorBenchmark(
       nextPoll = at + c.stateIntervalSeconds;
     }
     if (hours > 0) closeHour();
+    say(
+      `  config fill complete at: device configs ${filledAt.deviceConfigs ?? '-'} s, site variables ${filledAt.siteVariables ?? '-'} s after the start`,
+    );
     if (polls.length === 0) {
       // No poll between the full cycles (a large org's state interval is WORKER_INTERVAL): one now.
-      moveTo(at + c.stateIntervalSeconds);
+      await moveTo(at + c.stateIntervalSeconds);
       const f = await run('state');
       line('state poll', f);
       polls.push({ ...f.poll, hour: hourly.length });
@@ -343,7 +370,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const quick = process.argv.includes('--quick');
   const size = (process.argv.find((a) => /^(S|L|XL)$/.test(a)) ?? 'L') as SizeName;
   const hours = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2);
-  runCollectorBenchmark(size, { hours: quick ? 0 : hours }).then(
+  const simulator = process.argv.includes('--sim-in-process') ? 'in-process' : 'process';
+  runCollectorBenchmark(size, { hours: quick ? 0 : hours, simulator }).then(
     (r) => {
       process.exitCode = r.ok ? 0 : 1;
     },

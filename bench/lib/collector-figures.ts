@@ -8,6 +8,11 @@ export interface CycleFigures {
   byOperation: Record<string, number>;
   /** Wall time of each phase that ran (absent in results of older runs). */
   phaseSeconds?: Record<string, number>;
+  /**
+   * CPU seconds of the benchmark's process during the run (the collector, and the simulator when it
+   * runs in the same process): what the wall time cannot go below on a machine without other load.
+   */
+  cpuSeconds?: number;
 }
 
 /** One state poll: what it cost, and what it wrote. */
@@ -68,4 +73,9 @@ export interface CollectorBenchOptions {
   /** Simulated hours of cycles after the first (0: just a few cycles). Default 2. */
   hours?: number;
   log?: (line: string) => void;
+  /**
+   * Where the simulator runs: 'process' (default: its own process, as a remote Mist would be, so its
+   * page rendering does not take the collector's CPU) or 'in-process' (the same event loop).
+   */
+  simulator?: 'process' | 'in-process';
 }

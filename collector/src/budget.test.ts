@@ -79,6 +79,10 @@ describe('cycleAllowance', () => {
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300 })).toBe(300);
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 99999 })).toBe(3600);
   });
+  it('nothing while the config fill owes calls (the state is enriched before history is filled)', () => {
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, fillOwed: 1 })).toBe(0);
+    expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, fillOwed: 0 })).toBe(300);
+  });
   it('never more than the insights budget left in the trailing hour (after a burst: nothing)', () => {
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3500 })).toBe(100);
     expect(cycleAllowance({ ...base, secondsSinceLastRun: 300, nonCoreLastHour: 3600 })).toBe(0);

@@ -81,7 +81,8 @@ export function chooseStateInterval(a: {
 }
 
 /**
- * Calls the insights backfill may make in this full cycle. Three limits, the smallest wins:
+ * Calls the insights backfill may make in this full cycle: none while the config fill owes calls
+ * (the current state's enrichment before history). Else three limits, the smallest wins:
  * - its hourly share for the time since it last ran (at most an hour, so a pause does not become a
  *   burst);
  * - what the trailing hour leaves of the insights budget once this hour's other non-core calls
@@ -97,7 +98,10 @@ export function cycleAllowance(a: {
   usedLastHour: number;
   nonCoreLastHour: number;
   coreReserve: number;
+  /** Config-fill calls left for later runs: the backfill waits until the fill is done. */
+  fillOwed?: number;
 }): number {
+  if ((a.fillOwed ?? 0) > 0) return 0;
   const share = Math.ceil((a.insightsPerHour * Math.min(Math.max(a.secondsSinceLastRun, 0), 3600)) / 3600);
   const insightsLeft = a.insightsPerHour - a.nonCoreLastHour;
   const left = a.callsPerHour - a.usedLastHour - a.coreReserve;

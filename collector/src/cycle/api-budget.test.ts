@@ -1,5 +1,6 @@
 /** The budget across runs: what a state poll and a full cycle cost, the state interval, the backfill's inputs. */
 import { describe, expect, it } from 'vitest';
+import { CallWindow } from '../mist/call-window.js';
 import type { MistClient } from '../mist/client.js';
 import { ApiBudget } from './api-budget.js';
 import type { PhaseName } from './types.js';
@@ -10,6 +11,9 @@ let clock = 0;
 
 function rig(opts: { used?: number; window?: number; limit?: number; stateInterval?: number } = {}) {
   clock = 0;
+  // The calls used were all made in the current minute.
+  const calls = new CallWindow();
+  calls.add(opts.used ?? 0, clock);
   const client = {
     pool: {
       totalLimit: () => opts.limit ?? 5000,
@@ -17,7 +21,8 @@ function rig(opts: { used?: number; window?: number; limit?: number; stateInterv
       requestsThisWindow: () => opts.window ?? opts.used ?? 0,
     },
     usedLastHour: () => opts.used ?? 0,
-  } as unknown as Pick<MistClient, 'pool' | 'usedLastHour'>;
+    peakHour: (perHour: number) => calls.peakHour(clock, perHour),
+  } as unknown as Pick<MistClient, 'pool' | 'usedLastHour' | 'peakHour'>;
   return new ApiBudget(
     client,
     { share: 0.8, workerInterval: 300, stateInterval: opts.stateInterval ?? 60, statePhases: STATE },
@@ -106,7 +111,12 @@ describe('ApiBudget', () => {
   it('calls someone else made this hour (from /self/usage) count as used and as non-core', () => {
     const b = rig({ used: 100, window: 1600 });
     b.runStarted(true);
-    expect(b.forInsights().used).toEqual({ lastHour: 1600, nonCoreLastHour: 1500, coreReserve: 0 });
+    expect(b.forInsights().used).toEqual({
+      lastHour: 1600,
+      nonCoreLastHour: 1500,
+      coreReserve: 0,
+      fillOwed: 0,
+    });
   });
 
   it('a steady overhead besides the core runs (a spread cache refresh) is reserved from insights', () => {
@@ -120,11 +130,79 @@ describe('ApiBudget', () => {
   it('the config fill gets what the hour leaves after the core runs, and a floor when nothing is left', () => {
     const idle = rig({ used: 100 });
     run(idle, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
-    // 4000 - 100 used - (15 x 60 polls + 2 x 12 full cycles + 1).
-    expect(idle.fillAllowance()).toBe(4000 - 100 - 925);
+    idle.runFinished(true);
+    // 3920 usable - 100 used now - the rest of the hour: its core runs at the slowest pace (17 x 12
+    // full cycles + 1) and the fill's floor in each of them (33 x 12).
+    expect(idle.fillAllowance()).toBe(3920 - Math.ceil(100 + ((205 + 396) * 59) / 60));
+    // Nothing left for the hour: a tenth of one full cycle's share (4000 x 0.1 x 300 / 3600).
     const full = rig({ used: 3990 });
-    full.runStarted(true);
-    // A tenth of one full cycle's share: 4000 x 0.1 x 300 / 3600.
+    run(full, true, { org_sites: 2, gateways: 1, ports: 6, vpn_peers: 8 });
+    full.runFinished(true);
     expect(full.fillAllowance()).toBe(33);
+  });
+
+  it('before a poll was measured, the fill leaves half the hour to the core runs', () => {
+    const b = rig({ used: 10 });
+    b.addFillOwed(() => 0);
+    b.addFillOwed(() => 0);
+    b.runStarted(true);
+    b.spent('gateways', 'core', 5);
+    // 3920 - 10 - the rest of the hour: 1960 + 1 + two fill phases' floors (2 x 33 x 12).
+    expect(b.fillAllowance()).toBe(3920 - Math.ceil(10 + ((1961 + 792) * 59) / 60));
+  });
+
+  it("an XL cold start's one-off fetches spill into the next hour: no trailing hour over the budget", () => {
+    // An XL org with one token: 2,500 sites to fetch device configs for (one call each), 367 site
+    // settings after them; a state poll 85 calls, a full cycle 4 more. Runs as the schedule makes them.
+    clock = 0;
+    const calls = new CallWindow();
+    const client = {
+      pool: { totalLimit: () => 5000, size: 1, requestsThisWindow: () => calls.lastHour(clock) },
+      usedLastHour: () => calls.lastHour(clock),
+      peakHour: (perHour: number) => calls.peakHour(clock, perHour),
+    } as unknown as Pick<MistClient, 'pool' | 'usedLastHour' | 'peakHour'>;
+    const b = new ApiBudget(
+      client,
+      { share: 0.8, workerInterval: 300, stateInterval: 60, statePhases: STATE },
+      () => clock,
+    );
+    let owedConfigs = 2500;
+    let owedSettings = 367;
+    b.addFillOwed(() => owedConfigs);
+    b.addFillOwed(() => owedSettings);
+    let worst = 0;
+    let filledAt: number | null = null;
+    const spend = (phase: PhaseName | 'session', kind: 'core' | 'one-off' | 'session', n: number) => {
+      b.spent(phase, kind, n);
+      calls.add(n, clock);
+      worst = Math.max(worst, calls.lastHour(clock));
+    };
+    let nextFull = 0;
+    while (clock < 3 * 3600_000) {
+      const full = clock >= nextFull;
+      b.runStarted(full);
+      if (clock === 0) spend('session', 'session', 2);
+      if (full) spend('org_sites', 'core', 4);
+      spend('gateways', 'core', 5);
+      if (full) {
+        const c = Math.min(owedConfigs, b.fillAllowance());
+        owedConfigs -= c;
+        spend('configs', 'one-off', c);
+        const s = Math.min(owedSettings, b.fillAllowance());
+        owedSettings -= s;
+        spend('site_settings', 'one-off', s);
+        if (filledAt === null && owedConfigs + owedSettings === 0) filledAt = clock;
+        nextFull = clock + 300_000;
+      }
+      spend('ports', 'core', 38);
+      spend('vpn_peers', 'core', 42);
+      for (const p of STATE) b.phaseOk(p);
+      const interval = b.runFinished(true);
+      clock = Math.min(nextFull, clock + interval * 1000);
+    }
+    expect(worst).toBeLessThanOrEqual(3920);
+    // Everything fetched early in the second hour, when the cold start's calls leave the window.
+    expect(filledAt).not.toBeNull();
+    expect(filledAt as number).toBeLessThan(3600_000 + 600_000);
   });
 });

@@ -5,7 +5,7 @@
  * which the insights backfill gets its allowance.
  */
 import type { CollectorStats } from '#common/types.js';
-import { type Budget, chooseStateInterval, computeBudget } from '../budget.js';
+import { type Budget, chooseStateInterval, computeBudget, RETRY_MARGIN } from '../budget.js';
 import { CallWindow } from '../mist/call-window.js';
 import type { MistClient } from '../mist/client.js';
 import type { PhaseKind, PhaseName } from './types.js';
@@ -18,6 +18,8 @@ export interface InsightsUsage {
   lastHour: number;
   nonCoreLastHour: number;
   coreReserve: number;
+  /** Config-fill calls the last run left for later (the backfill waits for them). */
+  fillOwed: number;
 }
 
 export interface BudgetSettings {
@@ -33,6 +35,11 @@ export interface BudgetSettings {
 
 /** Share of the budget the config fill may always use, whatever else the hour holds. */
 const FILL_SHARE = 0.1;
+/**
+ * Share of the budget a first cycle's config fill leaves for the hour's core runs, whose cost is not
+ * measured yet; from the next run on the measured cost is reserved (and the polls yield to the fill).
+ */
+const UNMEASURED_CORE_SHARE = 0.5;
 
 export class ApiBudget {
   private budget: Budget;
@@ -51,9 +58,11 @@ export class ApiBudget {
   private readonly statePhases: ReadonlySet<PhaseName>;
   /** Steady calls per hour outside the core cycle that insights must leave room for. */
   private readonly overheads: Array<() => number> = [];
+  /** Config-fill calls left for later runs. */
+  private readonly fillOwed: Array<() => number> = [];
 
   constructor(
-    private readonly client: Pick<MistClient, 'pool' | 'usedLastHour'>,
+    private readonly client: Pick<MistClient, 'pool' | 'usedLastHour' | 'peakHour'>,
     private readonly settings: BudgetSettings,
     private readonly now: () => number = Date.now,
   ) {
@@ -88,6 +97,15 @@ export class ApiBudget {
    */
   addOverheadPerHour(perHour: () => number): void {
     this.overheads.push(perHour);
+  }
+
+  /**
+   * A config-fill phase (one per phase): the calls it left for later runs (sites over its allowance),
+   * which the insights backfill waits for, so that a cold start's budget goes to the current state's
+   * enrichment before history.
+   */
+  addFillOwed(owed: () => number): void {
+    this.fillOwed.push(owed);
   }
 
   /** /self/usage checks (one per token) and the overheads added. */
@@ -163,32 +181,37 @@ export class ApiBudget {
         lastHour: own + foreign,
         nonCoreLastHour: this.nonCore.lastHour(this.now()) + foreign,
         coreReserve: this.coreReserve(),
+        fillOwed: this.fillOwed.reduce((n, f) => n + f(), 0),
       },
     };
   }
 
   /**
-   * Calls the config fill (device configs, site settings) may make now: what the hour leaves after
-   * the trailing hour's calls and the coming hour's core runs (the polls at their steady pace), and
-   * at least FILL_SHARE of a full cycle's budget (one call at least), so that a config change is
-   * picked up even while the backfill uses the whole hour (the polls yield to the fill, the backfill
-   * adapts: the fill counts as calls outside the core).
+   * Calls a config-fill phase (device configs, site settings) may make now: what the busiest hour
+   * around now leaves (CallWindow.peakHour: the calls since each start in the trailing hour plus the
+   * coming ones in the rest of its hour), the coming calls being the core runs at the slowest pace
+   * the planner falls back to while the fill is in the trailing hour (the full cycles only: the
+   * polls yield to the fill) or, before a state poll was measured (the first cycle), half the
+   * budget; the steady overheads; and the floors of the fill phases in each full cycle. So a cold
+   * start's one-off fetches spill into the next hour instead of pushing the first one over the
+   * budget. The floor: at least FILL_SHARE of a full cycle's budget per phase and run (one call at
+   * least), so that a config change is picked up even while the backfill uses the whole hour (the
+   * backfill adapts: the fill counts as calls outside the core).
    */
   fillAllowance(): number {
-    const budget = computeBudget({
-      tokenLimitPerHour: this.client.pool.totalLimit(),
-      share: this.settings.share,
-      statePollCalls: Math.max(this.statePoll ?? 0, this.run.state),
-      stateInterval: this.steadyInterval,
-      fullExtraCalls: Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0),
-      workerInterval: this.settings.workerInterval,
-      overheadPerHour: this.overheadPerHour(),
-    });
-    const own = this.client.usedLastHour();
-    const used = Math.max(own, this.client.pool.requestsThisWindow());
+    const perHour = this.client.pool.totalLimit() * this.settings.share;
+    const usable = Math.floor(perHour * (1 - RETRY_MARGIN));
     const w = this.settings.workerInterval;
-    const floor = Math.max(1, Math.floor((budget.callsPerHour * FILL_SHARE * w) / 3600));
-    return Math.max(floor, budget.callsPerHour - used - budget.corePerHour);
+    const floor = Math.max(1, Math.floor((perHour * FILL_SHARE * w) / 3600));
+    const extra = Math.max(this.fullExtra ?? 0, this.run.full ? this.run.extra : 0);
+    const core =
+      this.statePoll === null
+        ? Math.ceil(usable * UNMEASURED_CORE_SHARE)
+        : Math.ceil(((this.statePoll + extra) * 3600) / w);
+    const floors = Math.ceil((floor * Math.max(1, this.fillOwed.length) * 3600) / w);
+    const coming = core + this.overheadPerHour() + floors;
+    const peak = this.client.peakHour(coming) + this.foreign();
+    return Math.max(floor, usable - peak);
   }
 
   /**

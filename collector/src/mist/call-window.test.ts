@@ -22,3 +22,14 @@ describe('CallWindow.belowAt', () => {
     expect(w.belowAt(2, 25 * 60_000)).toBe(80 * 60_000);
   });
 });
+
+describe('CallWindow.peakHour', () => {
+  it('the busiest hour around now: a burst still in the window, or the calls to come', () => {
+    const w = new CallWindow();
+    w.add(1000, 0);
+    // The hour that started with the burst holds it and 29 minutes of calls at 600 an hour.
+    expect(w.peakHour(30 * 60_000, 600)).toBe(1000 + 290);
+    // Once the burst has left, the hour to come is the busiest.
+    expect(w.peakHour(61 * 60_000, 600)).toBe(590);
+  });
+});

@@ -21,6 +21,22 @@ export class CallWindow {
     return sum;
   }
 
+  /**
+   * The most calls any hour-long window containing now would hold if calls went on at `perHour`
+   * from now: for each start in the trailing hour, the calls since that start plus the planned ones
+   * in the rest of its hour.
+   */
+  peakHour(nowMs: number, perHour: number): number {
+    const m = Math.floor(nowMs / 60_000);
+    let since = 0;
+    let worst = 0;
+    for (let start = m; start > m - 60; start--) {
+      since += this.minutes.get(start) ?? 0;
+      worst = Math.max(worst, since + (perHour * (59 - (m - start))) / 60);
+    }
+    return Math.ceil(worst);
+  }
+
   /** Epoch ms from which the trailing-hour count is below `limit` (now if it already is). */
   belowAt(limit: number, nowMs: number): number {
     let sum = this.lastHour(nowMs);

@@ -142,6 +142,11 @@ export class MistClient implements MistApi {
   }
 
   /** Calls made in the trailing hour (all tokens, all operations). */
+  /** The busiest hour around now if calls went on at `perHour` (CallWindow.peakHour). */
+  peakHour(perHour: number): number {
+    return this.window.peakHour(this.now(), perHour);
+  }
+
   usedLastHour(): number {
     return this.window.lastHour(this.now());
   }

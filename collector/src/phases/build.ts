@@ -70,6 +70,8 @@ export function buildPhases(
     now,
   );
   budget.addOverheadPerHour(() => siteSettings.refreshPerHour());
+  budget.addFillOwed(() => configs.owed);
+  budget.addFillOwed(() => siteSettings.owed);
   const ports: PortsPhase = new PortsPhase(
     data,
     gateways,

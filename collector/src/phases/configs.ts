@@ -81,6 +81,8 @@ export class ConfigsPhase implements Phase, ConfigCaches {
   private absentMacs = new Set<string>();
   /** Device configs fetched again (cached before) since start. */
   refetchedTotal = 0;
+  /** Calls the last run left for later (sites over its allowance). */
+  owed = 0;
 
   constructor(
     private readonly writer: DataWriter,
@@ -155,6 +157,7 @@ export class ConfigsPhase implements Phase, ConfigCaches {
       for (const { row } of stale)
         bySite.set(row.site_id as string, [...(bySite.get(row.site_id as string) ?? []), row]);
       const sites = [...bySite].slice(0, this.budget.fillAllowance());
+      this.owed = bySite.size - sites.length;
       result.pending = stale.length - sites.reduce((n, [, list]) => n + list.length, 0);
       const statsById = new Map(rows.map((r) => [r.id, r]));
       const failures: string[] = [];

@@ -29,6 +29,7 @@ export class BackfillScheduler {
       usedLastHour: used.lastHour,
       nonCoreLastHour: used.nonCoreLastHour,
       coreReserve: used.coreReserve,
+      fillOwed: used.fillOwed,
     });
     this.lastRunAt = now;
     const plan = planBackfill(needs, allowance);

@@ -24,6 +24,12 @@ import { PortSearch } from './port-search.js';
 export interface GatewayList {
   /** The last good enriched gateways, as in `mist:gateways` (null: none yet). */
   readonly gateways: readonly Gateway[] | null;
+  /**
+   * Resolves once this run's gateways are written (before the traffic series are appended); never
+   * rejects. A run whose ports phase fails or does not run leaves it pending: wait for it together
+   * with the phase's end.
+   */
+  enriched(): Promise<void>;
 }
 
 /**
@@ -118,6 +124,15 @@ export function observePorts(
   });
 }
 
+/** A promise and the function that resolves it. */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 export class PortsPhase implements Phase, GatewayList {
   readonly name = 'ports';
   readonly kind = 'core';
@@ -132,6 +147,12 @@ export class PortsPhase implements Phase, GatewayList {
   unresolvedVariables = 0;
   readonly carry = new CarryOver<PortStatsRow>(portRowId);
   private readonly search = new PortSearch();
+
+  private written = signal();
+
+  enriched(): Promise<void> {
+    return this.written.promise;
+  }
 
   /** When the last port search answered (epoch s), the time of its counter readings. */
   searchedAt: number | null = null;
@@ -154,6 +175,7 @@ export class PortsPhase implements Phase, GatewayList {
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
+    this.written = signal();
     const searchStarted = this.writer.pollStarted();
     const stop = new AbortController();
     const search = this.search
@@ -203,6 +225,7 @@ export class PortsPhase implements Phase, GatewayList {
       observedAt,
     );
     this.gateways = gateways;
+    this.written.resolve();
     this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
     const t0 = this.now();

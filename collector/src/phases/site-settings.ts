@@ -77,6 +77,8 @@ export class SiteSettingsPhase implements Phase, SiteVarsSource {
   settings = new Map<string, SiteVars>();
   /** Settings fetched again (cached before) since start. */
   refetchedTotal = 0;
+  /** Calls the last run left for later (sites over its allowance). */
+  owed = 0;
   private wanted = 0;
   private cached = 0;
   private lastRun: number | null = null;
@@ -135,6 +137,7 @@ export class SiteSettingsPhase implements Phase, SiteVarsSource {
     refresh.sort((a, b) => a[1] - b[1]);
     const due = refresh.slice(0, Math.floor(this.credit)).map(([id]) => id);
     const plan = [...fresh, ...moved, ...due].slice(0, this.budget.fillAllowance());
+    this.owed = fresh.length + moved.length + due.length - plan.length;
     this.credit -= plan.filter((id) => due.includes(id)).length;
 
     let fetched = 0;

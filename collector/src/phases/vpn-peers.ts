@@ -134,7 +134,10 @@ export class VpnPeersPhase implements Phase {
     // Walk by every MAC a gateway reports under, HA node1's included.
     const macWalks = planMacWalks([...macOwners(this.stats.rows).keys()], this.rowsByMac);
     const observedAt = this.writer.pollStarted();
-    const [r] = await Promise.all([fetchPeerPaths(ctx, macWalks), ctx.settled('ports')]);
+    // The port names need this run's enriched gateways, not the traffic series the ports phase
+    // appends after writing them: the VPN keys are written while the series are.
+    const portsReady = Promise.race([ctx.settled('ports'), this.ports.enriched()]);
+    const [r] = await Promise.all([fetchPeerPaths(ctx, macWalks), portsReady]);
     const current = (p: PeerPathRow) =>
       typeof p.last_seen !== 'number' || p.last_seen >= r.end - PEER_PATH_TTL_SECONDS;
     const { rows: all, carried } = this.carry.apply(r.screened);

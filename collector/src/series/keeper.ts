@@ -149,19 +149,32 @@ export class SeriesKeeper {
     for (const member of [...this.ports.keys()]) if (!current.has(member)) this.ports.delete(member);
     const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
     const lost = new Set<Tracked>();
+    const read = (i: number) => {
+      const r = this.reader.values(
+        tasks.slice(i, i + BATCH).map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
+      );
+      r.catch(() => {}); // awaited in turn; handled now so that a failure while another batch waits is not "unhandled"
+      return r;
+    };
+    // Redis reads the next batch and stores the previous one while this one is merged: the round
+    // trips and Redis' own work overlap the collector's parsing instead of adding to it.
+    let next = tasks.length > 0 ? read(0) : null;
+    let writing: Promise<number> | null = null;
     for (let i = 0; i < tasks.length; i += BATCH) {
       const batch = tasks.slice(i, i + BATCH);
-      const stored = await this.reader.values(
-        batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
-      );
+      const stored = (await next) as Array<string | null>;
+      next = i + BATCH < tasks.length ? read(i + BATCH) : null;
       const items = batch.map((x, j): InsightWrite => {
         if (stored[j] === null && x.port.stored.has(x.res)) lost.add(x.port);
         x.port.stored.add(x.res);
         return this.item(x.port, x.res, appendOwn(parse(stored[j]), x.res, x.buckets[x.res] ?? []));
       });
-      figures.bytes += await this.writer.writeInsights(items, null);
+      if (writing) figures.bytes += await writing;
+      writing = this.writer.writeInsights(items, null);
+      writing.catch(() => {});
       figures.keys += items.length;
     }
+    if (writing) figures.bytes += await writing;
     for (const p of lost) this.owed(p, t);
     figures.lost = lost.size;
     await this.writer.writeInsights([], this.freshnessMap());
