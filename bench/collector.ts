@@ -338,6 +338,7 @@ export async function runCollectorBenchmark(
       size,
       org,
       latencyMs,
+      simulator: where,
       workerIntervalSeconds: INTERVAL,
       firstCycle: first,
       steadyCycle,

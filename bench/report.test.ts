@@ -28,6 +28,7 @@ const collector = (o: { gateways: number; coreCalls: number; coreSeconds: number
     size: 'L',
     org: { sites: o.gateways / 2, gateways: o.gateways, wanPorts: o.gateways * 4, peerPaths: o.gateways * 8 },
     latencyMs: 100,
+    simulator: 'process',
     workerIntervalSeconds: 300,
     firstCycle: {
       calls: 5000,

@@ -180,7 +180,7 @@ function collectorSection(c: CollectorBenchResult): string {
       ? c.hourlyCalls.map((h, i) => `hour ${i + 1}: ${n(h)}`).join(', ')
       : 'not measured (BENCH_QUICK)';
   return [
-    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, the collector in-process with default settings; runs at the schedule's cadence (a state poll every state interval, a full cycle every WORKER_INTERVAL=${c.workerIntervalSeconds} s) while both clocks jump to the next run.`,
+    `Simulator with ${c.latencyMs} ms latency on every call, one token (${n(c.hourlyLimit)} calls/h), real Redis, ${c.simulator === 'in-process' ? "the simulator in the collector's process" : 'the simulator in its own process (as a remote Mist would be)'}, the collector with default settings; runs at the schedule's cadence (a state poll every state interval, a full cycle every WORKER_INTERVAL=${c.workerIntervalSeconds} s) while both clocks jump to the next run.`,
     '',
     table(['Cycle', 'Mist API calls', 'Time'], rows),
     '',

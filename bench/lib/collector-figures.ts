@@ -43,6 +43,8 @@ export interface CollectorBenchResult {
   size: string;
   org: { sites: number; gateways: number; wanPorts: number; peerPaths: number };
   latencyMs: number;
+  /** Where the simulator ran (see CollectorBenchOptions.simulator). */
+  simulator: 'process' | 'in-process';
   workerIntervalSeconds: number;
   firstCycle: CycleFigures;
   steadyCycle: CycleFigures;
