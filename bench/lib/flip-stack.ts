@@ -66,7 +66,7 @@ export async function startFlipStack(
 
 /**
  * Until the collector's first full cycle has finished and Prometheus holds every one of the org's
- * `wanPorts` WAN ports and the state interval the collector published at the cycle's end (the first
+ * (nearly) all of the `wanPorts` WAN ports and the state interval the collector published at the cycle's end (the first
  * measured one: the cycle is the first state poll, and what the hour's start-up calls leave sets the
  * pace; during the cycle it publishes STATE_INTERVAL). From then on a flip is a change of what the
  * stack already shows, and `publishedStateInterval` the pace of the polls to come.
@@ -88,7 +88,13 @@ export async function firstCycleInPrometheus(s: FlipStack, wanPorts: number, tim
   }
   const left = Math.max(60_000, timeoutMs - (Date.now() - t0));
   await s.prom.waitForQuery(`${METRICS.collectorStateInterval} == ${interval}`, undefined, left);
-  await s.prom.waitForQuery(`count(${METRICS.wanPortUp}) == ${wanPorts}`, undefined, left);
+  // Every WAN port the exporter serves: a port with no stats yet appears only once its gateway's config
+  // is fetched, which a cold start spreads over its first hour (at XL), so the org's count may lag.
+  await s.prom.waitForQuery(
+    `count(${METRICS.wanPortUp}) == on() ${METRICS.exporterSeries}{${LABELS.family}="${METRICS.wanPortUp}"} and count(${METRICS.wanPortUp}) >= ${Math.floor(wanPorts * 0.95)}`,
+    undefined,
+    left,
+  );
 }
 
 /**
