@@ -55,20 +55,14 @@ export function sameIdentities(prev: Identities | undefined, next: Identities): 
   if (!prev || prev.orgId !== next.orgId || prev.byId.size !== next.byId.size) return next;
   for (const [id, a] of next.byId) {
     const b = prev.byId.get(id);
-    if (
-      !b ||
-      a.labels !== b.labels ||
-      a.orgId !== b.orgId ||
-      a.siteId !== b.siteId ||
-      a.site !== b.site ||
-      a.gateway !== b.gateway ||
-      a.mac !== b.mac
-    ) {
-      return next;
-    }
+    if (!b || !sameIdentity(a, b)) return next;
   }
   return prev;
 }
+
+/** Every field, so that a field added to GatewayIdentity is compared too. */
+const sameIdentity = (a: GatewayIdentity, b: GatewayIdentity): boolean =>
+  (Object.keys(a) as Array<keyof GatewayIdentity>).every((k) => a[k] === b[k]);
 
 /** Identity for a gateway id that may be absent from `mist:gateways` (ids only then). */
 export function identityFor(ids: Identities, gatewayId: string, mac = ''): GatewayIdentity {
