@@ -14,10 +14,9 @@
 import { keys } from '#common/keys.js';
 import { durationSeconds } from '#dashboards/promql.js';
 import type { SizeName } from '#simulator/index.js';
-import { spawnComponent, spawnSimulator, waitForHttp } from '../../scripts/lib/proc.js';
 import { Stack } from '../../scripts/lib/stack.js';
-import { freePort, sleep, waitFor } from '../../test/helpers/net.js';
-import { SimControl } from '../../test/helpers/simulator.js';
+import { sleep, waitFor } from '../../test/helpers/net.js';
+import { startWebhookSim } from '../../test/helpers/webhook-sim.js';
 import {
   type Flip,
   type FlipKind,
@@ -84,30 +83,15 @@ export async function runWebhookFlipLatency(
   try {
     const redis = await startFlipRedis(stack);
     const r = redis.client();
-    const webhookPort = await freePort();
-    const sp = await spawnSimulator({
-      SIM_SIZE: size,
-      SIM_SEED: '1',
-      SIM_LOG_LEVEL: 'warn',
-      SIM_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/webhooks/mist`,
-      SIM_WEBHOOK_SECRET: SECRET,
+    const { url: simUrl, sim } = await startWebhookSim(stack, {
+      redisUrl: redis.url,
+      size,
+      seed: '1',
+      secret: SECRET,
     });
-    await stack.track('simulator', sp.handle, (h) => h.stop(5000));
-    const sim = new SimControl(sp.url);
-    const receiver = spawnComponent('webhooks', {
-      env: {
-        REDIS_URL: redis.url,
-        MIST_WEBHOOK_SECRET: SECRET,
-        WEBHOOK_HOST: '127.0.0.1',
-        WEBHOOK_PORT: String(webhookPort),
-        LOG_LEVEL: 'warn',
-      },
-    });
-    await stack.track('webhooks', receiver, (c) => c.stop(5000));
-    await waitForHttp(`http://127.0.0.1:${webhookPort}/health`, receiver, 60_000, (res) => res.ok);
     const s = await startFlipStack(stack, {
       redis,
-      mistHost: sp.url,
+      mistHost: simUrl,
       token: 'sim-token-1',
       scrapeInterval: opts.scrapeInterval,
     });

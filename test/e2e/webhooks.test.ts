@@ -16,18 +16,13 @@ import { stringify } from 'yaml';
 import { LABELS, METRICS } from '#common/metrics/index.js';
 import { ALERT_CONFIG } from '#dashboards/alerts/config.js';
 import { buildAlertGroups } from '#dashboards/alerts/rules.js';
-import {
-  type ChildHandle,
-  spawnComponent,
-  spawnSimulator,
-  tail,
-  waitForHttp,
-} from '../../scripts/lib/proc.js';
+import { type ChildHandle, spawnComponent, tail, waitForHttp } from '../../scripts/lib/proc.js';
 import { Stack } from '../../scripts/lib/stack.js';
 import { test } from '../helpers/fixtures.js';
 import { freePort, tempDir, waitFor } from '../helpers/net.js';
 import { type PrometheusHandle, startPrometheus } from '../helpers/prometheus.js';
-import { SimControl } from '../helpers/simulator.js';
+import type { SimControl } from '../helpers/simulator.js';
+import { startWebhookSim } from '../helpers/webhook-sim.js';
 
 const SECRET = 'e2e-webhook-secret-0123456789';
 const stack = new Stack();
@@ -45,32 +40,18 @@ test.override('redisOptions', { own: true, appendonly: false });
 
 test.beforeAll(async ({ redis }) => {
   const dir = await stack.track('temp dir', await tempDir('e2e-webhooks'), (d) => d.remove());
-  const webhookPort = await freePort();
-  const s = await spawnSimulator({
-    SIM_SIZE: 'S',
-    SIM_SEED: '12',
-    SIM_LOG_LEVEL: 'warn',
-    SIM_WEBHOOK_URL: `http://127.0.0.1:${webhookPort}/webhooks/mist`,
-    SIM_WEBHOOK_SECRET: SECRET,
+  const w = await startWebhookSim(stack, {
+    redisUrl: redis.url,
+    size: 'S',
+    seed: '12',
+    secret: SECRET,
+    receiverLogLevel: 'info',
   });
-  await stack.track('simulator', s.handle, (h) => h.stop(5000));
-  sim = new SimControl(s.url);
-
-  receiver = spawnComponent('webhooks', {
-    env: {
-      REDIS_URL: redis.url,
-      MIST_WEBHOOK_SECRET: SECRET,
-      WEBHOOK_HOST: '127.0.0.1',
-      WEBHOOK_PORT: String(webhookPort),
-      LOG_LEVEL: 'info',
-    },
-  });
-  await stack.track('webhooks', receiver, (c) => c.stop(5000));
-  await waitForHttp(`http://127.0.0.1:${webhookPort}/health`, receiver, 60_000, (r) => r.ok);
+  ({ sim, receiver } = w);
 
   collector = spawnComponent('collector', {
     env: {
-      MIST_HOST: s.url,
+      MIST_HOST: w.url,
       MIST_API_TOKEN: 'sim-token-1',
       MIST_ORG_ID: undefined,
       REDIS_URL: redis.url,

@@ -9,6 +9,7 @@ import { keys } from '#common/keys.js';
 import { COMPRESS_MIN_BYTES } from '#exporter/prepared.js';
 import { waitFor } from '../helpers/net.js';
 import { type FixtureApp, startFixtureApp } from './app.js';
+import { decodeBody } from './decode.js';
 import { type FixtureOrg, fixtureOrg } from './fixtures.js';
 import { routesOf } from './routes.js';
 import { syntheticOrg } from './synthetic-org.js';
@@ -37,9 +38,6 @@ async function get(app: FixtureApp['app'], url: string, headers: Record<string, 
   return { status: r.statusCode, headers: r.headers, raw: r.rawPayload, body: r.body };
 }
 
-const decode = (encoding: string | undefined, raw: Buffer) =>
-  encoding === 'gzip' ? gunzipSync(raw) : encoding === 'br' ? brotliDecompressSync(raw) : raw;
-
 describe.each([
   ['the hand-made org', () => fixtureOrg()],
   ['a 20-gateway synthetic org', () => syntheticOrg({ gateways: 20, hubs: 2 })],
@@ -61,7 +59,7 @@ describe.each([
       for (const accept of ['gzip', 'gzip, deflate, br', 'br;q=1, gzip;q=0.5', '*']) {
         const r = await get(t.app, url, { 'accept-encoding': accept });
         const encoding = r.headers['content-encoding'] as string | undefined;
-        const text = decode(encoding, r.raw).toString('utf8');
+        const text = decodeBody(encoding, r.raw).toString('utf8');
         expect(stable(url, text), `${url} with ${accept}`).toBe(stable(url, plain.body));
         if (plain.raw.length >= COMPRESS_MIN_BYTES && url !== '/health') {
           expect(encoding, `${url} with ${accept}`).toMatch(/^(gzip|br)$/);
@@ -98,7 +96,7 @@ describe.each([
     const plain = async (url: string) => (await get(t.app, url)).body;
     const gzip = async (url: string) => {
       const res = await get(t.app, url, { 'accept-encoding': 'gzip' });
-      return decode(res.headers['content-encoding'] as string | undefined, res.raw).toString('utf8');
+      return decodeBody(res.headers['content-encoding'], res.raw).toString('utf8');
     };
     for (const [url, key] of [
       ['/api/gateways', keys.gateways()],

@@ -5,13 +5,13 @@
  * in, the answer is a 2xx or a 4xx, an error is our JSON envelope with a one-line message, and no
  * request hangs. (test/exporter/bad-input.test.ts has the fixed cases and a smaller path fuzz.)
  */
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { describe, expect } from 'vitest';
 import { loadExporterConfig } from '#common/config/exporter.js';
 import { createLogger } from '#common/log.js';
 import { buildApp } from '#exporter/app.js';
+import { decodeBody } from '../exporter/decode.js';
 import { test } from '../helpers/fixtures.js';
 import { collectOnce } from './rig.js';
 
@@ -152,10 +152,7 @@ const seen: Record<string, number> = {};
 
 /** The body as text, decompressed when it was sent compressed (the fuzzed headers may accept it). */
 function bodyOf(r: Awaited<ReturnType<FastifyInstance['inject']>>): string {
-  const encoding = r.headers['content-encoding'];
-  if (encoding === 'gzip') return gunzipSync(r.rawPayload).toString('utf8');
-  if (encoding === 'br') return brotliDecompressSync(r.rawPayload).toString('utf8');
-  return r.body;
+  return decodeBody(r.headers['content-encoding'], r.rawPayload).toString('utf8');
 }
 
 function assertAnswer(url: string, method: string, r: Awaited<ReturnType<FastifyInstance['inject']>>) {

@@ -45,7 +45,7 @@ export class Section {
   constructor(
     members: readonly Buffer[],
     /** Size of each member's plain text. */
-    private readonly memberBytes: readonly number[],
+    readonly memberBytes: readonly number[],
     /** Size of the plain text. */
     readonly bytes: number,
     /** Families with at least one sample, in order. */
@@ -59,6 +59,15 @@ export class Section {
   }
 
   /**
+   * The plain text of member `i` (`m`: that member, as a caller took it), on the thread pool, into one
+   * buffer of the family's size: in zlib's default 16 KB chunks, handling and joining them costs the
+   * main thread more than the inflating itself.
+   */
+  inflate(i: number, m: Buffer = this.members[i]): Promise<Buffer> {
+    return gunzipAsync(m, { chunkSize: Math.max(64, this.memberBytes[i]) });
+  }
+
+  /**
    * Compress the families again at a higher level on the thread pool, one family at a time (so at
    * most one family's text exists), and serve the smaller body from then on; the text is the same.
    * Once per section: later calls give the same promise. A scrape that started before keeps the
@@ -68,10 +77,7 @@ export class Section {
     this.repacking ??= (async () => {
       const out: Buffer[] = [];
       for (const [i, m] of this.members.entries()) {
-        // Inflated into one buffer of the family's size: in zlib's default 16 KB chunks, handling
-        // and joining them took more main-thread time than the recompression saves a scrape.
-        const plain = await gunzipAsync(m, { chunkSize: Math.max(64, this.memberBytes[i]) });
-        out.push(await gzipAsync(plain, REPACK_GZIP));
+        out.push(await gzipAsync(await this.inflate(i, m), REPACK_GZIP));
       }
       ({ gzip: this.gzip, members: this.members } = joined(out));
     })();

@@ -8,19 +8,18 @@
  * data TTL, and `mist_exporter_redis_up 0` says what happened.
  */
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { gunzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyReply } from 'fastify';
 import { ms3 } from '../metrics/exposition.js';
 import { scrapeText } from '../metrics/scrape.js';
+import type { Section } from '../metrics/section.js';
 import { ROUTE_SCHEMAS } from '../openapi.js';
 import type { ExporterApp, RouteDeps } from './deps.js';
 
 export const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 /** The per-scrape part is a few KB: a tiny zlib state is plenty and keeps per-scrape native memory small. */
 const SCRAPE_GZIP = { level: 1, memLevel: 1, windowBits: 9 } as const;
-const gunzipAsync = promisify(gunzip);
 const METRICS_HEADERS = {
   'content-type': METRICS_TYPE,
   vary: 'accept-encoding',
@@ -35,15 +34,17 @@ function sendParts(reply: FastifyReply, parts: Buffer[]): FastifyReply {
 }
 
 /**
- * Plain text for clients without gzip: the sections' families decompressed on the thread pool, the
- * next while the previous is sent (a large org's text is never all in memory, and inflating overlaps
- * sending), then the per-scrape part.
+ * Plain text for clients without gzip: the sections' families inflated on the thread pool, the next
+ * while the previous is sent (a large org's text is never all in memory, and inflating overlaps
+ * sending), then the per-scrape part. Each family is taken as the scrape found it (a repack that
+ * finishes meanwhile does not mix members).
  */
-async function* plain(members: Buffer[], scrape: Buffer): AsyncGenerator<Buffer> {
-  let next = members.length > 0 ? gunzipAsync(members[0]) : null;
-  for (let i = 0; i < members.length; i++) {
+async function* plain(sections: readonly Section[], scrape: Buffer): AsyncGenerator<Buffer> {
+  const families = sections.flatMap((s) => s.members.map((m, i) => () => s.inflate(i, m)));
+  let next = families.length > 0 ? families[0]() : null;
+  for (let i = 0; i < families.length; i++) {
     const current = await (next as Promise<Buffer>);
-    next = i + 1 < members.length ? gunzipAsync(members[i + 1]) : null;
+    next = i + 1 < families.length ? families[i + 1]() : null;
     // A client that goes away leaves the next one unread: its failure is nobody's.
     next?.catch(() => {});
     yield current;
@@ -87,13 +88,6 @@ export function registerMetricsRoute(app: ExporterApp, { store, version, now }: 
     }
     if (sections.length === 0) return sendParts(reply, [scrape]);
     reply.header('content-length', String(scrapeBytes.identity));
-    return reply.send(
-      Readable.from(
-        plain(
-          sections.flatMap((s) => s.members),
-          scrape,
-        ),
-      ),
-    );
+    return reply.send(Readable.from(plain(sections, scrape)));
   });
 }
