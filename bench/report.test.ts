@@ -7,6 +7,7 @@ import type { WebhookFlipResult } from './lib/webhook-flips.js';
 import type { PrometheusBenchResult } from './prometheus.js';
 import {
   type BenchResults,
+  coreCallsSplit,
   growthRows,
   referenceFullCycle,
   referenceScheduledCycle,
@@ -20,6 +21,20 @@ describe('the reference design formula', () => {
     // L: 500 sites, 1000 gateways, 4 WAN ports each
     expect(referenceFullCycle(500, 1000, 4)).toBe(2 + 1 + 1 + 500 * (1 + 4) + 1000 + 16_000);
     expect(referenceScheduledCycle(500, 1000)).toBe(1500);
+  });
+});
+
+describe('where the core calls go', () => {
+  it("the first cycle's listings are the pages; the steady cycle's excess is split walks, site refreshes apart", () => {
+    const c = {
+      firstCycle: {
+        byOperation: { getOrg: 1, listOrgSites: 3, searchOrgSwOrGwPorts: 29, listSiteDevices: 2500 },
+      },
+      steadyCycle: {
+        byOperation: { getOrg: 1, listOrgSites: 3, searchOrgSwOrGwPorts: 38, getSiteSettingDerived: 30 },
+      },
+    } as unknown as CollectorBenchResult;
+    expect(coreCallsSplit(c)).toEqual({ pages: 33, splitExtra: 9, refresh: 30 });
   });
 });
 

@@ -90,6 +90,35 @@ export function referenceFullCycle(sites: number, gateways: number, portsPerGate
 /** The reference's scheduled cycle (the ports pass only, docs/contract.md#the-references-api-cost): one port search per site, one device search per gateway. */
 export const referenceScheduledCycle = (sites: number, gateways: number) => sites + gateways;
 
+/** The org listings of a core cycle: paged, so their calls grow with the org. */
+const LISTINGS = [
+  'getOrg',
+  'listOrgSites',
+  'listOrgDevicesStats',
+  'searchOrgSwOrGwPorts',
+  'searchOrgPeerPathStats',
+] as const;
+
+/**
+ * Where a steady cycle's core calls go, beside the fewest the org's pages allow: the first cycle walks
+ * each listing once unsplit (one call per 1,000-row page); a steady cycle of a large org splits the
+ * searches into concurrent walks (each ends on a part page, plus a total check) and refreshes a share
+ * of the site variables.
+ */
+export function coreCallsSplit(c: CollectorBenchResult): {
+  pages: number;
+  splitExtra: number;
+  refresh: number;
+} {
+  const sum = (ops: Record<string, number>) => LISTINGS.reduce((t, op) => t + (ops[op] ?? 0), 0);
+  const pages = sum(c.firstCycle.byOperation);
+  return {
+    pages,
+    splitExtra: Math.max(0, sum(c.steadyCycle.byOperation) - pages),
+    refresh: c.steadyCycle.byOperation.getSiteSettingDerived ?? 0,
+  };
+}
+
 /** One row per target per size; `ok` null when the figure was not measured. */
 export function targetRows(r: SizeResults): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -97,12 +126,17 @@ export function targetRows(r: SizeResults): TargetRow[] {
   const size = r.size;
   if (c) {
     const ref = referenceFullCycle(c.org.sites, c.org.gateways, c.org.wanPorts / c.org.gateways);
+    const split = coreCallsSplit(c);
     rows.push({
       size,
       figure: `Core calls per cycle (steady state, ${c.latencyMs} ms per call)`,
       measured: n(c.steadyCycle.coreCalls),
       target: `<= ${TARGETS.coreCallsMax}`,
-      baseline: `reference design, full cycle: ${n(Math.round(ref))}`,
+      baseline:
+        `reference design, full cycle: ${n(Math.round(ref))}` +
+        (c.steadyCycle.coreCalls > TARGETS.coreCallsMax
+          ? `; the org's listings need ${n(split.pages)} calls at 1,000 rows a page, the steady cycle adds ${n(split.splitExtra)} for concurrent split walks and ${n(split.refresh)} site-variable refreshes`
+          : ''),
       ok: c.steadyCycle.coreCalls <= TARGETS.coreCallsMax,
     });
     rows.push({
