@@ -12,6 +12,7 @@ import type { Gateway } from '#common/types.js';
 import type { DataWriter, InsightWrite } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
 import type { MistSeries } from '../transform.js';
+import { appendOwnText } from './append-text.js';
 import { appendOwn, mergeMist } from './merge.js';
 import { BACKFILL, BACKFILL_INTERVALS, type BackfillInterval, RESOLUTIONS } from './resolutions.js';
 import { type Observation, PortSampler } from './sampler.js';
@@ -167,7 +168,10 @@ export class SeriesKeeper {
       const items = batch.map((x, j): InsightWrite => {
         if (stored[j] === null && x.port.stored.has(x.res)) lost.add(x.port);
         x.port.stored.add(x.res);
-        return this.item(x.port, x.res, appendOwn(parse(stored[j]), x.res, x.buckets[x.res] ?? []));
+        const raw = stored[j] as string | null;
+        const buckets = x.buckets[x.res] ?? [];
+        const text = raw === null ? null : appendOwnText(raw, x.res, buckets);
+        return this.item(x.port, x.res, text ?? appendOwn(parse(raw), x.res, buckets));
       });
       if (writing) figures.bytes += await writing;
       writing = this.writer.writeInsights(items, null);
