@@ -57,7 +57,9 @@ describe('appendOwnText', () => {
         const n = 1 + Math.floor(r() * 40);
         const ts = Array.from({ length: n }, (_, i) => t - (n - i) * interval);
         const v = () => (r() < 0.1 ? null : r() < 0.5 ? r() * 1e6 : Math.round(r() * 1e9));
-        raw = JSON.stringify(mergeMist(null, res, { interval, timestamps: ts, rx: ts.map(v), tx: ts.map(v) }));
+        raw = JSON.stringify(
+          mergeMist(null, res, { interval, timestamps: ts, rx: ts.map(v), tx: ts.map(v) }),
+        );
         t = Math.floor(t / step) * step;
       } else {
         raw = 'null';
@@ -65,7 +67,8 @@ describe('appendOwnText', () => {
       // A few polls' worth of own buckets, then each further poll compared on both paths.
       for (let poll = 0; poll < 12; poll++) {
         const buckets = ownBuckets(r, t, step, 1 + Math.floor(r() * (poll === 0 ? 80 : 6)));
-        const want = raw === 'null' ? JSON.stringify(appendOwn(null, res, buckets)) : general(raw, res, buckets);
+        const want =
+          raw === 'null' ? JSON.stringify(appendOwn(null, res, buckets)) : general(raw, res, buckets);
         if (raw !== 'null') {
           const got = appendOwnText(raw, res, buckets);
           total++;
@@ -119,7 +122,11 @@ describe('appendOwnText', () => {
         { start: H + 60, rx: 1, tx: 1, src: 's' },
       ]),
     );
-    expect(appendOwnText(two.replace(`${H + 60}`, `${H + 120}`), '1h', [{ start: H + 180, rx: 1, tx: 1, src: 's' }])).toBeNull();
+    expect(
+      appendOwnText(two.replace(`${H + 60}`, `${H + 120}`), '1h', [
+        { start: H + 180, rx: 1, tx: 1, src: 's' },
+      ]),
+    ).toBeNull();
     expect(
       appendOwnText(two.replace('"rx_bps":[1,1]', '"rx_bps":[1.5]'), '1h', [
         { start: H + 120, rx: 1, tx: 1, src: 's' },

@@ -105,7 +105,11 @@ function value(seg: string, at: number, end: number): number | null | undefined 
 const valueText = (v: string | number | null) => (v === null ? 'null' : String(v));
 
 /** The new stored text, or null for the general path. */
-export function appendOwnText(raw: string, res: InsightResolution, buckets: readonly OwnBucket[]): string | null {
+export function appendOwnText(
+  raw: string,
+  res: InsightResolution,
+  buckets: readonly OwnBucket[],
+): string | null {
   const step = RESOLUTIONS[res].grid;
   if (buckets.length === 0 || !raw.startsWith(HEAD) || !raw.endsWith(TAIL)) return null;
   const iRx = raw.indexOf(RX, HEAD.length);
