@@ -1,8 +1,8 @@
 /**
  * The traffic series of every WAN port, kept from our own samples: after each state poll's port
  * search the ports phase hands over each port's counters (`appendPoll`); the buckets they close are
- * appended to the stored series (read, merged, written: a resolution's key is written only when it
- * gains a bucket). The insights phase asks which history is owed (`backfillNeeds`: a new port, a gap
+ * appended to the stored series (read, merged, written, a batch at a time: a resolution's key is
+ * written only when it gains a bucket; the common case edits the stored text, append-text.ts). The insights phase asks which history is owed (`backfillNeeds`: a new port, a gap
  * while the collector was down) and hands the Mist answers back (`applyBackfill`).
  * What survives a restart comes from Redis: each port's last counters from `mist:gateways` (read at
  * `last_update`) and, in `insights_freshness`, the time up to which its history is complete.
@@ -12,6 +12,7 @@ import type { Gateway } from '#common/types.js';
 import type { DataWriter, InsightWrite } from '../store/data-writer.js';
 import type { StoredState, StoreReader } from '../store/reader.js';
 import type { MistSeries } from '../transform.js';
+import { appendOwnText } from './append-text.js';
 import { appendOwn, mergeMist } from './merge.js';
 import { BACKFILL, BACKFILL_INTERVALS, type BackfillInterval, RESOLUTIONS } from './resolutions.js';
 import { type Observation, PortSampler } from './sampler.js';
@@ -149,32 +150,22 @@ export class SeriesKeeper {
     for (const member of [...this.ports.keys()]) if (!current.has(member)) this.ports.delete(member);
     const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
     const lost = new Set<Tracked>();
-    const read = (i: number) => {
-      const r = this.reader.values(
-        tasks.slice(i, i + BATCH).map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
-      );
-      r.catch(() => {}); // awaited in turn; handled now so that a failure while another batch waits is not "unhandled"
-      return r;
-    };
-    // Redis reads the next batch and stores the previous one while this one is merged: the round
-    // trips and Redis' own work overlap the collector's parsing instead of adding to it.
-    let next = tasks.length > 0 ? read(0) : null;
-    let writing: Promise<number> | null = null;
     for (let i = 0; i < tasks.length; i += BATCH) {
       const batch = tasks.slice(i, i + BATCH);
-      const stored = (await next) as Array<string | null>;
-      next = i + BATCH < tasks.length ? read(i + BATCH) : null;
+      const stored = await this.reader.values(
+        batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
+      );
       const items = batch.map((x, j): InsightWrite => {
-        if (stored[j] === null && x.port.stored.has(x.res)) lost.add(x.port);
+        const raw = stored[j] as string | null;
+        if (raw === null && x.port.stored.has(x.res)) lost.add(x.port);
         x.port.stored.add(x.res);
-        return this.item(x.port, x.res, appendOwn(parse(stored[j]), x.res, x.buckets[x.res] ?? []));
+        const buckets = x.buckets[x.res] ?? [];
+        const text = raw === null ? null : appendOwnText(raw, x.res, buckets);
+        return this.item(x.port, x.res, text ?? appendOwn(parse(raw), x.res, buckets));
       });
-      if (writing) figures.bytes += await writing;
-      writing = this.writer.writeInsights(items, null);
-      writing.catch(() => {});
+      figures.bytes += await this.writer.writeInsights(items, null);
       figures.keys += items.length;
     }
-    if (writing) figures.bytes += await writing;
     for (const p of lost) this.owed(p, t);
     figures.lost = lost.size;
     await this.writer.writeInsights([], this.freshnessMap());

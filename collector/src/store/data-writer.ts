@@ -29,7 +29,8 @@ export interface InsightWrite {
   gatewayId: string;
   portId: string;
   res: InsightResolution;
-  insight: Insight;
+  /** The series, or its JSON text when the caller built that already. */
+  insight: Insight | string;
   ttlSeconds: number;
 }
 
@@ -135,7 +136,7 @@ export class DataWriter {
     const members = new Set<string>();
     let bytes = 0;
     for (const it of items) {
-      const body = JSON.stringify(it.insight);
+      const body = typeof it.insight === 'string' ? it.insight : JSON.stringify(it.insight);
       bytes += body.length;
       m.set(keys.insights(it.gatewayId, it.portId, it.res), body, 'EX', it.ttlSeconds);
       if (it.res === '7d') {
