@@ -66,11 +66,16 @@ function siteLists(raw: string, bySite: ReadonlyMap<string, readonly number[]>) 
   };
 }
 
-/** `prevIdentities`: the previous product's, kept (same object) when no label value changed. */
+/**
+ * `prevIdentities`: the previous product's, kept (same object) when no label value changed.
+ * `onIdentities` is given the product's identities as soon as they are known, before the body and
+ * the section are built (the peer paths are built from them meanwhile).
+ */
 export async function buildGateways(
   raw: string | null,
   orgSites: OrgSites,
   prevIdentities?: Identities,
+  onIdentities?: (ids: Identities) => void,
 ): Promise<Gateways> {
   const invalid: Invalid[] = [];
   const stored = parseStored(keys.gateways(), raw, isArray, 'a JSON array', invalid);
@@ -101,6 +106,8 @@ export async function buildGateways(
       list.push(i);
     });
   }
+  const identities = sameIdentities(prevIdentities, { orgId: orgSites.orgId, byId });
+  onIdentities?.(identities);
   const [body, section] = await Promise.all([
     storedBody(
       stored,
@@ -117,7 +124,7 @@ export async function buildGateways(
     body,
     siteList: stored ? siteLists(stored.raw, bySite) : null,
     ids,
-    identities: sameIdentities(prevIdentities, { orgId: orgSites.orgId, byId }),
+    identities,
     counts: countsOf(objects),
     section,
     invalid,
