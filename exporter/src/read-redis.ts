@@ -62,28 +62,12 @@ const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * A read in two stages: the single-valued keys (org, sites, the gateway list) as soon as they
- * arrive, and the whole read once the indexed values (VPN peers, templates, counts) have arrived too.
- * The products built from the scalars need not wait for the second round-trip. `rest` is always
- * handled (a rejection is never unhandled while nobody awaits it yet).
- */
-export interface StagedRead {
-  scalars: RawRead['scalars'];
-  rest: Promise<RawRead>;
-}
-
-/**
  * One consistent-enough read of everything the snapshot serves. With `prev`, a large group whose
  * data version is the one `prev` was read at is taken from `prev` instead of Redis; a taken-over key
  * that no longer exists (expired) reads as missing, and VPN peers are taken over only for the same
  * index members.
  */
 export async function readSnapshot(redis: Redis, prev: RawRead | null = null): Promise<RawRead> {
-  return (await readSnapshotStaged(redis, prev)).rest;
-}
-
-/** `readSnapshot` in its two stages (`StagedRead`). */
-export async function readSnapshotStaged(redis: Redis, prev: RawRead | null = null): Promise<StagedRead> {
   const { dataVersions } = await pipelined(redis, { dataVersions: hgetall(keys.dataVersions()) });
   const unchanged = (field: string) =>
     prev !== null && dataVersions[field] !== undefined && dataVersions[field] === prev.dataVersions[field];
@@ -126,7 +110,7 @@ export async function readSnapshotStaged(redis: Redis, prev: RawRead | null = nu
 
   // Members that do not parse are kept (the peer product reports them) but not read.
   const vpnParsed = vpnMembers.map(parseVpnPeerMember);
-  const r2 = pipelined(redis, {
+  const r2 = await pipelined(redis, {
     vpnValues: mget(
       reused.vpnPeers ? [] : vpnParsed.flatMap((p) => (p ? [keys.vpnPeers(p.gatewayId, p.mac)] : [])),
     ),
@@ -140,26 +124,22 @@ export async function readSnapshotStaged(redis: Redis, prev: RawRead | null = nu
     ),
   });
 
-  const rest = r2.then((r2): RawRead => {
-    let v = 0;
-    return {
-      scalars,
-      inventoryPresent: r1.inventory === 1,
-      ttlMs,
-      vpnPeers:
-        reused.vpnPeers && prev
-          ? prev.vpnPeers
-          : vpnMembers.map((m, j) => [m, vpnParsed[j] ? (r2.vpnValues[v++] ?? null) : null]),
-      templates: templateIds.map((id, j) => [id, r2.templates[j]]),
-      profilesPresent: r2.profilesPresent,
-      insightMembers: r1.insightMembers,
-      insightsPresent: r2.insightsPresent,
-      dataVersions,
-      reused,
-    };
-  });
-  rest.catch(() => {});
-  return { scalars, rest };
+  let v = 0;
+  return {
+    scalars,
+    inventoryPresent: r1.inventory === 1,
+    ttlMs,
+    vpnPeers:
+      reused.vpnPeers && prev
+        ? prev.vpnPeers
+        : vpnMembers.map((m, j) => [m, vpnParsed[j] ? (r2.vpnValues[v++] ?? null) : null]),
+    templates: templateIds.map((id, j) => [id, r2.templates[j]]),
+    profilesPresent: r2.profilesPresent,
+    insightMembers: r1.insightMembers,
+    insightsPresent: r2.insightsPresent,
+    dataVersions,
+    reused,
+  };
 }
 
 /** Values of the given keys in one round-trip (one MGET, chunked for long lists). */

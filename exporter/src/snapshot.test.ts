@@ -155,39 +155,3 @@ describe('Snapshot reuse across reloads', () => {
     expect(b.builtAgainst(a)).toEqual([]);
   });
 });
-
-describe('a snapshot built from a staged read', () => {
-  /** The read as the store gets it: the scalars now, the rest when `arrive` is called. */
-  function staged(raw: RawRead) {
-    let arrive: (r: RawRead) => void = () => {};
-    let fail: (e: Error) => void = () => {};
-    const rest = new Promise<RawRead>((resolve, reject) => {
-      arrive = resolve;
-      fail = reject;
-    });
-    return { read: { scalars: raw.scalars, rest }, arrive: () => arrive(raw), fail };
-  }
-
-  it('is complete only once the rest of the read has arrived, and shows what a whole read shows', async () => {
-    const raw = fixtureRawRead(fixtureOrg(NOW));
-    const s = staged(raw);
-    let done = false;
-    const building = Snapshot.build(s.read, NOW * 1000, null, 1 << 20).then((snap) => {
-      done = true;
-      return snap;
-    });
-    // Long enough for every product of the scalars to be built and compressed.
-    await build(fixtureOrg(NOW));
-    expect(done).toBe(false);
-    s.arrive();
-    const snap = await building;
-    expect(await visible(snap)).toEqual(await visible(await build(raw)));
-  });
-
-  it('fails with the read when the rest of it fails, whatever the gateway products are doing', async () => {
-    const s = staged(fixtureRawRead(fixtureOrg(NOW)));
-    const building = Snapshot.build(s.read, NOW * 1000, null, 1 << 20);
-    s.fail(new Error('connection lost'));
-    await expect(building).rejects.toThrow('connection lost');
-  });
-});

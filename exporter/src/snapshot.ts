@@ -7,7 +7,6 @@
  */
 import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { ByteLru } from './lru.js';
-import type { Identities } from './metrics/identity.js';
 import type { Section } from './metrics/section.js';
 import type { Invalid } from './parse.js';
 import type { Prepared } from './prepared.js';
@@ -17,7 +16,7 @@ import { type Memo, memo } from './products/memo.js';
 import { buildOrgSites, type OrgSites } from './products/org-sites.js';
 import { buildPeers, type PeerPaths } from './products/peers.js';
 import { buildStatus, type Status } from './products/status.js';
-import type { RawRead, StagedRead } from './read-redis.js';
+import type { RawRead } from './read-redis.js';
 
 interface Products {
   orgSites: OrgSites;
@@ -106,41 +105,30 @@ export class Snapshot implements Products {
 
   /**
    * Build a snapshot from what Redis returned, taking over from `prev` every product whose inputs
-   * are unchanged. Each product lists its raw inputs and the products it is built from. Given a
-   * `StagedRead`, the products of the scalar keys (org and sites, gateways) are built while the rest
-   * of the read is on its way; the snapshot is returned only once every product is built.
+   * are unchanged. Each product lists its raw inputs and the products it is built from.
    */
   static async build(
-    staged: RawRead | StagedRead,
+    read: RawRead,
     readAtMs: number,
     prev: Snapshot | null,
     lazyCacheBytes: number,
     mode: PeerPathMode = DEFAULT_PEER_PATH_MODE,
   ): Promise<Snapshot> {
     const m = prev?.memos;
-    const s = staged.scalars;
-    const rest = 'rest' in staged ? staged.rest : Promise.resolve(staged);
-    // Awaited below; a failure meanwhile must not count as unhandled.
-    rest.catch(() => {});
+    const s = read.scalars;
     const orgSites = await memo(m?.orgSites, [s.org, s.sites], [], ([org, sites]) =>
       buildOrgSites(org, sites),
     );
-    // The peer paths need only the gateways' identities: they are built while the gateway list's
-    // body and section compress (and while the rest of the read arrives).
-    let identitiesKnown: (ids: Identities) => void = () => {};
-    const earlyIdentities = new Promise<Identities>((resolve) => {
-      identitiesKnown = resolve;
-    });
-    const gatewaysBuilt = memo(m?.gateways, [s.gateways], [orgSites.value], ([raw], [o]) =>
-      buildGateways(raw, o, m?.gateways.value.identities, identitiesKnown),
+    const gateways = await memo(m?.gateways, [s.gateways], [orgSites.value], ([raw], [o]) =>
+      buildGateways(raw, o, m?.gateways.value.identities),
     );
-    const identities = Promise.race([earlyIdentities, gatewaysBuilt.then((g) => g.value.identities)]);
-    const peersBuilt = Promise.all([rest, identities]).then(([read, ids]) =>
-      // Built from the gateways' identities only: a new gateway list with the same names keeps it.
-      memo(m?.peers, [read.vpnPeers, mode], [ids], ([raw, md], [i]) => buildPeers(raw, i, md)),
+    // Built from the gateways' identities only: a new gateway list with the same names keeps it.
+    const peers = await memo(
+      m?.peers,
+      [read.vpnPeers, mode],
+      [gateways.value.identities],
+      ([raw, md], [ids]) => buildPeers(raw, ids, md),
     );
-    // Both are awaited together: neither rejection is left unhandled while the other runs.
-    const [gateways, peers, read] = await Promise.all([gatewaysBuilt, peersBuilt, rest]);
     const insights = await memo(
       m?.insights,
       [read.insightMembers, read.insightsPresent],

@@ -13,7 +13,7 @@ import { errorMessage } from '#common/errors.js';
 import type { Logger } from '#common/log.js';
 import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
 import { versionToken } from './parse.js';
-import { readSnapshotStaged, readValues, readVersion, type StagedRead } from './read-redis.js';
+import { readSnapshot, readValues, readVersion } from './read-redis.js';
 import { Snapshot } from './snapshot.js';
 
 /** Thrown by reads that need Redis while it is unreachable. */
@@ -187,25 +187,18 @@ export class SnapshotStore {
   private async reload(takeOverFrom: Snapshot | null): Promise<void> {
     const started = performance.now();
     const readAt = this.now();
-    let staged: StagedRead;
+    let read: Awaited<ReturnType<typeof readSnapshot>>;
     try {
-      staged = await readSnapshotStaged(this.opts.redis, takeOverFrom?.read ?? null);
+      read = await readSnapshot(this.opts.redis, takeOverFrom?.read ?? null);
     } catch (e) {
       this.loadErrorsTotal++;
       this.markDown(e);
       return;
     }
-    // The rest of the read arrives while the first products build; its failure is Redis', not the build's.
-    let restFailed = false;
-    const rest = staged.rest.catch((e: unknown) => {
-      restFailed = true;
-      throw e;
-    });
-    rest.catch(() => {});
     try {
       const previous = this.current;
       const snap = await Snapshot.build(
-        { scalars: staged.scalars, rest },
+        read,
         readAt,
         previous,
         this.opts.lazyCacheBytes,
@@ -219,10 +212,6 @@ export class SnapshotStore {
       this.repack(snap);
     } catch (e) {
       this.loadErrorsTotal++;
-      if (restFailed) {
-        this.markDown(e);
-        return;
-      }
       this.opts.logger.error({ err: errorMessage(e) }, 'snapshot build failed; keeping the previous one');
     }
   }

@@ -66,16 +66,11 @@ function siteLists(raw: string, bySite: ReadonlyMap<string, readonly number[]>) 
   };
 }
 
-/**
- * `prevIdentities`: the previous product's, kept (same object) when no label value changed.
- * `onIdentities` is given the product's identities as soon as they are known, before the body and
- * the section are built (the peer paths are built from them meanwhile).
- */
+/** `prevIdentities`: the previous product's, kept (same object) when no label value changed. */
 export async function buildGateways(
   raw: string | null,
   orgSites: OrgSites,
   prevIdentities?: Identities,
-  onIdentities?: (ids: Identities) => void,
 ): Promise<Gateways> {
   const invalid: Invalid[] = [];
   const stored = parseStored(keys.gateways(), raw, isArray, 'a JSON array', invalid);
@@ -106,8 +101,6 @@ export async function buildGateways(
       list.push(i);
     });
   }
-  const identities = sameIdentities(prevIdentities, { orgId: orgSites.orgId, byId });
-  onIdentities?.(identities);
   const [body, section] = await Promise.all([
     storedBody(
       stored,
@@ -124,7 +117,7 @@ export async function buildGateways(
     body,
     siteList: stored ? siteLists(stored.raw, bySite) : null,
     ids,
-    identities,
+    identities: sameIdentities(prevIdentities, { orgId: orgSites.orgId, byId }),
     counts: countsOf(objects),
     section,
     invalid,
