@@ -1,4 +1,4 @@
-/** The store's reloads against a real Redis: a read that fails half-way is Redis' failure, not the build's. */
+/** The store's reloads against a real Redis: a read that fails part-way is Redis' failure, not the build's. */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ let limited: Redis;
 beforeAll(async () => {
   redis = await startRedis({ own: true });
   await writeFixture(redis.client(), fixtureOrg());
-  // Every key the first stage of a reload reads, none of the VPN peer envelopes of the second.
+  // The scalar and index keys a reload reads first, none of the VPN peer envelopes it reads after them.
   const patterns = [
     'mist:org',
     'mist:sites',
@@ -46,7 +46,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-describe('a reload whose second read stage fails', () => {
+describe('a reload whose read fails part-way', () => {
   it('marks Redis down and counts a load error; no snapshot, no build failure logged', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (l: string) => lines.push(l) });
