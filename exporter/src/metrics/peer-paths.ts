@@ -27,15 +27,7 @@ interface PathRow {
   labels: string;
   path: Json;
   up: boolean;
-  /** Quality figures in base units, computed once per path (every family and the tally read them). */
-  q: Quality;
-}
-
-interface Quality {
-  latency: number | null;
-  loss: number | null;
-  jitter: number | null;
-  mos: number | null;
+  measured: boolean;
 }
 
 const PATH_LABELS = [LABELS.port, LABELS.peerRouter, LABELS.peerPort, LABELS.vpnName, LABELS.pathType];
@@ -56,14 +48,13 @@ const scaled = (v: unknown, factor: number) => {
 };
 
 /** The path's quality figures in base units, null where absent or not measured. */
-function quality(path: Json): Quality {
-  const measured = qualityMeasured(path);
-  const q = (field: string, factor: number) => (measured ? scaled(path[field], factor) : null);
-  const loss = scaled(path.loss, 1e-2);
+function quality(r: PathRow) {
+  const q = (field: string, factor: number) => (r.measured ? scaled(r.path[field], factor) : null);
+  const loss = scaled(r.path.loss, 1e-2);
   return {
     latency: q('latency', 1e-3),
     // A path without quality figures still reports a non-zero loss (a down path says 100%).
-    loss: measured || (loss !== null && loss > 0) ? loss : null,
+    loss: r.measured || (loss !== null && loss > 0) ? loss : null,
     jitter: q('jitter', 1e-3),
     mos: q('mos', 1),
   };
@@ -101,7 +92,7 @@ function rowsOf(envelopes: readonly PeerEnvelope[], ids: Identities, w: Expositi
         ]),
         path,
         up: flag(path.up) === 1,
-        q: quality(path),
+        measured: qualityMeasured(path),
       });
     }
   }
@@ -109,7 +100,7 @@ function rowsOf(envelopes: readonly PeerEnvelope[], ids: Identities, w: Expositi
 }
 
 function writeEveryPath(rows: PathRow[], w: ExpositionWriter): void {
-  const of = (pick: (x: Quality) => number | null) => (r: PathRow) => pick(r.q);
+  const of = (pick: (x: ReturnType<typeof quality>) => number | null) => (r: PathRow) => pick(quality(r));
   w.family(
     F.peerPathUp,
     samples(rows, (r) => (r.up ? 1 : 0)),
@@ -196,7 +187,7 @@ function tally(
     if (!r.up) continue;
     t.up++;
     if (!withQuality) continue;
-    const q = r.q;
+    const q = quality(r);
     t.latency = worse(t.latency, q.latency, Math.max);
     t.loss = worse(t.loss, q.loss, Math.max);
     t.jitter = worse(t.jitter, q.jitter, Math.max);
