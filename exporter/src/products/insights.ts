@@ -5,7 +5,7 @@
  * series per WAN port (20,000 for a 5,000-gateway org) that no dashboard or alert reads.
  */
 import { keys, parseInsightMember } from '#common/keys.js';
-import { byKey, type Invalid } from '../parse.js';
+import type { Invalid } from '../parse.js';
 
 export interface InsightPort {
   member: string;
@@ -25,7 +25,8 @@ export interface Insights {
 export async function buildInsights(members: readonly string[], present: number): Promise<Insights> {
   const invalid: Invalid[] = [];
   const ports: InsightPort[] = [];
-  for (const member of members) {
+  // Sorted as strings first (what sorting by member gives), without a comparator call per pair.
+  for (const member of [...members].sort()) {
     const parsed = parseInsightMember(member);
     if (parsed) ports.push({ member, ...parsed });
     else
@@ -34,6 +35,5 @@ export async function buildInsights(members: readonly string[], present: number)
         reason: `member ${JSON.stringify(member)} is not {id}:{port}`,
       });
   }
-  ports.sort(byKey((p) => p.member));
   return { ports, members: new Set(ports.map((p) => p.member)), count: present, invalid };
 }
