@@ -3,31 +3,15 @@
  * the value in Redis is the general merge of the previous value and the new bucket, the window
  * slides, and a key gone from Redis is still seen as lost. Real Redis.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SeriesKeeper } from '#collector/series/keeper.js';
 import { appendOwn } from '#collector/series/merge.js';
-import { DataWriter } from '#collector/store/data-writer.js';
 import { StoreReader } from '#collector/store/reader.js';
 import { keys } from '#common/keys.js';
 import type { Insight } from '#common/types.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { storeTest } from './series-store.js';
 
 const T0 = 1_700_000_040; // a minute boundary
-let redis: RedisHandle;
-let r: Redis;
-let writer: DataWriter;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  r = redis.client();
-  writer = new DataWriter(r, 900);
-});
-afterAll(async () => {
-  await writer.close();
-  await redis.stop();
-});
-
 const port = { gatewayId: 'gw-1', siteId: 'site-1', portId: 'ge-0/0/0' };
 const counters = (bytes: number) => ({
   kind: 'counters' as const,
@@ -38,37 +22,39 @@ const counters = (bytes: number) => ({
 });
 
 describe('SeriesKeeper.appendPoll', () => {
-  it('stores the general merge of the stored value and each new bucket; a vanished key is lost', async () => {
-    await r.flushdb();
-    const keeper = new SeriesKeeper(
-      new StoreReader(r),
-      writer,
-      () => 60,
-      () => 900,
-    );
-    const hourKey = keys.insights('gw-1', 'ge-0/0/0', '1h');
-    // 60,000 bytes a minute: 8,000 bps in, 4,000 out.
-    await keeper.appendPoll(T0, [{ ...port, obs: counters(0) }]);
-    await keeper.appendPoll(T0 + 60, [{ ...port, obs: counters(60_000) }]);
-    for (let k = 2; k <= 65; k++) {
-      const before = (await r.get(hourKey)) as string;
-      const w = await keeper.appendPoll(T0 + k * 60, [{ ...port, obs: counters(k * 60_000) }]);
-      expect(w.lost).toBe(0);
-      const want = appendOwn(JSON.parse(before), '1h', [
-        { start: T0 + (k - 1) * 60, rx: 8000, tx: 4000, src: 's' },
-      ]);
-      expect(await r.get(hourKey)).toBe(JSON.stringify(want));
-    }
-    const hour = JSON.parse((await r.get(hourKey)) as string) as Insight;
-    expect(hour.timestamps).toHaveLength(60);
-    expect(hour.timestamps.at(-1)).toBe(T0 + 64 * 60);
-    expect(hour.rx_bytes).toBe(60 * 60_000);
-    expect(hour.tx_bytes).toBe(60 * 30_000);
-    // Redis lost the series: the poll sees it, writes it anew, and the port's history is owed.
-    await r.del(hourKey);
-    const w = await keeper.appendPoll(T0 + 66 * 60, [{ ...port, obs: counters(66 * 60_000) }]);
-    expect(w.lost).toBe(1);
-    expect(JSON.parse((await r.get(hourKey)) as string).timestamps).toEqual([T0 + 65 * 60]);
-    expect(keeper.backfillNeeds(T0 + 66 * 60)).not.toHaveLength(0);
-  });
+  storeTest(
+    'stores the general merge of the stored value and each new bucket; a vanished key is lost',
+    async ({ store: { r, writer } }) => {
+      const keeper = new SeriesKeeper(
+        new StoreReader(r),
+        writer,
+        () => 60,
+        () => 900,
+      );
+      const hourKey = keys.insights('gw-1', 'ge-0/0/0', '1h');
+      // 60,000 bytes a minute: 8,000 bps in, 4,000 out.
+      await keeper.appendPoll(T0, [{ ...port, obs: counters(0) }]);
+      await keeper.appendPoll(T0 + 60, [{ ...port, obs: counters(60_000) }]);
+      for (let k = 2; k <= 65; k++) {
+        const before = (await r.get(hourKey)) as string;
+        const w = await keeper.appendPoll(T0 + k * 60, [{ ...port, obs: counters(k * 60_000) }]);
+        expect(w.lost).toBe(0);
+        const want = appendOwn(JSON.parse(before), '1h', [
+          { start: T0 + (k - 1) * 60, rx: 8000, tx: 4000, src: 's' },
+        ]);
+        expect(await r.get(hourKey)).toBe(JSON.stringify(want));
+      }
+      const hour = JSON.parse((await r.get(hourKey)) as string) as Insight;
+      expect(hour.timestamps).toHaveLength(60);
+      expect(hour.timestamps.at(-1)).toBe(T0 + 64 * 60);
+      expect(hour.rx_bytes).toBe(60 * 60_000);
+      expect(hour.tx_bytes).toBe(60 * 30_000);
+      // Redis lost the series: the poll sees it, writes it anew, and the port's history is owed.
+      await r.del(hourKey);
+      const w = await keeper.appendPoll(T0 + 66 * 60, [{ ...port, obs: counters(66 * 60_000) }]);
+      expect(w.lost).toBe(1);
+      expect(JSON.parse((await r.get(hourKey)) as string).timestamps).toEqual([T0 + 65 * 60]);
+      expect(keeper.backfillNeeds(T0 + 66 * 60)).not.toHaveLength(0);
+    },
+  );
 });

@@ -2,29 +2,13 @@
  * Freshness of the traffic series as collector_stats reports it: a port without a 1-hour series
  * (new, or its keys gone) is missing, neither fresh nor in the oldest age. Real Redis.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SeriesKeeper } from '#collector/series/keeper.js';
-import { DataWriter } from '#collector/store/data-writer.js';
 import { StoreReader } from '#collector/store/reader.js';
 import { keys } from '#common/keys.js';
-import { type RedisHandle, startRedis } from '../helpers/redis.js';
+import { storeTest } from './series-store.js';
 
 const T0 = 1_700_000_040; // a minute boundary
-let redis: RedisHandle;
-let r: Redis;
-let writer: DataWriter;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  r = redis.client();
-  writer = new DataWriter(r, 900);
-});
-afterAll(async () => {
-  await writer.close();
-  await redis.stop();
-});
-
 const port = (portId: string) => ({ gatewayId: 'gw-1', siteId: 'site-1', portId });
 const counters = (bytes: number) => ({
   kind: 'counters' as const,
@@ -35,38 +19,40 @@ const counters = (bytes: number) => ({
 });
 
 describe('SeriesKeeper.stats', () => {
-  it('a port is missing until its first 1-hour bucket is stored; lost keys make its history owed again', async () => {
-    await r.flushdb();
-    const keeper = new SeriesKeeper(
-      new StoreReader(r),
-      writer,
-      () => 60,
-      () => 900,
-    );
-    const a = port('ge-0/0/0');
-    const b = port('ge-0/0/1');
-    const silent = { kind: 'silent' as const };
-    // First sight: a reading, no bucket closed yet.
-    await keeper.appendPoll(T0, [
-      { ...a, obs: counters(0) },
-      { ...b, obs: silent },
-    ]);
-    expect(keeper.stats(T0, T0)).toMatchObject({ portsTotal: 2, portsMissing: 2, oldestAgeSeconds: null });
-    // The next poll closes the first buckets: a's with its rate, b's (silent) without a value.
-    await keeper.appendPoll(T0 + 60, [
-      { ...a, obs: counters(60_000) },
-      { ...b, obs: silent },
-    ]);
-    expect(await r.exists(keys.insights('gw-1', 'ge-0/0/0', '1h'))).toBe(1);
-    const s = keeper.stats(T0 + 90, T0 + 60);
-    expect(s.portsMissing).toBe(0);
-    expect(s.oldestAgeSeconds).toBe(30);
-    // Redis lost a's series: its history is owed again (and the poll stores the series anew).
-    await r.del(keys.insights('gw-1', 'ge-0/0/0', '1h'));
-    await keeper.appendPoll(T0 + 120, [
-      { ...a, obs: counters(120_000) },
-      { ...b, obs: silent },
-    ]);
-    expect(keeper.lastWrite.lost).toBe(1);
-  });
+  storeTest(
+    'a port is missing until its first 1-hour bucket is stored; lost keys make its history owed again',
+    async ({ store: { r, writer } }) => {
+      const keeper = new SeriesKeeper(
+        new StoreReader(r),
+        writer,
+        () => 60,
+        () => 900,
+      );
+      const a = port('ge-0/0/0');
+      const b = port('ge-0/0/1');
+      const silent = { kind: 'silent' as const };
+      // First sight: a reading, no bucket closed yet.
+      await keeper.appendPoll(T0, [
+        { ...a, obs: counters(0) },
+        { ...b, obs: silent },
+      ]);
+      expect(keeper.stats(T0, T0)).toMatchObject({ portsTotal: 2, portsMissing: 2, oldestAgeSeconds: null });
+      // The next poll closes the first buckets: a's with its rate, b's (silent) without a value.
+      await keeper.appendPoll(T0 + 60, [
+        { ...a, obs: counters(60_000) },
+        { ...b, obs: silent },
+      ]);
+      expect(await r.exists(keys.insights('gw-1', 'ge-0/0/0', '1h'))).toBe(1);
+      const s = keeper.stats(T0 + 90, T0 + 60);
+      expect(s.portsMissing).toBe(0);
+      expect(s.oldestAgeSeconds).toBe(30);
+      // Redis lost a's series: its history is owed again (and the poll stores the series anew).
+      await r.del(keys.insights('gw-1', 'ge-0/0/0', '1h'));
+      await keeper.appendPoll(T0 + 120, [
+        { ...a, obs: counters(120_000) },
+        { ...b, obs: silent },
+      ]);
+      expect(keeper.lastWrite.lost).toBe(1);
+    },
+  );
 });
