@@ -4,7 +4,7 @@
  * The new text is the old one with the points that left the window cut from the front and the new
  * points appended, so the whole value is neither parsed nor stringified (at 20,000 ports a state poll
  * rewrites ~40,000 series: parse, grid and stringify were most of its CPU). It gives the same text as
- * `JSON.stringify(appendOwn(JSON.parse(raw), res, buckets))` (merge.test.ts checks it on random
+ * `JSON.stringify(appendOwn(JSON.parse(raw), res, buckets))` (append-text.test.ts checks it on random
  * series); null when the value or the buckets are not of that form, and the general path runs.
  */
 import type { InsightResolution } from '#common/keys.js';

@@ -2,8 +2,9 @@
  * The traffic series of every WAN port, kept from our own samples: after each state poll's port
  * search the ports phase hands over each port's counters (`appendPoll`); the buckets they close are
  * appended to the stored series (read, merged, written, a batch at a time: a resolution's key is
- * written only when it gains a bucket; the common case edits the stored text, append-text.ts). The insights phase asks which history is owed (`backfillNeeds`: a new port, a gap
- * while the collector was down) and hands the Mist answers back (`applyBackfill`).
+ * written only when it gains a bucket; the common case edits the stored text, append-text.ts). The
+ * insights phase asks which history is owed (`backfillNeeds`: a new port, a gap while the collector
+ * was down) and hands the Mist answers back (`applyBackfill`).
  * What survives a restart comes from Redis: each port's last counters from `mist:gateways` (read at
  * `last_update`) and, in `insights_freshness`, the time up to which its history is complete.
  */
@@ -156,7 +157,7 @@ export class SeriesKeeper {
         batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
       );
       const items = batch.map((x, j): InsightWrite => {
-        const raw = stored[j] as string | null;
+        const raw = stored[j];
         if (raw === null && x.port.stored.has(x.res)) lost.add(x.port);
         x.port.stored.add(x.res);
         const buckets = x.buckets[x.res] ?? [];
