@@ -45,7 +45,7 @@ export class Section {
   constructor(
     members: readonly Buffer[],
     /** Size of each member's plain text. */
-    readonly memberBytes: readonly number[],
+    private readonly memberBytes: readonly number[],
     /** Size of the plain text. */
     readonly bytes: number,
     /** Families with at least one sample, in order. */
@@ -63,7 +63,7 @@ export class Section {
    * buffer of the family's size: in zlib's default 16 KB chunks, handling and joining them costs the
    * main thread more than the inflating itself.
    */
-  inflate(i: number, m: Buffer = this.members[i]): Promise<Buffer> {
+  inflate(i: number, m: Buffer): Promise<Buffer> {
     return gunzipAsync(m, { chunkSize: Math.max(64, this.memberBytes[i]) });
   }
 
