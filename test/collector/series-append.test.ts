@@ -4,40 +4,27 @@
  * slides, and a key gone from Redis is still seen as lost. Real Redis.
  */
 import { describe, expect } from 'vitest';
-import { SeriesKeeper } from '#collector/series/keeper.js';
 import { appendOwn } from '#collector/series/merge.js';
-import { StoreReader } from '#collector/store/reader.js';
 import { keys } from '#common/keys.js';
 import type { Insight } from '#common/types.js';
-import { storeTest } from './series-store.js';
+import { counters, storeTest } from './series-store.js';
 
 const T0 = 1_700_000_040; // a minute boundary
 const port = { gatewayId: 'gw-1', siteId: 'site-1', portId: 'ge-0/0/0' };
-const counters = (bytes: number) => ({
-  kind: 'counters' as const,
-  rx: bytes,
-  tx: bytes / 2,
-  uptime: null,
-  speedMbps: 1000,
-});
+/** Half as many bytes out as in. */
+const halfOut = (bytes: number) => counters(bytes, bytes / 2);
 
 describe('SeriesKeeper.appendPoll', () => {
   storeTest(
     'stores the general merge of the stored value and each new bucket; a vanished key is lost',
-    async ({ store: { r, writer } }) => {
-      const keeper = new SeriesKeeper(
-        new StoreReader(r),
-        writer,
-        () => 60,
-        () => 900,
-      );
+    async ({ store: { r, keeper } }) => {
       const hourKey = keys.insights('gw-1', 'ge-0/0/0', '1h');
       // 60,000 bytes a minute: 8,000 bps in, 4,000 out.
-      await keeper.appendPoll(T0, [{ ...port, obs: counters(0) }]);
-      await keeper.appendPoll(T0 + 60, [{ ...port, obs: counters(60_000) }]);
+      await keeper.appendPoll(T0, [{ ...port, obs: halfOut(0) }]);
+      await keeper.appendPoll(T0 + 60, [{ ...port, obs: halfOut(60_000) }]);
       for (let k = 2; k <= 65; k++) {
         const before = (await r.get(hourKey)) as string;
-        const w = await keeper.appendPoll(T0 + k * 60, [{ ...port, obs: counters(k * 60_000) }]);
+        const w = await keeper.appendPoll(T0 + k * 60, [{ ...port, obs: halfOut(k * 60_000) }]);
         expect(w.lost).toBe(0);
         const want = appendOwn(JSON.parse(before), '1h', [
           { start: T0 + (k - 1) * 60, rx: 8000, tx: 4000, src: 's' },
@@ -51,7 +38,7 @@ describe('SeriesKeeper.appendPoll', () => {
       expect(hour.tx_bytes).toBe(60 * 30_000);
       // Redis lost the series: the poll sees it, writes it anew, and the port's history is owed.
       await r.del(hourKey);
-      const w = await keeper.appendPoll(T0 + 66 * 60, [{ ...port, obs: counters(66 * 60_000) }]);
+      const w = await keeper.appendPoll(T0 + 66 * 60, [{ ...port, obs: halfOut(66 * 60_000) }]);
       expect(w.lost).toBe(1);
       expect(JSON.parse((await r.get(hourKey)) as string).timestamps).toEqual([T0 + 65 * 60]);
       expect(keeper.backfillNeeds(T0 + 66 * 60)).not.toHaveLength(0);

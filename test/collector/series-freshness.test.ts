@@ -3,31 +3,16 @@
  * (new, or its keys gone) is missing, neither fresh nor in the oldest age. Real Redis.
  */
 import { describe, expect } from 'vitest';
-import { SeriesKeeper } from '#collector/series/keeper.js';
-import { StoreReader } from '#collector/store/reader.js';
 import { keys } from '#common/keys.js';
-import { storeTest } from './series-store.js';
+import { counters, storeTest } from './series-store.js';
 
 const T0 = 1_700_000_040; // a minute boundary
 const port = (portId: string) => ({ gatewayId: 'gw-1', siteId: 'site-1', portId });
-const counters = (bytes: number) => ({
-  kind: 'counters' as const,
-  rx: bytes,
-  tx: bytes,
-  uptime: null,
-  speedMbps: 1000,
-});
 
 describe('SeriesKeeper.stats', () => {
   storeTest(
     'a port is missing until its first 1-hour bucket is stored; lost keys make its history owed again',
-    async ({ store: { r, writer } }) => {
-      const keeper = new SeriesKeeper(
-        new StoreReader(r),
-        writer,
-        () => 60,
-        () => 900,
-      );
+    async ({ store: { r, keeper } }) => {
       const a = port('ge-0/0/0');
       const b = port('ge-0/0/1');
       const silent = { kind: 'silent' as const };
