@@ -1,8 +1,11 @@
-/** The store's reloads against a real Redis: a read that fails part-way is Redis' failure, not the build's. */
+/**
+ * The store's reloads against a real Redis: a read that fails part-way is Redis' failure, not the
+ * build's; a reload builds while requests keep the loaded snapshot.
+ */
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureOrg, writeFixture } from '../../test/exporter/fixtures.js';
+import { bumpGeneration, fixtureOrg, writeFixture } from '../../test/exporter/fixtures.js';
 import { type RedisHandle, startRedis } from '../../test/helpers/redis.js';
 import { SnapshotStore } from './store.js';
 
@@ -64,5 +67,39 @@ describe('a reload whose read fails part-way', () => {
     expect(store.loadErrorsTotal).toBe(1);
     expect(lines.join('')).toContain('Redis unreachable');
     expect(lines.join('')).not.toContain('snapshot build failed');
+  });
+});
+
+describe('a reload while a snapshot is loaded', () => {
+  it('does not hold requests: they get the loaded snapshot until the new one is built', async () => {
+    let clock = 1_000_000;
+    const client = redis.client();
+    await client.ping();
+    const store = new SnapshotStore({
+      redis: client,
+      logger: pino({ level: 'silent' }),
+      refreshMs: 1000,
+      dataTtlSeconds: 900,
+      fullReloadMs: 60_000,
+      lazyCacheBytes: 1 << 20,
+      now: () => clock,
+    });
+    // Nothing loaded yet: the first request waits for the load.
+    const first = await store.get();
+    expect(first).not.toBeNull();
+    const generation = Number(first?.status.generation);
+
+    await bumpGeneration(client);
+    clock += 1000;
+    // The check is due and finds the new generation: the reload starts, the request does not wait.
+    expect(await store.get()).toBe(first);
+    await store.idle();
+    const second = store.current;
+    expect(second).not.toBe(first);
+    expect(Number(second?.status.generation)).toBe(generation + 1);
+    expect(await store.get()).toBe(second);
+    expect(store.loadsTotal).toBe(2);
+    await store.stop();
+    client.disconnect();
   });
 });

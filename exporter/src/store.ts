@@ -51,7 +51,10 @@ export class SnapshotStore {
   loadErrorsTotal = 0;
   redisErrorsTotal = 0;
   private lastCheckAtMs = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<void> | null = null;
+  /** The generation check running now (requests coalesce on it). */
+  private checking: Promise<void> | null = null;
+  /** The reload running now; requests do not wait for it while a snapshot is loaded. */
+  private reloading: Promise<void> | null = null;
   private reportedDown = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
@@ -64,10 +67,15 @@ export class SnapshotStore {
     return this.opts.dataTtlSeconds;
   }
 
-  /** The current snapshot, after a generation check if one is due. */
+  /**
+   * The current snapshot, after a generation check if one is due. A reload that check starts builds
+   * in the background while requests keep getting the snapshot they would have got before it (an XL
+   * rebuild takes a second or more, and every request waiting on it would then burst out at once);
+   * only with nothing loaded yet does a request wait for the load.
+   */
   async get(): Promise<Snapshot | null> {
-    if (this.now() - this.lastCheckAtMs >= this.opts.refreshMs) await this.refresh();
-    else if (!this.current && this.inflight) await this.inflight;
+    if (this.now() - this.lastCheckAtMs >= this.opts.refreshMs) await this.checkGeneration();
+    if (!this.current && this.reloading) await this.reloading;
     return this.current;
   }
 
@@ -80,14 +88,19 @@ export class SnapshotStore {
     return this.current;
   }
 
-  /** Check the generation now (coalesced with a check already running). */
-  refresh(): Promise<void> {
-    if (!this.inflight) {
-      this.inflight = this.check().finally(() => {
-        this.inflight = null;
+  /** Check the generation now and wait for the reload it starts, if any (coalesced with a running one). */
+  async refresh(): Promise<void> {
+    await this.checkGeneration();
+    if (this.reloading) await this.reloading;
+  }
+
+  private checkGeneration(): Promise<void> {
+    if (!this.checking) {
+      this.checking = this.check().finally(() => {
+        this.checking = null;
       });
     }
-    return this.inflight;
+    return this.checking;
   }
 
   /** Age of a snapshot's data: since the collector's last write, else since it was read. */
@@ -154,7 +167,13 @@ export class SnapshotStore {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    if (this.inflight) await this.inflight.catch(() => {});
+    await this.idle();
+  }
+
+  /** Resolves once no generation check and no reload is running. */
+  async idle(): Promise<void> {
+    await this.checking?.catch(() => {});
+    await this.reloading?.catch(() => {});
   }
 
   private async check(): Promise<void> {
@@ -179,9 +198,16 @@ export class SnapshotStore {
       this.lastConfirmedAtMs = now;
       return;
     }
+    // A reload already building covers this change or is followed by one that does: the next check
+    // compares against what it loaded.
+    if (this.reloading) return;
     // Unchanged groups are taken over, but everything is read again at least every fullReloadMs:
     // a key that expired or was written by something that keeps no data versions shows by then.
-    await this.reload(cur && now - cur.fullReadAtMs < this.opts.fullReloadMs ? cur : null);
+    this.reloading = this.reload(cur && now - cur.fullReadAtMs < this.opts.fullReloadMs ? cur : null).finally(
+      () => {
+        this.reloading = null;
+      },
+    );
   }
 
   private async reload(takeOverFrom: Snapshot | null): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';
+import { waitFor } from '../helpers/net.js';
 import { type FixtureApp, get, startFixtureApp } from './app.js';
 import { type FixtureOrg, fixtureOrg, GW, SITE, TEMPLATE_ID, UNKNOWN_GW } from './fixtures.js';
 
@@ -301,8 +302,13 @@ describe('rate limit past its reset time', () => {
       3600,
     );
     await c.incr(keys.generation());
-    await new Promise((r) => setTimeout(r, 80));
-    const r = await get(t.app, '/api/token-status');
+    const r = await waitFor(
+      async () => {
+        const a = await get(t.app, '/api/token-status');
+        return a.json.data.rate_limit?.is_limited === false && a;
+      },
+      { what: 'the new rate-limit key loaded' },
+    );
     expect(r.json.data.rate_limit).toEqual({ is_limited: false });
     expect(await c.exists(keys.rateLimit())).toBe(1);
   });

@@ -45,10 +45,16 @@ async function start(): Promise<TestApp> {
   return t;
 }
 
-/** Let a check fall due (the app's clock moves; no sleeping) and GET. */
+/**
+ * Let a check fall due (the app's clock moves; no sleeping), GET (which starts the check and any
+ * reload), wait until that reload is done, and GET what it loaded.
+ */
 async function later(ms: number, url: string) {
+  const app = (t as TestApp).app;
   clock += ms;
-  return get((t as TestApp).app, url);
+  await get(app, url);
+  await app.store.idle();
+  return get(app, url);
 }
 
 const names = (body: { json: { data: Array<{ name: string }> } }) => body.json.data.map((g) => g.name);

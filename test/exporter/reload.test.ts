@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '#common/keys.js';
+import { waitFor } from '../helpers/net.js';
 import { type RedisHandle, startRedis } from '../helpers/redis.js';
 import { get, startTestApp, type TestApp } from './app.js';
 import { bumpGeneration, fixtureOrg, GW, writeFixture } from './fixtures.js';
@@ -89,8 +90,13 @@ describe('when a check is due', () => {
     // written but not announced: the exporter still serves its snapshot
     expect((await get(t.app, '/api/organization')).json.data.org_name).toBe('Example Retail');
     await bumpGeneration(admin);
-    await sleep(70);
-    expect((await get(t.app, '/api/organization')).json.data.org_name).toBe('Renamed Retail');
+    // A request finding the check due starts the reload; the old snapshot is served while it builds.
+    await waitFor(
+      async () => (await get(t!.app, '/api/organization')).json.data.org_name === 'Renamed Retail',
+      {
+        what: 'the renamed org served',
+      },
+    );
     const gen = (await get(t.app, '/metrics')).body.match(/^mist_exporter_snapshot_generation (\d+)$/m);
     expect(gen?.[1]).toBe('8');
   });
@@ -102,8 +108,10 @@ describe('when a check is due', () => {
     t = await startTestApp({ redisUrl: redis.url, env: { EXPORTER_REFRESH_MS: '50' } });
     expect((await get(t.app, '/api/cache-stats')).json.data.last_update).toBe(o.lastUpdate);
     await admin.set(keys.lastUpdate(), String(o.lastUpdate + 60));
-    await sleep(70);
-    expect((await get(t.app, '/api/cache-stats')).json.data.last_update).toBe(o.lastUpdate + 60);
+    await waitFor(
+      async () => (await get(t!.app, '/api/cache-stats')).json.data.last_update === o.lastUpdate + 60,
+      { what: 'the new last_update served' },
+    );
   });
 });
 
