@@ -106,7 +106,6 @@ export async function runSchedule(
         state,
         pollDueAt: started + stateMs(),
       });
-      lastOwnRunEnd = now();
       nextPoll = started + stateMs();
       if (!state) nextFull = started + fullMs;
       if (outcome.rateLimitedUntil !== null && outcome.rateLimitedUntil > Math.min(nextPoll, nextFull)) {
@@ -130,6 +129,9 @@ export async function runSchedule(
       log.error({ error: redisFailure(e) }, state ? 'state poll failed' : 'cycle failed');
       nextPoll = started + stateMs();
       if (!state) nextFull = started + fullMs;
+    } finally {
+      // A run that failed or lost its lease may have written data too: none of it is another's.
+      lastOwnRunEnd = now();
     }
     return true;
   };

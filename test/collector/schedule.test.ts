@@ -104,6 +104,27 @@ describe('freshness rules', () => {
     await waitFor(async () => (await full()) === 3, { what: 'next full cycle' });
   });
 
+  it("INCREMENTAL_REFRESH: data its own abandoned cycle wrote is not taken for another collector's", async () => {
+    const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' });
+    schedule(col);
+    const full = async () => (await rig.sim.control.stats()).by_operation.getOrg ?? 0;
+    await finished(col, 1, 'first cycle');
+    const firstWrite = await rig.r.get(keys.lastUpdate());
+    // The peer-path walk is slow: the cycle is still running after it wrote the gateways.
+    await rig.sim.control.setFaults({ latency_ms: 5000, operations: ['searchOrgPeerPathStats'] });
+    col.advance(301);
+    // The full cycle writes the gateways (and last_update), then its lease runs out under it.
+    await waitFor(async () => (await rig.r.get(keys.lastUpdate())) !== firstWrite, {
+      what: 'gateways written',
+    });
+    await rig.r.del(keys.collectorLease());
+    await waitFor(() => col.logs.some((l) => l.includes('lost the collector lease')), { what: 'lease lost' });
+    await rig.sim.control.setFaults({ latency_ms: 0, operations: null });
+    // It takes the free lease again at once and runs the cycle it owes: the fresh data is its own.
+    await waitFor(async () => (await full()) === 3, { what: 'the full cycle run again' });
+    expect(col.logs.some((l) => l.includes('skipping this cycle'))).toBe(false);
+  });
+
   it('INCREMENTAL_REFRESH=false: every tick runs', async () => {
     const col = await make({ WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'false' });
     schedule(col);
