@@ -21,8 +21,10 @@ import {
 import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type { Gateway, Insight, OrgSummary, PeerEnvelope, Site } from '#common/types.js';
 import type { ConfigObject, InventoryRow } from '../mist/payloads.js';
+import { isRedisFull, REDIS_FULL } from '../redis-errors.js';
 import { ObservationStore } from './observation-store.js';
 import { overlayEnvelopes, overlayGateways } from './observations.js';
+import { type SeriesSet, setSeries } from './series-script.js';
 import { exec, type Multi, newDataVersion } from './transaction.js';
 
 export interface InsightWrite {
@@ -126,31 +128,38 @@ export class DataWriter {
   }
 
   /**
-   * A batch of series; a 7-day series also goes to the default key. With `freshness`, also
-   * `insights_freshness` and a generation bump: a run writes its series in batches and bumps the
-   * generation once, with the last. Returns the bytes of series written.
+   * A batch of series; a 7-day series also goes to the default key. The series go in one script
+   * call (series-script.ts), atomically. With `freshness`, then also `insights_freshness` and a
+   * generation bump: a run writes its series in batches and bumps the generation once, with the
+   * last. Returns the bytes of series written.
    */
   async writeInsights(items: InsightWrite[], freshness: Record<string, number> | null): Promise<number> {
-    if (items.length === 0 && !freshness) return 0;
-    const m = this.redis.multi();
+    const sets: SeriesSet[] = [];
     const members = new Set<string>();
     let bytes = 0;
     for (const it of items) {
-      const body = typeof it.insight === 'string' ? it.insight : JSON.stringify(it.insight);
-      bytes += body.length;
-      m.set(keys.insights(it.gatewayId, it.portId, it.res), body, 'EX', it.ttlSeconds);
+      const value = typeof it.insight === 'string' ? it.insight : JSON.stringify(it.insight);
+      bytes += value.length;
+      sets.push({ key: keys.insights(it.gatewayId, it.portId, it.res), value, ttlSeconds: it.ttlSeconds });
       if (it.res === '7d') {
-        m.set(keys.insights(it.gatewayId, it.portId), body, 'EX', it.ttlSeconds);
-        bytes += body.length;
+        sets.push({ key: keys.insights(it.gatewayId, it.portId), value, ttlSeconds: it.ttlSeconds });
+        bytes += value.length;
       }
       members.add(insightMember(it.gatewayId, it.portId));
     }
-    if (members.size > 0) m.sadd(keys.insightsIndex(), ...members);
+    if (sets.length > 0) {
+      try {
+        await setSeries(this.redis, keys.insightsIndex(), sets, members);
+      } catch (e) {
+        throw isRedisFull(e) ? new Error(REDIS_FULL) : e;
+      }
+    }
     if (freshness) {
+      const m = this.redis.multi();
       m.set(keys.insightsFreshness(), JSON.stringify(freshness));
       m.incr(keys.generation());
+      await exec(m);
     }
-    await exec(m);
     return bytes;
   }
 
