@@ -151,8 +151,6 @@ export class SeriesKeeper {
     for (const member of [...this.ports.keys()]) if (!current.has(member)) this.ports.delete(member);
     const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
     const lost = new Set<Tracked>();
-    // Each batch's write is in flight while the next batch is read and merged (distinct keys).
-    let writing: Promise<number> | null = null;
     for (let i = 0; i < tasks.length; i += BATCH) {
       const batch = tasks.slice(i, i + BATCH);
       const stored = await this.reader.values(
@@ -166,12 +164,9 @@ export class SeriesKeeper {
         const text = raw === null ? null : appendOwnText(raw, x.res, buckets);
         return this.item(x.port, x.res, text ?? appendOwn(parse(raw), x.res, buckets));
       });
-      if (writing) figures.bytes += await writing;
-      writing = this.writer.writeInsights(items, null);
-      writing.catch(() => {}); // awaited with the next batch or below; a failure is not "unhandled"
+      figures.bytes += await this.writer.writeInsights(items, null);
       figures.keys += items.length;
     }
-    if (writing) figures.bytes += await writing;
     for (const p of lost) this.owed(p, t);
     figures.lost = lost.size;
     await this.writer.writeInsights([], this.freshnessMap());
