@@ -2,6 +2,7 @@
  * The one write path of Mist data into Redis. Each method writes one phase's whole result in one
  * MULTI (so a reader never sees half of it), with its TTL, keeps the index sets in step (removing
  * keys of gateways and ports that left), and INCRs the generation counter in the same transaction.
+ * Traffic series are the exception: a run writes them in batches, each in one Lua script call.
  * Writes of the large groups (org and sites, gateways, VPN peers) also give their group a new data
  * version, so the exporter re-reads those values only when they were written.
  * Gateways (with their ports) and VPN peers carry up/down states that webhook events may have set
