@@ -48,6 +48,7 @@ export async function setSeries(
   }
   for (const s of sets) args.push(s.ttlSeconds);
   for (const m of members) args.push(m);
+  // What ioredis's defineCommand does, without registering a command on each client and typing it.
   try {
     await redis.evalsha(SHA, keyList.length, ...keyList, ...args);
   } catch (e) {
