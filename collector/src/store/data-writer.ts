@@ -2,6 +2,7 @@
  * The one write path of Mist data into Redis. Each method writes one phase's whole result in one
  * MULTI (so a reader never sees half of it), with its TTL, keeps the index sets in step (removing
  * keys of gateways and ports that left), and INCRs the generation counter in the same transaction.
+ * Traffic series are the exception: a run writes them in batches, each in one Lua script call.
  * Writes of the large groups (org and sites, gateways, VPN peers) also give their group a new data
  * version, so the exporter re-reads those values only when they were written.
  * Gateways (with their ports) and VPN peers carry up/down states that webhook events may have set
@@ -21,8 +22,10 @@ import {
 import { CONFIG_CACHE_TTL_SECONDS } from '#common/ttl.js';
 import type { Gateway, Insight, OrgSummary, PeerEnvelope, Site } from '#common/types.js';
 import type { ConfigObject, InventoryRow } from '../mist/payloads.js';
+import { isRedisFull, REDIS_FULL } from '../redis-errors.js';
 import { ObservationStore } from './observation-store.js';
 import { overlayEnvelopes, overlayGateways } from './observations.js';
+import { type SeriesSet, setSeries } from './series-script.js';
 import { exec, type Multi, newDataVersion } from './transaction.js';
 
 export interface InsightWrite {
@@ -126,31 +129,38 @@ export class DataWriter {
   }
 
   /**
-   * A batch of series; a 7-day series also goes to the default key. With `freshness`, also
-   * `insights_freshness` and a generation bump: a run writes its series in batches and bumps the
-   * generation once, with the last. Returns the bytes of series written.
+   * A batch of series; a 7-day series also goes to the default key. The series go in one script
+   * call (series-script.ts), atomically. With `freshness`, then also `insights_freshness` and a
+   * generation bump: a run writes its series in batches and bumps the generation once, with the
+   * last. Returns the bytes of series written.
    */
   async writeInsights(items: InsightWrite[], freshness: Record<string, number> | null): Promise<number> {
-    if (items.length === 0 && !freshness) return 0;
-    const m = this.redis.multi();
+    const sets: SeriesSet[] = [];
     const members = new Set<string>();
     let bytes = 0;
     for (const it of items) {
-      const body = typeof it.insight === 'string' ? it.insight : JSON.stringify(it.insight);
-      bytes += body.length;
-      m.set(keys.insights(it.gatewayId, it.portId, it.res), body, 'EX', it.ttlSeconds);
+      const value = typeof it.insight === 'string' ? it.insight : JSON.stringify(it.insight);
+      bytes += value.length;
+      sets.push({ key: keys.insights(it.gatewayId, it.portId, it.res), value, ttlSeconds: it.ttlSeconds });
       if (it.res === '7d') {
-        m.set(keys.insights(it.gatewayId, it.portId), body, 'EX', it.ttlSeconds);
-        bytes += body.length;
+        sets.push({ key: keys.insights(it.gatewayId, it.portId), value, ttlSeconds: it.ttlSeconds });
+        bytes += value.length;
       }
       members.add(insightMember(it.gatewayId, it.portId));
     }
-    if (members.size > 0) m.sadd(keys.insightsIndex(), ...members);
+    if (sets.length > 0) {
+      try {
+        await setSeries(this.redis, keys.insightsIndex(), sets, members);
+      } catch (e) {
+        throw isRedisFull(e) ? new Error(REDIS_FULL) : e;
+      }
+    }
     if (freshness) {
+      const m = this.redis.multi();
       m.set(keys.insightsFreshness(), JSON.stringify(freshness));
       m.incr(keys.generation());
+      await exec(m);
     }
-    await exec(m);
     return bytes;
   }
 
