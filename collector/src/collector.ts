@@ -67,7 +67,7 @@ export class Collector {
       tokens: config.mistApiTokens,
       rateLimitPerToken: config.apiRateLimitPerToken,
       timeoutMs: config.httpTimeoutMs,
-      connections: config.parallelWorkers + 2,
+      connections: 2 * config.parallelWorkers + 2,
       delayMs: config.apiDelayMs,
       now,
       logger: this.log,

@@ -144,6 +144,7 @@ export type LoadingPhaseName =
   | 'gateways'
   | 'ports'
   | 'vpn_peers'
+  | 'series'
   | 'insights'
   | 'configs'
   | 'site_settings'
@@ -192,6 +193,7 @@ export type CollectorPhase =
   | 'configs'
   | 'site_settings'
   | 'vpn_peers'
+  | 'series'
   | 'insights';
 
 export interface PhaseStats {

@@ -3,10 +3,12 @@
  * declares its own dependencies):
  *
  *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
- *                                  org_sites, configs and site_settings) -> insights
+ *                                  org_sites, configs and site_settings)
  *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
  *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
  *                    joins ports, whose WAN names it reads)
+ *   then  series (needs ports, after vpn_peers: the traffic series of the ports' counters)
+ *         -> insights (the history the series are owed)
  *
  * A state poll is the subset STATE_PHASES (on the sites, configs and site variables of the last
  * full cycle).
@@ -26,11 +28,15 @@ import { GatewaysPhase } from './gateways.js';
 import { InsightsPhase } from './insights.js';
 import { OrgSitesPhase } from './org-sites.js';
 import { PortsPhase } from './ports.js';
+import { SeriesPhase } from './series.js';
 import { SiteSettingsPhase } from './site-settings.js';
 import { VpnPeersPhase } from './vpn-peers.js';
 
-/** What alerts need, polled every state interval: gateway stats, WAN ports, peer paths. */
-export const STATE_PHASES: readonly PhaseName[] = ['gateways', 'ports', 'vpn_peers'];
+/**
+ * What alerts need, polled every state interval: gateway stats, WAN ports, peer paths; then the
+ * traffic series of the counters the poll read.
+ */
+export const STATE_PHASES: readonly PhaseName[] = ['gateways', 'ports', 'vpn_peers', 'series'];
 
 export interface Phases {
   graph: PhaseGraph;
@@ -78,12 +84,22 @@ export function buildPhases(
     orgSites,
     configs,
     siteSettings,
-    config.skipEnrichment ? null : series,
+    !config.skipEnrichment,
     now,
   );
   const vpnPeers = new VpnPeersPhase(data, gateways, ports, config.skipEnrichment);
+  const seriesPhase = new SeriesPhase(ports, config.skipEnrichment ? null : series, now);
   const insights = new InsightsPhase(series, read, budget, config.skipEnrichment, pollDueAt, now);
-  const graph = new PhaseGraph([orgSites, gateways, configs, siteSettings, ports, vpnPeers, insights]);
+  const graph = new PhaseGraph([
+    orgSites,
+    gateways,
+    configs,
+    siteSettings,
+    ports,
+    vpnPeers,
+    seriesPhase,
+    insights,
+  ]);
   return { graph, configs, siteSettings, ports, vpnPeers, gateways, insights, series };
 }
 

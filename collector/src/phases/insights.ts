@@ -39,8 +39,8 @@ interface RunResult {
 export class InsightsPhase implements Phase {
   readonly name = 'insights';
   readonly kind = 'insights';
-  /** This run's port list when there is one (else the last good one). */
-  readonly after = ['ports'] as const;
+  /** The ports of this run's series append when there is one (else of the last good one). */
+  readonly after = ['series'] as const;
   readonly scheduler: BackfillScheduler;
   private callsLastRun = 0;
 

@@ -2,8 +2,8 @@
  * Phase ports: the org-wide searchOrgSwOrGwPorts (WAN rows kept; port-search.ts), from the start of
  * the run, then the pure enrichment of every gateway with its configs and site variables -> the
  * `mist:gateways` array (with `last_update`); insight keys of ports that left are deleted in the same transaction
- * (after a complete listing). Then each WAN port's byte counters, as this search read them, go to the
- * series keeper, which appends them to the port's traffic series (series/keeper.ts).
+ * (after a complete listing). Each WAN port's byte counters, as this search read them, are kept for
+ * the series phase (`takeReadings`), which appends them to the port's traffic series.
  */
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
@@ -12,7 +12,7 @@ import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import { buildGateway, buildPorts, isWanUsage, macOwners } from '../enrich.js';
 import type { DeviceStatsRow, PortStatsRow } from '../mist/payloads.js';
 import { resolveConfig } from '../port-config.js';
-import { type PortObservation, type SeriesKeeper, seriesPorts } from '../series/keeper.js';
+import { type PortObservation, seriesPorts } from '../series/keeper.js';
 import type { Observation } from '../series/sampler.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
@@ -25,11 +25,23 @@ export interface GatewayList {
   /** The last good enriched gateways, as in `mist:gateways` (null: none yet). */
   readonly gateways: readonly Gateway[] | null;
   /**
-   * Resolves once this run's gateways are written (before the traffic series are appended); never
-   * rejects. A run whose ports phase fails or does not run leaves it pending: wait for it together
-   * with the phase's end.
+   * Resolves once this run's gateways are written; never rejects. A run whose ports phase fails or
+   * does not run leaves it pending: wait for it together with the phase's end.
    */
   enriched(): Promise<void>;
+}
+
+/** The counters of one port search, for the traffic series. */
+export interface PortReadings {
+  /** When the search answered (epoch s): the time of its counter readings. */
+  at: number;
+  ports: PortObservation[];
+}
+
+/** Where the series phase takes the readings of the last port search (each set once). */
+export interface ReadingsSource {
+  /** The readings not appended yet (null: none since the last take). */
+  takeReadings(): PortReadings | null;
 }
 
 /**
@@ -133,7 +145,7 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-export class PortsPhase implements Phase, GatewayList {
+export class PortsPhase implements Phase, GatewayList, ReadingsSource {
   readonly name = 'ports';
   readonly kind = 'core';
   /**
@@ -149,9 +161,16 @@ export class PortsPhase implements Phase, GatewayList {
   private readonly search = new PortSearch();
 
   private written = signal();
+  private readings: PortReadings | null = null;
 
   enriched(): Promise<void> {
     return this.written.promise;
+  }
+
+  takeReadings(): PortReadings | null {
+    const r = this.readings;
+    this.readings = null;
+    return r;
   }
 
   /** When the last port search answered (epoch s), the time of its counter readings. */
@@ -163,15 +182,14 @@ export class PortsPhase implements Phase, GatewayList {
     private readonly org: SiteList,
     private readonly configs: ConfigCaches,
     private readonly siteVars: SiteVarsSource,
-    /** Null with SKIP_ENRICHMENT (no traffic series). */
-    private readonly series: SeriesKeeper | null,
+    /** False with SKIP_ENRICHMENT (no traffic series). */
+    private readonly keepReadings: boolean,
     private readonly now: () => number = Date.now,
   ) {}
 
   restore(stored: StoredState): void {
     this.gateways = stored.gateways;
     this.carry.restore(portRowsFromStored(stored.gateways));
-    this.series?.restore(stored);
   }
 
   async run(ctx: PhaseContext): Promise<PhaseReport> {
@@ -228,22 +246,19 @@ export class PortsPhase implements Phase, GatewayList {
     this.written.resolve();
     this.unresolvedVariables = unresolved.count;
     const total = gateways.reduce((n, g) => n + g.ports.length, 0);
-    const t0 = this.now();
-    const w = this.series
-      ? await this.series.appendPoll(
-          searchedAt,
-          observePorts(
-            gateways,
+    if (this.keepReadings) {
+      this.readings = {
+        at: searchedAt,
+        ports: observePorts(
+          gateways,
+          statsRows,
+          groupRowsByGateway(
+            screened.rows.filter((r) => isWanUsage(r.port_usage)),
             statsRows,
-            groupRowsByGateway(
-              screened.rows.filter((r) => isWanUsage(r.port_usage)),
-              statsRows,
-            ),
           ),
-        )
-      : { keys: 0, bytes: 0, lost: 0 };
-    if (w.lost > 0)
-      ctx.log.warn({ ports: w.lost }, 'insight keys missing from Redis; their history is owed again');
+        ),
+      };
+    }
     return {
       items: total,
       details: {
@@ -255,9 +270,6 @@ export class PortsPhase implements Phase, GatewayList {
         carried_over: carried,
         unresolved_variables: unresolved.count,
         removed_insight_ports: removed,
-        series_written: w.keys,
-        series_bytes: w.bytes,
-        series_ms: Math.round(this.now() - t0),
       },
     };
   }

@@ -151,22 +151,41 @@ export class SeriesKeeper {
     for (const member of [...this.ports.keys()]) if (!current.has(member)) this.ports.delete(member);
     const figures: WriteFigures = { keys: 0, bytes: 0, lost: 0 };
     const lost = new Set<Tracked>();
-    for (let i = 0; i < tasks.length; i += BATCH) {
-      const batch = tasks.slice(i, i + BATCH);
-      const stored = await this.reader.values(
-        batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)),
-      );
-      const items = batch.map((x, j): InsightWrite => {
-        const raw = stored[j];
-        if (raw === null && x.port.stored.has(x.res)) lost.add(x.port);
-        x.port.stored.add(x.res);
-        const buckets = x.buckets[x.res] ?? [];
-        const text = raw === null ? null : appendOwnText(raw, x.res, buckets);
-        return this.item(x.port, x.res, text ?? appendOwn(parse(raw), x.res, buckets));
-      });
-      figures.bytes += await this.writer.writeInsights(items, null);
-      figures.keys += items.length;
+    // Pipelined: the next batch is read while this one merges, and a batch's write is not awaited
+    // before the next merge, so Redis works while this process merges instead of between merges.
+    const batches: Array<typeof tasks> = [];
+    for (let i = 0; i < tasks.length; i += BATCH) batches.push(tasks.slice(i, i + BATCH));
+    const read = (i: number) => {
+      const batch = batches[i];
+      if (!batch) return null;
+      const p = this.reader.values(batch.map((x) => keys.insights(x.port.gatewayId, x.port.portId, x.res)));
+      p.catch(() => {}); // awaited in turn below
+      return p;
+    };
+    const writes: Array<Promise<number>> = [];
+    try {
+      let next = read(0);
+      for (const [i, batch] of batches.entries()) {
+        const stored = (await next) as Array<string | null>;
+        next = read(i + 1);
+        const items = batch.map((x, j): InsightWrite => {
+          const raw = stored[j] ?? null;
+          if (raw === null && x.port.stored.has(x.res)) lost.add(x.port);
+          x.port.stored.add(x.res);
+          const buckets = x.buckets[x.res] ?? [];
+          const text = raw === null ? null : appendOwnText(raw, x.res, buckets);
+          return this.item(x.port, x.res, text ?? appendOwn(parse(raw), x.res, buckets));
+        });
+        const w = this.writer.writeInsights(items, null);
+        w.catch(() => {}); // awaited below
+        writes.push(w);
+        figures.keys += items.length;
+      }
+    } finally {
+      // Nothing is left in flight when this returns, failed or not.
+      await Promise.allSettled(writes);
     }
+    for (const w of writes) figures.bytes += await w;
     for (const p of lost) this.owed(p, t);
     figures.lost = lost.size;
     await this.writer.writeInsights([], this.freshnessMap());

@@ -88,7 +88,8 @@ export function collectorSchema(env: Env = process.env) {
     },
     parallelWorkers: {
       name: 'PARALLEL_WORKERS',
-      description: 'Concurrent Mist API calls (insights, per-site config fetches)',
+      description:
+        'Mist API calls at once, twice over: this many single calls (insights, configs, site variables) and this many search walks',
       default: 5,
       parse: int(1, 50),
     },

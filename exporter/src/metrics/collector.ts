@@ -26,6 +26,7 @@ const LOADING_PHASES: LoadingPhaseName[] = [
   'ports',
   'configs',
   'vpn_peers',
+  'series',
   'insights',
   'complete',
 ];
