@@ -245,7 +245,11 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     );
     let peak = rssMb(pid);
     const sampler = setInterval(() => {
-      peak = Math.max(peak, rssMb(pid));
+      try {
+        peak = Math.max(peak, rssMb(pid));
+      } catch {
+        // The exporter exited: the RSS reading after the soak fails the benchmark, saying so.
+      }
     }, 500);
     // The longest reload of the soak: a new gateway list, with the code warm (the first load is not).
     let reloadMax = 0;

@@ -16,8 +16,14 @@ import { type RedisHandle, startRedis } from '../../test/helpers/redis.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** RSS of a running process; a process that has exited is an error saying so (not a file error). */
 export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    throw new Error(`process ${pid} is gone: it exited during the benchmark`);
+  }
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round((kb / 1024) * 10) / 10;
 }
