@@ -1,8 +1,9 @@
 /**
  * State polls between full cycles, and the traffic series they feed: the interval the budget
  * allows (an org too big for STATE_INTERVAL), a flip seen at the next poll, a counter reset in a
- * series, and insight answers of every shape read without retries. Real simulator, real Redis, the
- * collector in-process with a movable clock.
+ * series, insight answers of every shape read without retries, and the series phase that appends
+ * the counters once a run has written its state. Real simulator, real Redis, the collector
+ * in-process with a movable clock.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -286,5 +287,53 @@ describe('insight answers', () => {
     await rig.sim.control.reset();
     expect((await col.cycle()).ok).toBe(true);
     expect((await ops(rig)).getSiteInsightMetricsForGateway ?? 0).toBe(0);
+  });
+});
+
+/** The `phase done` log lines since `from`, in the order the phases ended. */
+const phasesDone = (logs: string[], from = 0) =>
+  logs
+    .slice(from)
+    .map((l) => JSON.parse(l) as { msg: string; phase?: string } & Record<string, unknown>)
+    .filter((l) => l.msg === 'phase done');
+
+describe('the series phase', () => {
+  it('appends the counters after the run has written its state, then the backfill runs', async () => {
+    const { rig: r, col } = await start({ size: 'S', seed: 5 }, { WORKER_INTERVAL: '300' });
+    expect((await col.cycle()).errors).toEqual({});
+    const order = phasesDone(col.logs).map((l) => l.phase);
+    expect(order.indexOf('series')).toBeGreaterThan(order.indexOf('vpn_peers'));
+    expect(order.indexOf('series')).toBeGreaterThan(order.indexOf('ports'));
+    expect(order.indexOf('insights')).toBeGreaterThan(order.indexOf('series'));
+
+    // A state poll a minute later closes each port's first bucket: the series phase writes it.
+    await tick(r, col, 60);
+    const from = col.logs.length;
+    const o = await col.poll();
+    expect(o.errors).toEqual({});
+    const done = phasesDone(col.logs, from);
+    expect(done.map((l) => l.phase)).toEqual(expect.arrayContaining(['ports', 'vpn_peers', 'series']));
+    const series = done.find((l) => l.phase === 'series')!;
+    const wan = (await gateways(r.r))!.flatMap((g) =>
+      g.site_id ? g.ports.filter((p) => p.enabled !== false).map((p) => ({ g, p })) : [],
+    );
+    expect(wan.length).toBeGreaterThan(0);
+    expect(series.items).toBe(wan.length);
+    expect(series.series_written).toBeGreaterThanOrEqual(wan.length);
+    expect(done.find((l) => l.phase === 'ports')).not.toHaveProperty('series_written');
+    const { g, p } = wan[0]!;
+    expect(await r.r.exists(keys.insights(g.id, p.port_id, '1h'))).toBe(1);
+  });
+
+  it('is skipped with SKIP_ENRICHMENT: no series are written', async () => {
+    const { rig: r, col } = await start(
+      { size: 'S', seed: 5 },
+      { WORKER_INTERVAL: '300', SKIP_ENRICHMENT: 'true' },
+    );
+    expect((await col.cycle()).errors).toEqual({});
+    await tick(r, col, 60);
+    expect((await col.poll()).errors).toEqual({});
+    expect(phasesDone(col.logs).map((l) => l.phase)).not.toContain('series');
+    expect(await r.r.keys('mist:insights:*')).toEqual([]);
   });
 });
