@@ -29,6 +29,8 @@ import { SIZE_L, type SyntheticSize } from '../test/exporter/synthetic-org.js';
 import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
 import {
   cannon,
+  cannonCounted,
+  loadFailure,
   rssMb,
   startChild,
   startExporter,
@@ -101,6 +103,11 @@ export interface ExporterBenchResult {
   snapshotReloadMaxSeconds: number;
   /** Every route at `connections` connections, after the soak. */
   routes: RouteLoad[];
+  /**
+   * Requests of the warm-up and the soak that failed (errors, timeouts, non-2xx), one line per run
+   * that had any: reported beside the figures rather than discarding them.
+   */
+  loadFailures: string[];
   targets: { gatewaysRatio: boolean; metricsP50: boolean; rss: boolean };
   connections: number;
   durationSeconds: number;
@@ -200,9 +207,19 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
 
     const run = (url: string, bodyBytes: number, extra: Partial<autocannon.Options> = {}) =>
       cannon({ url, connections, duration, bodyBytes, ...extra });
+    const loadFailures: string[] = [];
+    const counted = async (url: string, bodyBytes: number, extra: Partial<autocannon.Options>) => {
+      const r = await cannonCounted({ url, connections, duration, bodyBytes, ...extra });
+      const failure = loadFailure(url, r);
+      if (failure) {
+        loadFailures.push(failure);
+        log(failure);
+      }
+      return r;
+    };
     log('warm-up');
-    await run(`${base}/api/gateways`, body.length, { duration: 2 });
-    await run(baselineUrl, body.length, { duration: 2 });
+    await counted(`${base}/api/gateways`, body.length, { duration: 2 });
+    await counted(baselineUrl, body.length, { duration: 2 });
 
     // interleaved, two rounds each, to even out drift
     const ex: autocannon.Result[] = [];
@@ -287,7 +304,12 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     const inFlight = soakRuns.reduce((sum, [, bytes, conns]) => sum + bytes * conns, 0);
     await Promise.all(
       soakRuns.map(([url, bytes, conns, headers]) =>
-        run(url, bytes, { duration: soak, connections: conns, headers, timeout: timeoutFor(inFlight, 1) }),
+        counted(url, bytes, {
+          duration: soak,
+          connections: conns,
+          headers,
+          timeout: timeoutFor(inFlight, 1),
+        }),
       ),
     );
     clearInterval(sampler);
@@ -353,6 +375,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
       snapshotLoadSeconds: load ? Number(load[1]) : Number.NaN,
       snapshotReloadMaxSeconds: reloadMax || Number.NaN,
       routes,
+      loadFailures,
       targets: { gatewaysRatio: false, metricsP50: false, rss: false },
       connections,
       durationSeconds: duration,

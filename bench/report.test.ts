@@ -175,6 +175,9 @@ describe('targetRows', () => {
           { route: '/api/gateways', errors: 0, non2xx: 0 },
           { route: '/metrics', errors: 1, timeouts: 1, non2xx: 0 },
         ],
+        loadFailures: [
+          'http://127.0.0.1:1/api/gateways: 2 errors (2 timeouts), 0 non-2xx answers in 900 requests',
+        ],
       } as unknown as ExporterBenchResult,
       // 18 MB at L for the synthetic org: over 15 MB; the simulator org's 100 kB is within
       prometheus: prometheus(1000, 50_000, 9_000_000),
@@ -193,6 +196,7 @@ describe('targetRows', () => {
       'Exporter RSS after 60 s of mixed load': true,
       'Snapshot load': true,
       'Every route at 50 connections without an error': false,
+      'Warm-up and 60 s soak without a failed request': false,
       '/metrics per scrape, PEER_PATH_METRICS=peers (synthetic org, 8,000 paths)': false,
       '/metrics per scrape, PEER_PATH_METRICS=peers (simulator org, 8,000 paths)': true,
       'End to end: routes answering 200 within their p95 limit': false,

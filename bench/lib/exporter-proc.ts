@@ -151,12 +151,23 @@ export async function startExporter(
 export const timeoutFor = (bytes: number, connections: number) =>
   Math.max(10, Math.ceil((bytes * connections) / 20e6));
 
-/** An autocannon run; throws on any error, timeout or non-2xx answer. */
-export async function cannon(opts: autocannon.Options & { bodyBytes: number }): Promise<autocannon.Result> {
+/** What went wrong in an autocannon run, or null when every answer was a 2xx. */
+export function loadFailure(url: string, r: autocannon.Result): string | null {
+  return r.errors || r.non2xx
+    ? `${url}: ${r.errors} errors (${r.timeouts} timeouts), ${r.non2xx} non-2xx answers in ${r.requests.total} requests`
+    : null;
+}
+
+/** An autocannon run whose failures are the caller's to report (warm-up, soak). */
+export function cannonCounted(opts: autocannon.Options & { bodyBytes: number }): Promise<autocannon.Result> {
   const { bodyBytes, ...rest } = opts;
-  const r = await autocannon({ timeout: timeoutFor(bodyBytes, opts.connections ?? 10), ...rest });
-  if (r.errors || r.non2xx) {
-    throw new Error(`${opts.url}: ${r.errors} errors (${r.timeouts} timeouts), ${r.non2xx} non-2xx answers`);
-  }
+  return autocannon({ timeout: timeoutFor(bodyBytes, opts.connections ?? 10), ...rest });
+}
+
+/** An autocannon run whose figures are measured; throws on any error, timeout or non-2xx answer. */
+export async function cannon(opts: autocannon.Options & { bodyBytes: number }): Promise<autocannon.Result> {
+  const r = await cannonCounted(opts);
+  const failure = loadFailure(String(opts.url), r);
+  if (failure) throw new Error(failure);
   return r;
 }

@@ -86,6 +86,16 @@ export function exporterTargetRows(
         ok: clean.length === e.routes.length,
       });
     }
+    if (e.loadFailures) {
+      rows.push({
+        size,
+        figure: `Warm-up and ${e.memory.soakSeconds} s soak without a failed request`,
+        measured: e.loadFailures.length ? e.loadFailures.join('; ') : 'none failed',
+        target: 'none failed',
+        baseline: '',
+        ok: e.loadFailures.length === 0,
+      });
+    }
   }
   const gateways = e?.org.gateways ?? p?.org.gateways ?? x?.org.gateways ?? 0;
   const maxMb = T.metricsMb(gateways);

@@ -115,6 +115,24 @@ describe('ExpositionWriter', () => {
     expect(w.families()).toEqual(['m']);
     expect(() => w.text()).toThrow(/already consumed/);
   });
+  it('writes the same bytes as joined lines, for multi-byte labels and families that outgrow the previous one', () => {
+    // A small family first, then one 40x larger: the buffer sized from the first must grow mid-family.
+    const values = ['Café ☕', 'Zürich 𝄞', 'lone \ud800 surrogate', 'plain', '日本語の店舗'];
+    const rows = (n: number): Array<[string, number]> =>
+      Array.from({ length: n }, (_, i) => [labelSet(['site', 'i'], [values[i % values.length], i]), i / 7]);
+    const small = rows(50);
+    const large = rows(2000);
+    const w = new ExpositionWriter().family(def('m_small', 'S.'), small).family(def('m_large', 'L.'), large);
+    const expected = [
+      '# HELP m_small S.\n# TYPE m_small gauge\n',
+      ...small.map(([l, v]) => `m_small${l} ${formatValue(v)}\n`),
+      '# HELP m_large L.\n# TYPE m_large gauge\n',
+      ...large.map(([l, v]) => `m_large${l} ${formatValue(v)}\n`),
+    ].join('');
+    const chunks = [...w.chunks()].map((c) => Buffer.from(c));
+    expect(Buffer.concat(chunks).equals(Buffer.from(expected, 'utf8'))).toBe(true);
+    expect(w.series()).toEqual({ m_small: 50, m_large: 2000 });
+  });
   it('refuses a family written twice', () => {
     const w = new ExpositionWriter();
     w.family(def('m', 'M.'), [['', 1]]);
