@@ -209,6 +209,50 @@ describe('site variables', () => {
     expect(g.ports.find((p) => p.port_id === 'ge-0/0/0')?.description).toBe(`${code} primary`);
   });
 
+  it('the spread refresh does not hold back the enrichment; a moved signal does', async () => {
+    /** Phases in the order they logged `phase done`, from log line `from` on. */
+    const doneOrder = (from: number) =>
+      col.logs
+        .slice(from)
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.msg === 'phase done')
+        .map((l) => l.phase as string);
+    // Every site-setting call slow: the enrichment must not wait for the ones it does not need.
+    await rig.sim.control.setFaults({ latency_ms: 3000, operations: ['getSiteSettingDerived'] });
+    try {
+      // The next cycle whose share of the spread refresh is not empty (a few sites every cycle).
+      let from = col.logs.length;
+      let refreshed = 0;
+      for (let i = 0; i < REFRESH / INTERVAL && refreshed === 0; i++) {
+        col.advance(INTERVAL);
+        from = col.logs.length;
+        const quiet = await cycle(rig, col);
+        expect(quiet.o.errors).toEqual({});
+        refreshed = quiet.calls.getSiteSettingDerived ?? 0;
+      }
+      expect(refreshed).toBeGreaterThan(0);
+      let order = doneOrder(from);
+      expect(order.indexOf('ports')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('ports')).toBeLessThan(order.indexOf('site_settings'));
+
+      // A template change moves the config time of the sites using it: their variables are read
+      // again first, and the enrichment waits for them.
+      const ha = truth.gateways.find((g) => g.ha)!;
+      await rig.sim.control.config('template', ha.gatewaytemplate_id!, {
+        'ge-0/0/0': { description: '{{SITE_CODE}} moved' },
+      });
+      col.advance(REFRESH + 1);
+      from = col.logs.length;
+      const moved = await cycle(rig, col);
+      expect(moved.o.errors).toEqual({});
+      order = doneOrder(from);
+      expect(order.indexOf('site_settings')).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf('site_settings')).toBeLessThan(order.indexOf('ports'));
+    } finally {
+      await rig.sim.control.clearFaults();
+    }
+  });
+
   it('a restarted collector reads them and the device configs from Redis: it only lists the templates', async () => {
     const again = await collector(rig, {
       SKIP_ENRICHMENT: 'true',

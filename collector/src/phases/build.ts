@@ -3,10 +3,10 @@
  * declares its own dependencies):
  *
  *   org_sites ‖ gateways ‖ ports (its port search from the start; the enrichment joins gateways,
- *                                  org_sites, configs and site_settings)
+ *                                  org_sites, configs, and site_settings when it lacks variables)
  *   then  configs (needs gateways, after org_sites) -> site_settings (after configs and org_sites)
  *         vpn_peers (needs gateways: its walks are split by the gateways' MACs; the grouping
- *                    joins ports, whose WAN names it reads)
+ *                    joins the ports enrichment, whose WAN names it reads)
  *   then  series (needs ports, after vpn_peers: the traffic series of the ports' counters)
  *         -> insights (the history the series are owed)
  *

@@ -10,7 +10,10 @@
  * - else spread over CONFIG_REFRESH_INTERVAL, stalest first: each cycle refreshes its share
  *   (sites × min(time since the last run, WORKER_INTERVAL) / CONFIG_REFRESH_INTERVAL), so a site is
  *   re-read about once per interval and never all of them at once.
- * Sites whose configs use no variable cost nothing. The ports phase fills the variables (port-config.ts).
+ * Sites whose configs use no variable cost nothing. The ports phase fills the variables (port-config.ts),
+ * waiting for this phase only when a site lacks them or a signal moved (`cacheCurrent`): a value the
+ * spread refresh finds changed shows in the next enrichment, and the refresh's calls (~30 a cycle for
+ * thousands of gateways) are not in the enrichment's path.
  */
 import { errorMessage } from '#common/errors.js';
 import type { Site } from '#common/types.js';
@@ -114,16 +117,14 @@ export class SiteSettingsPhase implements Phase, SiteVarsSource {
     return { cached: this.cached, wanted: this.wanted };
   }
 
-  async run(ctx: PhaseContext): Promise<PhaseReport> {
-    const nowS = this.now() / 1000;
+  /**
+   * The sites this run's gateways need variables of, by why they would be fetched: never fetched,
+   * a signal moved since the fetch, or cached and unchanged (with its fetch time, for the refresh).
+   */
+  private classify() {
     const sites = this.org.sites ?? [];
     const siteById = new Map(sites.map((s) => [s.id, s]));
     const needs = sitesNeedingVars(this.gateways.rows, sites, this.configs);
-    const elapsed = this.lastRun === null ? 0 : Math.max(0, Math.min(nowS - this.lastRun, this.cycleSeconds));
-    this.lastRun = nowS;
-    this.credit = Math.min(needs.size, this.credit + (needs.size * elapsed) / this.refreshSeconds);
-
-    // New sites first, then moved signals, then the stalest share of the spread refresh.
     const fresh: string[] = [];
     const moved: string[] = [];
     const refresh: Array<[string, number]> = [];
@@ -134,6 +135,22 @@ export class SiteSettingsPhase implements Phase, SiteVarsSource {
       else if (c.site_modified_time !== siteTime || c.config_time !== need.configTime) moved.push(siteId);
       else refresh.push([siteId, c.fetched_at]);
     }
+    return { siteById, needs, fresh, moved, refresh };
+  }
+
+  cacheCurrent(): boolean {
+    const { fresh, moved } = this.classify();
+    return fresh.length === 0 && moved.length === 0;
+  }
+
+  async run(ctx: PhaseContext): Promise<PhaseReport> {
+    const nowS = this.now() / 1000;
+    const { siteById, needs, fresh, moved, refresh } = this.classify();
+    const elapsed = this.lastRun === null ? 0 : Math.max(0, Math.min(nowS - this.lastRun, this.cycleSeconds));
+    this.lastRun = nowS;
+    this.credit = Math.min(needs.size, this.credit + (needs.size * elapsed) / this.refreshSeconds);
+
+    // New sites first, then moved signals, then the stalest share of the spread refresh.
     refresh.sort((a, b) => a[1] - b[1]);
     const due = refresh.slice(0, Math.floor(this.credit)).map(([id]) => id);
     const plan = [...fresh, ...moved, ...due].slice(0, this.budget.fillAllowance());

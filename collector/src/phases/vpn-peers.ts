@@ -134,15 +134,19 @@ export class VpnPeersPhase implements Phase {
     // Walk by every MAC a gateway reports under, HA node1's included.
     const macWalks = planMacWalks([...macOwners(this.stats.rows).keys()], this.rowsByMac);
     const observedAt = this.writer.pollStarted();
-    // The port names need this run's enriched gateways, not the traffic series the ports phase
-    // appends after writing them: the VPN keys are written while the series are.
-    const portsReady = Promise.race([ctx.settled('ports'), this.ports.enriched()]);
-    const [r] = await Promise.all([fetchPeerPaths(ctx, macWalks), portsReady]);
+    // The port names need this run's enriched gateways, not their write: the grouping runs while
+    // the ports phase writes them. Without an enrichment in this run, the last good one serves.
+    const portsReady = Promise.race([ctx.settled('ports').then(() => null), this.ports.enriched()]);
+    const [r, enriched] = await Promise.all([fetchPeerPaths(ctx, macWalks), portsReady]);
     const current = (p: PeerPathRow) =>
       typeof p.last_seen !== 'number' || p.last_seen >= r.end - PEER_PATH_TTL_SECONDS;
     const { rows: all, carried } = this.carry.apply(r.screened);
     const rows = all.filter(current);
-    const envelopes = groupPeerPaths(rows, this.stats.rows, peerPortNames(this.ports.gateways ?? []));
+    const envelopes = groupPeerPaths(
+      rows,
+      this.stats.rows,
+      peerPortNames(enriched ?? this.ports.gateways ?? []),
+    );
     const removed = await this.writer.writeVpnPeers(envelopes, this.stats.complete, observedAt);
     this.rowsByMac = countByMac(r.screened.rows);
     return {
