@@ -24,7 +24,7 @@ import { gunzipSync } from 'node:zlib';
 import type autocannon from 'autocannon';
 import { request } from 'undici';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
-import { DEFAULT_PEER_PATH_MODE, type PeerPathMode } from '#common/metrics/index.js';
+import { DEFAULT_PEER_PATH_MODE, METRICS, type PeerPathMode } from '#common/metrics/index.js';
 import { SIZE_L, type SyntheticSize } from '../test/exporter/synthetic-org.js';
 import { freePort, sleep, tempDir, waitFor } from '../test/helpers/net.js';
 import {
@@ -129,6 +129,9 @@ const GZIP = { 'accept-encoding': 'gzip' };
 /** RSS targets per org size (gateways): 200 MB up to 1,000 gateways, 400 MB for 5,000. */
 export const rssTargetMb = (gateways: number) => (gateways > 1000 ? 400 : 200);
 
+/** The value of an unlabelled sample in /metrics text; NaN when it is absent. */
+const sampleOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+
 async function bytesOf(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
   const res = await request(url, { headers });
   return Buffer.from(await res.body.arrayBuffer());
@@ -201,7 +204,7 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     }
 
     const metricsText = (await bytesOf(`${base}/metrics`)).toString('utf8');
-    const load = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(metricsText);
+    const firstLoadSeconds = sampleOf(metricsText, METRICS.exporterSnapshotLoadDuration);
     const gzipBytes = (await bytesOf(`${base}/metrics`, GZIP)).length;
     const samples = metricsText.split('\n').filter((l) => l && !l.startsWith('#')).length;
 
@@ -270,15 +273,19 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     }, 500);
     // The longest reload of the soak: a new gateway list, with the code warm (the first load is not).
     // The duration gauge holds the last load's: it counts only once a load of the soak has replaced it.
-    const loadsOf = (text: string) => Number(/^mist_exporter_snapshot_loads_total (\S+)$/m.exec(text)?.[1]);
-    const loadsBefore = loadsOf((await bytesOf(`${base}/metrics`)).toString('utf8'));
+    const loadsBefore = sampleOf(
+      (await bytesOf(`${base}/metrics`)).toString('utf8'),
+      METRICS.exporterSnapshotLoads,
+    );
     let reloadMax = 0;
     const loadSampler = setInterval(() => {
       bytesOf(`${base}/metrics`, GZIP)
         .then((gz) => {
           const text = gunzipSync(gz).toString();
-          const v = /^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(text);
-          if (v && loadsOf(text) > loadsBefore) reloadMax = Math.max(reloadMax, Number(v[1]));
+          const seconds = sampleOf(text, METRICS.exporterSnapshotLoadDuration);
+          if (sampleOf(text, METRICS.exporterSnapshotLoads) > loadsBefore && !Number.isNaN(seconds)) {
+            reloadMax = Math.max(reloadMax, seconds);
+          }
         })
         .catch(() => {});
     }, 2000);
@@ -319,8 +326,9 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     clearInterval(sampler);
     clearInterval(loadSampler);
     clearInterval(bumper);
-    const loads = /^mist_exporter_snapshot_loads_total (\S+)$/m.exec(
+    const loads = sampleOf(
       (await bytesOf(`${base}/metrics`)).toString('utf8'),
+      METRICS.exporterSnapshotLoads,
     );
     const rssAfter = rssMb(pid);
     peak = Math.max(peak, rssAfter);
@@ -374,9 +382,9 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
         rssPeakMb: peak,
         soakSeconds: soak,
         generationBumps: bumps,
-        snapshotLoads: loads ? Number(loads[1]) : Number.NaN,
+        snapshotLoads: loads,
       },
-      snapshotLoadSeconds: load ? Number(load[1]) : Number.NaN,
+      snapshotLoadSeconds: firstLoadSeconds,
       snapshotReloadMaxSeconds: reloadMax || Number.NaN,
       routes,
       loadFailures,

@@ -85,6 +85,7 @@ interface PendingFamily {
   distinct: boolean;
 }
 
+const SPACE = 0x20;
 const NEWLINE = 0x0a;
 
 /**
@@ -122,7 +123,7 @@ class ByteSink {
     b.set(name, this.length);
     let at = this.length + name.length;
     at += b.write(labels, at, 'utf8');
-    b[at++] = 0x20;
+    b[at++] = SPACE;
     at += b.write(value, at, 'latin1');
     b[at++] = NEWLINE;
     this.length = at;
