@@ -32,6 +32,7 @@ import {
   cannonCounted,
   loadFailure,
   rssMb,
+  sampleOf,
   startChild,
   startExporter,
   stopChild,
@@ -129,9 +130,6 @@ const GZIP = { 'accept-encoding': 'gzip' };
 /** RSS targets per org size (gateways): 200 MB up to 1,000 gateways, 400 MB for 5,000. */
 export const rssTargetMb = (gateways: number) => (gateways > 1000 ? 400 : 200);
 
-/** The value of an unlabelled sample in /metrics text; NaN when it is absent. */
-const sampleOf = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
-
 async function bytesOf(url: string, headers: Record<string, string> = {}): Promise<Buffer> {
   const res = await request(url, { headers });
   return Buffer.from(await res.body.arrayBuffer());
@@ -208,11 +206,19 @@ export async function runExporterBenchmark(opts: ExporterBenchOptions = {}): Pro
     const gzipBytes = (await bytesOf(`${base}/metrics`, GZIP)).length;
     const samples = metricsText.split('\n').filter((l) => l && !l.startsWith('#')).length;
 
+    const load = (url: string, bodyBytes: number, extra: Partial<autocannon.Options>) => ({
+      url,
+      connections,
+      duration,
+      bodyBytes,
+      ...extra,
+    });
+    // `run` fails the part on any failed request; `counted` (warm-up, soak) reports them beside the figures.
     const run = (url: string, bodyBytes: number, extra: Partial<autocannon.Options> = {}) =>
-      cannon({ url, connections, duration, bodyBytes, ...extra });
+      cannon(load(url, bodyBytes, extra));
     const loadFailures: string[] = [];
     const counted = async (url: string, bodyBytes: number, extra: Partial<autocannon.Options>) => {
-      const r = await cannonCounted({ url, connections, duration, bodyBytes, ...extra });
+      const r = await cannonCounted(load(url, bodyBytes, extra));
       const failure = loadFailure(url, r);
       if (failure) {
         loadFailures.push(failure);

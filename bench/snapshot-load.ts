@@ -11,9 +11,10 @@
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
+import { METRICS } from '#common/metrics/index.js';
 import { SIZE_L } from '../test/exporter/synthetic-org.js';
 import { waitFor } from '../test/helpers/net.js';
-import { rssMb, startExporter, stopChild, syntheticRedis } from './lib/exporter-proc.js';
+import { rssMb, sampleOf, startExporter, stopChild, syntheticRedis } from './lib/exporter-proc.js';
 
 const args = process.argv.slice(2);
 const profAt = args.indexOf('--cpu-prof');
@@ -36,8 +37,8 @@ async function loadFigures(url: string): Promise<{ seconds: number; loads: numbe
   const res = await request(`${url}/metrics`, { headers: { 'accept-encoding': 'gzip' } });
   const text = gunzipSync(Buffer.from(await res.body.arrayBuffer())).toString('utf8');
   return {
-    seconds: Number(/^mist_exporter_snapshot_load_duration_seconds (\S+)$/m.exec(text)?.[1]),
-    loads: Number(/^mist_exporter_snapshot_loads_total (\S+)$/m.exec(text)?.[1]),
+    seconds: sampleOf(text, METRICS.exporterSnapshotLoadDuration),
+    loads: sampleOf(text, METRICS.exporterSnapshotLoads),
   };
 }
 

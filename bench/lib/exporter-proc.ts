@@ -145,11 +145,16 @@ export async function startExporter(
  * autocannon's timeout (seconds) for `connections` answers of `bytes` each: the time to deliver them
  * all at 20 MB/s, at least autocannon's default 10 s. With a fixed 10 s, 50 connections each
  * receiving a 12.6 MB body on a shared 2-core machine leave some request waiting over 10 s behind
- * the others' bytes: a plain Fastify server sending the same bytes from memory gets the same
- * "errors" (measured: 4 timeouts in 30 s), which are autocannon giving up, not the server failing.
+ * the others' bytes: a plain Fastify server sending the same bytes from memory got the same
+ * "errors" (4 timeouts in 30 s, measured before `discardBodies`), autocannon giving up, not the
+ * server failing.
  */
 export const timeoutFor = (bytes: number, connections: number) =>
   Math.max(10, Math.ceil((bytes * connections) / 20e6));
+
+/** The value of an unlabelled sample in /metrics text; NaN when it is absent. */
+export const sampleOf = (text: string, name: string) =>
+  Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
 /** What went wrong in an autocannon run, or null when every answer was a 2xx. */
 export function loadFailure(url: string, r: autocannon.Result): string | null {
@@ -161,7 +166,29 @@ export function loadFailure(url: string, r: autocannon.Result): string | null {
 /** An autocannon run whose failures are the caller's to report (warm-up, soak). */
 export function cannonCounted(opts: autocannon.Options & { bodyBytes: number }): Promise<autocannon.Result> {
   const { bodyBytes, ...rest } = opts;
-  return autocannon({ timeout: timeoutFor(bodyBytes, opts.connections ?? 10), ...rest });
+  return autocannon({
+    timeout: timeoutFor(bodyBytes, opts.connections ?? 10),
+    setupClient: discardBodies,
+    ...rest,
+  });
+}
+
+/**
+ * autocannon's `setupClient` that stops it keeping each answer's body: it appends every chunk to a
+ * string (`body += chunk`) for body checks we do not use. At 12.6 MB answers that UTF-8 decoding cost
+ * the client more than the server: the XL soak mix got ~300 plain /api/gateways answers in 40 s and
+ * timeouts (a bare Fastify sending the same bytes got them too), against 6,134 and none without it.
+ * Bytes and latencies are still counted. Relies on autocannon 8's client (pinned); fails loudly if
+ * that changes rather than measure the client again.
+ */
+export function discardBodies(client: autocannon.Client): void {
+  const queue = (client as unknown as { pipelinedRequests?: { addBody?: unknown } }).pipelinedRequests;
+  if (typeof queue?.addBody !== 'function') {
+    throw new Error(
+      'autocannon client has no pipelinedRequests.addBody: check discardBodies against this version',
+    );
+  }
+  queue.addBody = () => {};
 }
 
 /** An autocannon run whose figures are measured; throws on any error, timeout or non-2xx answer. */

@@ -121,7 +121,7 @@ export function exporterTargetRows(
 export function exporterSection(e: ExporterBenchResult): string {
   const g = e.gateways;
   return [
-    `Synthetic org in Redis (${e.org.source}): ${n(e.org.gateways)} gateways, ${n(e.org.wanPorts)} WAN ports, ${n(e.org.peerPaths)} peer paths; PEER_PATH_METRICS=${e.mode ?? DEFAULT_PEER_PATH_MODE}. The exporter as its own process (${e.runtime}); in the same run a plain Fastify process serving the same /api/gateways bytes from memory (plain, and the exporter's gzip bytes to clients that accept gzip) is the baseline. autocannon, ${e.connections} connections, ${e.durationSeconds} s per run, two interleaved rounds; its timeout is the time to deliver every connection's answer at 20 MB/s (at least 10 s).`,
+    `Synthetic org in Redis (${e.org.source}): ${n(e.org.gateways)} gateways, ${n(e.org.wanPorts)} WAN ports, ${n(e.org.peerPaths)} peer paths; PEER_PATH_METRICS=${e.mode ?? DEFAULT_PEER_PATH_MODE}. The exporter as its own process (${e.runtime}); in the same run a plain Fastify process serving the same /api/gateways bytes from memory (plain, and the exporter's gzip bytes to clients that accept gzip) is the baseline. autocannon (answer bodies counted, not kept: its own copy of each body as a string cost the client more than the server), ${e.connections} connections, ${e.durationSeconds} s per run, two interleaved rounds; its timeout is the time to deliver every connection's answer at 20 MB/s (at least 10 s).`,
     '',
     table(
       ['Figure', 'Exporter', 'Baseline'],

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import { request } from 'undici';
 import type { FixtureOrg } from '../../test/exporter/fixtures.js';
 import { routesOf } from '../../test/exporter/routes.js';
-import { timeoutFor } from './exporter-proc.js';
+import { discardBodies, timeoutFor } from './exporter-proc.js';
 
 export interface RouteLoad {
   route: string;
@@ -42,6 +42,7 @@ export async function routesAtOnce(
       ...(large ? { amount: 2 * o.connections } : { duration: o.durationSeconds }),
       headers: GZIP,
       timeout: timeoutFor(bytes, o.connections),
+      setupClient: discardBodies,
     });
     const shown = route.replaceAll(/[0-9a-f-]{36}|[0-9a-f]{12}/g, (m) =>
       m.length === 36 ? '{id}' : '{mac}',
