@@ -4,11 +4,10 @@
  * accepted as HTTP clients and Prometheus send it. Errors, timeouts and non-2xx answers are counted,
  * not thrown: the report says which route failed.
  */
-import autocannon from 'autocannon';
 import { request } from 'undici';
 import type { FixtureOrg } from '../../test/exporter/fixtures.js';
 import { routesOf } from '../../test/exporter/routes.js';
-import { discardBodies, timeoutFor } from './exporter-proc.js';
+import { cannonCounted } from './exporter-proc.js';
 
 export interface RouteLoad {
   route: string;
@@ -36,13 +35,12 @@ export async function routesAtOnce(
     // A large answer gets a number of requests (two per connection) rather than a time: 50 answers
     // of several MB would not all arrive within a few seconds, and then none would count.
     const large = bytes > 1e6;
-    const r = await autocannon({
+    const r = await cannonCounted({
       url: `${base}${route}`,
       connections: o.connections,
       ...(large ? { amount: 2 * o.connections } : { duration: o.durationSeconds }),
       headers: GZIP,
-      timeout: timeoutFor(bytes, o.connections),
-      setupClient: discardBodies,
+      bodyBytes: bytes,
     });
     const shown = route.replaceAll(/[0-9a-f-]{36}|[0-9a-f]{12}/g, (m) =>
       m.length === 36 ? '{id}' : '{mac}',
