@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigObject, DeviceStatsRow } from './mist/payloads.js';
-import { fillPortConfig, fillVariables, hasVariables, resolveConfig } from './port-config.js';
+import {
+  fillPortConfig,
+  fillVariables,
+  hasVariables,
+  portConfigHasVariables,
+  resolveConfig,
+} from './port-config.js';
 
 const stats: DeviceStatsRow = { id: 'gw', mac: 'aabbcc000001', site_id: 'site-1' };
 const site = { id: 'site-1', gatewaytemplate_id: 'tmpl' };
@@ -66,5 +72,20 @@ describe('site variables', () => {
     expect(u.size).toBe(0);
     expect(hasVariables(pc)).toBe(false);
     expect(hasVariables(template.port_config)).toBe(true);
+  });
+  it('looks through each port_config object once, however many gateways share it', () => {
+    let reads = 0;
+    const pc = {
+      get 'ge-0/0/0'() {
+        reads++;
+        return { usage: 'wan', ip_config: { ip: '{{WAN_IP}}' } };
+      },
+    };
+    expect(portConfigHasVariables(pc)).toBe(true);
+    expect(portConfigHasVariables(pc)).toBe(true);
+    expect(reads).toBe(1);
+    // A config read again is a new object: looked through anew.
+    expect(portConfigHasVariables({ 'ge-0/0/0': { usage: 'wan' } })).toBe(false);
+    expect(portConfigHasVariables(undefined)).toBe(false);
   });
 });

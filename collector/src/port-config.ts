@@ -71,6 +71,23 @@ export function hasVariables(v: unknown): boolean {
   return false;
 }
 
+/**
+ * `hasVariables` of a port_config, remembered per object: a template's is shared by thousands of
+ * gateways and asked about for each of them, every run. Config objects are replaced, never changed
+ * in place, when a new config is read.
+ */
+const portConfigVariables = new WeakMap<object, boolean>();
+
+export function portConfigHasVariables(pc: unknown): boolean {
+  if (!isObject(pc)) return hasVariables(pc);
+  let has = portConfigVariables.get(pc);
+  if (has === undefined) {
+    has = hasVariables(pc);
+    portConfigVariables.set(pc, has);
+  }
+  return has;
+}
+
 /** `s` with its variables filled from `vars`; names it lacks go to `unresolved` and become "". */
 export function fillVariables(s: string, vars: Readonly<Record<string, string>>, unresolved: Set<string>) {
   if (!s.includes('{{') && !s.includes('}}')) return s;
@@ -102,7 +119,7 @@ export function fillPortConfig(
   const out: PortConfig = {};
   if (!isObject(pc)) return out;
   // Most configs name no variable: nothing to copy.
-  if (!hasVariables(pc)) return pc;
+  if (!portConfigHasVariables(pc)) return pc;
   for (const [k, v] of Object.entries(pc)) {
     if (!isObject(v)) continue;
     const key = fillVariables(k, vars, unresolved).trim();

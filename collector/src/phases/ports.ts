@@ -5,6 +5,7 @@
  * (after a complete listing). Each WAN port's byte counters, as this search read them, are kept for
  * the series phase (`takeReadings`), which appends them to the port's traffic series.
  */
+import { setImmediate } from 'node:timers/promises';
 import { insightMember } from '#common/keys.js';
 import type { Gateway, Site } from '#common/types.js';
 import { CarryOver, portRowsFromStored } from '../carry-over.js';
@@ -81,20 +82,16 @@ export interface SiteVarsSource {
   cacheCurrent(): boolean;
 }
 
-/**
- * Every gateway enriched with its WAN ports (pure). `unresolved` (when given) receives the count of
- * variable references no variable fills, per gateway.
- */
-export function enrichGateways(
-  statsRows: readonly DeviceStatsRow[],
+/** Enriches one gateway at a time against the same sites, configs and site variables. */
+function gatewayEnricher(
   rowsByMac: Map<string, PortStatsRow[]>,
   sites: readonly Site[],
   configs: ConfigCaches,
-  siteVars?: SiteVarsSource,
+  siteVars?: Pick<SiteVarsSource, 'varsOf'>,
   unresolved?: { count: number },
-): Gateway[] {
+): (s: DeviceStatsRow) => Gateway {
   const siteById = new Map(sites.map((s) => [s.id, s]));
-  return statsRows.map((s) => {
+  return (s) => {
     const site = s.site_id ? siteById.get(s.site_id) : undefined;
     const resolved = resolveConfig(s, {
       site,
@@ -107,7 +104,53 @@ export function enrichGateways(
     if (unresolved) unresolved.count += resolved.unresolved.length;
     const ports = buildPorts(s, rowsByMac.get(s.mac) ?? [], resolved);
     return buildGateway(s, typeof site?.name === 'string' ? site.name : '', ports);
-  });
+  };
+}
+
+/**
+ * Every gateway enriched with its WAN ports (pure). `unresolved` (when given) receives the count of
+ * variable references no variable fills, per gateway.
+ */
+export function enrichGateways(
+  statsRows: readonly DeviceStatsRow[],
+  ...inputs: Parameters<typeof gatewayEnricher>
+): Gateway[] {
+  return statsRows.map(gatewayEnricher(...inputs));
+}
+
+/**
+ * Gateways enriched per turn of the event loop (~20 ms at 5,000 gateways): between slices, the
+ * search walks still running (the peer paths') get their pages read and ask for the next ones. In
+ * one block, the half second of a large org's enrichment held every walk's next page back.
+ */
+const ENRICH_SLICE = 250;
+
+/** As `enrichGateways`, yielding to the event loop between slices of gateways. */
+export async function enrichGatewaysInSlices(
+  statsRows: readonly DeviceStatsRow[],
+  ...inputs: Parameters<typeof gatewayEnricher>
+): Promise<Gateway[]> {
+  const enrich = gatewayEnricher(...inputs);
+  const out: Gateway[] = [];
+  for (let i = 0; i < statsRows.length; i += ENRICH_SLICE) {
+    if (i > 0) await setImmediate();
+    for (const s of statsRows.slice(i, i + ENRICH_SLICE)) out.push(enrich(s));
+  }
+  return out;
+}
+
+/**
+ * The variables of the gateways' sites as they are now: site variables fetched while a sliced
+ * enrichment runs land in the next one, not in part of this one.
+ */
+export function varsNow(
+  statsRows: readonly DeviceStatsRow[],
+  siteVars: SiteVarsSource,
+): Pick<SiteVarsSource, 'varsOf'> {
+  const vars = new Map<string, Readonly<Record<string, string>> | undefined>();
+  for (const s of statsRows)
+    if (s.site_id && !vars.has(s.site_id)) vars.set(s.site_id, siteVars.varsOf(s.site_id));
+  return { varsOf: (siteId) => vars.get(siteId) };
 }
 
 const portRowId = (r: PortStatsRow) => `${r.mac}/${r.port_id}`;
@@ -234,7 +277,7 @@ export class PortsPhase implements Phase, GatewayList, ReadingsSource {
     const searchedAt = this.searchedAt as number;
     const { rows, carried } = this.carry.apply(screened);
     const unresolved = { count: 0 };
-    const gateways = enrichGateways(
+    const gateways = await enrichGatewaysInSlices(
       statsRows,
       groupRowsByGateway(
         rows.filter((r) => isWanUsage(r.port_usage)),
@@ -242,7 +285,7 @@ export class PortsPhase implements Phase, GatewayList, ReadingsSource {
       ),
       this.org.sites ?? [],
       this.configs,
-      this.siteVars,
+      varsNow(statsRows, this.siteVars),
       unresolved,
     );
     this.built.resolve(gateways);

@@ -20,7 +20,7 @@ import type { Site } from '#common/types.js';
 import type { Phase, PhaseContext, PhaseReport } from '../cycle/types.js';
 import type { ConfigObject, DeviceStatsRow } from '../mist/payloads.js';
 import { validSiteSetting } from '../mist/validate.js';
-import { baseConfig, hasVariables, stringVars } from '../port-config.js';
+import { baseConfig, portConfigHasVariables, stringVars } from '../port-config.js';
 import type { DataWriter } from '../store/data-writer.js';
 import type { ConfigCaches, StoredState } from '../store/reader.js';
 import type { FillBudget } from './configs.js';
@@ -64,7 +64,7 @@ export function sitesNeedingVars(
       templates: configs.templates,
       profiles: configs.profiles,
     });
-    if (!hasVariables(base?.port_config) && !hasVariables(dev?.port_config)) continue;
+    if (!portConfigHasVariables(base?.port_config) && !portConfigHasVariables(dev?.port_config)) continue;
     const t = newest(time(base?.modified_time), time(dev?.modified_time));
     out.set(r.site_id, { configTime: newest(out.get(r.site_id)?.configTime ?? null, t) });
   }
