@@ -38,6 +38,17 @@ describe('where the core calls go', () => {
   });
 });
 
+/** A whole run's results around the given sizes (a machine of 2 cores). */
+const results = (sizes: BenchResults['sizes']): BenchResults => ({
+  startedAt: '2026-01-02T03:04:05.000Z',
+  durationSeconds: 60,
+  command: 'npm run bench',
+  quick: false,
+  machine: { cpu: 'C', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', loadStart: 1, loadEnd: 1 },
+  tsxIdleRssMb: 70,
+  sizes,
+});
+
 const collector = (o: { gateways: number; coreCalls: number; coreSeconds: number; hours: number[] }) =>
   ({
     size: 'L',
@@ -160,6 +171,24 @@ const prometheus = (gateways: number, samples: number, plainBytes: number): Prom
   })),
 });
 
+describe('the steady cycle', () => {
+  it('is judged on the median cycle after the config fill and shows the spread of those cycles', () => {
+    const c = {
+      ...collector({ gateways: 5000, coreCalls: 119, coreSeconds: 4.7, hours: [3800] }),
+      steadyCycles: { count: 12, coreSecondsMin: 4.5, coreSecondsMax: 5.9 },
+    };
+    const row = targetRows({ size: 'XL', exporterGateways: 5000, collector: c }).find((x) =>
+      x.figure.startsWith('Core cycle time'),
+    );
+    expect(row?.figure).toContain('median of 12 full cycles');
+    expect(row?.ok).toBe(true);
+    const md = renderReport(results([{ size: 'XL', exporterGateways: 5000, collector: c }]));
+    expect(md).toContain(
+      '| Steady-state cycle (of the 12 full cycles after the config fill, the one of median core time) | 300 calls (core 119, insights 280) | core 4.7 s (4.5 s to 5.9 s), total 10 s |',
+    );
+  });
+});
+
 describe('targetRows', () => {
   it('judges every target and says which were missed', () => {
     const r: SizeResults = {
@@ -256,15 +285,7 @@ describe('targetRows', () => {
       );
     expect(row(webhooks(9.5))).toMatchObject({ ok: true, measured: '9.5 s (4.8 s)', target: '<= 10 s' });
     expect(row(webhooks(12))).toMatchObject({ ok: false, measured: '12 s (6 s)' });
-    const doc = renderReport({
-      startedAt: '2026-01-02T03:04:05.000Z',
-      durationSeconds: 60,
-      command: 'npm run bench',
-      quick: false,
-      machine: { cpu: 'C', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', loadStart: 1, loadEnd: 1 },
-      tsxIdleRssMb: 70,
-      sizes: [{ size: 'L', exporterGateways: 1000, webhooks: webhooks(7) }],
-    });
+    const doc = renderReport(results([{ size: 'L', exporterGateways: 1000, webhooks: webhooks(7) }]));
     expect(doc).toContain('### Flip latency with webhooks');
     expect(doc).toMatch(/\| hub_port \| 0\.4 s \/ 0\.6 s \| 3 s \/ 6 s \| 2 \| 0\.05 s \|/);
   });
@@ -359,23 +380,16 @@ describe('renderReport', () => {
   });
 
   it('says when a part failed or fell back', () => {
-    const results: BenchResults = {
-      startedAt: '2026-01-02T03:04:05.000Z',
-      durationSeconds: 60,
-      command: 'npm run bench',
-      quick: false,
-      machine: { cpu: 'C', cores: 2, ramGb: 8, node: 'v20', os: 'Linux', loadStart: 1, loadEnd: 1 },
-      tsxIdleRssMb: 70,
-      sizes: [
+    const md = renderReport(
+      results([
         { size: 'L', exporterGateways: 1000, collectorError: 'simulator did not start (exit 1)' },
         {
           size: 'XL',
           exporterGateways: 5000,
           exporterNote: 'At 50 connections the exporter benchmark failed (x).',
         },
-      ],
-    };
-    const md = renderReport(results);
+      ]),
+    );
     expect(md).toContain('- L collector: simulator did not start (exit 1)');
     expect(md).toContain('- XL exporter: At 50 connections the exporter benchmark failed (x).');
   });

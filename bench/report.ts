@@ -141,7 +141,7 @@ export function targetRows(r: SizeResults): TargetRow[] {
     });
     rows.push({
       size,
-      figure: `Core cycle time (steady state, ${c.latencyMs} ms per call)`,
+      figure: `Core cycle time (steady state, ${c.latencyMs} ms per call${c.steadyCycles && c.steadyCycles.count > 1 ? `; median of ${n(c.steadyCycles.count)} full cycles` : ''})`,
       measured: s(c.steadyCycle.coreSeconds),
       target: `< ${TARGETS.coreSecondsMax} s`,
       baseline: '',
@@ -203,9 +203,15 @@ function collectorSection(c: CollectorBenchResult): string {
       `core ${s(c.firstCycle.coreSeconds)}, total ${s(c.firstCycle.seconds, 1)}`,
     ],
     [
-      'Steady-state cycle',
+      c.steadyCycles && c.steadyCycles.count > 1
+        ? `Steady-state cycle (of the ${n(c.steadyCycles.count)} full cycles after the config fill, the one of median core time)`
+        : 'Steady-state cycle',
       `${n(c.steadyCycle.calls)} calls (core ${n(c.steadyCycle.coreCalls)}, insights ${n(c.steadyCycle.insightsCalls)})`,
-      `core ${s(c.steadyCycle.coreSeconds)}, total ${s(c.steadyCycle.seconds, 1)}`,
+      `core ${s(c.steadyCycle.coreSeconds)}` +
+        (c.steadyCycles && c.steadyCycles.count > 1
+          ? ` (${s(c.steadyCycles.coreSecondsMin)} to ${s(c.steadyCycles.coreSecondsMax)})`
+          : '') +
+        `, total ${s(c.steadyCycle.seconds, 1)}`,
     ],
     ['Reference design, one full cycle (formula)', `${n(Math.round(ref))} calls`, ''],
   ];

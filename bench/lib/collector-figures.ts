@@ -47,7 +47,13 @@ export interface CollectorBenchResult {
   simulator: 'process' | 'in-process';
   workerIntervalSeconds: number;
   firstCycle: CycleFigures;
+  /**
+   * Of the full cycles that began after the cold start's config fill, the one of median core time
+   * (the last full cycle when the fill never completed; the first cycle with `quick`).
+   */
   steadyCycle: CycleFigures;
+  /** The full cycles the steady one was picked from, and their core times (absent in older results). */
+  steadyCycles?: { count: number; coreSecondsMin: number; coreSecondsMax: number };
   /** Calls per simulated hour (all operations), in order; empty with `quick`. */
   hourlyCalls: number[];
   hourlyLimit: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { growthExponent, median, parseRedisInfo, percentile } from './stats.js';
+import { growthExponent, median, medianBy, parseRedisInfo, percentile } from './stats.js';
 
 describe('stats', () => {
   it('percentiles by nearest rank', () => {
@@ -8,6 +8,14 @@ describe('stats', () => {
     expect(percentile(xs, 95)).toBe(10);
     expect(percentile(xs, 10)).toBe(1);
     expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('picks the item whose key is the median, whole, in any input order', () => {
+    const runs = [5.9, 4.7, 4.8, 6.2, 4.6].map((s, i) => ({ s, i }));
+    expect(medianBy(runs, (r) => r.s)).toEqual({ s: 4.8, i: 2 });
+    expect(medianBy(runs, (r) => r.s)?.s).toBe(median(runs.map((r) => r.s)));
+    expect(medianBy(runs.slice(0, 4), (r) => r.s)?.s).toBe(median([5.9, 4.7, 4.8, 6.2]));
+    expect(medianBy([], (r: number) => r)).toBeUndefined();
   });
 
   it('growth exponent: 1 for linear, 2 for quadratic, null without data', () => {

@@ -10,6 +10,12 @@ export function percentile(values: number[], p: number): number {
 
 export const median = (values: number[]) => percentile(values, 50);
 
+/** The item whose `key` is the median of the items' keys (nearest rank, as `median`); undefined for none. */
+export function medianBy<T>(items: readonly T[], key: (item: T) => number): T | undefined {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
+}
+
 /** `n` rounded to `digits` decimals (a number, for JSON). */
 export function round(n: number, digits = 1): number {
   const f = 10 ** digits;
