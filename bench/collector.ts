@@ -12,9 +12,9 @@
  *
  * Figures: the first cycle and a steady-state full cycle (of the full cycles that began after the
  * cold start's config fill, the one of median core time, with the spread of their core times: one
- * cycle's time varies with the machine's load; calls by operation, core calls and wall time, each phase's seconds; target: core <= 30 calls
- * and < 5 s), a steady state poll (calls, wall
- * time, series keys and bytes written, Redis bytes in and out; with `--quick` on an org whose state
+ * cycle's time varies with the machine's load; calls by operation, core calls and wall time, each
+ * phase's seconds; target: core <= 30 calls and < 5 s), a steady state poll (calls, wall time,
+ * series keys and bytes written, Redis bytes in and out; with `--quick` on an org whose state
  * interval is WORKER_INTERVAL, one poll run after the full cycles), calls in each simulated hour (target < 80% of 5,000:
  * API_BUDGET_SHARE) and the insights backfill calls in each, the ports still owed history, the
  * state interval chosen, and the age of the stalest 1-hour and 6-hour series (from Redis), with the

@@ -119,6 +119,10 @@ export function coreCallsSplit(c: CollectorBenchResult): {
   };
 }
 
+/** The spread of the steady cycles when the steady one is the median of several, else null. */
+const steadySpread = (c: CollectorBenchResult) =>
+  c.steadyCycles && c.steadyCycles.count > 1 ? c.steadyCycles : null;
+
 /** One row per target per size; `ok` null when the figure was not measured. */
 export function targetRows(r: SizeResults): TargetRow[] {
   const rows: TargetRow[] = [];
@@ -139,9 +143,10 @@ export function targetRows(r: SizeResults): TargetRow[] {
           : ''),
       ok: c.steadyCycle.coreCalls <= TARGETS.coreCallsMax,
     });
+    const spread = steadySpread(c);
     rows.push({
       size,
-      figure: `Core cycle time (steady state, ${c.latencyMs} ms per call${c.steadyCycles && c.steadyCycles.count > 1 ? `; median of ${n(c.steadyCycles.count)} full cycles` : ''})`,
+      figure: `Core cycle time (steady state, ${c.latencyMs} ms per call${spread ? `; median of ${n(spread.count)} full cycles` : ''})`,
       measured: s(c.steadyCycle.coreSeconds),
       target: `< ${TARGETS.coreSecondsMax} s`,
       baseline: '',
@@ -196,6 +201,7 @@ function statePollLines(c: CollectorBenchResult): string[] {
 
 function collectorSection(c: CollectorBenchResult): string {
   const ref = referenceFullCycle(c.org.sites, c.org.gateways, c.org.wanPorts / c.org.gateways);
+  const spread = steadySpread(c);
   const rows = [
     [
       'First cycle (empty Redis)',
@@ -203,14 +209,12 @@ function collectorSection(c: CollectorBenchResult): string {
       `core ${s(c.firstCycle.coreSeconds)}, total ${s(c.firstCycle.seconds, 1)}`,
     ],
     [
-      c.steadyCycles && c.steadyCycles.count > 1
-        ? `Steady-state cycle (of the ${n(c.steadyCycles.count)} full cycles after the config fill, the one of median core time)`
+      spread
+        ? `Steady-state cycle (of the ${n(spread.count)} full cycles after the config fill, the one of median core time)`
         : 'Steady-state cycle',
       `${n(c.steadyCycle.calls)} calls (core ${n(c.steadyCycle.coreCalls)}, insights ${n(c.steadyCycle.insightsCalls)})`,
       `core ${s(c.steadyCycle.coreSeconds)}` +
-        (c.steadyCycles && c.steadyCycles.count > 1
-          ? ` (${s(c.steadyCycles.coreSecondsMin)} to ${s(c.steadyCycles.coreSecondsMax)})`
-          : '') +
+        (spread ? ` (${s(spread.coreSecondsMin)} to ${s(spread.coreSecondsMax)})` : '') +
         `, total ${s(c.steadyCycle.seconds, 1)}`,
     ],
     ['Reference design, one full cycle (formula)', `${n(Math.round(ref))} calls`, ''],

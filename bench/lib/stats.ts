@@ -4,16 +4,19 @@
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  return sorted[nearestRank(sorted.length, p)];
 }
+
+/** The index of the p-th percentile (0..100) in `length` sorted items, nearest-rank. */
+const nearestRank = (length: number, p: number) =>
+  Math.min(length - 1, Math.max(0, Math.ceil((p / 100) * length) - 1));
 
 export const median = (values: number[]) => percentile(values, 50);
 
 /** The item whose `key` is the median of the items' keys (nearest rank, as `median`); undefined for none. */
 export function medianBy<T>(items: readonly T[], key: (item: T) => number): T | undefined {
   const sorted = [...items].sort((a, b) => key(a) - key(b));
-  return sorted[Math.max(0, Math.ceil(sorted.length / 2) - 1)];
+  return sorted[nearestRank(sorted.length, 50)];
 }
 
 /** `n` rounded to `digits` decimals (a number, for JSON). */
