@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { EXPORTER_NODE_FLAGS } from '#common/config/exporter.js';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { syntheticOrg } from '../test/exporter/synthetic-org.js';
@@ -45,18 +46,22 @@ async function measure(gateways: number, bumps: number, versions: boolean): Prom
     }
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    exporter = spawn(process.execPath, ['--import', 'tsx', 'exporter/src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        REDIS_URL: redis.url,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        EXPORTER_REFRESH_MS: String(REFRESH_MS),
+    exporter = spawn(
+      process.execPath,
+      [...EXPORTER_NODE_FLAGS, '--import', 'tsx', 'exporter/src/server.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDIS_URL: redis.url,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'warn',
+          EXPORTER_REFRESH_MS: String(REFRESH_MS),
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    );
     await waitFor(async () => (await fetch(`${url}/api/status`).catch(() => null))?.ok === true, {
       what: 'the exporter to load the org',
       timeoutMs: 120_000,

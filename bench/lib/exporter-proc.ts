@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { EXPORTER_NODE_FLAGS } from '#common/config/exporter.js';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { type FixtureOrg, writeFixture } from '../../test/exporter/fixtures.js';
 import { type SyntheticSize, syntheticOrg } from '../../test/exporter/synthetic-org.js';
@@ -126,8 +127,8 @@ export async function startExporter(
     ...env,
   };
   const proc = server
-    ? startChild([...(opts.nodeArgs ?? []), server], exporterEnv, false)
-    : startChild([...(opts.nodeArgs ?? []), 'exporter/src/server.ts'], exporterEnv);
+    ? startChild([...EXPORTER_NODE_FLAGS, ...(opts.nodeArgs ?? []), server], exporterEnv, false)
+    : startChild([...EXPORTER_NODE_FLAGS, ...(opts.nodeArgs ?? []), 'exporter/src/server.ts'], exporterEnv);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${url}/api/gateways`)).ok, {

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { EXPORTER_NODE_FLAGS } from '#common/config/exporter.js';
 import { waitFor } from '../../test/helpers/net.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,6 +24,9 @@ export const ENTRY = {
   webhooks: 'collector/src/webhooks/main.ts',
 } as const;
 export type Component = keyof typeof ENTRY;
+
+/** Node flags a component runs with, wherever it is started. */
+const NODE_FLAGS: Partial<Record<Component, readonly string[]>> = { exporter: EXPORTER_NODE_FLAGS };
 
 // ---------- any ChildProcess ----------
 
@@ -163,13 +167,18 @@ export function spawnProcess(
 }
 
 /** A TypeScript file of this repository, run by node through tsx. */
-export function spawnTs(name: string, file: string, opts: SpawnOptions = {}): ChildHandle {
-  const args = ['--import', 'tsx', join(ROOT, file), ...(opts.args ?? [])];
+export function spawnTs(
+  name: string,
+  file: string,
+  opts: SpawnOptions = {},
+  nodeFlags: readonly string[] = [],
+): ChildHandle {
+  const args = [...nodeFlags, '--import', 'tsx', join(ROOT, file), ...(opts.args ?? [])];
   return spawnProcess(name, process.execPath, args, { ...opts, args: undefined });
 }
 
 export function spawnComponent(component: Component, opts: SpawnOptions = {}): ChildHandle {
-  return spawnTs(component, ENTRY[component], opts);
+  return spawnTs(component, ENTRY[component], opts, NODE_FLAGS[component]);
 }
 
 /** Start the simulator as a process; resolves with its URL (its first stdout line). */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { EXPORTER_NODE_FLAGS } from '#common/config/exporter.js';
 import { dashboardFiles, findGrafana } from '../../scripts/lib/grafana.js';
 import { freePort, which } from '../helpers/net.js';
 import {
@@ -88,9 +89,10 @@ describe('npm run demo with a grafana binary on PATH', () => {
     await expectAllAnswer(printedUrls(demo.out()).get);
   });
 
-  it('hands the exporter GRAFANA_URL, and stops Grafana with the rest', async () => {
+  it('hands the exporter GRAFANA_URL and its node flags, and stops Grafana with the rest', async () => {
     const started = demoProcesses(demo);
     const exporter = processOf(started, 'exporter/src/server.ts');
+    expect(exporter.cmd).toContain(EXPORTER_NODE_FLAGS.join(' '));
     const env = (await readFile(`/proc/${exporter.pid}/environ`, 'utf8')).split('\0');
     expect(env).toContain(`GRAFANA_URL=${demo.url('Grafana')}`);
     const grafana = processOf(started, 'demo-grafana-standin.mjs');

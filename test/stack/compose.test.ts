@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { collectorSchema } from '#common/config/collector.js';
-import { exporterSchema } from '#common/config/exporter.js';
+import { EXPORTER_NODE_FLAGS, exporterSchema } from '#common/config/exporter.js';
 import { simulatorSchema } from '#common/config/simulator.js';
 import { tempDir, which } from '../helpers/net.js';
 
@@ -190,12 +190,14 @@ describe('docker-compose.yml', () => {
     expect(cfg.services.redis.user).toBe('redis');
   });
 
-  it('starts each component from a compiled file whose TypeScript source exists', () => {
+  it('starts each component from a compiled file whose TypeScript source exists, the exporter with its node flags', () => {
     for (const name of ['collector', 'collector-demo', 'exporter', 'simulator']) {
       const cmd = cfg.services[name].command ?? [];
       expect(cmd[0], name).toBe('node');
-      const m = /^([\w/-]+)\.js$/.exec(cmd[1]);
-      expect(m, `${name}: ${cmd[1]}`).not.toBeNull();
+      expect(cmd.slice(1, -1), name).toEqual(name === 'exporter' ? [...EXPORTER_NODE_FLAGS] : []);
+      const entry = cmd[cmd.length - 1];
+      const m = /^([\w/-]+)\.js$/.exec(entry);
+      expect(m, `${name}: ${entry}`).not.toBeNull();
       expect(existsSync(join(REPO, `${m?.[1]}.ts`)), `${name}: ${m?.[1]}.ts`).toBe(true);
     }
   });
@@ -237,5 +239,12 @@ describe('Dockerfile', () => {
     expect(d).toMatch(/^COPY --from=build .*\/app\/dist \.\/$/m);
     const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8');
     for (const p of ['.env', 'node_modules', '.git']) expect(ignore.split('\n')).toContain(p);
+  });
+  it('runs the exporter by default, with the node flags `npm run exporter` passes too', () => {
+    const d = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    const cmd = [...d.matchAll(/^CMD (\[.*\])$/gm)].at(-1)?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...EXPORTER_NODE_FLAGS, 'exporter/src/server.js']);
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(pkg.scripts.exporter).toBe(['tsx', ...EXPORTER_NODE_FLAGS, 'exporter/src/server.ts'].join(' '));
   });
 });
