@@ -8,17 +8,15 @@
  *   npx tsx bench/exporter-reload.ts              # 5,000 gateways, 10 bumps
  *   npx tsx bench/exporter-reload.ts 1000 10      # gateways, bumps
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
-import { EXPORTER_NODE_FLAGS } from '#common/config/exporter.js';
 import { DATA_VERSION_FIELDS, keys } from '#common/keys.js';
 import { writeFixture } from '../test/exporter/fixtures.js';
 import { syntheticOrg } from '../test/exporter/synthetic-org.js';
-import { freePort, sleep, waitFor } from '../test/helpers/net.js';
+import { sleep, waitFor } from '../test/helpers/net.js';
 import { startRedis } from '../test/helpers/redis.js';
+import { startExporter, stopChild } from './lib/exporter-proc.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const REFRESH_MS = 200;
 
 async function sentBytes(r: Redis): Promise<number> {
@@ -44,29 +42,14 @@ async function measure(gateways: number, bumps: number, versions: boolean): Prom
         [DATA_VERSION_FIELDS.vpnPeers]: 'v1',
       });
     }
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    exporter = spawn(
-      process.execPath,
-      [...EXPORTER_NODE_FLAGS, '--import', 'tsx', 'exporter/src/server.ts'],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          REDIS_URL: redis.url,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'warn',
-          EXPORTER_REFRESH_MS: String(REFRESH_MS),
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
+    // tsx, not the compiled build: what `npm run exporter` runs.
+    const started = await startExporter(
+      redis.url,
+      { EXPORTER_REFRESH_MS: String(REFRESH_MS) },
+      { compiled: false, log: console.error },
     );
-    await waitFor(async () => (await fetch(`${url}/api/status`).catch(() => null))?.ok === true, {
-      what: 'the exporter to load the org',
-      timeoutMs: 120_000,
-      intervalMs: 250,
-    });
+    exporter = started.proc;
+    const { url } = started;
     const before = await sentBytes(r);
     for (let i = 0; i < bumps; i++) {
       const n = await loads(url);
@@ -80,7 +63,7 @@ async function measure(gateways: number, bumps: number, versions: boolean): Prom
     await sleep(REFRESH_MS * 2);
     return (await sentBytes(r)) - before;
   } finally {
-    exporter?.kill('SIGTERM');
+    if (exporter) await stopChild(exporter);
     await redis.stop();
   }
 }

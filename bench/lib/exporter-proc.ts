@@ -126,9 +126,10 @@ export async function startExporter(
     EXPORTER_REFRESH_MS: '1000',
     ...env,
   };
+  const nodeArgs = [...EXPORTER_NODE_FLAGS, ...(opts.nodeArgs ?? [])];
   const proc = server
-    ? startChild([...EXPORTER_NODE_FLAGS, ...(opts.nodeArgs ?? []), server], exporterEnv, false)
-    : startChild([...EXPORTER_NODE_FLAGS, ...(opts.nodeArgs ?? []), 'exporter/src/server.ts'], exporterEnv);
+    ? startChild([...nodeArgs, server], exporterEnv, false)
+    : startChild([...nodeArgs, 'exporter/src/server.ts'], exporterEnv);
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${url}/api/gateways`)).ok, {
