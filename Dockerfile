@@ -41,4 +41,4 @@ COPY --from=build --chown=root:root /app/dist ./
 # The code is owned by root and read-only for the `node` user (uid 1000) the processes run as.
 USER node
 EXPOSE 5000
-CMD ["node", "--max-semi-space-size=4", "exporter/src/server.js"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=100", "exporter/src/server.js"]
