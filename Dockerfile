@@ -23,7 +23,7 @@ RUN npm run build
 FROM deps AS dev
 ENV NODE_ENV=development
 USER node
-CMD ["npx", "tsx", "watch", "exporter/src/server.ts"]
+CMD ["npx", "tsx", "watch", "--max-semi-space-size=4", "--heap-growing-percent=100", "exporter/src/server.ts"]
 
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app

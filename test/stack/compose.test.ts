@@ -204,13 +204,15 @@ describe('docker-compose.yml', () => {
 });
 
 describe('docker-compose.dev.yml', () => {
-  it('runs the TypeScript sources with tsx watch from the dev image stage', () => {
+  it('runs the TypeScript sources with tsx watch from the dev image stage, the exporter with its node flags', () => {
     const cfg = resolved(['docker-compose.yml', 'docker-compose.dev.yml']);
     for (const name of ['collector', 'collector-demo', 'exporter', 'simulator']) {
       const s = cfg.services[name];
       expect(s.build?.target, name).toBe('dev');
-      expect(s.command?.slice(0, 2), name).toEqual(['node_modules/.bin/tsx', 'watch']);
-      expect(existsSync(join(REPO, s.command?.[2] ?? '')), `${name}: ${s.command?.[2]}`).toBe(true);
+      const cmd: string[] = s.command ?? [];
+      expect(cmd.slice(0, 2), name).toEqual(['node_modules/.bin/tsx', 'watch']);
+      expect(cmd.slice(2, -1), name).toEqual(name === 'exporter' ? [...EXPORTER_NODE_FLAGS] : []);
+      expect(existsSync(join(REPO, cmd.at(-1) ?? '')), `${name}: ${cmd.at(-1)}`).toBe(true);
       // Sources only, read-only: node_modules stays the image's. A bind of the whole checkout (`.`)
       // would hide it, and a nested volume under a read-only bind fails to start on a fresh clone.
       const volumes = (s.volumes ?? []).map((v: unknown) =>
@@ -223,7 +225,16 @@ describe('docker-compose.dev.yml', () => {
         name,
       ).toBe(true);
     }
-    expect(readFileSync(join(REPO, 'Dockerfile'), 'utf8')).toMatch(/^FROM deps AS dev$/m);
+    const d = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+    const dev = d.slice(d.indexOf('FROM deps AS dev'));
+    const devCmd = /^CMD (\[.*\])$/m.exec(dev)?.[1];
+    expect(JSON.parse(devCmd ?? '[]')).toEqual([
+      'npx',
+      'tsx',
+      'watch',
+      ...EXPORTER_NODE_FLAGS,
+      'exporter/src/server.ts',
+    ]);
   });
 });
 
