@@ -31,6 +31,16 @@ beforeAll(async () => {
 });
 afterAll(() => envDir.remove());
 
+/** The CMD of one Dockerfile stage (`FROM … AS <stage>` up to the next FROM), parsed; [] without one. */
+function stageCmd(dockerfile: string, stage: string): string[] {
+  const from = new RegExp(`^FROM \\S+ AS ${stage}$`, 'm').exec(dockerfile);
+  if (!from) return [];
+  const rest = dockerfile.slice(from.index + from[0].length);
+  const next = rest.search(/^FROM /m);
+  const body = next < 0 ? rest : rest.slice(0, next);
+  return JSON.parse(/^CMD (\[.*\])$/m.exec(body)?.[1] ?? '[]');
+}
+
 function compose(files: string[], args: string[], env: Record<string, string> = DUMMY_ENV) {
   const bin = which('docker-compose');
   if (!bin) throw new Error('docker-compose not found: apt-get install -y docker-compose');
@@ -226,9 +236,8 @@ describe('docker-compose.dev.yml', () => {
       ).toBe(true);
     }
     const d = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-    const dev = d.slice(d.indexOf('FROM deps AS dev'));
-    const devCmd = /^CMD (\[.*\])$/m.exec(dev)?.[1];
-    expect(JSON.parse(devCmd ?? '[]')).toEqual([
+    expect(d).toMatch(/^FROM deps AS dev$/m);
+    expect(stageCmd(d, 'dev')).toEqual([
       'npx',
       'tsx',
       'watch',
@@ -253,8 +262,7 @@ describe('Dockerfile', () => {
   });
   it('runs the exporter by default, with the node flags `npm run exporter` passes too', () => {
     const d = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
-    const cmd = [...d.matchAll(/^CMD (\[.*\])$/gm)].at(-1)?.[1];
-    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...EXPORTER_NODE_FLAGS, 'exporter/src/server.js']);
+    expect(stageCmd(d, 'runtime')).toEqual(['node', ...EXPORTER_NODE_FLAGS, 'exporter/src/server.js']);
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
     expect(pkg.scripts.exporter).toBe(['tsx', ...EXPORTER_NODE_FLAGS, 'exporter/src/server.ts'].join(' '));
   });
