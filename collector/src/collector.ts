@@ -169,11 +169,12 @@ export class Collector {
     await this.store.close();
   }
 
-  /** Age of the data in Redis (seconds since last_update) when gateways exist, else null. */
-  async dataAgeSeconds(): Promise<number | null> {
+  /** When the data in Redis was written (last_update, epoch ms) when gateways exist, else null. */
+  async dataWrittenAt(): Promise<number | null> {
     const [last, has] = await Promise.all([this.store.read.lastUpdate(), this.store.read.hasGateways()]);
     if (last === null || !has) return null;
-    return this.now() / 1000 - last;
+    // last_update holds milliseconds as 3 decimals: rounding undoes the float error of the parse.
+    return Math.round(last * 1000);
   }
 
   /**

@@ -176,8 +176,11 @@ export async function runSchedule(
         const tookOver = justTookOver;
         const checkFresh = tookOver ? config.useCachedOnStartup : config.incrementalRefresh;
         justTookOver = false;
-        const age = checkFresh ? await collector.dataAgeSeconds().catch(() => null) : null;
-        const writtenByOther = age !== null && now() - age * 1000 > lastOwnRunEnd;
+        const writtenAt = checkFresh ? await collector.dataWrittenAt().catch(() => null) : null;
+        const age = writtenAt === null ? null : (now() - writtenAt) / 1000;
+        // The write time itself, in whole ms: rebuilt as now minus a float age it can land a fraction
+        // of a ms late, and our run writes last_update in the very ms it ends (taken for another's).
+        const writtenByOther = writtenAt !== null && writtenAt > lastOwnRunEnd;
         if (age !== null && age < config.staleThreshold && (tookOver || writtenByOther)) {
           const untilStale = (config.staleThreshold - age) * 1000;
           nextFull = now() + Math.max(1000, Math.min(fullMs, untilStale));

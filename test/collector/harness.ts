@@ -51,8 +51,15 @@ export interface TestCollector {
   close(): Promise<void>;
 }
 
-/** A collector in this process; its clock can be moved forward (budget, config refresh...). */
-export async function collector(rig: Rig, env: Record<string, string> = {}): Promise<TestCollector> {
+/**
+ * A collector in this process; its clock can be moved forward (budget, config refresh...). With
+ * `frozenAt` (epoch ms) the clock stands there and moves only by `advance`.
+ */
+export async function collector(
+  rig: Rig,
+  env: Record<string, string> = {},
+  opts: { frozenAt?: number } = {},
+): Promise<TestCollector> {
   const config = loadCollectorConfig({ ...rig.env, ...env });
   const logs: string[] = [];
   const sink = new Writable({
@@ -62,7 +69,7 @@ export async function collector(rig: Rig, env: Record<string, string> = {}): Pro
     },
   });
   let offset = 0;
-  const now = () => Date.now() + offset;
+  const now = () => (opts.frozenAt ?? Date.now()) + offset;
   const log = createLogger('collector', { level: 'debug', destination: sink });
   const c = new Collector({
     config: { ...config, instanceId: config.instanceId ?? 'test-collector' },

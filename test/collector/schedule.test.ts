@@ -21,8 +21,12 @@ afterEach(async () => {
   await rig.stop();
 });
 
-async function make(env: Record<string, string> = {}, instance = 'col-a') {
-  const col = await collector(rig, { LEASE_SECONDS: '2', COLLECTOR_INSTANCE: instance, ...env });
+async function make(env: Record<string, string> = {}, instance = 'col-a', frozenAt?: number) {
+  const col = await collector(
+    rig,
+    { LEASE_SECONDS: '2', COLLECTOR_INSTANCE: instance, ...env },
+    { frozenAt },
+  );
   collectors.push(col);
   return col;
 }
@@ -78,6 +82,23 @@ describe('freshness rules', () => {
     col.advance(301);
     await waitFor(async () => (await cycles()) === 2, { what: 'second cycle' });
     expect((await workerStatus(rig.r))?.details.status).not.toBe('using_cache');
+  });
+
+  it("INCREMENTAL_REFRESH: its own data, written in the very ms its run ended, is not taken for another collector's", async () => {
+    // A stopped clock: the run's last write of last_update and its end fall in the same ms. At this
+    // instant and age, rebuilding the write time as now minus a float age lands a fraction of a ms
+    // after the run's end.
+    const col = await make(
+      { WORKER_INTERVAL: '300', STALE_THRESHOLD: '450', INCREMENTAL_REFRESH: 'true' },
+      'col-a',
+      1_764_999_094_397,
+    );
+    schedule(col);
+    const cycles = async () => (await rig.sim.control.stats()).by_operation.getOrg ?? 0;
+    await finished(col, 1, 'first cycle');
+    col.advance(353.969);
+    await waitFor(async () => (await cycles()) === 2, { what: 'second full cycle' });
+    expect(col.logs.some((l) => l.includes('skipping this cycle'))).toBe(false);
   });
 
   it('INCREMENTAL_REFRESH: a full cycle is skipped while data another collector wrote is fresh; the state is still polled', async () => {
